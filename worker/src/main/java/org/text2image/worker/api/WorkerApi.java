@@ -1,0 +1,28 @@
+package org.text2image.worker.api;
+
+/**
+ * The worker API's paths and header, shared by the server and the worker so both sides name
+ * them once.
+ *
+ * <pre>
+ * POST {base}/claim                   ClaimRequest  → 200 ClaimedJob | 204 no work
+ * POST {base}/jobs/{id}/heartbeat     Heartbeat     → 200 HeartbeatResponse | 409 not yours
+ * POST {base}/jobs/{id}/complete      multipart: attempt (text), image (one part per file)
+ *                                                   → 200 JobOutcome | 409 stale attempt
+ * POST {base}/jobs/{id}/fail          FailRequest   → 200 JobOutcome | 409 stale attempt
+ * </pre>
+ * Every call carries {@code Authorization: Bearer <worker token>}; a wrong token is 401. Errors
+ * are RFC 9457 problem details.
+ */
+public final class WorkerApi {
+
+    /** Base path of the worker API on the server. */
+    public static final String BASE_PATH = "/api/worker/v1";
+    /** Multipart part name of the attempt number on complete. */
+    public static final String ATTEMPT_PART = "attempt";
+    /** Multipart part name of each image on complete. */
+    public static final String IMAGE_PART = "image";
+
+    private WorkerApi() {
+    }
+}

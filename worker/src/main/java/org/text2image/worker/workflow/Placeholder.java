@@ -1,0 +1,55 @@
+package org.text2image.worker.workflow;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The placeholders a workflow template may use, written {@code {{key}}} in the template, with the
+ * JSON type each renders to.
+ */
+public enum Placeholder {
+    PROMPT("prompt", Type.STRING),
+    NEGATIVE_PROMPT("negative_prompt", Type.STRING),
+    WIDTH("width", Type.INTEGER),
+    HEIGHT("height", Type.INTEGER),
+    BATCH_SIZE("batch_size", Type.INTEGER),
+    SEED("seed", Type.INTEGER),
+    STEPS("steps", Type.INTEGER),
+    CFG("cfg", Type.NUMBER),
+    SAMPLER("sampler", Type.STRING),
+    SCHEDULER("scheduler", Type.STRING),
+    CHECKPOINT("checkpoint", Type.STRING),
+    FILENAME_PREFIX("filename_prefix", Type.STRING);
+
+    /** The JSON type a placeholder renders to when it is a whole string. */
+    public enum Type { STRING, INTEGER, NUMBER }
+
+    private final String key;
+    private final Type type;
+
+    Placeholder(String key, Type type) {
+        this.key = key;
+        this.type = type;
+    }
+
+    /** The name written between the braces. */
+    public String key() {
+        return key;
+    }
+
+    /** The JSON type of the rendered value. */
+    public Type type() {
+        return type;
+    }
+
+    /** The placeholder with this key, if any. */
+    public static Optional<Placeholder> fromKey(String key) {
+        return Arrays.stream(values()).filter(p -> p.key.equals(key)).findFirst();
+    }
+
+    /** All keys, in declaration order. */
+    public static List<String> keys() {
+        return Arrays.stream(values()).map(Placeholder::key).toList();
+    }
+}
