@@ -1,0 +1,45 @@
+package org.text2image.server.catalog;
+
+import java.util.List;
+import org.text2image.worker.workflow.WorkflowTemplate;
+
+/**
+ * One model of {@code config/models.json}: what the user picks on the Generate page.
+ *
+ * @param id stable identifier stored on jobs, e.g. {@code sd15}
+ * @param name display name
+ * @param description one line for the dropdown
+ * @param kind {@code image} (video comes later)
+ * @param workflow the parsed, checked ComfyUI workflow template
+ * @param checkpoint checkpoint file name for {@code {{checkpoint}}}, e.g. {@code v1-5-pruned-emaonly.safetensors}
+ * @param costCredits price of one image at the base size, ≥ 1
+ * @param enabled whether users may pick it
+ * @param width default width in pixels
+ * @param height default height in pixels
+ * @param steps default, minimum and maximum sampler steps
+ * @param cfgScale default, minimum and maximum CFG scale
+ * @param sampler default sampler name (ComfyUI KSampler {@code sampler_name})
+ * @param scheduler default scheduler name (ComfyUI KSampler {@code scheduler})
+ * @param samplers samplers offered for this model
+ * @param schedulers schedulers offered for this model
+ */
+public record Model(String id, String name, String description, String kind, WorkflowTemplate workflow,
+                    String checkpoint, long costCredits, boolean enabled, int width, int height,
+                    Range<Integer> steps, Range<Double> cfgScale, String sampler, String scheduler,
+                    List<String> samplers, List<String> schedulers) {
+
+    /**
+     * A default with inclusive bounds.
+     *
+     * @param defaultValue used when the user gives none
+     * @param min smallest accepted value
+     * @param max largest accepted value
+     */
+    public record Range<T extends Comparable<T>>(T defaultValue, T min, T max) {
+
+        /** Whether {@code value} lies within [min, max]. */
+        public boolean contains(T value) {
+            return value.compareTo(min) >= 0 && value.compareTo(max) <= 0;
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.text2image.server.generation;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code text2image.generation.*}: the limits of a job and of the queue.
+ *
+ * @param minSize smallest width and height in pixels (default 64)
+ * @param maxWidth largest width in pixels (default 1024)
+ * @param maxHeight largest height in pixels (default 1024)
+ * @param maxPromptLength longest prompt and negative prompt, in characters (default 2000)
+ * @param maxBatchSize most images per job (default 1)
+ * @param maxAttempts tries per job: the first plus retries (default 3 = first try + 2 retries)
+ * @param leaseTimeout how long a worker keeps a job without a heartbeat (default 60 s)
+ * @param attemptTimeout how long one attempt may run at most (default 5 min)
+ * @param maxQueuedJobsPerUser queued plus running jobs one user may have at once (default 20)
+ * @param reaperInterval how often expired leases and timed-out attempts are collected (default 5 s)
+ * @param workerOnlineWindow a worker not heard from for longer counts as offline (default 30 s)
+ */
+@ConfigurationProperties("text2image.generation")
+public record GenerationProperties(int minSize, int maxWidth, int maxHeight, int maxPromptLength, int maxBatchSize,
+                                   int maxAttempts, Duration leaseTimeout, Duration attemptTimeout,
+                                   int maxQueuedJobsPerUser, Duration reaperInterval,
+                                   Duration workerOnlineWindow) {
+
+    public GenerationProperties {
+        if (minSize < 1 || maxWidth < minSize || maxHeight < minSize) {
+            throw new IllegalArgumentException("text2image.generation needs 1 ≤ min-size ≤ max-width, max-height");
+        }
+        if (maxPromptLength < 1 || maxBatchSize < 1 || maxAttempts < 1 || maxQueuedJobsPerUser < 1) {
+            throw new IllegalArgumentException("text2image.generation limits must be ≥ 1");
+        }
+    }
+}

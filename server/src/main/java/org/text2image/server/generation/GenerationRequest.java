@@ -1,0 +1,27 @@
+package org.text2image.server.generation;
+
+/**
+ * What a user asks for, as typed: every number may be null (the model's default is used) and is
+ * checked by {@link GenerationValidator}.
+ *
+ * @param modelId a model id from {@code config/models.json}; null picks the default model
+ * @param prompt what to draw, 1 … max-prompt-length characters
+ * @param negativePrompt what to avoid, may be empty
+ * @param width pixels, min-size … max-width
+ * @param height pixels, min-size … max-height
+ * @param batchSize images, 1 … max-batch-size
+ * @param seed 0 … 2^63−1; null draws a random one
+ * @param steps sampler steps within the model's range
+ * @param cfgScale CFG scale within the model's range
+ * @param sampler ComfyUI sampler name offered by the model
+ * @param scheduler ComfyUI scheduler name offered by the model
+ */
+public record GenerationRequest(String modelId, String prompt, String negativePrompt, Integer width, Integer height,
+                                Integer batchSize, Long seed, Integer steps, Double cfgScale, String sampler,
+                                String scheduler) {
+
+    /** A request with only a prompt: everything else from the default model. */
+    public static GenerationRequest ofPrompt(String prompt) {
+        return new GenerationRequest(null, prompt, null, null, null, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,146 @@
+package org.text2image.server.generation;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.text2image.server.catalog.Model;
+import org.text2image.server.catalog.ModelCatalog;
+import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.storage.ImageStore;
+
+/**
+ * The user's side of generation: submit a job, follow it, list history, cancel, fetch images.
+ * The worker's side is {@link JobQueue}.
+ */
+@Service
+public class GenerationService {
+
+    private static final Logger log = LoggerFactory.getLogger(GenerationService.class);
+    /** Largest history page. */
+    public static final int MAX_PAGE_SIZE = 100;
+
+    private final GenerationValidator validator;
+    private final JobRepository jobs;
+    private final CreditLedger ledger;
+    private final ModelCatalog catalog;
+    private final ImageStore images;
+    private final WorkerPresence presence;
+    private final GenerationProperties properties;
+    private final Clock clock;
+
+    GenerationService(GenerationValidator validator, JobRepository jobs, CreditLedger ledger, ModelCatalog catalog,
+                      ImageStore images, WorkerPresence presence, GenerationProperties properties, Clock clock) {
+        this.validator = validator;
+        this.jobs = jobs;
+        this.ledger = ledger;
+        this.catalog = catalog;
+        this.images = images;
+        this.presence = presence;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /**
+     * Validates, prices and enqueues a job. In one transaction: the credit hold for the price and
+     * the QUEUED job row; any refusal writes nothing.
+     *
+     * @throws InvalidGenerationRequestException for bad input (messages per field)
+     * @throws org.text2image.server.credits.InsufficientCreditsException when the price exceeds the
+     *     available balance
+     * @throws TooManyQueuedJobsException when the user has max-queued-jobs-per-user jobs active
+     */
+    @Transactional
+    public JobView submit(long userId, GenerationRequest request) {
+        JobParameters parameters = validator.validate(request);
+        UUID jobId = UUID.randomUUID();
+        // The hold locks the user's account row, so the active-job count below is exact per user.
+        long holdId = ledger.hold(userId, parameters.priceCredits(), jobId);
+        if (jobs.countActive(userId) >= properties.maxQueuedJobsPerUser()) {
+            throw new TooManyQueuedJobsException(properties.maxQueuedJobsPerUser());
+        }
+        jobs.insert(jobId, userId, parameters, holdId, properties.maxAttempts(), clock.instant());
+        log.info("Job {} queued for user {}: model {}, {}x{}, price {}", jobId, userId, parameters.modelId(),
+                parameters.width(), parameters.height(), parameters.priceCredits());
+        return view(jobs.find(jobId).orElseThrow());
+    }
+
+    /** Checks a request and prices it without writing anything (for the form's cost line). */
+    public JobParameters quote(GenerationRequest request) {
+        return validator.validate(request);
+    }
+
+    /**
+     * A job, if {@code viewer} owns it or is an admin; empty otherwise (another user's job and an
+     * unknown id look the same).
+     */
+    @Transactional(readOnly = true)
+    public Optional<JobView> find(UUID jobId, Viewer viewer) {
+        return jobs.find(jobId).filter(job -> viewer.maySee(job.userId())).map(this::view);
+    }
+
+    /**
+     * One page of the user's jobs, newest first.
+     *
+     * @param page 0-based
+     * @param size 1 … {@value #MAX_PAGE_SIZE}
+     */
+    @Transactional(readOnly = true)
+    public HistoryPage history(long userId, int page, int size) {
+        int pageSize = Math.clamp(size, 1, MAX_PAGE_SIZE);
+        int pageIndex = Math.max(page, 0);
+        List<JobView> views = jobs.page(userId, pageIndex * pageSize, pageSize).stream().map(this::view).toList();
+        return new HistoryPage(views, pageIndex, pageSize, jobs.count(userId));
+    }
+
+    /**
+     * Cancels a queued job of the user and releases its hold: nothing is charged.
+     *
+     * @throws JobNotFoundException when the job is not the user's
+     * @throws JobNotCancellableException when it is no longer queued
+     */
+    @Transactional
+    public JobView cancel(UUID jobId, long userId) {
+        JobRow job = jobs.lock(jobId).filter(j -> j.userId() == userId).orElseThrow(() -> new JobNotFoundException(jobId));
+        if (!jobs.markCancelled(jobId, userId, clock.instant())) {
+            throw new JobNotCancellableException(job.status());
+        }
+        ledger.release(job.holdId(), jobId, "Not charged: cancelled");
+        return view(jobs.find(jobId).orElseThrow());
+    }
+
+    /** Image bytes, if {@code viewer} owns the job or is an admin; empty otherwise. */
+    @Transactional(readOnly = true)
+    public Optional<ImageContent> image(UUID imageId, Viewer viewer) {
+        return jobs.image(imageId).filter(row -> viewer.maySee(row.ownerId()))
+                .flatMap(row -> images.get(row.storageKey()).map(bytes ->
+                        new ImageContent(row.id(), row.jobId(), row.position(), row.contentType(), bytes)));
+    }
+
+    /** Whether workers are picking up jobs now. */
+    public GeneratorStatus generatorStatus() {
+        return presence.status();
+    }
+
+    /** Enabled models for the Generate form. */
+    public List<Model> models() {
+        return catalog.enabled();
+    }
+
+    /** The configured limits, for the form's hints. */
+    public GenerationProperties limits() {
+        return properties;
+    }
+
+    JobView view(JobRow job) {
+        String modelName = catalog.find(job.parameters().modelId()).map(Model::name).orElse(job.parameters().modelId());
+        List<JobImage> jobImages = job.status() == JobStatus.SUCCEEDED ? jobs.images(job.id()) : List.of();
+        return new JobView(job.id(), job.userId(), job.parameters(), modelName, job.status(), job.attempt(),
+                job.maxAttempts(), jobs.queuePosition(job), job.progressStep(), job.progressTotal(), job.lastError(),
+                job.createdAt(), job.finishedAt(), jobImages);
+    }
+}

@@ -1,0 +1,218 @@
+package org.text2image.server.generation;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.storage.ImageStore;
+import org.text2image.worker.api.ClaimRequest;
+import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.api.FailRequest;
+import org.text2image.worker.api.Heartbeat;
+import org.text2image.worker.api.HeartbeatResponse;
+import org.text2image.worker.api.JobOutcome;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The worker's side of generation: claim, heartbeat, complete, fail, and the reaper for expired
+ * leases and timed-out attempts (ARCHITECTURE.md, "The job lifecycle").
+ *
+ * <p>Every call after claim is fenced by the attempt number: only the current attempt of a
+ * RUNNING job changes anything; a stale or duplicate call throws {@link StaleAttemptException}
+ * and writes nothing. Completion stores the images, marks the job SUCCEEDED and captures the hold
+ * in one transaction; failure re-queues the job while attempts remain, else marks it FAILED and
+ * releases the hold.
+ */
+@Service
+public class JobQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
+    private static final int MAX_ERROR_LENGTH = 1000;
+    /** Most images one completion may carry. */
+    public static final int MAX_IMAGES_PER_JOB = 64;
+
+    private final JobRepository jobs;
+    private final CreditLedger ledger;
+    private final ImageStore store;
+    private final WorkerPresence presence;
+    private final WorkflowRenderer renderer;
+    private final GenerationProperties properties;
+    private final Clock clock;
+
+    JobQueue(JobRepository jobs, CreditLedger ledger, ImageStore store, WorkerPresence presence,
+             WorkflowRenderer renderer, GenerationProperties properties, Clock clock) {
+        this.jobs = jobs;
+        this.ledger = ledger;
+        this.store = store;
+        this.presence = presence;
+        this.renderer = renderer;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /**
+     * Leases the next queued job to a worker: RUNNING, attempt + 1, lease and deadline set.
+     *
+     * @return the job with its rendered workflow, or empty when there is no work (or the worker's
+     *     ComfyUI is unreachable: it only reports presence)
+     */
+    @Transactional
+    public Optional<ClaimedJob> claim(ClaimRequest request) {
+        presence.seen(request.workerName(), request.backendReachable());
+        if (!request.backendReachable()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        Optional<JobRow> leased = jobs.leaseNext(request.workerName(), now, now.plus(properties.leaseTimeout()),
+                now.plus(properties.attemptTimeout()));
+        if (leased.isEmpty()) {
+            return Optional.empty();
+        }
+        JobRow job = leased.get();
+        Optional<ObjectNode> workflow = renderer.render(job);
+        if (workflow.isEmpty()) {
+            applyFailure(job, "The model \"" + job.parameters().modelId() + "\" is no longer offered.", false);
+            return Optional.empty();
+        }
+        log.info("Job {} attempt {} leased to worker {}", job.id(), job.attempt(), request.workerName());
+        return Optional.of(new ClaimedJob(job.id(), job.attempt(), workflow.get(), job.id() + "-" + job.attempt(),
+                properties.leaseTimeout().toSeconds(), properties.attemptTimeout().toSeconds()));
+    }
+
+    /**
+     * Extends the lease of the current attempt and records its progress.
+     *
+     * @throws StaleAttemptException when the caller no longer holds the job, or its deadline passed
+     */
+    @Transactional
+    public HeartbeatResponse heartbeat(UUID jobId, Heartbeat heartbeat) {
+        Instant now = clock.instant();
+        int total = Math.max(0, heartbeat.totalSteps());
+        int step = Math.clamp(heartbeat.step(), 0, total);
+        String worker = jobs.extendLease(jobId, heartbeat.attempt(), now, now.plus(properties.leaseTimeout()), step, total)
+                .orElseThrow(() -> new StaleAttemptException(jobId, heartbeat.attempt()));
+        presence.seen(worker, true);
+        return new HeartbeatResponse(properties.leaseTimeout().toSeconds(), false);
+    }
+
+    /**
+     * Stores the images of the current attempt, marks the job SUCCEEDED and captures its hold, in
+     * one transaction. If the transaction does not commit, the written files are removed.
+     *
+     * @param images 1 … {@value #MAX_IMAGES_PER_JOB} PNG, JPEG or WebP files
+     * @throws StaleAttemptException when the attempt no longer holds the job (re-queued, already
+     *     completed, or past its deadline — which then fails the attempt): nothing is stored or charged
+     * @throws InvalidUploadException when there are no images, too many, or a file is not an image
+     */
+    @Transactional
+    public JobOutcome complete(UUID jobId, int attempt, List<UploadedImage> images) {
+        JobRow job = fencedJob(jobId, attempt);
+        Instant now = clock.instant();
+        if (!job.attemptDeadlineAt().isAfter(now)) {
+            applyFailure(job, timeoutMessage(), true);
+            throw new StaleAttemptException(jobId, attempt);
+        }
+        List<String> contentTypes = checkImages(images);
+        List<String> written = new ArrayList<>();
+        deleteOnRollback(written);
+        for (int position = 0; position < images.size(); position++) {
+            UUID imageId = UUID.randomUUID();
+            String key = "jobs/" + jobId + "/" + imageId;
+            store.put(key, images.get(position).bytes());
+            written.add(key);
+            jobs.insertImage(imageId, jobId, position, key, contentTypes.get(position), images.get(position).bytes().length, now);
+        }
+        if (!jobs.markSucceeded(jobId, attempt, now)) {
+            throw new StaleAttemptException(jobId, attempt);
+        }
+        ledger.capture(job.holdId(), jobId);
+        log.info("Job {} attempt {} succeeded with {} image(s); charged {}", jobId, attempt, images.size(),
+                job.parameters().priceCredits());
+        return new JobOutcome(JobStatus.SUCCEEDED.name());
+    }
+
+    /**
+     * Records a failed attempt: re-queued while attempts remain and the error is retryable, else
+     * FAILED with the hold released (nothing charged).
+     *
+     * @throws StaleAttemptException when the attempt no longer holds the job
+     */
+    @Transactional
+    public JobOutcome fail(UUID jobId, FailRequest request) {
+        JobRow job = fencedJob(jobId, request.attempt());
+        String reason = request.reason() == null || request.reason().isBlank() ? "The worker reported an error." : request.reason();
+        return new JobOutcome(applyFailure(job, reason, request.retryable()).name());
+    }
+
+    /**
+     * Fails every running attempt whose lease expired (the worker died or lost its network) or
+     * whose deadline passed (attempt-timeout), as retryable failures. Safe to run on several
+     * server instances at once: rows are taken with {@code FOR UPDATE SKIP LOCKED}.
+     *
+     * @return how many attempts were failed
+     */
+    @Transactional
+    public int reapOverdue() {
+        Instant now = clock.instant();
+        List<JobRow> overdue = jobs.lockOverdue(now, 100);
+        for (JobRow job : overdue) {
+            boolean timedOut = !job.attemptDeadlineAt().isAfter(now);
+            applyFailure(job, timedOut ? timeoutMessage() : "The worker stopped responding.", true);
+        }
+        return overdue.size();
+    }
+
+    private JobRow fencedJob(UUID jobId, int attempt) {
+        return jobs.lock(jobId)
+                .filter(job -> job.status() == JobStatus.RUNNING && job.attempt() == attempt)
+                .orElseThrow(() -> new StaleAttemptException(jobId, attempt));
+    }
+
+    private JobStatus applyFailure(JobRow job, String reason, boolean retryable) {
+        String error = reason.length() > MAX_ERROR_LENGTH ? reason.substring(0, MAX_ERROR_LENGTH) : reason;
+        if (retryable && job.attempt() < job.maxAttempts()) {
+            jobs.requeue(job.id(), job.attempt(), error);
+            log.warn("Job {} attempt {} failed, will retry: {}", job.id(), job.attempt(), error);
+            return JobStatus.QUEUED;
+        }
+        jobs.markFailed(job.id(), job.attempt(), error, clock.instant());
+        ledger.release(job.holdId(), job.id(), "Not charged: the generation failed");
+        log.warn("Job {} failed after {} attempt(s); hold released: {}", job.id(), job.attempt(), error);
+        return JobStatus.FAILED;
+    }
+
+    private String timeoutMessage() {
+        return "The attempt took longer than " + properties.attemptTimeout().toMinutes() + " minutes.";
+    }
+
+    private static List<String> checkImages(List<UploadedImage> images) {
+        if (images.isEmpty()) {
+            throw new InvalidUploadException("A completion needs at least one image.");
+        }
+        if (images.size() > MAX_IMAGES_PER_JOB) {
+            throw new InvalidUploadException("A completion may carry at most " + MAX_IMAGES_PER_JOB + " images.");
+        }
+        return images.stream().map(image -> ImageFormats.sniff(image.bytes()).orElseThrow(() ->
+                new InvalidUploadException("\"" + image.fileName() + "\" is not a PNG, JPEG or WebP image."))).toList();
+    }
+
+    private void deleteOnRollback(List<String> keys) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED) {
+                    keys.forEach(store::delete);
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,170 @@
+package org.text2image.server.generation;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** SQL for jobs and their images. Every state change is a conditional UPDATE fenced on status and attempt. */
+@Repository
+class JobRepository {
+
+    private final JdbcClient jdbc;
+
+    JobRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void insert(UUID id, long userId, JobParameters p, long holdId, int maxAttempts, Instant now) {
+        jdbc.sql("""
+                INSERT INTO generation_job (id, user_id, model_id, checkpoint, prompt, negative_prompt, width, height,
+                    batch_size, seed, steps, cfg_scale, sampler, scheduler, price_credits, hold_id, status, attempt,
+                    max_attempts, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, ?, ?)""")
+                .params(id, userId, p.modelId(), p.checkpoint(), p.prompt(), p.negativePrompt(), p.width(), p.height(),
+                        p.batchSize(), p.seed(), p.steps(), p.cfgScale(), p.sampler(), p.scheduler(), p.priceCredits(),
+                        holdId, maxAttempts, ts(now))
+                .update();
+    }
+
+    Optional<JobRow> find(UUID id) {
+        return jdbc.sql("SELECT " + JobRow.COLUMNS + " FROM generation_job WHERE id = ?").params(id)
+                .query(JobRow::map).optional();
+    }
+
+    Optional<JobRow> lock(UUID id) {
+        return jdbc.sql("SELECT " + JobRow.COLUMNS + " FROM generation_job WHERE id = ? FOR UPDATE").params(id)
+                .query(JobRow::map).optional();
+    }
+
+    int countActive(long userId) {
+        return jdbc.sql("SELECT count(*) FROM generation_job WHERE user_id = ? AND status IN ('QUEUED', 'RUNNING')")
+                .params(userId).query(Integer.class).single();
+    }
+
+    /** Leases the oldest queued job: {@code FOR UPDATE SKIP LOCKED} so concurrent claims never collide. */
+    Optional<JobRow> leaseNext(String workerName, Instant now, Instant leaseUntil, Instant deadline) {
+        return jdbc.sql("""
+                UPDATE generation_job SET status = 'RUNNING', attempt = attempt + 1, worker_name = :worker,
+                    lease_expires_at = :lease, attempt_deadline_at = :deadline, attempt_started_at = :now,
+                    progress_step = 0, progress_total = 0
+                WHERE id = (SELECT id FROM generation_job WHERE status = 'QUEUED' ORDER BY created_at, id
+                            LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING """ + JobRow.COLUMNS)
+                .param("worker", workerName).param("lease", ts(leaseUntil)).param("deadline", ts(deadline))
+                .param("now", ts(now))
+                .query(JobRow::map).optional();
+    }
+
+    /** Extends the lease of a current attempt; returns the holding worker's name, or empty when fenced out. */
+    Optional<String> extendLease(UUID id, int attempt, Instant now, Instant leaseUntil, int step, int total) {
+        return jdbc.sql("""
+                UPDATE generation_job SET lease_expires_at = :lease, progress_step = :step, progress_total = :total
+                WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt AND attempt_deadline_at > :now
+                RETURNING worker_name""")
+                .param("lease", ts(leaseUntil)).param("step", step).param("total", total).param("id", id)
+                .param("attempt", attempt).param("now", ts(now))
+                .query(String.class).optional();
+    }
+
+    boolean markSucceeded(UUID id, int attempt, Instant now) {
+        return jdbc.sql("""
+                UPDATE generation_job SET status = 'SUCCEEDED', finished_at = :now, lease_expires_at = NULL,
+                    attempt_deadline_at = NULL, progress_step = progress_total
+                WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
+                .param("now", ts(now)).param("id", id).param("attempt", attempt).update() == 1;
+    }
+
+    boolean requeue(UUID id, int attempt, String error) {
+        return jdbc.sql("""
+                UPDATE generation_job SET status = 'QUEUED', worker_name = NULL, lease_expires_at = NULL,
+                    attempt_deadline_at = NULL, progress_step = 0, progress_total = 0, last_error = :error
+                WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
+                .param("error", error).param("id", id).param("attempt", attempt).update() == 1;
+    }
+
+    boolean markFailed(UUID id, int attempt, String error, Instant now) {
+        return jdbc.sql("""
+                UPDATE generation_job SET status = 'FAILED', worker_name = NULL, lease_expires_at = NULL,
+                    attempt_deadline_at = NULL, last_error = :error, finished_at = :now
+                WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
+                .param("error", error).param("now", ts(now)).param("id", id).param("attempt", attempt)
+                .update() == 1;
+    }
+
+    boolean markCancelled(UUID id, long userId, Instant now) {
+        return jdbc.sql("""
+                UPDATE generation_job SET status = 'CANCELLED', finished_at = :now, last_error = 'Cancelled by you.'
+                WHERE id = :id AND user_id = :user AND status = 'QUEUED'""")
+                .param("now", ts(now)).param("id", id).param("user", userId).update() == 1;
+    }
+
+    /** Running attempts whose lease expired or whose deadline passed, locked for the caller. */
+    List<JobRow> lockOverdue(Instant now, int limit) {
+        return jdbc.sql("SELECT " + JobRow.COLUMNS + """
+                 FROM generation_job
+                WHERE status = 'RUNNING' AND (lease_expires_at <= :now OR attempt_deadline_at <= :now)
+                ORDER BY lease_expires_at LIMIT :limit FOR UPDATE SKIP LOCKED""")
+                .param("now", ts(now)).param("limit", limit).query(JobRow::map).list();
+    }
+
+    /** 1-based place in the queue (oldest first), or 0 when the job is not queued. */
+    int queuePosition(JobRow job) {
+        if (job.status() != JobStatus.QUEUED) {
+            return 0;
+        }
+        return 1 + jdbc.sql("""
+                SELECT count(*) FROM generation_job
+                WHERE status = 'QUEUED' AND (created_at, id) < (:created, :id)""")
+                .param("created", ts(job.createdAt())).param("id", job.id()).query(Integer.class).single();
+    }
+
+    List<JobRow> page(long userId, int offset, int limit) {
+        return jdbc.sql("SELECT " + JobRow.COLUMNS
+                        + " FROM generation_job WHERE user_id = ? ORDER BY created_at DESC, id DESC OFFSET ? LIMIT ?")
+                .params(userId, offset, limit).query(JobRow::map).list();
+    }
+
+    long count(long userId) {
+        return jdbc.sql("SELECT count(*) FROM generation_job WHERE user_id = ?").params(userId)
+                .query(Long.class).single();
+    }
+
+    void insertImage(UUID imageId, UUID jobId, int position, String key, String contentType, long size, Instant now) {
+        jdbc.sql("""
+                INSERT INTO job_image (id, job_id, position, storage_key, content_type, size_bytes, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                .params(imageId, jobId, position, key, contentType, size, ts(now)).update();
+    }
+
+    List<JobImage> images(UUID jobId) {
+        return jdbc.sql("SELECT id, position, content_type FROM job_image WHERE job_id = ? ORDER BY position")
+                .params(jobId)
+                .query((rs, n) -> new JobImage(rs.getObject("id", UUID.class), rs.getInt("position"),
+                        rs.getString("content_type")))
+                .list();
+    }
+
+    /** The image with its owner, for the ownership check. */
+    Optional<StoredImageRow> image(UUID imageId) {
+        return jdbc.sql("""
+                SELECT i.id, i.job_id, i.position, i.storage_key, i.content_type, j.user_id
+                FROM job_image i JOIN generation_job j ON j.id = i.job_id WHERE i.id = ?""")
+                .params(imageId)
+                .query((rs, n) -> new StoredImageRow(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class),
+                        rs.getInt("position"), rs.getString("storage_key"), rs.getString("content_type"),
+                        rs.getLong("user_id")))
+                .optional();
+    }
+
+    record StoredImageRow(UUID id, UUID jobId, int position, String storageKey, String contentType, long ownerId) {
+    }
+
+    static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,27 @@
+package org.text2image.server.generation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A job as its owner (or an admin) sees it on the job page, in history and through the API.
+ *
+ * @param parameters what was asked for, with defaults filled in, and the price
+ * @param modelName display name of the model (the id when it is no longer configured)
+ * @param attempt attempts started so far (0 while first queued)
+ * @param queuePosition 1-based place in the queue while QUEUED, else 0
+ * @param progressStep sampler step reached by the running attempt (0 when unknown)
+ * @param progressTotal sampler steps of the running attempt (0 when unknown)
+ * @param error why the job failed, or why the last attempt failed when it is being retried
+ * @param images the results, in batch order (empty unless SUCCEEDED)
+ */
+public record JobView(UUID id, long userId, JobParameters parameters, String modelName, JobStatus status, int attempt,
+                      int maxAttempts, int queuePosition, int progressStep, int progressTotal, String error,
+                      Instant createdAt, Instant finishedAt, List<JobImage> images) {
+
+    /** Whether the owner may still cancel it. */
+    public boolean cancellable() {
+        return status == JobStatus.QUEUED;
+    }
+}

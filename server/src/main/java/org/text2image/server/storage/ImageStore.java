@@ -1,0 +1,24 @@
+package org.text2image.server.storage;
+
+import java.util.Optional;
+
+/**
+ * Where image bytes live, under opaque keys that never reach the browser (images are served by
+ * the application after an ownership check). A local folder by default.
+ */
+public interface ImageStore {
+
+    /**
+     * Stores bytes under a key, replacing any earlier bytes.
+     *
+     * @param key a relative key of letters, digits, {@code - _ . /}; no {@code ..}
+     * @throws StorageException when the bytes cannot be written
+     */
+    void put(String key, byte[] bytes);
+
+    /** The bytes under a key, or empty when there are none. */
+    Optional<byte[]> get(String key);
+
+    /** Removes the bytes under a key, if any. */
+    void delete(String key);
+}

@@ -1,0 +1,27 @@
+package org.text2image.server.workers;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.text2image.worker.api.WorkerApi;
+
+/** The worker API's own filter chain: stateless, no CSRF (no cookies), bearer token only. */
+@Configuration(proxyBeanMethods = false)
+class WorkerApiSecurity {
+
+    @Bean
+    @Order(1)
+    SecurityFilterChain workerApiFilterChain(HttpSecurity http, WorkerToken token) throws Exception {
+        return http.securityMatcher(WorkerApi.BASE_PATH + "/**")
+                .csrf(csrf -> csrf.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.disable())
+                .addFilterBefore(new WorkerTokenFilter(token), AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(auth -> auth.anyRequest().hasRole("WORKER"))
+                .build();
+    }
+}
