@@ -1,0 +1,87 @@
+package org.text2image.server.credits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.text2image.server.account.AccountService;
+import org.text2image.server.support.IntegrationTest;
+import org.text2image.server.support.TestDatabase;
+
+@IntegrationTest
+class CreditLedgerTest {
+
+    @Autowired CreditLedger ledger;
+    @Autowired AccountService accounts;
+    @Autowired TransactionTemplate tx;
+    @Autowired TestDatabase db;
+
+    long user;
+
+    @BeforeEach
+    void setUp() {
+        db.clean();
+        user = accounts.register("ledger@example.com", "correct horse").id();
+    }
+
+    @Test
+    void signupGrantsTwentyCreditsOnce() {
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(ledger.grant(user, 20, "signup:" + user, "again")).isFalse();
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+    }
+
+    @Test
+    void holdThenCaptureChargesTheHeldAmount() {
+        UUID job = UUID.randomUUID();
+        long hold = tx.execute(s -> ledger.hold(user, 4, job));
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(16, 4));
+        tx.executeWithoutResult(s -> ledger.capture(hold, job));
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(16, 0));
+    }
+
+    @Test
+    void holdResolvesAtMostOnce() {
+        UUID job = UUID.randomUUID();
+        long hold = tx.execute(s -> ledger.hold(user, 4, job));
+        tx.executeWithoutResult(s -> ledger.release(hold, job, "failed"));
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> ledger.capture(hold, job)))
+                .isInstanceOf(HoldAlreadyResolvedException.class);
+        assertThatThrownBy(() -> tx.executeWithoutResult(s -> ledger.release(hold, job, "again")))
+                .isInstanceOf(HoldAlreadyResolvedException.class);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+    }
+
+    @Test
+    void refusesAHoldAboveTheBalanceAndWritesNothing() {
+        assertThatThrownBy(() -> tx.execute(s -> ledger.hold(user, 21, UUID.randomUUID())))
+                .isInstanceOf(InsufficientCreditsException.class)
+                .hasMessageContaining("costs 21 credits but you have 20 available");
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(ledger.entries(user, 10)).hasSize(1);
+    }
+
+    @Test
+    void databaseRefusesANegativeBalanceWhateverTheCode() {
+        assertThatThrownBy(() -> db.jdbc().sql("UPDATE credit_account SET available_credits = -1 WHERE user_id = ?")
+                .params(user).update()).hasMessageContaining("credit_account_available_credits_check");
+    }
+
+    @Test
+    void ledgerEntriesCannotBeChangedOrDeleted() {
+        assertThatThrownBy(() -> db.jdbc().sql("UPDATE ledger_entry SET amount_credits = 1000").update())
+                .hasMessageContaining("append-only");
+        assertThatThrownBy(() -> db.jdbc().sql("DELETE FROM ledger_entry").update())
+                .hasMessageContaining("append-only");
+    }
+
+    @Test
+    void holdNeedsTheCallersTransaction() {
+        assertThatThrownBy(() -> ledger.hold(user, 1, UUID.randomUUID()))
+                .isInstanceOf(org.springframework.transaction.IllegalTransactionStateException.class);
+    }
+}

@@ -1,0 +1,29 @@
+package org.text2image.server.support;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
+
+/**
+ * A Spring Boot test on the real embedded PostgreSQL (one per test context, fresh data), with the
+ * test models of {@code src/test/resources/config/models.json}, a {@link MutableClock}, no embedded
+ * worker, and a real HTTP port. {@link TestDatabase#clean()} empties the tables between tests.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "text2image.database.embedded-data-dir=target/test-postgres",
+        "text2image.database.embedded-clean=true",
+        "text2image.embedded-worker.enabled=false",
+        "text2image.catalog.models-file=src/test/resources/config/models.json",
+        "text2image.storage.local-folder=target/test-images",
+        "text2image.workers.token=test-worker-token",
+        "text2image.generation.reaper-interval=1h",
+        "spring.thymeleaf.cache=false"
+})
+@Import(TestSupportConfiguration.class)
+public @interface IntegrationTest {
+}

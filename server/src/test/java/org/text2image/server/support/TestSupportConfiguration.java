@@ -1,0 +1,22 @@
+package org.text2image.server.support;
+
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** Beans every integration test shares: the movable clock and the table cleaner. */
+@TestConfiguration(proxyBeanMethods = false)
+public class TestSupportConfiguration {
+
+    @Bean
+    @Primary
+    MutableClock mutableClock() {
+        return new MutableClock();
+    }
+
+    @Bean
+    TestDatabase testDatabase(JdbcClient jdbc) {
+        return new TestDatabase(jdbc);
+    }
+}
