@@ -113,13 +113,13 @@ public class JobQueue {
      *     completed, or past its deadline — which then fails the attempt): nothing is stored or charged
      * @throws InvalidUploadException when there are no images, too many, or a file is not an image
      */
-    @Transactional
+    @Transactional(noRollbackFor = AttemptTimedOutException.class)
     public JobOutcome complete(UUID jobId, int attempt, List<UploadedImage> images) {
         JobRow job = fencedJob(jobId, attempt);
         Instant now = clock.instant();
         if (!job.attemptDeadlineAt().isAfter(now)) {
             applyFailure(job, timeoutMessage(), true);
-            throw new StaleAttemptException(jobId, attempt);
+            throw new AttemptTimedOutException(jobId, attempt); // committed: the timeout stands
         }
         List<String> contentTypes = checkImages(images);
         List<String> written = new ArrayList<>();

@@ -54,7 +54,7 @@ class JobRepository {
                     progress_step = 0, progress_total = 0
                 WHERE id = (SELECT id FROM generation_job WHERE status = 'QUEUED' ORDER BY created_at, id
                             LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING """ + JobRow.COLUMNS)
+                RETURNING\s""" + JobRow.COLUMNS)
                 .param("worker", workerName).param("lease", ts(leaseUntil)).param("deadline", ts(deadline))
                 .param("now", ts(now))
                 .query(JobRow::map).optional();

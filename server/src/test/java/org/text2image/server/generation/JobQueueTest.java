@@ -1,0 +1,281 @@
+package org.text2image.server.generation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.text2image.server.account.AccountService;
+import org.text2image.server.credits.Balance;
+import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.support.Images;
+import org.text2image.server.support.IntegrationTest;
+import org.text2image.server.support.MutableClock;
+import org.text2image.server.support.TestDatabase;
+import org.text2image.worker.api.ClaimRequest;
+import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.api.FailRequest;
+import org.text2image.worker.api.Heartbeat;
+
+/** The queue's promises, driven through {@link JobQueue} as a worker would, on real PostgreSQL. */
+@IntegrationTest
+class JobQueueTest {
+
+    @Autowired GenerationService generation;
+    @Autowired JobQueue queue;
+    @Autowired AccountService accounts;
+    @Autowired CreditLedger ledger;
+    @Autowired MutableClock clock;
+    @Autowired TestDatabase db;
+
+    long user;
+
+    @BeforeEach
+    void setUp() {
+        db.clean();
+        clock.reset();
+        user = accounts.register("queue@example.com", "correct horse").id();
+    }
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    @Test
+    void submitHoldsThePriceAndQueuesTheJob() {
+        JobView job = submitSdxl();
+        assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(job.queuePosition()).isEqualTo(1);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 3));
+    }
+
+    @Test
+    void claimRendersTheWorkflowWithTypedValuesAndTheJobInTheFilenamePrefix() {
+        JobView job = generation.submit(user, new GenerationRequest("sd15", "a red fox", "blurry", 512, 768, 1, 42L,
+                30, 6.5, "dpmpp_2m", "karras"));
+        ClaimedJob claimed = claim("gpu-1");
+        assertThat(claimed.jobId()).isEqualTo(job.id());
+        assertThat(claimed.attempt()).isEqualTo(1);
+        assertThat(claimed.promptId()).isEqualTo(job.id() + "-1");
+        var inputs = claimed.workflow().get("3").get("inputs");
+        assertThat(inputs.get("seed").isNumber()).isTrue();
+        assertThat(inputs.get("seed").asLong()).isEqualTo(42);
+        assertThat(inputs.get("steps").asInt()).isEqualTo(30);
+        assertThat(inputs.get("cfg").asDouble()).isEqualTo(6.5);
+        assertThat(inputs.get("sampler_name").asString()).isEqualTo("dpmpp_2m");
+        assertThat(claimed.workflow().get("5").get("inputs").get("height").asInt()).isEqualTo(768);
+        assertThat(claimed.workflow().get("6").get("inputs").get("text").asString()).isEqualTo("a red fox");
+        assertThat(claimed.workflow().get("4").get("inputs").get("ckpt_name").asString())
+                .isEqualTo("v1-5-pruned-emaonly.safetensors");
+        assertThat(claimed.workflow().get("9").get("inputs").get("filename_prefix").asString())
+                .isEqualTo("text2image/" + job.id() + "-1");
+    }
+
+    @Test
+    void noWorkWhenTheQueueIsEmptyOrTheWorkersComfyUiIsDown() {
+        assertThat(queue.claim(new ClaimRequest("gpu-1", true, List.of()))).isEmpty();
+        submitSdxl();
+        assertThat(queue.claim(new ClaimRequest("gpu-1", false, List.of()))).isEmpty();
+        assertThat(generation.generatorStatus()).isEqualTo(GeneratorStatus.BACKEND_UNREACHABLE);
+    }
+
+    @Test
+    void completionStoresImagesAndChargesOnce() {
+        JobView job = submitSdxl();
+        ClaimedJob claimed = claim("gpu-1");
+        queue.complete(job.id(), claimed.attempt(), List.of(new UploadedImage("a.png", Images.png(8, 8))));
+        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(),
+                List.of(new UploadedImage("a.png", Images.png(8, 8))))).isInstanceOf(StaleAttemptException.class);
+        JobView done = view(job.id());
+        assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(done.images()).hasSize(1);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 0));
+        assertThat(captures(job.id())).isEqualTo(1);
+    }
+
+    @Test
+    void retriesARetryableFailureThenChargesOnceOnSuccess() {
+        JobView job = submitSdxl();
+        fail(claim("gpu-1"), true);
+        fail(claim("gpu-1"), true);
+        ClaimedJob third = claim("gpu-1");
+        assertThat(third.attempt()).isEqualTo(3);
+        queue.complete(job.id(), 3, List.of(new UploadedImage("a.png", Images.png(8, 8))));
+        assertThat(view(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 0));
+        assertThat(captures(job.id())).isEqualTo(1);
+    }
+
+    @Test
+    void releasesTheHoldWhenAllThreeAttemptsFail() {
+        JobView job = submitSdxl();
+        fail(claim("gpu-1"), true);
+        fail(claim("gpu-1"), true);
+        assertThat(fail(claim("gpu-1"), true)).isEqualTo("FAILED");
+        JobView failed = view(job.id());
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.attempt()).isEqualTo(3);
+        assertThat(failed.error()).isEqualTo("ComfyUI error");
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(captures(job.id())).isZero();
+        assertThat(queue.claim(new ClaimRequest("gpu-1", true, List.of()))).isEmpty();
+    }
+
+    @Test
+    void aPermanentFailureFailsAtOnce() {
+        JobView job = submitSdxl();
+        assertThat(fail(claim("gpu-1"), false)).isEqualTo("FAILED");
+        assertThat(view(job.id()).attempt()).isEqualTo(1);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+    }
+
+    @Test
+    void expiredLeaseRequeuesTheJobForAnotherWorkerAndChargesOnce() {
+        JobView job = submitSdxl();
+        ClaimedJob dead = claim("gpu-dies");
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(queue.reapOverdue()).isEqualTo(1);
+        assertThat(view(job.id()).status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(view(job.id()).error()).isEqualTo("The worker stopped responding.");
+
+        ClaimedJob other = claim("gpu-2");
+        assertThat(other.attempt()).isEqualTo(2);
+        // The first worker wakes up and reports: fenced out, nothing stored or charged.
+        assertThatThrownBy(() -> queue.heartbeat(job.id(), new Heartbeat(dead.attempt(), 5, 20)))
+                .isInstanceOf(StaleAttemptException.class);
+        assertThatThrownBy(() -> queue.complete(job.id(), dead.attempt(),
+                List.of(new UploadedImage("late.png", Images.png(8, 8))))).isInstanceOf(StaleAttemptException.class);
+        assertThat(imageRows(job.id())).isZero();
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 3));
+
+        queue.complete(job.id(), other.attempt(), List.of(new UploadedImage("a.png", Images.png(8, 8))));
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 0));
+        assertThat(captures(job.id())).isEqualTo(1);
+        assertThat(imageRows(job.id())).isEqualTo(1);
+    }
+
+    @Test
+    void heartbeatsKeepALongJobAlive() {
+        JobView job = submitSdxl();
+        ClaimedJob claimed = claim("gpu-1");
+        for (int i = 0; i < 4; i++) {
+            clock.advance(Duration.ofSeconds(45));
+            queue.heartbeat(job.id(), new Heartbeat(claimed.attempt(), i + 1, 20));
+            assertThat(queue.reapOverdue()).isZero();
+        }
+        JobView running = view(job.id());
+        assertThat(running.status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(running.progressStep()).isEqualTo(4);
+        assertThat(running.progressTotal()).isEqualTo(20);
+    }
+
+    @Test
+    void anAttemptOverFiveMinutesIsRetriedAndNeverCharged() {
+        JobView job = submitSdxl();
+        ClaimedJob claimed = claim("gpu-1");
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofSeconds(55));
+            queue.heartbeat(job.id(), new Heartbeat(claimed.attempt(), i, 20));
+        }
+        clock.advance(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> queue.heartbeat(job.id(), new Heartbeat(claimed.attempt(), 7, 20)))
+                .isInstanceOf(StaleAttemptException.class);
+        assertThat(queue.reapOverdue()).isEqualTo(1);
+        JobView retried = view(job.id());
+        assertThat(retried.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(retried.error()).isEqualTo("The attempt took longer than 5 minutes.");
+        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(),
+                List.of(new UploadedImage("late.png", Images.png(8, 8))))).isInstanceOf(StaleAttemptException.class);
+        assertThat(captures(job.id())).isZero();
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 3));
+    }
+
+    @Test
+    void aCompletionArrivingAfterTheDeadlineIsRefusedAndTheAttemptRetried() {
+        JobView job = submitSdxl();
+        ClaimedJob claimed = claim("gpu-1");
+        clock.advance(Duration.ofMinutes(5).plusSeconds(1));
+        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(),
+                List.of(new UploadedImage("late.png", Images.png(8, 8))))).isInstanceOf(StaleAttemptException.class);
+        assertThat(view(job.id()).status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(imageRows(job.id())).isZero();
+        assertThat(captures(job.id())).isZero();
+    }
+
+    @Test
+    void timeoutOnTheLastAttemptFailsTheJobAndReleasesTheHold() {
+        JobView job = submitSdxl();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            claim("gpu-1");
+            clock.advance(Duration.ofMinutes(6));
+            queue.reapOverdue();
+        }
+        assertThat(view(job.id()).status()).isEqualTo(JobStatus.FAILED);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+    }
+
+    @Test
+    void refusesUploadsThatAreNotImagesAndStoresNothing() {
+        JobView job = submitSdxl();
+        ClaimedJob claimed = claim("gpu-1");
+        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(),
+                List.of(new UploadedImage("x.txt", "hello".getBytes()))))
+                .isInstanceOf(InvalidUploadException.class).hasMessageContaining("not a PNG, JPEG or WebP");
+        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), List.of()))
+                .isInstanceOf(InvalidUploadException.class);
+        assertThat(view(job.id()).status()).isEqualTo(JobStatus.RUNNING);
+        assertThat(imageRows(job.id())).isZero();
+    }
+
+    @Test
+    void cancellingAQueuedJobReleasesTheHold() {
+        JobView job = submitSdxl();
+        generation.cancel(job.id(), user);
+        assertThat(view(job.id()).status()).isEqualTo(JobStatus.CANCELLED);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(queue.claim(new ClaimRequest("gpu-1", true, List.of()))).isEmpty();
+        assertThatThrownBy(() -> generation.cancel(job.id(), user)).isInstanceOf(JobNotCancellableException.class);
+    }
+
+    @Test
+    void jobsRunInSubmitOrder() {
+        JobView first = submitSdxl();
+        JobView second = submitSdxl();
+        assertThat(view(second.id()).queuePosition()).isEqualTo(2);
+        assertThat(claim("gpu-1").jobId()).isEqualTo(first.id());
+        assertThat(view(second.id()).queuePosition()).isEqualTo(1);
+        assertThat(claim("gpu-2").jobId()).isEqualTo(second.id());
+    }
+
+    private JobView submitSdxl() {
+        return generation.submit(user, new GenerationRequest("sdxl", "a lighthouse at dusk", null, null, null, null,
+                null, null, null, null, null));
+    }
+
+    private ClaimedJob claim(String worker) {
+        return queue.claim(new ClaimRequest(worker, true, List.of())).orElseThrow();
+    }
+
+    private String fail(ClaimedJob claimed, boolean retryable) {
+        return queue.fail(claimed.jobId(), new FailRequest(claimed.attempt(), "ComfyUI error", retryable)).status();
+    }
+
+    private JobView view(UUID jobId) {
+        return generation.find(jobId, new Viewer(user, false)).orElseThrow();
+    }
+
+    private long captures(UUID jobId) {
+        return db.jdbc().sql("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE' AND job_id = ?")
+                .params(jobId).query(Long.class).single();
+    }
+
+    private long imageRows(UUID jobId) {
+        return db.jdbc().sql("SELECT count(*) FROM job_image WHERE job_id = ?").params(jobId).query(Long.class).single();
+    }
+}
