@@ -3,9 +3,12 @@ package org.text2image.server.web;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.ErrorResponse;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -29,6 +32,7 @@ import org.text2image.server.generation.TooManyQueuedJobsException;
  * logged at WARN, 5xx at ERROR.
  */
 @RestControllerAdvice(annotations = RestController.class)
+@Order(Ordered.HIGHEST_PRECEDENCE)
 class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
@@ -91,6 +95,12 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ProblemDetail unexpected(Exception e) {
+        if (e instanceof ErrorResponse standard) { // Spring MVC's own 4xx (method not allowed, …)
+            ProblemDetail problem = standard.getBody();
+            problem.setProperty("retryable", false);
+            log.warn("{} {}", problem.getStatus(), problem.getDetail());
+            return problem;
+        }
         log.error("Unexpected error in an API call", e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong on the server. Try again.", true);
     }
