@@ -19,6 +19,7 @@ class CreditLedgerTest {
     @Autowired AccountService accounts;
     @Autowired TransactionTemplate tx;
     @Autowired TestDatabase db;
+    @Autowired LedgerInvariants invariants;
 
     long user;
 
@@ -77,6 +78,14 @@ class CreditLedgerTest {
                 .hasMessageContaining("append-only");
         assertThatThrownBy(() -> db.jdbc().sql("DELETE FROM ledger_entry").update())
                 .hasMessageContaining("append-only");
+    }
+
+    @Test
+    void invariantCheckFindsATamperedBalance() {
+        assertThat(invariants.violations()).isEmpty();
+        db.jdbc().sql("UPDATE credit_account SET available_credits = 25 WHERE user_id = ?").params(user).update();
+        assertThat(invariants.violations()).singleElement().asString()
+                .contains("user " + user + ": cached 25/0 but entries give 20/0");
     }
 
     @Test

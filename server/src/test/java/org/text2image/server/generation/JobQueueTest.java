@@ -13,6 +13,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.LedgerInvariants;
 import org.text2image.server.support.Images;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.MutableClock;
@@ -32,6 +33,7 @@ class JobQueueTest {
     @Autowired CreditLedger ledger;
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
+    @Autowired LedgerInvariants invariants;
 
     long user;
 
@@ -43,8 +45,9 @@ class JobQueueTest {
     }
 
     @AfterEach
-    void resetClock() {
+    void booksStayBalanced() {
         clock.reset();
+        assertThat(invariants.violations()).isEmpty();
     }
 
     @Test

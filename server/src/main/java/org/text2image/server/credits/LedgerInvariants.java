@@ -1,0 +1,77 @@
+package org.text2image.server.credits;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Checks the ledger's invariants (ARCHITECTURE.md, "Credits ledger") against the whole database
+ * and lists every violation in words; an empty list means the books are sound.
+ *
+ * <ul>
+ *   <li>each cached balance equals the balance derived from the user's entries:
+ *       available = grants − holds + releases, held = holds − captures − releases;</li>
+ *   <li>held credits equal the sum of the user's open holds;</li>
+ *   <li>each hold has one HOLD entry and at most one CAPTURE or RELEASE, matching its status and amount;</li>
+ *   <li>each SUCCEEDED job has exactly one capture, equal to its price; each FAILED or CANCELLED job none
+ *       (and its hold released); each QUEUED or RUNNING job an open hold.</li>
+ * </ul>
+ */
+@Component
+public class LedgerInvariants {
+
+    private final JdbcClient jdbc;
+
+    LedgerInvariants(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Every broken invariant, one line each. */
+    @Transactional(readOnly = true)
+    public List<String> violations() {
+        List<String> violations = new ArrayList<>();
+        violations.addAll(jdbc.sql("""
+                SELECT 'user ' || a.user_id || ': cached ' || a.available_credits || '/' || a.held_credits
+                       || ' but entries give ' || coalesce(e.available, 0) || '/' || coalesce(e.held, 0)
+                FROM credit_account a
+                LEFT JOIN (SELECT user_id,
+                                  sum(CASE kind WHEN 'GRANT' THEN amount_credits WHEN 'HOLD' THEN -amount_credits
+                                                WHEN 'RELEASE' THEN amount_credits ELSE 0 END) AS available,
+                                  sum(CASE kind WHEN 'HOLD' THEN amount_credits WHEN 'CAPTURE' THEN -amount_credits
+                                                WHEN 'RELEASE' THEN -amount_credits ELSE 0 END) AS held
+                           FROM ledger_entry GROUP BY user_id) e ON e.user_id = a.user_id
+                WHERE a.available_credits <> coalesce(e.available, 0) OR a.held_credits <> coalesce(e.held, 0)""")
+                .query(String.class).list());
+        violations.addAll(jdbc.sql("""
+                SELECT 'user ' || a.user_id || ': held ' || a.held_credits || ' but open holds sum to ' || coalesce(h.open, 0)
+                FROM credit_account a
+                LEFT JOIN (SELECT user_id, sum(amount_credits) AS open FROM credit_hold WHERE status = 'OPEN'
+                           GROUP BY user_id) h ON h.user_id = a.user_id
+                WHERE a.held_credits <> coalesce(h.open, 0)""")
+                .query(String.class).list());
+        violations.addAll(jdbc.sql("""
+                SELECT 'hold ' || h.id || ' (' || h.status || ', ' || h.amount_credits || ') has entries '
+                       || coalesce(string_agg(e.kind || ' ' || e.amount_credits, ', ' ORDER BY e.id), 'none')
+                FROM credit_hold h LEFT JOIN ledger_entry e ON e.hold_id = h.id
+                GROUP BY h.id, h.status, h.amount_credits
+                HAVING count(*) FILTER (WHERE e.kind = 'HOLD' AND e.amount_credits = h.amount_credits) <> 1
+                    OR count(*) FILTER (WHERE e.kind = 'CAPTURE' AND e.amount_credits = h.amount_credits)
+                       <> (CASE WHEN h.status = 'CAPTURED' THEN 1 ELSE 0 END)
+                    OR count(*) FILTER (WHERE e.kind = 'RELEASE' AND e.amount_credits = h.amount_credits)
+                       <> (CASE WHEN h.status = 'RELEASED' THEN 1 ELSE 0 END)
+                    OR count(*) <> (CASE WHEN h.status = 'OPEN' THEN 1 ELSE 2 END)""")
+                .query(String.class).list());
+        violations.addAll(jdbc.sql("""
+                SELECT 'job ' || j.id || ' is ' || j.status || ' (price ' || j.price_credits || ') but its hold is '
+                       || h.status || ' for ' || h.amount_credits
+                FROM generation_job j JOIN credit_hold h ON h.id = j.hold_id
+                WHERE h.amount_credits <> j.price_credits
+                   OR (j.status = 'SUCCEEDED' AND h.status <> 'CAPTURED')
+                   OR (j.status IN ('FAILED', 'CANCELLED') AND h.status <> 'RELEASED')
+                   OR (j.status IN ('QUEUED', 'RUNNING') AND h.status <> 'OPEN')""")
+                .query(String.class).list());
+        return violations;
+    }
+}
