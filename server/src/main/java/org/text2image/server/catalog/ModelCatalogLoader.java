@@ -49,6 +49,9 @@ public class ModelCatalogLoader {
      */
     public static ModelCatalog load(Path modelsFile) {
         Path file = modelsFile.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidModelCatalogException(file, "does not exist (text2image.catalog.models-file)");
+        }
         JsonNode root = readJson(file, file);
         JsonNode models = root.path("models");
         if (!models.isArray() || models.isEmpty()) {
