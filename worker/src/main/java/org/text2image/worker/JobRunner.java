@@ -1,0 +1,242 @@
+package org.text2image.worker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.api.Heartbeat;
+import org.text2image.worker.api.HeartbeatResponse;
+import org.text2image.worker.comfyui.ComfyUiClient;
+import org.text2image.worker.comfyui.ComfyUiException;
+import org.text2image.worker.comfyui.ComfyUiUnavailableException;
+import org.text2image.worker.comfyui.ComfyUiValidationException;
+import org.text2image.worker.comfyui.ImageRef;
+import org.text2image.worker.comfyui.PromptHistory;
+import org.text2image.worker.comfyui.PromptRun;
+
+/**
+ * Runs one claimed job attempt on ComfyUI, end to end: open the WebSocket, post the rendered
+ * workflow under {@link ClaimedJob#promptId()}, heartbeat with the sampler's progress, read
+ * {@code /history}, download the images with {@code /view} and complete; or fail with a reason.
+ *
+ * <p>Failures: ComfyUI's 400 → fail, not retryable, reason = the validation message; a runtime
+ * error → fail, retryable, {@code "ComfyUI error in KSampler: torch.OutOfMemoryError: ..."};
+ * ComfyUI unreachable → fail, retryable, {@code "ComfyUI unreachable: ..."}; past
+ * {@link ClaimedJob#timeoutSeconds()} → interrupt the prompt, fail, retryable,
+ * {@code "timed out after N s"}. A heartbeat answered 409 or with {@code cancelRequested} →
+ * interrupt the prompt and stop without uploading. Interrupting the calling thread stops the
+ * prompt and fails the attempt as retryable ({@code "worker stopped"}).
+ */
+public final class JobRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    private static final int SUBMIT_ATTEMPTS = 3;
+    private static final Duration SUBMIT_RETRY_DELAY = Duration.ofMillis(250);
+    private static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
+    /** Most images one attempt may upload (a batch is far smaller; this bounds memory). */
+    public static final int MAX_IMAGES = 64;
+
+    private final ComfyUiClient comfyUi;
+    private final ServerReporter reporter;
+    private final String clientId;
+    private final Duration heartbeatInterval;
+    private final PromptRun.Timing timing;
+    private final Clock clock;
+
+    /**
+     * @param comfyUi the ComfyUI to run on
+     * @param server the worker API
+     * @param clientId this worker process's ComfyUI {@code client_id} (unique per process)
+     * @param heartbeatInterval time between heartbeats (at most a third of the lease is used)
+     * @param timing how prompts are followed
+     * @param clock measures the attempt's time
+     */
+    public JobRunner(ComfyUiClient comfyUi, WorkerApiClient server, String clientId, Duration heartbeatInterval,
+                     PromptRun.Timing timing, Clock clock) {
+        this.comfyUi = Objects.requireNonNull(comfyUi, "comfyUi");
+        this.reporter = new ServerReporter(Objects.requireNonNull(server, "server"));
+        this.clientId = Objects.requireNonNull(clientId, "clientId");
+        this.heartbeatInterval = Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
+        this.timing = Objects.requireNonNull(timing, "timing");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Runs the attempt and reports it to the server; never throws for job-level failures. */
+    public JobReport run(ClaimedJob job) {
+        Instant start = clock.instant();
+        Progress progress = new Progress();
+        Result result;
+        try (PromptRun run = PromptRun.open(comfyUi, clientId, job.promptId(), progress::set, timing, clock)) {
+            result = execute(job, run, progress, start);
+        } catch (ComfyUiValidationException e) {
+            result = reporter.fail(job, e.getMessage(), false);
+        } catch (InterruptedException e) {
+            result = stoppedByWorker(job);
+        } catch (ComfyUiException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                result = stoppedByWorker(job);
+            } else {
+                String prefix = e instanceof ComfyUiUnavailableException ? "ComfyUI unreachable: " : "ComfyUI error: ";
+                result = reporter.fail(job, prefix + e.getMessage(), true);
+            }
+        }
+        Duration elapsed = Duration.between(start, clock.instant());
+        JobReport report = new JobReport(job.jobId(), job.attempt(), result.outcome(), result.detail(), result.images(), elapsed);
+        log.info("job {} attempt {} {} in {} s: {}", job.jobId(), job.attempt(), report.outcome(),
+                String.format(Locale.ROOT, "%.1f", elapsed.toMillis() / 1000.0), report.detail());
+        return report;
+    }
+
+    private Result execute(ClaimedJob job, PromptRun run, Progress progress, Instant start) throws InterruptedException {
+        submit(job);
+        Instant deadline = start.plusSeconds(Math.max(1, job.timeoutSeconds()));
+        Duration interval = heartbeatInterval(job);
+        Instant nextHeartbeat = clock.instant().plus(interval);
+        while (true) {
+            Instant now = clock.instant();
+            Instant wake = nextHeartbeat.isBefore(deadline) ? nextHeartbeat : deadline;
+            Optional<PromptHistory> history = run.awaitDone(Duration.between(now, wake));
+            if (history.isPresent()) {
+                return finish(job, history.get());
+            }
+            now = clock.instant();
+            if (!now.isBefore(deadline)) {
+                stopPrompt(job.promptId());
+                return reporter.fail(job, "timed out after " + Duration.between(start, now).toSeconds() + " s", true);
+            }
+            if (!now.isBefore(nextHeartbeat)) {
+                Optional<String> stop = heartbeat(job, progress);
+                if (stop.isPresent()) {
+                    stopPrompt(job.promptId());
+                    return new Result(JobReport.Outcome.STOPPED, stop.get(), 0);
+                }
+                nextHeartbeat = clock.instant().plus(interval);
+            }
+        }
+    }
+
+    /** Posts the prompt; after a lost answer, looks in ComfyUI's queue and history before posting again (no de-duplication there). */
+    private void submit(ClaimedJob job) throws InterruptedException {
+        ComfyUiUnavailableException last = null;
+        for (int i = 0; i < SUBMIT_ATTEMPTS; i++) {
+            if (i > 0) {
+                Thread.sleep(SUBMIT_RETRY_DELAY.toMillis() * i);
+                if (alreadySubmitted(job.promptId())) {
+                    return;
+                }
+            }
+            try {
+                comfyUi.submit(job.workflow(), job.promptId(), clientId);
+                return;
+            } catch (ComfyUiUnavailableException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedException();
+                }
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private boolean alreadySubmitted(String promptId) {
+        try {
+            return comfyUi.queue().contains(promptId) || comfyUi.history(promptId).isPresent();
+        } catch (ComfyUiUnavailableException e) {
+            return false;
+        }
+    }
+
+    /** Sends a heartbeat; a present answer says why the attempt must stop. */
+    private Optional<String> heartbeat(ClaimedJob job, Progress progress) {
+        try {
+            HeartbeatResponse answer = reporter.heartbeat(job, new Heartbeat(job.attempt(), progress.step(), progress.total()));
+            return answer.cancelRequested() ? Optional.of("cancelled") : Optional.empty();
+        } catch (StaleAttemptException e) {
+            return Optional.of("attempt no longer ours: " + e.getMessage());
+        } catch (WorkerApiException e) {
+            // The lease survives a missed heartbeat or two; a lost lease shows up as 409 later.
+            log.warn("heartbeat for job {} attempt {} failed: {}", job.jobId(), job.attempt(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Result finish(ClaimedJob job, PromptHistory history) {
+        if (history.error().isPresent()) {
+            var error = history.error().get();
+            String node = error.nodeType().isEmpty() ? "" : " in " + error.nodeType();
+            return reporter.fail(job, error.interrupted()
+                    ? "ComfyUI interrupted the prompt" + node
+                    : "ComfyUI error" + node + ": " + error.text(), true);
+        }
+        if (!history.succeeded()) {
+            return reporter.fail(job, "ComfyUI finished with status " + history.statusStr(), true);
+        }
+        List<ImageRef> outputs = history.outputImages();
+        if (outputs.isEmpty()) {
+            return reporter.fail(job, "the workflow produced no images", false);
+        }
+        if (outputs.size() > MAX_IMAGES) {
+            return reporter.fail(job, "the workflow produced " + outputs.size() + " images, more than " + MAX_IMAGES, false);
+        }
+        List<ImageFile> images = new ArrayList<>();
+        for (ImageRef output : outputs) {
+            images.add(new ImageFile(output.filename(), ImageFile.contentTypeOf(output.filename()), comfyUi.view(output)));
+        }
+        return reporter.complete(job, images);
+    }
+
+    private void stopPrompt(String promptId) {
+        try {
+            comfyUi.interrupt(promptId);
+            comfyUi.deleteFromQueue(List.of(promptId));
+        } catch (ComfyUiException e) {
+            log.warn("could not stop prompt {} on ComfyUI: {}", promptId, e.getMessage());
+        }
+    }
+
+    /** The thread was interrupted: stop the prompt and hand the job back, then keep the interrupt for the caller. */
+    private Result stoppedByWorker(ClaimedJob job) {
+        Thread.interrupted();
+        try {
+            stopPrompt(job.promptId());
+            return reporter.fail(job, "worker stopped", true);
+        } finally {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Duration heartbeatInterval(ClaimedJob job) {
+        Duration third = Duration.ofSeconds(Math.max(1, job.leaseSeconds())).dividedBy(3);
+        Duration interval = heartbeatInterval.compareTo(third) < 0 ? heartbeatInterval : third;
+        return interval.compareTo(MIN_HEARTBEAT_INTERVAL) < 0 ? MIN_HEARTBEAT_INTERVAL : interval;
+    }
+
+    /** The latest {@code progress} frame: value and max packed in one atomic so a heartbeat never mixes two frames. */
+    private static final class Progress {
+        private final AtomicLong packed = new AtomicLong();
+
+        void set(int value, int max) {
+            packed.set(((long) Math.max(0, max) << 32) | (Math.max(0, value) & 0xffffffffL));
+        }
+
+        int step() {
+            return (int) packed.get();
+        }
+
+        int total() {
+            return (int) (packed.get() >>> 32);
+        }
+    }
+
+    /** What happened, before timing is added. */
+    record Result(JobReport.Outcome outcome, String detail, int images) {
+    }
+}

@@ -1,0 +1,77 @@
+package org.text2image.worker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.api.FailRequest;
+import org.text2image.worker.api.Heartbeat;
+import org.text2image.worker.api.HeartbeatResponse;
+import org.text2image.worker.api.JobOutcome;
+
+/**
+ * Reports an attempt's end to the server, retrying a few times while the server is unreachable
+ * (complete and fail are fenced by the attempt, so a repeat is harmless). After that the report is
+ * dropped: the lease expires and the server re-queues the job.
+ */
+final class ServerReporter {
+
+    private static final Logger log = LoggerFactory.getLogger(ServerReporter.class);
+    private static final int ATTEMPTS = 3;
+    private static final Duration RETRY_DELAY = Duration.ofMillis(500);
+
+    private final WorkerApiClient server;
+
+    ServerReporter(WorkerApiClient server) {
+        this.server = server;
+    }
+
+    HeartbeatResponse heartbeat(ClaimedJob job, Heartbeat heartbeat) {
+        return server.heartbeat(job.jobId(), heartbeat);
+    }
+
+    JobRunner.Result complete(ClaimedJob job, List<ImageFile> images) {
+        return send(job, () -> server.complete(job.jobId(), job.attempt(), images),
+                JobReport.Outcome.SUCCEEDED, images.size() + " image(s)", images.size());
+    }
+
+    JobRunner.Result fail(ClaimedJob job, String reason, boolean retryable) {
+        return send(job, () -> server.fail(job.jobId(), new FailRequest(job.attempt(), reason, retryable)),
+                retryable ? JobReport.Outcome.FAILED_RETRYABLE : JobReport.Outcome.FAILED_PERMANENTLY, reason, 0);
+    }
+
+    private JobRunner.Result send(ClaimedJob job, Supplier<JobOutcome> call, JobReport.Outcome outcome, String detail,
+                                  int images) {
+        for (int i = 1; ; i++) {
+            try {
+                JobOutcome answer = call.get();
+                return new JobRunner.Result(outcome, detail + " (job now " + answer.status() + ")", images);
+            } catch (StaleAttemptException e) {
+                return new JobRunner.Result(JobReport.Outcome.STOPPED, "attempt no longer ours, " + detail + " not kept", 0);
+            } catch (WorkerApiUnavailableException e) {
+                if (i >= ATTEMPTS || !pause(RETRY_DELAY.multipliedBy(i))) {
+                    return unreported(job, detail, e);
+                }
+            } catch (WorkerApiException e) {
+                return unreported(job, detail, e);
+            }
+        }
+    }
+
+    private static JobRunner.Result unreported(ClaimedJob job, String detail, WorkerApiException e) {
+        log.warn("could not report job {} attempt {} ({}): {}", job.jobId(), job.attempt(), detail, e.getMessage());
+        return new JobRunner.Result(JobReport.Outcome.UNREPORTED, detail + "; not reported: " + e.getMessage(), 0);
+    }
+
+    private static boolean pause(Duration delay) {
+        try {
+            Thread.sleep(delay.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

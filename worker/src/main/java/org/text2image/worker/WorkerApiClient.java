@@ -1,0 +1,184 @@
+package org.text2image.worker;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import org.text2image.worker.api.ClaimRequest;
+import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.api.FailRequest;
+import org.text2image.worker.api.Heartbeat;
+import org.text2image.worker.api.HeartbeatResponse;
+import org.text2image.worker.api.JobOutcome;
+import org.text2image.worker.api.WorkerApi;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Client of the server's worker API (paths and codes in {@link WorkerApi}): JSON bodies, a bearer
+ * token on every call. Thread-safe.
+ *
+ * <p>Errors: 401/403 → {@link WorkerAuthException}; 409 → {@link StaleAttemptException}; network
+ * errors, timeouts and 5xx → {@link WorkerApiUnavailableException} (retry later); other answers →
+ * {@link WorkerApiException} with the problem detail's text. An interrupted calling thread keeps its
+ * interrupt flag and gets a {@link WorkerApiUnavailableException}.
+ */
+public final class WorkerApiClient {
+
+    /** Largest answer read (a claimed job carries its workflow), in bytes. */
+    public static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+
+    private final URI base;
+    private final String token;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+
+    /**
+     * @param serverUrl the server's address, such as {@code https://t2i.example.com}
+     * @param token the worker token (sent as {@code Authorization: Bearer})
+     * @param connectTimeout how long to wait for a TCP connection
+     * @param requestTimeout how long to wait for each answer, uploads included
+     */
+    public WorkerApiClient(URI serverUrl, String token, Duration connectTimeout, Duration requestTimeout) {
+        this(serverUrl, token, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout).build(), requestTimeout);
+    }
+
+    /** As above with a caller-owned {@link HttpClient}. */
+    public WorkerApiClient(URI serverUrl, String token, HttpClient http, Duration requestTimeout) {
+        String url = Objects.requireNonNull(serverUrl, "serverUrl").toString().replaceAll("/+$", "");
+        this.base = URI.create(url + WorkerApi.BASE_PATH + "/");
+        this.token = Objects.requireNonNull(token, "token");
+        this.http = Objects.requireNonNull(http, "http");
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+    }
+
+    /** {@code POST /claim}: a leased job (200), or empty when there is no work (204). */
+    public Optional<ClaimedJob> claim(ClaimRequest request) {
+        Answer answer = send(json("claim", request));
+        if (answer.status() == 204) {
+            return Optional.empty();
+        }
+        return Optional.of(read(expectOk(answer, "claim"), ClaimedJob.class, "claim"));
+    }
+
+    /**
+     * {@code POST /jobs/{id}/heartbeat}: extends the lease and reports progress.
+     *
+     * @throws StaleAttemptException on 409: the attempt is no longer ours
+     */
+    public HeartbeatResponse heartbeat(UUID jobId, Heartbeat heartbeat) {
+        return read(expectOk(send(json("jobs/" + jobId + "/heartbeat", heartbeat)), "heartbeat"),
+                HeartbeatResponse.class, "heartbeat");
+    }
+
+    /**
+     * {@code POST /jobs/{id}/complete} as multipart/form-data: part {@code attempt}, then one part
+     * {@code image} per file.
+     *
+     * @throws StaleAttemptException on 409: a stale or duplicate completion, nothing was stored
+     */
+    public JobOutcome complete(UUID jobId, int attempt, List<ImageFile> images) {
+        Multipart form = Multipart.completion(WorkerApi.ATTEMPT_PART, attempt, WorkerApi.IMAGE_PART, images);
+        HttpRequest request = request("jobs/" + jobId + "/complete").header("Content-Type", form.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build();
+        return read(expectOk(send(request), "complete"), JobOutcome.class, "complete");
+    }
+
+    /**
+     * {@code POST /jobs/{id}/fail}.
+     *
+     * @throws StaleAttemptException on 409: the attempt is no longer ours
+     */
+    public JobOutcome fail(UUID jobId, FailRequest request) {
+        return read(expectOk(send(json("jobs/" + jobId + "/fail", request)), "fail"), JobOutcome.class, "fail");
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
+                .header("Authorization", "Bearer " + token).header("Accept", "application/json");
+    }
+
+    private HttpRequest json(String path, Object body) {
+        return request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+    }
+
+    private Answer send(HttpRequest request) {
+        String what = request.method() + " " + request.uri();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                byte[] body = in.readNBytes(MAX_ANSWER_BYTES + 1);
+                if (body.length > MAX_ANSWER_BYTES) {
+                    throw new WorkerApiException(what + " answered more than " + MAX_ANSWER_BYTES + " bytes");
+                }
+                return new Answer(response.statusCode(), body);
+            }
+        } catch (HttpTimeoutException e) {
+            throw new WorkerApiUnavailableException(what + " timed out", e);
+        } catch (IOException e) {
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new WorkerApiUnavailableException(what + " failed: " + message, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WorkerApiUnavailableException(what + " interrupted", e);
+        }
+    }
+
+    private static byte[] expectOk(Answer answer, String call) {
+        int status = answer.status();
+        if (status == 200) {
+            return answer.body();
+        }
+        String detail = call + " answered HTTP " + status + problem(answer.body());
+        throw switch (status) {
+            case 401, 403 -> new WorkerAuthException(detail + " (is the worker token right?)");
+            case 409 -> new StaleAttemptException(detail);
+            default -> status >= 500 ? new WorkerApiUnavailableException(detail) : new WorkerApiException(detail);
+        };
+    }
+
+    /** The problem detail's {@code detail} (or {@code title}), RFC 9457, else the start of the body. */
+    private static String problem(byte[] body) {
+        if (body.length == 0) {
+            return "";
+        }
+        try {
+            JsonNode problem = JSON.readTree(body);
+            String text = problem.path("detail").asString(problem.path("title").asString(""));
+            if (!text.isBlank()) {
+                return ": " + text;
+            }
+        } catch (JacksonException e) {
+            // not a problem document; fall through to the raw text
+        }
+        return ": " + new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
+    }
+
+    private static <T> T read(byte[] body, Class<T> type, String call) {
+        try {
+            return JSON.readValue(body, type);
+        } catch (JacksonException e) {
+            throw new WorkerApiException(call + " answered a body that is not a " + type.getSimpleName()
+                    + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private record Answer(int status, byte[] body) {
+    }
+}

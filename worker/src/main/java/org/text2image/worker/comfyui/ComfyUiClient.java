@@ -1,0 +1,240 @@
+package org.text2image.worker.comfyui;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * HTTP client for one ComfyUI server (routes and answer shapes in COMFYUI.md; ComfyUI v0.8.0
+ * {@code server.py}). Thread-safe.
+ *
+ * <p>Errors: connection refused, timeouts and HTTP 5xx throw {@link ComfyUiUnavailableException};
+ * HTTP 400 on {@code /prompt} throws {@link ComfyUiValidationException}; any other unexpected
+ * answer throws {@link ComfyUiException}. An interrupted calling thread keeps its interrupt flag
+ * and gets a {@link ComfyUiUnavailableException}.
+ */
+public final class ComfyUiClient {
+
+    /** Largest JSON answer read (a long history or queue of big graphs), in bytes. */
+    public static final int MAX_JSON_BYTES = 32 * 1024 * 1024;
+    /** Largest image read from {@code /view}, in bytes. */
+    public static final int MAX_IMAGE_BYTES = 128 * 1024 * 1024;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final URI baseUrl;
+    private final HttpClient http;
+    private final Duration requestTimeout;
+
+    /**
+     * @param baseUrl ComfyUI's address, such as {@code http://127.0.0.1:8188}; a path prefix is kept
+     * @param connectTimeout how long to wait for a TCP connection
+     * @param requestTimeout how long to wait for each answer
+     */
+    public ComfyUiClient(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
+        this(baseUrl, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout).build(), requestTimeout);
+    }
+
+    /** As above with a caller-owned {@link HttpClient} (its connect timeout applies). */
+    public ComfyUiClient(URI baseUrl, HttpClient http, Duration requestTimeout) {
+        String url = Objects.requireNonNull(baseUrl, "baseUrl").toString();
+        this.baseUrl = URI.create(url.endsWith("/") ? url : url + "/");
+        this.http = Objects.requireNonNull(http, "http");
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+    }
+
+    /** The base address, always ending in {@code /}. */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /**
+     * Queues a graph: {@code POST /prompt {"prompt", "client_id", "prompt_id"}}. ComfyUI does not
+     * de-duplicate, so a caller that lost the answer should look at {@link #history} and
+     * {@link #queue} before posting again.
+     *
+     * @param graph the API-format graph
+     * @param promptId the id to queue it under, or null to let ComfyUI pick one
+     * @param clientId the WebSocket client id that receives the prompt's frames
+     * @return the prompt id ComfyUI queued it under
+     * @throws ComfyUiValidationException on HTTP 400 (nothing was queued)
+     */
+    public String submit(ObjectNode graph, String promptId, String clientId) {
+        ObjectNode body = JSON.createObjectNode();
+        body.set("prompt", graph);
+        body.put("client_id", clientId);
+        if (promptId != null) {
+            body.put("prompt_id", promptId);
+        }
+        Answer response = send(post("prompt", body), MAX_JSON_BYTES);
+        if (response.status() == 400) {
+            JsonNode error = parseOrNull(response.body());
+            if (error == null) {
+                throw new ComfyUiValidationException("", ComfyUiResponses.truncate(
+                        "ComfyUI rejected the prompt (HTTP 400): " + text(response.body())));
+            }
+            throw new ComfyUiValidationException(error.path("error").path("type").asString(""),
+                    ComfyUiResponses.validationMessage(error));
+        }
+        JsonNode answer = json(expectOk(response, "POST /prompt"), "POST /prompt");
+        return answer.path("prompt_id").asString(promptId);
+    }
+
+    /** {@code GET /history/{id}}: the finished prompt, or empty while it is queued, running or unknown. */
+    public Optional<PromptHistory> history(String promptId) {
+        Answer response = send(get("history/" + encode(promptId)), MAX_JSON_BYTES);
+        return ComfyUiResponses.history(promptId, json(expectOk(response, "GET /history"), "GET /history"));
+    }
+
+    /**
+     * {@code GET /view?filename=&subfolder=&type=}: an image's bytes.
+     *
+     * @throws ComfyUiException when the image does not exist (404), the path is refused (400, 403)
+     *     or it is larger than {@link #MAX_IMAGE_BYTES}
+     */
+    public byte[] view(ImageRef image) {
+        String query = "view?filename=" + encode(image.filename()) + "&subfolder=" + encode(image.subfolder())
+                + "&type=" + encode(image.type());
+        Answer response = send(get(query), MAX_IMAGE_BYTES);
+        if (response.status() == 404) {
+            throw new ComfyUiException("ComfyUI has no image " + image);
+        }
+        return expectOk(response, "GET /view");
+    }
+
+    /** {@code POST /interrupt {"prompt_id"}}: stops the prompt if it is the running one (at the next node or sampler step). */
+    public void interrupt(String promptId) {
+        ObjectNode body = JSON.createObjectNode().put("prompt_id", promptId);
+        expectOk(send(post("interrupt", body), MAX_JSON_BYTES), "POST /interrupt");
+    }
+
+    /** {@code GET /queue}: the running and pending prompt ids. */
+    public QueueState queue() {
+        return ComfyUiResponses.queue(json(expectOk(send(get("queue"), MAX_JSON_BYTES), "GET /queue"), "GET /queue"));
+    }
+
+    /** {@code POST /queue {"delete": [ids]}}: removes pending prompts (a running one is not affected). */
+    public void deleteFromQueue(Collection<String> promptIds) {
+        ObjectNode body = JSON.createObjectNode();
+        promptIds.forEach(body.putArray("delete")::add);
+        expectOk(send(post("queue", body), MAX_JSON_BYTES), "POST /queue");
+    }
+
+    /** {@code GET /system_stats}: version and devices; the worker's health check. */
+    public SystemStats systemStats() {
+        return ComfyUiResponses.systemStats(json(expectOk(send(get("system_stats"), MAX_JSON_BYTES),
+                "GET /system_stats"), "GET /system_stats"));
+    }
+
+    /** {@code GET /models/checkpoints}: the installed checkpoint file names. */
+    public List<String> checkpoints() {
+        return ComfyUiResponses.strings(json(expectOk(send(get("models/checkpoints"), MAX_JSON_BYTES),
+                "GET /models/checkpoints"), "GET /models/checkpoints"));
+    }
+
+    /** Opens {@code GET /ws?clientId=} ({@code ws:} or {@code wss:} after the base URL's scheme). */
+    CompletableFuture<WebSocket> openSocket(String clientId, WebSocket.Listener listener, Duration connectTimeout) {
+        String scheme = "https".equalsIgnoreCase(baseUrl.getScheme()) ? "wss" : "ws";
+        URI http = baseUrl.resolve("ws?clientId=" + encode(clientId));
+        URI ws = URI.create(scheme + http.toString().substring(http.getScheme().length()));
+        return http().newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(ws, listener);
+    }
+
+    HttpClient http() {
+        return http;
+    }
+
+    private HttpRequest get(String path) {
+        return HttpRequest.newBuilder(baseUrl.resolve(path)).timeout(requestTimeout).GET().build();
+    }
+
+    private HttpRequest post(String path, JsonNode body) {
+        return HttpRequest.newBuilder(baseUrl.resolve(path)).timeout(requestTimeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+    }
+
+    private Answer send(HttpRequest request, int maxBytes) {
+        String what = request.method() + " " + request.uri().getPath();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                byte[] body = in.readNBytes(maxBytes + 1);
+                if (body.length > maxBytes) {
+                    throw new ComfyUiException(what + " answered more than " + maxBytes + " bytes");
+                }
+                return new Answer(response.statusCode(), body);
+            }
+        } catch (HttpTimeoutException e) {
+            throw new ComfyUiUnavailableException(what + " timed out at " + baseUrl, e);
+        } catch (IOException e) {
+            throw new ComfyUiUnavailableException(what + " failed at " + baseUrl + ": " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ComfyUiUnavailableException(what + " interrupted", e);
+        }
+    }
+
+    private byte[] expectOk(Answer response, String what) {
+        int status = response.status();
+        if (status >= 500) {
+            throw new ComfyUiUnavailableException(what + " answered HTTP " + status + ": " + text(response.body()));
+        }
+        if (status != 200) {
+            throw new ComfyUiException(what + " answered HTTP " + status + ": " + text(response.body()));
+        }
+        return response.body();
+    }
+
+    private static JsonNode json(byte[] body, String what) {
+        JsonNode node = parseOrNull(body);
+        if (node == null) {
+            throw new ComfyUiException(what + " answered something that is not JSON: " + text(body));
+        }
+        return node;
+    }
+
+    private static JsonNode parseOrNull(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (JacksonException e) {
+            return null;
+        }
+    }
+
+    private static String text(byte[] body) {
+        String text = new String(body, 0, Math.min(body.length, 300), StandardCharsets.UTF_8).strip();
+        return text.replaceAll("\\s+", " ");
+    }
+
+    static String describe(Throwable e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+
+    /** A status and a body read up to a size limit, so no answer can exhaust memory. */
+    private record Answer(int status, byte[] body) {
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

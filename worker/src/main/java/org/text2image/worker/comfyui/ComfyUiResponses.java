@@ -1,0 +1,115 @@
+package org.text2image.worker.comfyui;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+
+/** Reads ComfyUI's JSON answers into the worker's records (shapes in COMFYUI.md and the fixtures). */
+final class ComfyUiResponses {
+
+    /** Longest validation message kept; the server stores at most 1000 characters of a reason. */
+    static final int MAX_MESSAGE_CHARS = 1000;
+
+    private ComfyUiResponses() {
+    }
+
+    /**
+     * One clause per node error, {@code "<class_type> (node <id>): <message>: <details>"}, joined
+     * with {@code "; "}; {@code error.message (error.details)} when {@code node_errors} is empty.
+     */
+    static String validationMessage(JsonNode body) {
+        List<String> clauses = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> node : body.path("node_errors").properties()) {
+            String where = node.getValue().path("class_type").asString("node") + " (node " + node.getKey() + ")";
+            for (JsonNode error : node.getValue().path("errors")) {
+                clauses.add(where + ": " + join(error.path("message").asString(""), error.path("details").asString("")));
+            }
+        }
+        String message = clauses.isEmpty()
+                ? withDetails(body.path("error").path("message").asString(""), body.path("error").path("details").asString(""))
+                : String.join("; ", clauses);
+        return truncate(message.isBlank() ? "ComfyUI rejected the prompt" : message);
+    }
+
+    private static String join(String message, String details) {
+        return details.isBlank() || details.equals(message) ? message : message + ": " + details;
+    }
+
+    private static String withDetails(String message, String details) {
+        return details.isBlank() || details.equals(message) ? message : message + " (" + details + ")";
+    }
+
+    static String truncate(String text) {
+        return text.length() <= MAX_MESSAGE_CHARS ? text : text.substring(0, MAX_MESSAGE_CHARS - 1) + "…";
+    }
+
+    /** The entry for {@code promptId} of a {@code /history/{id}} answer, empty for {@code {}}. */
+    static Optional<PromptHistory> history(String promptId, JsonNode body) {
+        JsonNode entry = body.get(promptId);
+        if (entry == null || !entry.isObject()) {
+            return Optional.empty();
+        }
+        List<ImageRef> images = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> output : entry.path("outputs").properties()) {
+            for (JsonNode image : output.getValue().path("images")) {
+                if (image.path("filename").isString()) {
+                    images.add(new ImageRef(image.get("filename").stringValue(),
+                            image.path("subfolder").asString(""), image.path("type").asString("output")));
+                }
+            }
+        }
+        JsonNode status = entry.path("status");
+        Optional<PromptError> error = Optional.empty();
+        for (JsonNode message : status.path("messages")) {
+            String event = message.path(0).asString("");
+            if (event.equals("execution_error") || event.equals("execution_interrupted")) {
+                error = Optional.of(error(event, message.path(1)));
+            }
+        }
+        return Optional.of(new PromptHistory(promptId, status.path("status_str").asString(""),
+                status.path("completed").asBoolean(false), images, error));
+    }
+
+    /** The error carried by an {@code execution_error} or {@code execution_interrupted} message's data. */
+    static PromptError error(String event, JsonNode data) {
+        return new PromptError("execution_interrupted".equals(event), data.path("node_id").asString(""),
+                data.path("node_type").asString(""), data.path("exception_type").asString(""),
+                data.path("exception_message").asString(""));
+    }
+
+    static QueueState queue(JsonNode body) {
+        return new QueueState(ids(body.path("queue_running")), ids(body.path("queue_pending")));
+    }
+
+    private static List<String> ids(JsonNode items) {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode item : items) {
+            // [number, prompt_id, prompt, extra_data, outputs_to_execute]
+            if (item.path(1).isString()) {
+                ids.add(item.get(1).stringValue());
+            }
+        }
+        return ids;
+    }
+
+    static SystemStats systemStats(JsonNode body) {
+        List<SystemStats.Device> devices = new ArrayList<>();
+        for (JsonNode device : body.path("devices")) {
+            devices.add(new SystemStats.Device(device.path("name").asString(""),
+                    device.path("vram_total").asLong(0), device.path("vram_free").asLong(0)));
+        }
+        return new SystemStats(body.path("system").path("comfyui_version").asString(""), devices);
+    }
+
+    static List<String> strings(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        for (JsonNode value : array) {
+            if (value.isString()) {
+                values.add(value.stringValue());
+            }
+        }
+        return values;
+    }
+}
