@@ -1,0 +1,84 @@
+package org.text2image.worker;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.text2image.worker.comfyui.ComfyUiClient;
+import org.text2image.worker.comfyui.ComfyUiException;
+import org.text2image.worker.comfyui.SystemStats;
+
+/**
+ * ComfyUI's health as the claim reports it: {@code GET /system_stats} answers (reachable) and
+ * {@code GET /models/checkpoints} lists what it can load. Reused for an interval so an idle loop
+ * does not poll ComfyUI on every claim; changes are logged once.
+ */
+final class ComfyUiHealth {
+
+    private static final Logger log = LoggerFactory.getLogger(ComfyUiHealth.class);
+
+    /** One check's result; {@code checkpoints} is empty when unreachable. */
+    record Status(boolean reachable, List<String> checkpoints) {
+    }
+
+    private final ComfyUiClient comfyUi;
+    private final Duration interval;
+    private final Clock clock;
+    private Status last;
+    private Status reported;
+    private Instant checkedAt = Instant.MIN;
+    private String lastProblem = "";
+
+    ComfyUiHealth(ComfyUiClient comfyUi, Duration interval, Clock clock) {
+        this.comfyUi = comfyUi;
+        this.interval = interval;
+        this.clock = clock;
+    }
+
+    /** The cached status, checked again once {@code interval} has passed. */
+    synchronized Status current() {
+        Instant now = clock.instant();
+        if (last == null || !now.isBefore(checkedAt.plus(interval))) {
+            last = check();
+            checkedAt = now;
+        }
+        return last;
+    }
+
+    /** Forgets the cached status (after a job failed, ComfyUI may be gone). */
+    synchronized void invalidate() {
+        last = null;
+    }
+
+    private Status check() {
+        URI url = comfyUi.baseUrl();
+        SystemStats stats;
+        try {
+            stats = comfyUi.systemStats();
+        } catch (ComfyUiException e) {
+            if (!e.getMessage().equals(lastProblem)) {
+                log.warn("ComfyUI at {} is not usable: {}", url, e.getMessage());
+                lastProblem = e.getMessage();
+            }
+            reported = new Status(false, List.of());
+            return reported;
+        }
+        List<String> checkpoints;
+        try {
+            checkpoints = comfyUi.checkpoints();
+        } catch (ComfyUiException e) {
+            checkpoints = List.of();
+        }
+        Status status = new Status(true, checkpoints);
+        if (!status.equals(reported)) {
+            log.info("ComfyUI {} at {} is reachable: {}, {} checkpoint(s)", stats.comfyuiVersion(), url,
+                    stats.devices().isEmpty() ? "no device" : stats.devices().getFirst().name(), checkpoints.size());
+        }
+        reported = status;
+        lastProblem = "";
+        return status;
+    }
+}

@@ -1,0 +1,112 @@
+package org.text2image.worker;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of one worker process (or of the server's embedded worker).
+ *
+ * @param serverUrl the server, such as {@code https://t2i.example.com} (http or https)
+ * @param token the worker token the server expects ({@code T2I_WORKER_TOKEN}), 1–4096 visible characters
+ * @param comfyUiUrl the ComfyUI this worker drives, such as {@code http://127.0.0.1:8188}
+ * @param workerName shown on the admin page, 1–64 characters
+ * @param idleInterval pause between claims when there is no work (default 1 s)
+ * @param heartbeatInterval time between heartbeats of a running job (default 5 s; at most a third
+ *     of the lease is used)
+ * @param healthCheckInterval how long a ComfyUI health check ({@code /system_stats},
+ *     {@code /models/checkpoints}) is reused (default 5 s)
+ * @param maxBackoff longest pause between claims while the server is unreachable (default 30 s)
+ * @param connectTimeout TCP connect timeout for server and ComfyUI (default 5 s)
+ * @param serverRequestTimeout answer timeout of worker API calls, uploads included (default 60 s)
+ * @param comfyUiRequestTimeout answer timeout of ComfyUI calls (default 30 s)
+ * @throws IllegalArgumentException naming the first invalid setting
+ */
+public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String workerName, Duration idleInterval,
+                           Duration heartbeatInterval, Duration healthCheckInterval, Duration maxBackoff,
+                           Duration connectTimeout, Duration serverRequestTimeout, Duration comfyUiRequestTimeout) {
+
+    /** Longest worker name, as the server's claim endpoint accepts. */
+    public static final int MAX_NAME_CHARS = 64;
+    /** Longest token accepted. */
+    public static final int MAX_TOKEN_CHARS = 4096;
+    /** Longest value accepted for any of the durations. */
+    public static final Duration MAX_DURATION = Duration.ofHours(1);
+
+    public WorkerConfig {
+        requireHttpUrl(serverUrl, "serverUrl");
+        requireHttpUrl(comfyUiUrl, "comfyUiUrl");
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_CHARS || !token.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw new IllegalArgumentException("token must be 1 to " + MAX_TOKEN_CHARS + " visible ASCII characters");
+        }
+        workerName = workerName == null ? "" : workerName.strip();
+        if (workerName.isEmpty() || workerName.length() > MAX_NAME_CHARS || workerName.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("workerName must be 1 to " + MAX_NAME_CHARS + " printable characters");
+        }
+        requireDuration(idleInterval, "idleInterval");
+        requireDuration(heartbeatInterval, "heartbeatInterval");
+        requireDuration(healthCheckInterval, "healthCheckInterval");
+        requireDuration(maxBackoff, "maxBackoff");
+        requireDuration(connectTimeout, "connectTimeout");
+        requireDuration(serverRequestTimeout, "serverRequestTimeout");
+        requireDuration(comfyUiRequestTimeout, "comfyUiRequestTimeout");
+    }
+
+    /** The required settings with every other one at its default. */
+    public static WorkerConfig of(URI serverUrl, String token, URI comfyUiUrl, String workerName) {
+        return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, Duration.ofSeconds(1), Duration.ofSeconds(5),
+                Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60),
+                Duration.ofSeconds(30));
+    }
+
+    /** A copy with another {@link #idleInterval}. */
+    public WorkerConfig withIdleInterval(Duration value) {
+        return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, value, heartbeatInterval, healthCheckInterval,
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout);
+    }
+
+    /** A copy with another {@link #heartbeatInterval}. */
+    public WorkerConfig withHeartbeatInterval(Duration value) {
+        return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, value, healthCheckInterval,
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout);
+    }
+
+    /** A copy with another {@link #healthCheckInterval}. */
+    public WorkerConfig withHealthCheckInterval(Duration value) {
+        return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval, value,
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout);
+    }
+
+    /** A copy with another {@link #maxBackoff}. */
+    public WorkerConfig withMaxBackoff(Duration value) {
+        return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
+                healthCheckInterval, value, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout);
+    }
+
+    /** A copy with other HTTP timeouts. */
+    public WorkerConfig withTimeouts(Duration connect, Duration serverRequest, Duration comfyUiRequest) {
+        return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
+                healthCheckInterval, maxBackoff, connect, serverRequest, comfyUiRequest);
+    }
+
+    /** The token is a secret: never printed. */
+    @Override
+    public String toString() {
+        return "WorkerConfig[serverUrl=" + serverUrl + ", comfyUiUrl=" + comfyUiUrl + ", workerName=" + workerName
+                + ", idleInterval=" + idleInterval + ", heartbeatInterval=" + heartbeatInterval + "]";
+    }
+
+    private static void requireHttpUrl(URI url, String name) {
+        Objects.requireNonNull(url, name);
+        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
+            throw new IllegalArgumentException(name + " must be an http:// or https:// URL with a host, not '" + url + "'");
+        }
+    }
+
+    private static void requireDuration(Duration value, String name) {
+        if (value == null || value.isNegative() || value.isZero() || value.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException(name + " must be more than 0 and at most " + MAX_DURATION);
+        }
+    }
+}

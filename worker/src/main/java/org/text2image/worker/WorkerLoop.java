@@ -1,0 +1,164 @@
+package org.text2image.worker;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.text2image.worker.api.ClaimRequest;
+import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.comfyui.ComfyUiClient;
+import org.text2image.worker.comfyui.PromptRun;
+
+/**
+ * The worker's pull loop: check ComfyUI's health (cached), claim with {@code backendReachable}
+ * and the installed checkpoints, run the job with {@link JobRunner} or pause
+ * {@link WorkerConfig#idleInterval()}. While the server is unreachable it backs off, doubling the
+ * pause up to {@link WorkerConfig#maxBackoff()}, and keeps trying.
+ *
+ * <p>Run it on a thread of the caller's ({@code new Thread(loop).start()}). {@link #stop()} ends
+ * the loop after the current job; {@link #stopNow()} also interrupts the thread, which stops the
+ * current prompt and fails the attempt as retryable. {@link #awaitStopped} waits for the end.
+ */
+public final class WorkerLoop implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
+
+    private final WorkerConfig config;
+    private final WorkerApiClient server;
+    private final ComfyUiHealth health;
+    private final JobRunner runner;
+    private final String clientId;
+    private final AtomicBoolean started = new AtomicBoolean();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Thread thread;
+
+    /** A loop with the system clock and clients built from {@code config}. */
+    public WorkerLoop(WorkerConfig config) {
+        this(config, Clock.systemUTC(), PromptRun.Timing.defaults());
+    }
+
+    /**
+     * @param config the settings
+     * @param clock measures job time, heartbeats and the health cache
+     * @param timing how prompts are followed on ComfyUI's WebSocket
+     */
+    public WorkerLoop(WorkerConfig config, Clock clock, PromptRun.Timing timing) {
+        this.config = Objects.requireNonNull(config, "config");
+        ComfyUiClient comfyUi = new ComfyUiClient(config.comfyUiUrl(), config.connectTimeout(), config.comfyUiRequestTimeout());
+        this.server = new WorkerApiClient(config.serverUrl(), config.token(), config.connectTimeout(),
+                config.serverRequestTimeout());
+        this.health = new ComfyUiHealth(comfyUi, config.healthCheckInterval(), clock);
+        this.clientId = clientId(config.workerName());
+        this.runner = new JobRunner(comfyUi, server, clientId, config.heartbeatInterval(), timing, clock);
+    }
+
+    /** The ComfyUI {@code client_id} of this loop: the name, made URL-safe, and a random suffix. */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** Runs until {@link #stop()}; may be called once. */
+    @Override
+    public void run() {
+        if (!started.compareAndSet(false, true)) {
+            throw new IllegalStateException("this worker loop is already running or has run");
+        }
+        thread = Thread.currentThread();
+        log.info("worker {} started: server {}, ComfyUI {}", config.workerName(), config.serverUrl(), config.comfyUiUrl());
+        try {
+            int failures = 0;
+            while (stopRequested.getCount() > 0) {
+                failures = step(failures);
+            }
+        } finally {
+            log.info("worker {} stopped", config.workerName());
+            stopped.countDown();
+        }
+    }
+
+    /** One claim and its job or pause; returns the count of consecutive server failures. */
+    private int step(int failures) {
+        ComfyUiHealth.Status status = health.current();
+        Optional<ClaimedJob> job;
+        try {
+            job = server.claim(new ClaimRequest(config.workerName(), status.reachable(), status.checkpoints()));
+        } catch (WorkerAuthException e) {
+            log.error("the server refused this worker: {}", e.getMessage());
+            pause(config.maxBackoff());
+            return failures + 1;
+        } catch (WorkerApiException e) {
+            Duration backoff = backoff(failures + 1);
+            if (failures == 0) {
+                log.warn("cannot claim from the server ({}); retrying with back-off up to {} s", e.getMessage(),
+                        config.maxBackoff().toSeconds());
+            }
+            pause(backoff);
+            return failures + 1;
+        }
+        if (failures > 0) {
+            log.info("the server answers again");
+        }
+        if (job.isEmpty()) {
+            pause(config.idleInterval());
+            return 0;
+        }
+        JobReport report = runner.run(job.get());
+        if (report.outcome() != JobReport.Outcome.SUCCEEDED) {
+            health.invalidate();
+        }
+        return 0;
+    }
+
+    private Duration backoff(int failures) {
+        Duration delay = config.idleInterval().multipliedBy(1L << Math.min(failures, 16));
+        return delay.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : delay;
+    }
+
+    /** Sleeps, waking early on stop. */
+    private void pause(Duration delay) {
+        try {
+            stopRequested.await(delay.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            stopRequested.countDown();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Asks the loop to end after the current job (an idle loop ends at once). */
+    public void stop() {
+        stopRequested.countDown();
+    }
+
+    /** Ends the loop and abandons the current job: its prompt is interrupted and the attempt failed as retryable. */
+    public void stopNow() {
+        stop();
+        Thread running = thread;
+        if (running != null && stopped.getCount() > 0) {
+            running.interrupt();
+        }
+    }
+
+    /**
+     * Waits for {@link #run()} to return.
+     *
+     * @return true when it returned (or never started), false after {@code timeout}
+     */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return !started.get() || stopped.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private static String clientId(String workerName) {
+        String safe = workerName.replaceAll("[^A-Za-z0-9._-]", "-");
+        byte[] random = new byte[4];
+        ThreadLocalRandom.current().nextBytes(random);
+        return "t2i-" + safe + "-" + HexFormat.of().formatHex(random);
+    }
+}

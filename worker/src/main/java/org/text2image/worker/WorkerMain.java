@@ -1,0 +1,147 @@
+package org.text2image.worker;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The standalone worker: {@code java -jar text2image-worker.jar --server URL --token T --comfyui URL
+ * [--name N]}; each option may come from the environment instead ({@code T2I_SERVER_URL},
+ * {@code T2I_WORKER_TOKEN}, {@code T2I_COMFYUI_URL}, {@code T2I_WORKER_NAME}), options winning.
+ * Runs {@link WorkerLoop} on the main thread until SIGTERM or Ctrl-C, then lets the current job
+ * finish for up to {@link #SHUTDOWN_GRACE} before handing it back. Exit code 2 on bad arguments.
+ */
+public final class WorkerMain {
+
+    /** How long a stopping worker waits for its current job before abandoning it. */
+    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    private static final Map<String, String> OPTIONS = Map.of(
+            "--server", "T2I_SERVER_URL", "--token", "T2I_WORKER_TOKEN",
+            "--comfyui", "T2I_COMFYUI_URL", "--name", "T2I_WORKER_NAME");
+
+    static final String USAGE = """
+            Usage: java -jar text2image-worker.jar --server URL --token TOKEN --comfyui URL [--name NAME]
+
+            Pulls image jobs from a Text2Image server and runs them on a ComfyUI instance.
+
+              --server URL    the Text2Image server, e.g. https://t2i.example.com   (env T2I_SERVER_URL)
+              --token TOKEN   the worker token set on the server; prefer the env var,
+                              command lines are visible to other users              (env T2I_WORKER_TOKEN)
+              --comfyui URL   the ComfyUI to drive, e.g. http://127.0.0.1:8188      (env T2I_COMFYUI_URL)
+              --name NAME     shown on the admin page, 1-64 characters; default: host name
+                                                                                    (env T2I_WORKER_NAME)
+              -h, --help      show this help
+            """;
+
+    private WorkerMain() {
+    }
+
+    /** Entry point; see the class comment. */
+    public static void main(String[] args) throws InterruptedException {
+        Optional<WorkerConfig> config;
+        try {
+            config = parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("text2image-worker: " + e.getMessage());
+            System.err.println("Run with --help for usage.");
+            System.exit(2);
+            return;
+        }
+        if (config.isEmpty()) {
+            System.out.print(USAGE);
+            return;
+        }
+        WorkerLoop loop = new WorkerLoop(config.get());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(loop), "worker-shutdown"));
+        loop.run();
+    }
+
+    private static void shutDown(WorkerLoop loop) {
+        loop.stop();
+        try {
+            if (!loop.awaitStopped(SHUTDOWN_GRACE)) {
+                loop.stopNow();
+                loop.awaitStopped(Duration.ofSeconds(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Reads the options, falling back to the environment.
+     *
+     * @return the settings, or empty when help was asked for
+     * @throws IllegalArgumentException with a message naming the option that is missing or invalid
+     */
+    static Optional<WorkerConfig> parse(String[] args, Map<String, String> env) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("-h") || arg.equals("--help")) {
+                return Optional.empty();
+            }
+            String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+            if (!OPTIONS.containsKey(name)) {
+                throw new IllegalArgumentException("unknown option '" + arg + "'");
+            }
+            String value;
+            if (arg.contains("=")) {
+                value = arg.substring(arg.indexOf('=') + 1);
+            } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException(name + " needs a value");
+            }
+            values.put(name, value);
+        }
+        URI server = url(required(values, env, "--server", "the server URL"), "--server");
+        String token = required(values, env, "--token", "the worker token");
+        URI comfyUi = url(required(values, env, "--comfyui", "the ComfyUI URL"), "--comfyui");
+        String name = value(values, env, "--name").orElseGet(WorkerMain::hostName);
+        try {
+            return Optional.of(WorkerConfig.of(server, token, comfyUi, name));
+        } catch (IllegalArgumentException e) {
+            String option = e.getMessage().startsWith("token") ? "--token" : "--name";
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<String> value(Map<String, String> values, Map<String, String> env, String option) {
+        String value = values.containsKey(option) ? values.get(option) : env.get(OPTIONS.get(option));
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    private static String required(Map<String, String> values, Map<String, String> env, String option, String what) {
+        return value(values, env, option).orElseThrow(() -> new IllegalArgumentException(
+                "missing " + what + ": pass " + option + " or set " + OPTIONS.get(option)));
+    }
+
+    private static URI url(String text, String option) {
+        try {
+            URI url = new URI(text);
+            String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && url.getHost() != null) {
+                return url;
+            }
+        } catch (URISyntaxException e) {
+            // reported below with the option's name
+        }
+        throw new IllegalArgumentException(option + ": '" + text + "' is not an http:// or https:// URL");
+    }
+
+    private static String hostName() {
+        try {
+            String host = InetAddress.getLocalHost().getHostName();
+            return host.length() > WorkerConfig.MAX_NAME_CHARS ? host.substring(0, WorkerConfig.MAX_NAME_CHARS) : host;
+        } catch (UnknownHostException e) {
+            return "worker";
+        }
+    }
+}
