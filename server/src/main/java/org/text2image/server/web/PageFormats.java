@@ -1,0 +1,33 @@
+package org.text2image.server.web;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.springframework.stereotype.Component;
+
+/**
+ * Small text helpers for templates, as {@code @pageFormats}: credit amounts with the right plural
+ * and dates in the server's time zone (the injected clock's zone).
+ */
+@Component("pageFormats")
+public class PageFormats {
+
+    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm", Locale.ENGLISH);
+
+    private final Clock clock;
+
+    PageFormats(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** {@code "1 credit"}, {@code "20 credits"}. */
+    public String credits(long amount) {
+        return amount + (amount == 1 ? " credit" : " credits");
+    }
+
+    /** {@code "3 May 2026, 14:05"}; empty for null. */
+    public String dateTime(Instant instant) {
+        return instant == null ? "" : DATE_TIME.format(instant.atZone(clock.getZone()));
+    }
+}
