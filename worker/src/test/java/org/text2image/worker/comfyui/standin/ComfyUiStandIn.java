@@ -1,0 +1,219 @@
+package org.text2image.worker.comfyui.standin;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+
+/**
+ * A faithful in-process stand-in for a ComfyUI server (v0.8.0 as captured in
+ * {@code docs/COMFYUI.md} and the fixtures): real HTTP and WebSocket on one port, every route also
+ * under {@code /api}, answers shaped like the captured ones, prompts run one at a time in order.
+ *
+ * <p>It runs any graph without weights: sampler nodes send {@code progress} frames for each step,
+ * save nodes write real single-color PNGs sized by the graph's EmptyLatentImage or EmptyImage
+ * (numbered per filename prefix like ComfyUI), an identical graph re-submitted is served from
+ * cache with the same files. {@code POST /prompt} validates like ComfyUI for a missing prompt, a
+ * node without class_type, no output node, a checkpoint that is not installed and image sizes out
+ * of range; other node classes are accepted as they are.
+ *
+ * <p>Test controls (thread-safe) inject failures and inspect what happened. Typical use:
+ * <pre>{@code
+ * try (ComfyUiStandIn comfyUi = new ComfyUiStandIn().start()) {
+ *     comfyUi.installedCheckpoints("v1-5-pruned-emaonly.safetensors");
+ *     ... point the worker at comfyUi.baseUrl() ...
+ * }
+ * }</pre>
+ */
+public final class ComfyUiStandIn implements AutoCloseable {
+
+    private final StandInState state = new StandInState();
+    private final StandInSockets sockets = new StandInSockets(state::queueRemaining);
+    private Server server;
+    private ServerConnector connector;
+    private Thread runner;
+    private int port;
+
+    /**
+     * Starts listening on a free port of 127.0.0.1 and starts the prompt runner.
+     *
+     * @return this, for {@code try (var comfyUi = new ComfyUiStandIn().start())}
+     * @throws IllegalStateException when already started or Jetty cannot start
+     */
+    public synchronized ComfyUiStandIn start() {
+        if (server != null) {
+            throw new IllegalStateException("already started");
+        }
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("comfyui-standin");
+        threads.setDaemon(true);
+        server = new Server(threads);
+        connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
+            container.setMaxTextMessageSize(16 * 1024 * 1024);
+            container.addMapping("/ws", sockets.creator());
+            container.addMapping("/api/ws", sockets.creator());
+        });
+        ws.setHandler(new StandInRoutes(state, sockets));
+        server.setHandler(ws);
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the ComfyUI stand-in could not start", e);
+        }
+        port = connector.getLocalPort();
+        runner = Thread.ofPlatform().name("comfyui-standin-runner").daemon().start(new StandInRunner(state, sockets));
+        return this;
+    }
+
+    /** {@code http://127.0.0.1:<port>} (no trailing slash); stays the same across {@link #goOffline()}. */
+    public synchronized URI baseUrl() {
+        requireStarted();
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The port it listens on. */
+    public synchronized int port() {
+        requireStarted();
+        return port;
+    }
+
+    /**
+     * Sets the checkpoint files ComfyUI "has" ({@code GET /models/checkpoints}, the
+     * {@code ckpt_name} list of {@code /object_info/CheckpointLoaderSimple}, and what
+     * {@code CheckpointLoaderSimple} accepts). None by default, as in the captures.
+     *
+     * @return this
+     */
+    public ComfyUiStandIn installedCheckpoints(String... names) {
+        state.checkpoints(Arrays.asList(names));
+        return this;
+    }
+
+    /** The installed checkpoint files. */
+    public List<String> installedCheckpoints() {
+        return state.checkpoints();
+    }
+
+    /**
+     * Makes the next {@code n} prompts fail at run time like ws_oom.jsonl: an {@code execution_error}
+     * with {@code exception_type} {@code torch.OutOfMemoryError} at the first sampler (else the
+     * first node), history {@code status_str} {@code error}, empty outputs.
+     */
+    public void failNextRuns(int n) {
+        state.failNext(requireCount(n));
+    }
+
+    /** Makes the next {@code n} prompts run until interrupted ({@code POST /interrupt}), at the first sampler (else the first node). */
+    public void hangNextRuns(int n) {
+        state.hangNext(requireCount(n));
+    }
+
+    /**
+     * During the next prompt, closes its client's WebSocket from the server side after the first
+     * {@code executing} frame; the run still finishes and writes its history, but the client
+     * misses the remaining frames (the client may reconnect).
+     */
+    public void dropSocketDuringNextRun() {
+        state.dropSocketNext();
+    }
+
+    /** How long each prompt takes, spread over its nodes and sampler steps (default zero). */
+    public void runDuration(Duration duration) {
+        Objects.requireNonNull(duration, "duration");
+        if (duration.isNegative() || duration.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("runDuration must be 0 to 10 minutes");
+        }
+        state.runDuration(duration);
+    }
+
+    /**
+     * Stops listening and drops every connection, so new connections are refused, like a network
+     * outage. Queue, history and files are kept and queued prompts keep running.
+     */
+    public synchronized void goOffline() {
+        requireStarted();
+        sockets.closeAll();
+        try {
+            connector.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop listening", e);
+        }
+    }
+
+    /** Listens again on the same port after {@link #goOffline()}. */
+    public synchronized void comeBackOnline() {
+        requireStarted();
+        if (connector.isStarted()) {
+            return;
+        }
+        connector.setPort(port);
+        try {
+            connector.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not listen again on port " + port, e);
+        }
+    }
+
+    /** The prompts accepted by {@code POST /prompt} (HTTP 200), oldest first. */
+    public List<SubmittedPrompt> submittedPrompts() {
+        return state.submitted();
+    }
+
+    /** How many {@code POST /interrupt} requests arrived (whether or not they stopped a prompt). */
+    public int interruptCount() {
+        return state.interrupts();
+    }
+
+    /** How many prompts finished successfully (history {@code completed: true}), cached ones included. */
+    public int completedCount() {
+        return state.completed();
+    }
+
+    /**
+     * Waits until no prompt is running or queued.
+     *
+     * @return true when idle, false after {@code timeout}
+     */
+    public boolean awaitIdle(Duration timeout) throws InterruptedException {
+        return state.awaitIdle(timeout);
+    }
+
+    /** Stops the runner (a hanging prompt is abandoned) and the server. Idempotent. */
+    @Override
+    public synchronized void close() {
+        state.close();
+        sockets.closeAll();
+        if (server != null) {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                throw new IllegalStateException("the ComfyUI stand-in did not stop cleanly", e);
+            }
+        }
+        if (runner != null) {
+            runner.interrupt();
+        }
+    }
+
+    private void requireStarted() {
+        if (server == null) {
+            throw new IllegalStateException("call start() first");
+        }
+    }
+
+    private static int requireCount(int n) {
+        if (n < 0 || n > 1000) {
+            throw new IllegalArgumentException("count must be 0 to 1000");
+        }
+        return n;
+    }
+}

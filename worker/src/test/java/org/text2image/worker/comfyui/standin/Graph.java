@@ -1,0 +1,132 @@
+package org.text2image.worker.comfyui.standin;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.text2image.worker.workflow.WorkflowTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Reads an API-format graph ({@code {"<id>": {"class_type", "inputs"}}}, links
+ * {@code ["<id>", <output index>]}) the way the stand-in needs: output nodes, execution order,
+ * sampler steps and the image size that reaches each output.
+ */
+final class Graph {
+
+    /** Node classes that produce results: the save nodes plus PreviewImage (temp images). */
+    static final Set<String> OUTPUT_TYPES = Stream.concat(WorkflowTemplate.OUTPUT_NODE_TYPES.stream(),
+            Stream.of("PreviewImage")).collect(Collectors.toUnmodifiableSet());
+    static final Set<String> SAMPLER_TYPES = Set.of("KSampler", "KSamplerAdvanced");
+    private static final Set<String> SIZE_SOURCES = Set.of("EmptyLatentImage", "EmptyImage", "EmptySD3LatentImage");
+
+    /** Pixels of one image and images per batch. */
+    record Size(int width, int height, int batchSize) {
+    }
+
+    private final ObjectNode nodes;
+
+    Graph(ObjectNode nodes) {
+        this.nodes = nodes;
+    }
+
+    String classType(String id) {
+        return nodes.path(id).path("class_type").asString("");
+    }
+
+    JsonNode inputs(String id) {
+        return nodes.path(id).path("inputs");
+    }
+
+    List<String> outputNodes() {
+        List<String> outputs = new ArrayList<>();
+        for (String id : nodes.propertyNames()) {
+            if (OUTPUT_TYPES.contains(classType(id))) {
+                outputs.add(id);
+            }
+        }
+        return outputs;
+    }
+
+    /** Dependencies first, as ComfyUI walks back from each output; nodes no output needs are left out. */
+    List<String> executionOrder() {
+        Set<String> order = new LinkedHashSet<>();
+        for (String output : outputNodes()) {
+            visit(output, order, new LinkedHashSet<>());
+        }
+        return List.copyOf(order);
+    }
+
+    private void visit(String id, Set<String> order, Set<String> path) {
+        if (order.contains(id) || !path.add(id) || !nodes.has(id)) {
+            return;
+        }
+        for (String upstream : links(id)) {
+            visit(upstream, order, path);
+        }
+        order.add(id);
+    }
+
+    /** The node ids this node's inputs link to, in input order. */
+    List<String> links(String id) {
+        List<String> linked = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> input : inputs(id).properties()) {
+            JsonNode value = input.getValue();
+            if (value.isArray() && value.size() == 2 && value.get(0).isString() && value.get(1).isNumber()) {
+                linked.add(value.get(0).stringValue());
+            }
+        }
+        return linked;
+    }
+
+    /** The output nodes whose result depends on {@code id} (ComfyUI's {@code dependent_outputs}). */
+    List<String> dependentOutputs(String id) {
+        return outputNodes().stream().filter(output -> upstream(output).contains(id)).toList();
+    }
+
+    /** The node and everything it links to, transitively. */
+    Set<String> upstream(String id) {
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(id));
+        while (!todo.isEmpty()) {
+            String next = todo.pop();
+            if (seen.add(next)) {
+                todo.addAll(links(next));
+            }
+        }
+        return seen;
+    }
+
+    /** A sampler's {@code steps}, 0 for other nodes. */
+    int steps(String id) {
+        return SAMPLER_TYPES.contains(classType(id)) ? Math.max(1, Math.min(inputs(id).path("steps").asInt(20), 10_000)) : 0;
+    }
+
+    /** The size set by the nearest EmptyLatentImage or EmptyImage upstream of {@code outputId}; 512×512×1 if none. */
+    Size size(String outputId) {
+        for (String id : upstream(outputId)) {
+            if (SIZE_SOURCES.contains(classType(id))) {
+                JsonNode in = inputs(id);
+                return new Size(in.path("width").asInt(512), in.path("height").asInt(512), in.path("batch_size").asInt(1));
+            }
+        }
+        return new Size(512, 512, 1);
+    }
+
+    /** An {@code EmptyImage}'s color upstream of {@code outputId} (0xRRGGBB), else a color derived from the graph. */
+    int color(String outputId) {
+        for (String id : upstream(outputId)) {
+            if (classType(id).equals("EmptyImage") && inputs(id).path("color").isNumber()) {
+                int color = inputs(id).path("color").asInt(0) & 0xffffff;
+                return upstream(outputId).stream().anyMatch(n -> classType(n).equals("ImageInvert")) ? ~color & 0xffffff : color;
+            }
+        }
+        return nodes.hashCode() & 0xffffff;
+    }
+}

@@ -1,0 +1,119 @@
+package org.text2image.worker.comfyui.standin;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * ComfyUI's validation of {@code POST /prompt} bodies, the subset the stand-in models (answers as
+ * in validation_errors.txt and post_missing_ckpt.txt): {@code no_prompt}, {@code invalid_prompt}
+ * (a node without class_type), {@code prompt_no_outputs}, and {@code prompt_outputs_failed_validation}
+ * for a checkpoint that is not installed or an image size out of range. Any node class is accepted.
+ */
+final class PromptCheck {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String CKPT_TOOLTIP = "The name of the checkpoint (model) to load.";
+    /** EmptyImage and EmptyLatentImage input limits: {min, max} (object_info, nodes.py). */
+    private static final Map<String, Map<String, int[]>> RANGES = Map.of(
+            "EmptyImage", Map.of("width", new int[] {1, 16384}, "height", new int[] {1, 16384}, "batch_size", new int[] {1, 4096}),
+            "EmptyLatentImage", Map.of("width", new int[] {16, 16384}, "height", new int[] {16, 16384}, "batch_size", new int[] {1, 4096}));
+
+    private PromptCheck() {
+    }
+
+    /** The HTTP 400 body for {@code body}, or empty when the prompt may be queued. */
+    static Optional<ObjectNode> errors(JsonNode body, List<String> checkpoints) {
+        if (!body.has("prompt")) {
+            return Optional.of(error("no_prompt", "No prompt provided", "No prompt provided"));
+        }
+        JsonNode prompt = body.get("prompt");
+        if (!prompt.isObject()) {
+            return Optional.of(error("invalid_prompt", "Cannot execute because the prompt is not an object of nodes.", ""));
+        }
+        for (Map.Entry<String, JsonNode> node : prompt.properties()) {
+            if (!node.getValue().isObject() || !node.getValue().path("class_type").isString()) {
+                return Optional.of(error("invalid_prompt", "Cannot execute because a node is missing the class_type property.",
+                        "Node ID '#" + node.getKey() + "'"));
+            }
+        }
+        Graph graph = new Graph((ObjectNode) prompt);
+        if (graph.outputNodes().isEmpty()) {
+            return Optional.of(error("prompt_no_outputs", "Prompt has no outputs", ""));
+        }
+        ObjectNode nodeErrors = NODES.objectNode();
+        for (String id : prompt.propertyNames()) {
+            ArrayNode errors = NODES.arrayNode();
+            checkCheckpoint(graph, id, checkpoints, errors);
+            checkRanges(graph, id, errors);
+            if (!errors.isEmpty()) {
+                ObjectNode entry = nodeErrors.putObject(id);
+                entry.set("errors", errors);
+                graph.dependentOutputs(id).forEach(entry.putArray("dependent_outputs")::add);
+                entry.put("class_type", graph.classType(id));
+            }
+        }
+        if (nodeErrors.isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectNode answer = error("prompt_outputs_failed_validation", "Prompt outputs failed validation", "");
+        answer.set("node_errors", nodeErrors);
+        return Optional.of(answer);
+    }
+
+    private static void checkCheckpoint(Graph graph, String id, List<String> checkpoints, ArrayNode errors) {
+        JsonNode name = graph.inputs(id).path("ckpt_name");
+        if (!graph.classType(id).equals("CheckpointLoaderSimple") || !name.isString()
+                || checkpoints.contains(name.stringValue())) {
+            return;
+        }
+        ObjectNode error = errors.addObject().put("type", "value_not_in_list").put("message", "Value not in list")
+                .put("details", "ckpt_name: " + pythonRepr(name.stringValue()) + " not in " + pythonRepr(checkpoints));
+        ObjectNode extra = error.putObject("extra_info").put("input_name", "ckpt_name");
+        ArrayNode config = extra.putArray("input_config");
+        checkpoints.forEach(config.addArray()::add);
+        config.addObject().put("tooltip", CKPT_TOOLTIP);
+        extra.put("received_value", name.stringValue());
+    }
+
+    private static void checkRanges(Graph graph, String id, ArrayNode errors) {
+        Map<String, int[]> ranges = RANGES.getOrDefault(graph.classType(id), Map.of());
+        for (Map.Entry<String, JsonNode> input : graph.inputs(id).properties()) {
+            int[] range = ranges.get(input.getKey());
+            if (range == null || !input.getValue().isIntegralNumber()) {
+                continue;
+            }
+            long value = input.getValue().asLong();
+            if (value >= range[0] && value <= range[1]) {
+                continue;
+            }
+            boolean small = value < range[0];
+            ObjectNode error = errors.addObject().put("type", small ? "value_smaller_than_min" : "value_bigger_than_max")
+                    .put("message", "Value " + value + (small ? " smaller than min of " + range[0] : " bigger than max of " + range[1]))
+                    .put("details", input.getKey());
+            ObjectNode extra = error.putObject("extra_info").put("input_name", input.getKey());
+            extra.putArray("input_config").add("INT").addObject().put("min", range[0]).put("max", range[1]);
+            extra.put("received_value", value);
+        }
+    }
+
+    static ObjectNode error(String type, String message, String details) {
+        ObjectNode answer = NODES.objectNode();
+        answer.putObject("error").put("type", type).put("message", message).put("details", details).putObject("extra_info");
+        answer.putObject("node_errors");
+        return answer;
+    }
+
+    /** Python's {@code repr} of a str or a list of str, as ComfyUI's messages print them. */
+    static String pythonRepr(Object value) {
+        if (value instanceof List<?> list) {
+            return "[" + String.join(", ", list.stream().map(PromptCheck::pythonRepr).toList()) + "]";
+        }
+        String text = String.valueOf(value);
+        return text.contains("'") && !text.contains("\"") ? "\"" + text + "\"" : "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'";
+    }
+}
