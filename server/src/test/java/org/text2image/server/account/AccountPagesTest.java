@@ -11,17 +11,15 @@ import jakarta.servlet.http.Cookie;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditLedger;
-import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
+import org.text2image.server.web.PageTest;
 
-@IntegrationTest
-@AutoConfigureMockMvc
+@PageTest
 class AccountPagesTest {
 
     @Autowired MockMvc mvc;

@@ -9,17 +9,15 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
-import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
+import org.text2image.server.web.PageTest;
 
-@IntegrationTest
-@AutoConfigureMockMvc
+@PageTest
 class CreditsPageTest {
 
     @Autowired MockMvc mvc;

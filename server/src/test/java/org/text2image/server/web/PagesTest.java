@@ -17,15 +17,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.test.web.servlet.MockMvc;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
-import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.TestDatabase;
 
-@IntegrationTest
-@AutoConfigureMockMvc
+@PageTest
 class PagesTest {
 
     @Autowired MockMvc mvc;
