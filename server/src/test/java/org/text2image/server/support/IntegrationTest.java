@@ -10,12 +10,12 @@ import org.springframework.context.annotation.Import;
 /**
  * A Spring Boot test on the real embedded PostgreSQL (one per test context, fresh data), with the
  * test models of {@code src/test/resources/config/models.json}, a {@link MutableClock}, no embedded
- * worker, and a real HTTP port. {@link TestDatabase#clean()} empties the tables between tests.
+ * worker, and a real HTTP port. Each test context gets its own PostgreSQL data directory. {@link TestDatabase#clean()} empties the tables between tests.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "text2image.database.embedded-data-dir=target/test-postgres",
+        "text2image.database.embedded-data-dir=target/test-postgres/${random.uuid}",
         "text2image.database.embedded-clean=true",
         "text2image.embedded-worker.enabled=false",
         "text2image.catalog.models-file=src/test/resources/config/models.json",
