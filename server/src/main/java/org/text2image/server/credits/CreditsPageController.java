@@ -4,7 +4,6 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
-import org.text2image.server.account.SignedInUser;
 
 /**
  * {@code /credits}: the balance and the newest ledger entries. Buying credits is not built yet;
@@ -22,10 +21,11 @@ class CreditsPageController {
         this.ledger = ledger;
     }
 
+    /** The user id comes from the principal by expression, so the ledger stays free of the account feature. */
     @GetMapping("/credits")
-    String credits(@AuthenticationPrincipal SignedInUser user, Model model) {
-        model.addAttribute("balance", ledger.balance(user.id()));
-        model.addAttribute("entries", ledger.entries(user.id(), RECENT_ENTRIES));
+    String credits(@AuthenticationPrincipal(expression = "id") long userId, Model model) {
+        model.addAttribute("balance", ledger.balance(userId));
+        model.addAttribute("entries", ledger.entries(userId, RECENT_ENTRIES));
         return "credits/credits";
     }
 }

@@ -15,7 +15,7 @@ import org.springframework.web.servlet.ModelAndView;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.credits.InsufficientCreditsException;
-import org.text2image.server.web.PageNotFoundException;
+import org.text2image.server.support.PageNotFoundException;
 
 /**
  * The Generate page: {@code GET /generate} (optionally {@code ?from={jobId}} to re-use a job's

@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.text2image.server.account.SignedInUser;
-import org.text2image.server.web.PageNotFoundException;
+import org.text2image.server.support.PageNotFoundException;
 
 /**
  * {@code GET /images/{id}}: the authorising image proxy. Bytes go only to the job's owner or an

@@ -10,7 +10,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.text2image.server.account.SignedInUser;
-import org.text2image.server.web.PageNotFoundException;
+import org.text2image.server.support.PageNotFoundException;
 
 /**
  * The job page {@code /jobs/{id}}, its status fragment {@code /jobs/{id}/status} (polled by htmx

@@ -1,4 +1,4 @@
-package org.text2image.server.web;
+package org.text2image.server.support;
 
 /**
  * Thrown by page controllers for anything the user may not see or that does not exist (another
