@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.net.CookieManager;
@@ -81,6 +82,13 @@ class PagesTest {
             mvc.perform(get(page)).andExpect(status().is3xxRedirection())
                     .andExpect(result -> assertThat(result.getResponse().getRedirectedUrl()).endsWith("/login"));
         }
+    }
+
+    @Test
+    void anHtmxPollAfterTheSessionEndedLoadsTheSignInPageWhole() throws Exception {
+        mvc.perform(get("/jobs/" + java.util.UUID.randomUUID() + "/status").header("HX-Request", "true"))
+                .andExpect(status().isUnauthorized())
+                .andExpect(header().string("HX-Redirect", "/login"));
     }
 
     @Test
