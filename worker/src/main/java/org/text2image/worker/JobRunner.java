@@ -91,7 +91,7 @@ public final class JobRunner {
         Duration elapsed = Duration.between(start, clock.instant());
         JobReport report = new JobReport(job.jobId(), job.attempt(), result.outcome(), result.detail(), result.images(), elapsed);
         log.info("job {} attempt {} {} in {} s: {}", job.jobId(), job.attempt(), report.outcome(),
-                String.format(Locale.ROOT, "%.1f", elapsed.toMillis() / 1000.0), report.detail());
+                String.format(Locale.ROOT, "%.1f", elapsed.toMillis() / 1000.0), report.detail().replaceAll("\\s+", " "));
         return report;
     }
 
@@ -162,6 +162,9 @@ public final class JobRunner {
         } catch (StaleAttemptException e) {
             return Optional.of("attempt no longer ours: " + e.getMessage());
         } catch (WorkerApiException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return Optional.empty(); // the worker is stopping; the next wait notices
+            }
             // The lease survives a missed heartbeat or two; a lost lease shows up as 409 later.
             log.warn("heartbeat for job {} attempt {} failed: {}", job.jobId(), job.attempt(), e.getMessage());
             return Optional.empty();

@@ -21,6 +21,8 @@ final class ServerReporter {
     private static final Logger log = LoggerFactory.getLogger(ServerReporter.class);
     private static final int ATTEMPTS = 3;
     private static final Duration RETRY_DELAY = Duration.ofMillis(500);
+    /** Longest failure reason sent; the server keeps at most 1000 characters. */
+    static final int MAX_REASON_CHARS = 1000;
 
     private final WorkerApiClient server;
 
@@ -37,9 +39,12 @@ final class ServerReporter {
                 JobReport.Outcome.SUCCEEDED, images.size() + " image(s)", images.size());
     }
 
+    /** Fails the attempt; the reason is put on one line and cut to {@link #MAX_REASON_CHARS}. */
     JobRunner.Result fail(ClaimedJob job, String reason, boolean retryable) {
-        return send(job, () -> server.fail(job.jobId(), new FailRequest(job.attempt(), reason, retryable)),
-                retryable ? JobReport.Outcome.FAILED_RETRYABLE : JobReport.Outcome.FAILED_PERMANENTLY, reason, 0);
+        String oneLine = reason.strip().replaceAll("\\s+", " ");
+        String shown = oneLine.length() <= MAX_REASON_CHARS ? oneLine : oneLine.substring(0, MAX_REASON_CHARS - 1) + "…";
+        return send(job, () -> server.fail(job.jobId(), new FailRequest(job.attempt(), shown, retryable)),
+                retryable ? JobReport.Outcome.FAILED_RETRYABLE : JobReport.Outcome.FAILED_PERMANENTLY, shown, 0);
     }
 
     private JobRunner.Result send(ClaimedJob job, Supplier<JobOutcome> call, JobReport.Outcome outcome, String detail,

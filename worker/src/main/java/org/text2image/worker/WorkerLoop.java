@@ -97,8 +97,8 @@ public final class WorkerLoop implements Runnable {
         } catch (WorkerApiException e) {
             Duration backoff = backoff(failures + 1);
             if (failures == 0) {
-                log.warn("cannot claim from the server ({}); retrying with back-off up to {} s", e.getMessage(),
-                        config.maxBackoff().toSeconds());
+                log.warn("cannot claim from the server ({}); retrying with back-off up to {} ms", e.getMessage(),
+                        config.maxBackoff().toMillis());
             }
             pause(backoff);
             return failures + 1;

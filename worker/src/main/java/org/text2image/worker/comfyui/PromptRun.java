@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -78,6 +79,7 @@ public final class PromptRun implements AutoCloseable {
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
+    private final CountDownLatch greeted = new CountDownLatch(1);
     private volatile WebSocket socket;
     private volatile Preview lastPreview;
     private volatile PromptError reportedError;
@@ -115,6 +117,11 @@ public final class PromptRun implements AutoCloseable {
         try {
             run.socket = client.openSocket(clientId, handler, timing.connectTimeout())
                     .get(timing.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+            // ComfyUI registers the socket after the handshake and then greets it with a status frame;
+            // frames for a prompt posted before that would be lost.
+            if (!run.greeted.await(timing.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                log.info("ComfyUI socket for prompt {} sent no status frame; relying on /history", promptId);
+            }
         } catch (ExecutionException | TimeoutException e) {
             run.onSocketDown("could not open: " + ComfyUiClient.describe(e.getCause() == null ? e : e.getCause()));
         } catch (InterruptedException e) {
@@ -212,6 +219,7 @@ public final class PromptRun implements AutoCloseable {
     }
 
     private void onFrame(JsonNode frame) {
+        greeted.countDown();
         JsonNode data = frame.path("data");
         if (!promptId.equals(data.path("prompt_id").asString(""))) {
             return;
@@ -242,6 +250,7 @@ public final class PromptRun implements AutoCloseable {
     }
 
     private void onSocketDown(String why) {
+        greeted.countDown();
         lock.lock();
         try {
             if (!socketDown && !closed && !done) {

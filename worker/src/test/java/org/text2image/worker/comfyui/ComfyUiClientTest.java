@@ -127,8 +127,8 @@ class ComfyUiClientTest {
         standIn.hangNextRuns(1);
         try (PromptRun run = PromptRun.open(client, "c", "hang", this::progress, FAST, Clock.systemUTC())) {
             client.submit(ComfyUiFixtures.modelFreeWorkflow(), "hang", "c");
-            assertThat(run.awaitDone(Duration.ofMillis(200))).isEmpty();
-            assertThat(client.queue().isRunning("hang")).isTrue();
+            awaitRunning("hang");
+            assertThat(run.awaitDone(Duration.ofMillis(100))).isEmpty();
 
             client.interrupt("hang");
             PromptHistory history = await(run);
@@ -202,6 +202,14 @@ class ComfyUiClientTest {
         try (PromptRun run = PromptRun.open(client, "client-1", promptId, this::progress, FAST, Clock.systemUTC())) {
             assertThat(client.submit(graph, promptId, "client-1")).isEqualTo(promptId);
             return await(run);
+        }
+    }
+
+    private void awaitRunning(String promptId) throws InterruptedException {
+        long end = System.nanoTime() + WAIT.toNanos();
+        while (!client.queue().isRunning(promptId)) {
+            assertThat(System.nanoTime()).as(promptId + " running within " + WAIT).isLessThan(end);
+            Thread.sleep(20);
         }
     }
 

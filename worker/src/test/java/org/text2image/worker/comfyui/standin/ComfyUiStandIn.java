@@ -1,10 +1,14 @@
 package org.text2image.worker.comfyui.standin;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -142,11 +146,39 @@ public final class ComfyUiStandIn implements AutoCloseable {
     public synchronized void goOffline() {
         requireStarted();
         sockets.closeAll();
+        // Stopping the connector does not always close established (keep-alive) connections; a client would then
+        // wait on them instead of seeing the outage.
+        List<EndPoint> open = List.copyOf(connector.getConnectedEndPoints());
         try {
             connector.stop();
         } catch (Exception e) {
             throw new IllegalStateException("could not stop listening", e);
         }
+        open.forEach(EndPoint::close);
+        List.copyOf(connector.getConnectedEndPoints()).forEach(EndPoint::close);
+        awaitRefusing();
+    }
+
+    /**
+     * A closed server channel stays bound until its selector lets go of it, and meanwhile the kernel still
+     * accepts connections that nobody reads; wait (bounded) until connections are refused.
+     */
+    private void awaitRefusing() {
+        long end = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < end) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            } catch (IOException refused) {
+                return;
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("port " + port + " still accepts connections after going offline");
     }
 
     /** Listens again on the same port after {@link #goOffline()}. */

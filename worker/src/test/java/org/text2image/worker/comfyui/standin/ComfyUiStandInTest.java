@@ -137,7 +137,8 @@ class ComfyUiStandInTest {
         assertThat(images.valueStream().map(i -> i.get("filename").asString()))
                 .containsExactly("modelfree_00002_.png", "modelfree_00003_.png");
         assertThat(first).isNotEqualTo(second);
-        HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(url("/view?filename=modelfree_00003_.png&subfolder=acceptance&type=output")).build(),
+        HttpResponse<byte[]> png = http.send(HttpRequest.newBuilder(url("/view?filename=modelfree_00003_.png&subfolder=acceptance&type=output"))
+                        .timeout(WAIT).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(png.body()));
@@ -176,6 +177,7 @@ class ComfyUiStandInTest {
         try (FrameRecorder socket = new FrameRecorder(comfyUi.baseUrl(), "/ws", "c")) {
             String hanging = submit(ComfyUiFixtures.workflow("wf_slow8.json"), "job-A", "c");
             String waiting = submit(ComfyUiFixtures.modelFreeWorkflow(), "job-B", "c");
+            socket.until("execution_start", hanging);
             JsonNode queue = JSON.readTree(get("/queue").body());
             assertThat(queue.at("/queue_running/0/1").asString()).isEqualTo(hanging);
             assertThat(queue.at("/queue_pending/0/1").asString()).isEqualTo(waiting);
@@ -263,11 +265,11 @@ class ComfyUiStandInTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(url(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(url(path)).timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(url(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(HttpRequest.newBuilder(url(path)).timeout(WAIT).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

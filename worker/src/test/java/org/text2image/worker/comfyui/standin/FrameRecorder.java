@@ -46,6 +46,17 @@ final class FrameRecorder implements WebSocket.Listener, AutoCloseable {
         return frame;
     }
 
+    /** Skips frames up to and including the first of {@code type} for {@code promptId}. */
+    JsonNode until(String type, String promptId) throws InterruptedException {
+        while (true) {
+            JsonNode frame = next();
+            if (frame.path("type").asString("").equals(type)
+                    && frame.path("data").path("prompt_id").asString("").equals(promptId)) {
+                return frame;
+            }
+        }
+    }
+
     /** Frames up to and including the first {@code executing} with {@code node: null} for {@code promptId}. */
     List<JsonNode> untilDone(String promptId) throws InterruptedException {
         List<JsonNode> received = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.util.function.IntSupplier;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.server.WebSocketCreator;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
@@ -59,7 +60,10 @@ final class StandInSockets {
     void drop(String clientId) {
         Session session = clientId == null ? null : byClient.remove(clientId);
         if (session != null) {
-            session.disconnect();
+            // A close frame first: a bare TCP close is not always noticed by the JDK client (as with a real outage,
+            // where only the client's silence timeout helps); then cut the connection whatever the client does.
+            session.close(StatusCode.SERVER_ERROR, "dropped by the stand-in",
+                    Callback.from(session::disconnect, e -> session.disconnect()));
         }
     }
 

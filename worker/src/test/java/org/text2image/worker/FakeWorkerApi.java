@@ -1,0 +1,221 @@
+package org.text2image.worker;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import org.text2image.worker.api.ClaimRequest;
+import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.api.FailRequest;
+import org.text2image.worker.api.Heartbeat;
+import org.text2image.worker.api.HeartbeatResponse;
+import org.text2image.worker.api.JobOutcome;
+import org.text2image.worker.api.WorkerApi;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A small stand-in for the server's worker API (see {@link WorkerApi}) that records every call.
+ * Like the server, it hands an offered job only to a claim whose backend is reachable.
+ */
+final class FakeWorkerApi implements AutoCloseable {
+
+    static final String TOKEN = "test-token";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    record Beat(UUID jobId, Heartbeat heartbeat) {
+    }
+
+    record Part(String name, String filename, String contentType, byte[] bytes) {
+    }
+
+    record Completion(UUID jobId, int attempt, List<Part> images) {
+    }
+
+    record Failure(UUID jobId, FailRequest request) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final Deque<ClaimedJob> offered = new ArrayDeque<>();
+    private final List<ClaimRequest> claims = new ArrayList<>();
+    private final List<Beat> heartbeats = new ArrayList<>();
+    private final List<Completion> completions = new ArrayList<>();
+    private final List<Failure> failures = new ArrayList<>();
+    private int requests;
+    private int heartbeatStatus = 200;
+    private int completeStatus = 200;
+    private boolean cancel;
+    private boolean unavailable;
+
+    FakeWorkerApi() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext(WorkerApi.BASE_PATH + "/", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    URI baseUrl() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    synchronized void offer(ClaimedJob job) {
+        offered.add(job);
+    }
+
+    synchronized void answerHeartbeatsWith(int status) {
+        heartbeatStatus = status;
+    }
+
+    synchronized void answerCompletionsWith(int status) {
+        completeStatus = status;
+    }
+
+    synchronized void cancelRunningJobs() {
+        cancel = true;
+    }
+
+    /** While true every call answers 503, as a server that is down behind a proxy. */
+    synchronized void unavailable(boolean value) {
+        unavailable = value;
+    }
+
+    synchronized List<ClaimRequest> claims() {
+        return List.copyOf(claims);
+    }
+
+    synchronized List<Beat> heartbeats() {
+        return List.copyOf(heartbeats);
+    }
+
+    synchronized List<Completion> completions() {
+        return List.copyOf(completions);
+    }
+
+    synchronized List<Failure> failures() {
+        return List.copyOf(failures);
+    }
+
+    synchronized int requests() {
+        return requests;
+    }
+
+    /** Waits until {@code condition} holds, re-checking on every call received; fails the test after {@code timeout}. */
+    synchronized void awaitUntil(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("condition not met within " + timeout);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Object answer;
+            int status;
+            synchronized (this) {
+                requests++;
+                notifyAll();
+                if (unavailable) {
+                    respond(exchange, 503, "{\"title\":\"Service Unavailable\"}");
+                    return;
+                }
+                if (!("Bearer " + TOKEN).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                    respond(exchange, 401, "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"bad worker token\"}");
+                    return;
+                }
+                String path = exchange.getRequestURI().getPath().substring(WorkerApi.BASE_PATH.length() + 1);
+                String[] parts = path.split("/");
+                if (path.equals("claim")) {
+                    ClaimRequest claim = JSON.readValue(body, ClaimRequest.class);
+                    claims.add(claim);
+                    ClaimedJob job = claim.backendReachable() ? offered.poll() : null;
+                    status = job == null ? 204 : 200;
+                    answer = job;
+                } else if (parts[2].equals("heartbeat")) {
+                    heartbeats.add(new Beat(UUID.fromString(parts[1]), JSON.readValue(body, Heartbeat.class)));
+                    status = heartbeatStatus;
+                    answer = new HeartbeatResponse(30, cancel);
+                } else if (parts[2].equals("complete")) {
+                    Form form = Form.parse(exchange.getRequestHeaders().getFirst("Content-Type"), body);
+                    completions.add(new Completion(UUID.fromString(parts[1]), form.attempt(), form.images()));
+                    status = completeStatus;
+                    answer = new JobOutcome("SUCCEEDED");
+                } else {
+                    FailRequest fail = JSON.readValue(body, FailRequest.class);
+                    failures.add(new Failure(UUID.fromString(parts[1]), fail));
+                    status = 200;
+                    answer = new JobOutcome(fail.retryable() ? "QUEUED" : "FAILED");
+                }
+            }
+            if (status == 204) {
+                exchange.sendResponseHeaders(204, -1);
+            } else if (status != 200) {
+                respond(exchange, status, "{\"title\":\"Conflict\",\"status\":" + status + ",\"detail\":\"attempt is stale\"}");
+            } else {
+                respond(exchange, 200, JSON.writeValueAsString(answer));
+            }
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    /** Parses the multipart/form-data body of complete: the attempt part and the image parts. */
+    private record Form(int attempt, List<Part> images) {
+
+        static Form parse(String contentType, byte[] body) {
+            String boundary = contentType.substring(contentType.indexOf("boundary=") + "boundary=".length());
+            String text = new String(body, StandardCharsets.ISO_8859_1);
+            int attempt = -1;
+            List<Part> images = new ArrayList<>();
+            for (String chunk : text.split("--" + boundary)) {
+                if (chunk.isEmpty() || chunk.startsWith("--")) {
+                    continue;
+                }
+                int split = chunk.indexOf("\r\n\r\n");
+                String headers = chunk.substring(2, split);
+                String content = chunk.substring(split + 4, chunk.length() - 2);
+                String name = between(headers, "name=\"", "\"");
+                if (name.equals(WorkerApi.ATTEMPT_PART)) {
+                    attempt = Integer.parseInt(content);
+                } else {
+                    String type = headers.lines().filter(l -> l.startsWith("Content-Type: ")).findFirst().orElse("")
+                            .substring("Content-Type: ".length());
+                    images.add(new Part(name, between(headers, "filename=\"", "\""), type,
+                            content.getBytes(StandardCharsets.ISO_8859_1)));
+                }
+            }
+            return new Form(attempt, images);
+        }
+
+        private static String between(String text, String start, String end) {
+            int from = text.indexOf(start) + start.length();
+            return text.substring(from, text.indexOf(end, from));
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package org.text2image.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.text2image.worker.api.ClaimRequest;
+import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.api.FailRequest;
+import org.text2image.worker.api.Heartbeat;
+import org.text2image.worker.comfyui.standin.ComfyUiFixtures;
+
+/** The worker API client against a fake server. */
+class WorkerApiClientTest {
+
+    private FakeWorkerApi server;
+    private WorkerApiClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new FakeWorkerApi();
+        client = client(server.baseUrl(), FakeWorkerApi.TOKEN);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void claimIsEmptyWhenThereIsNoWork() {
+        assertThat(client.claim(new ClaimRequest("w", true, List.of()))).isEmpty();
+    }
+
+    @Test
+    void claimReturnsTheLeasedJobWithItsWorkflow() {
+        ClaimedJob offered = Jobs.claimed(ComfyUiFixtures.sd15Workflow(), 2, 300);
+        server.offer(offered);
+
+        assertThat(client.claim(new ClaimRequest("w", true, List.of("a.safetensors")))).hasValue(offered);
+        assertThat(server.claims()).containsExactly(new ClaimRequest("w", true, List.of("a.safetensors")));
+    }
+
+    @Test
+    void aWrongTokenThrowsAClearAuthException() {
+        WorkerApiClient wrong = client(server.baseUrl(), "wrong");
+
+        assertThatThrownBy(() -> wrong.claim(new ClaimRequest("w", true, List.of())))
+                .isInstanceOf(WorkerAuthException.class)
+                .hasMessage("claim answered HTTP 401: bad worker token (is the worker token right?)");
+    }
+
+    @Test
+    void aHeartbeatAnswered409ThrowsStaleAttempt() {
+        server.answerHeartbeatsWith(409);
+
+        assertThatThrownBy(() -> client.heartbeat(UUID.randomUUID(), new Heartbeat(1, 3, 20)))
+                .isInstanceOf(StaleAttemptException.class).hasMessageContaining("attempt is stale");
+    }
+
+    @Test
+    void completeSendsTheAttemptAndEachImageAsMultipartParts() {
+        UUID jobId = UUID.randomUUID();
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, '-', '-'};
+
+        client.complete(jobId, 4, List.of(new ImageFile("a_00001_.png", "image/png", png),
+                new ImageFile("b\"\r\n.webp", "image/webp", "webp".getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(server.completions()).singleElement().satisfies(completion -> {
+            assertThat(completion.jobId()).isEqualTo(jobId);
+            assertThat(completion.attempt()).isEqualTo(4);
+            assertThat(completion.images()).extracting(FakeWorkerApi.Part::name).containsOnly("image");
+            assertThat(completion.images()).extracting(FakeWorkerApi.Part::filename).containsExactly("a_00001_.png", "b___.webp");
+            assertThat(completion.images()).extracting(FakeWorkerApi.Part::contentType).containsExactly("image/png", "image/webp");
+            assertThat(completion.images().getFirst().bytes()).isEqualTo(png);
+        });
+    }
+
+    @Test
+    void failSendsTheReasonAndAnswersTheJobsState() {
+        UUID jobId = UUID.randomUUID();
+
+        assertThat(client.fail(jobId, new FailRequest(1, "bad", false)).status()).isEqualTo("FAILED");
+        assertThat(server.failures()).containsExactly(new FakeWorkerApi.Failure(jobId, new FailRequest(1, "bad", false)));
+    }
+
+    @Test
+    void anUnavailableServerThrowsARetryableException() {
+        server.unavailable(true);
+
+        assertThatThrownBy(() -> client.claim(new ClaimRequest("w", true, List.of())))
+                .isInstanceOf(WorkerApiUnavailableException.class).hasMessageContaining("503");
+    }
+
+    @Test
+    void anUnreachableServerThrowsARetryableException() {
+        URI gone = server.baseUrl();
+        server.close();
+
+        assertThatThrownBy(() -> client(gone, FakeWorkerApi.TOKEN).claim(new ClaimRequest("w", true, List.of())))
+                .isInstanceOf(WorkerApiUnavailableException.class);
+    }
+
+    private static WorkerApiClient client(URI url, String token) {
+        return new WorkerApiClient(url, token, Duration.ofSeconds(2), Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,142 @@
+package org.text2image.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.text2image.worker.api.ClaimRequest;
+import org.text2image.worker.comfyui.PromptRun;
+import org.text2image.worker.comfyui.standin.ComfyUiFixtures;
+import org.text2image.worker.comfyui.standin.ComfyUiStandIn;
+
+/** The pull loop on its own thread, against the ComfyUI stand-in and a fake worker API. */
+class WorkerLoopTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private ComfyUiStandIn comfyUi;
+    private FakeWorkerApi server;
+    private WorkerLoop loop;
+    private Thread thread;
+
+    @BeforeEach
+    void start() throws Exception {
+        comfyUi = new ComfyUiStandIn().start();
+        server = new FakeWorkerApi();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (loop != null) {
+            loop.stopNow();
+            assertThat(loop.awaitStopped(WAIT)).isTrue();
+        }
+        server.close();
+        comfyUi.close();
+    }
+
+    @Test
+    void claimsRunsAndCompletesOfferedJobs() throws Exception {
+        comfyUi.installedCheckpoints(ComfyUiFixtures.SD15_CHECKPOINT, "other.safetensors");
+        server.offer(Jobs.claimed(Jobs.withPrefix(ComfyUiFixtures.modelFreeWorkflow(), "3", "a")));
+        server.offer(Jobs.claimed(Jobs.withPrefix(ComfyUiFixtures.sd15Workflow(), "9", "b")));
+
+        startLoop();
+
+        server.awaitUntil(() -> server.completions().size() == 2, WAIT);
+        assertThat(server.completions()).extracting(c -> c.images().getFirst().filename())
+                .containsExactly("a_00001_.png", "b_00001_.png");
+        assertThat(server.claims()).first().isEqualTo(new ClaimRequest("gpu-box-1", true,
+                java.util.List.of(ComfyUiFixtures.SD15_CHECKPOINT, "other.safetensors")));
+        assertThat(comfyUi.submittedPrompts()).allSatisfy(p -> assertThat(p.clientId()).isEqualTo(loop.clientId()));
+        assertThat(loop.clientId()).startsWith("t2i-gpu-box-1-");
+    }
+
+    @Test
+    void claimsWithBackendUnreachableAndRunsNothingWhileComfyUiIsOffline() throws Exception {
+        comfyUi.goOffline();
+        server.offer(Jobs.claimed(ComfyUiFixtures.modelFreeWorkflow()));
+
+        startLoop();
+
+        server.awaitUntil(() -> server.claims().size() >= 3, WAIT);
+        assertThat(server.claims()).allSatisfy(claim -> {
+            assertThat(claim.backendReachable()).isFalse();
+            assertThat(claim.checkpoints()).isEmpty();
+        });
+        assertThat(server.completions()).isEmpty();
+        assertThat(server.failures()).isEmpty();
+
+        comfyUi.comeBackOnline();
+
+        server.awaitUntil(() -> server.completions().size() == 1, WAIT);
+        assertThat(comfyUi.submittedPrompts()).hasSize(1);
+    }
+
+    @Test
+    void keepsClaimingWhileTheServerIsDownAndRunsJobsOnceItIsBack() throws Exception {
+        server.unavailable(true);
+
+        startLoop();
+
+        server.awaitUntil(() -> server.requests() >= 3, WAIT);
+        server.offer(Jobs.claimed(ComfyUiFixtures.modelFreeWorkflow()));
+        server.unavailable(false);
+        server.awaitUntil(() -> server.completions().size() == 1, WAIT);
+    }
+
+    @Test
+    void stopsPromptlyWhenIdle() throws Exception {
+        startLoop();
+        server.awaitUntil(() -> server.claims().size() >= 1, WAIT);
+
+        loop.stop();
+
+        assertThat(loop.awaitStopped(WAIT)).isTrue();
+        thread.join(WAIT.toMillis());
+        assertThat(thread.isAlive()).isFalse();
+    }
+
+    @Test
+    void stopNowHandsTheRunningJobBack() throws Exception {
+        comfyUi.hangNextRuns(1);
+        server.offer(Jobs.claimed(ComfyUiFixtures.modelFreeWorkflow()));
+        startLoop();
+        server.awaitUntil(() -> !server.heartbeats().isEmpty(), WAIT);
+
+        loop.stopNow();
+
+        assertThat(loop.awaitStopped(WAIT)).isTrue();
+        assertThat(server.failures()).singleElement().satisfies(failure -> {
+            assertThat(failure.request().reason()).isEqualTo("worker stopped");
+            assertThat(failure.request().retryable()).isTrue();
+        });
+        assertThat(comfyUi.interruptCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdleLoopThatNeverStartedCountsAsStopped() throws Exception {
+        WorkerLoop unstarted = new WorkerLoop(config());
+
+        unstarted.stop();
+
+        assertThat(unstarted.awaitStopped(Duration.ZERO)).isTrue();
+    }
+
+    private WorkerConfig config() {
+        return WorkerConfig.of(server.baseUrl(), FakeWorkerApi.TOKEN, comfyUi.baseUrl(), "gpu-box-1")
+                .withIdleInterval(Duration.ofMillis(50))
+                .withHeartbeatInterval(Duration.ofMillis(100))
+                .withHealthCheckInterval(Duration.ofMillis(50))
+                .withMaxBackoff(Duration.ofMillis(200));
+    }
+
+    private void startLoop() {
+        loop = new WorkerLoop(config(), Clock.systemUTC(), new PromptRun.Timing(Duration.ofSeconds(5),
+                Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofSeconds(2)));
+        thread = Thread.ofPlatform().name("worker-loop-test").start(loop);
+    }
+}
