@@ -132,7 +132,8 @@ public final class WorkerApiClient {
         } catch (HttpTimeoutException e) {
             throw new WorkerApiUnavailableException(what + " timed out", e);
         } catch (IOException e) {
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String message = e.getMessage() != null ? e.getMessage()
+                    : e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
             throw new WorkerApiUnavailableException(what + " failed: " + message, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -226,6 +226,9 @@ public final class ComfyUiClient {
     }
 
     static String describe(Throwable e) {
+        if (e instanceof java.net.ConnectException && (e.getMessage() == null || e.getMessage().isBlank())) {
+            return "connection refused";
+        }
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }

@@ -211,7 +211,13 @@ final class StandInRoutes extends Handler.Abstract {
     }
 
     private static String body(Request request) throws Exception {
-        return new String(Content.Source.asByteArrayAsync(request, MAX_BODY_BYTES).get(), StandardCharsets.UTF_8);
+        try (InputStream in = Request.asInputStream(request)) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new IOException("request body over " + MAX_BODY_BYTES + " bytes");
+            }
+            return new String(body, StandardCharsets.UTF_8);
+        }
     }
 
     private static void json(Response response, Callback callback, int status, JsonNode body) {

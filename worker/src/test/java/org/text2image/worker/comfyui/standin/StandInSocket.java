@@ -1,5 +1,6 @@
 package org.text2image.worker.comfyui.standin;
 
+import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 /**
@@ -25,8 +26,9 @@ public final class StandInSocket implements Session.Listener.AutoDemanding {
     }
 
     @Override
-    public void onWebSocketClose(int statusCode, String reason) {
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
         sockets.closed(clientId, session);
+        callback.succeed();
     }
 
     @Override
