@@ -140,6 +140,8 @@ public final class JobRunner {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedException();
                 }
+                log.info("posting prompt {} failed ({}); looking in ComfyUI's queue before posting again", job.promptId(),
+                        e.getMessage());
                 last = e;
             }
         }

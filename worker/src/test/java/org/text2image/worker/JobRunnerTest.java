@@ -181,6 +181,16 @@ class JobRunnerTest {
     }
 
     @Test
+    void looksInComfyUisQueueBeforePostingAgainAfterALostAnswer() {
+        comfyUi.loseNextPromptAnswer();
+
+        JobReport report = runner.run(Jobs.claimed(ComfyUiFixtures.modelFreeWorkflow()));
+
+        assertThat(report.outcome()).isEqualTo(JobReport.Outcome.SUCCEEDED);
+        assertThat(comfyUi.submittedPrompts()).hasSize(1);
+    }
+
+    @Test
     void keepsNothingWhenTheCompletionIsStale() {
         server.answerCompletionsWith(409);
 

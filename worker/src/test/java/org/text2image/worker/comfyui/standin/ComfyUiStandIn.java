@@ -130,6 +130,14 @@ public final class ComfyUiStandIn implements AutoCloseable {
         state.dropSocketNext();
     }
 
+    /**
+     * Queues the next accepted prompt but closes the connection instead of answering, like an answer
+     * lost on the network: the client cannot tell whether the prompt was queued.
+     */
+    public void loseNextPromptAnswer() {
+        state.loseNextAnswer();
+    }
+
     /** How long each prompt takes, spread over its nodes and sampler steps (default zero). */
     public void runDuration(Duration duration) {
         Objects.requireNonNull(duration, "duration");

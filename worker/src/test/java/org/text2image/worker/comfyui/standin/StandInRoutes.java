@@ -113,6 +113,11 @@ final class StandInRoutes extends Handler.Abstract {
         extra.put("create_time", System.currentTimeMillis());
         QueuedPrompt queued = state.enqueue(promptId, graph, extra, new Graph(graph).outputNodes());
         sockets.broadcast(StandInSockets.statusFrame(state.queueRemaining(), null));
+        if (state.takeLoseAnswer()) {
+            request.getConnectionMetaData().getConnection().getEndPoint().close();
+            callback.failed(new IOException("answer lost on purpose"));
+            return;
+        }
         ObjectNode answer = NODES.objectNode().put("prompt_id", promptId).put("number", queued.number());
         answer.putObject("node_errors");
         json(response, callback, 200, answer);

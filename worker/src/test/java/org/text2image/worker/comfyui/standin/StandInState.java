@@ -33,6 +33,7 @@ final class StandInState {
     private int failNext;
     private int hangNext;
     private boolean dropNext;
+    private boolean loseAnswerNext;
     private Duration runDuration = Duration.ZERO;
     private int number;
     private final Deque<QueuedPrompt> pending = new ArrayDeque<>();
@@ -84,6 +85,19 @@ final class StandInState {
 
     void dropSocketNext() {
         locked(() -> dropNext = true);
+    }
+
+    void loseNextAnswer() {
+        locked(() -> loseAnswerNext = true);
+    }
+
+    /** Whether to lose this answer (and clears the setting). */
+    boolean takeLoseAnswer() {
+        return locked(() -> {
+            boolean lose = loseAnswerNext;
+            loseAnswerNext = false;
+            return lose;
+        });
     }
 
     void runDuration(Duration duration) {
