@@ -87,6 +87,10 @@ public final class JobRunner {
                 String prefix = e instanceof ComfyUiUnavailableException ? "ComfyUI unreachable: " : "ComfyUI error: ";
                 result = reporter.fail(job, prefix + e.getMessage(), true);
             }
+        } catch (RuntimeException e) {
+            // A bug here must not leave the job leased until its lease expires.
+            log.error("job {} attempt {} hit a worker error", job.jobId(), job.attempt(), e);
+            result = reporter.fail(job, "worker error: " + e, true);
         }
         Duration elapsed = Duration.between(start, clock.instant());
         JobReport report = new JobReport(job.jobId(), job.attempt(), result.outcome(), result.detail(), result.images(), elapsed);

@@ -34,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link WorkerApiException} with the problem detail's text. An interrupted calling thread keeps its
  * interrupt flag and gets a {@link WorkerApiUnavailableException}.
  */
-public final class WorkerApiClient {
+public final class WorkerApiClient implements AutoCloseable {
 
     /** Largest answer read (a claimed job carries its workflow), in bytes. */
     public static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
@@ -46,6 +46,7 @@ public final class WorkerApiClient {
     private final String token;
     private final HttpClient http;
     private final Duration requestTimeout;
+    private final boolean ownsHttp;
 
     /**
      * @param serverUrl the server's address, such as {@code https://t2i.example.com}
@@ -55,11 +56,16 @@ public final class WorkerApiClient {
      */
     public WorkerApiClient(URI serverUrl, String token, Duration connectTimeout, Duration requestTimeout) {
         this(serverUrl, token, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout).build(), requestTimeout);
+                .connectTimeout(connectTimeout).build(), requestTimeout, true);
     }
 
     /** As above with a caller-owned {@link HttpClient}. */
     public WorkerApiClient(URI serverUrl, String token, HttpClient http, Duration requestTimeout) {
+        this(serverUrl, token, http, requestTimeout, false);
+    }
+
+    private WorkerApiClient(URI serverUrl, String token, HttpClient http, Duration requestTimeout, boolean ownsHttp) {
+        this.ownsHttp = ownsHttp;
         String url = Objects.requireNonNull(serverUrl, "serverUrl").toString().replaceAll("/+$", "");
         this.base = URI.create(url + WorkerApi.BASE_PATH + "/");
         this.token = Objects.requireNonNull(token, "token");
@@ -106,6 +112,14 @@ public final class WorkerApiClient {
      */
     public JobOutcome fail(UUID jobId, FailRequest request) {
         return read(expectOk(send(json("jobs/" + jobId + "/fail", request)), "fail"), JobOutcome.class, "fail");
+    }
+
+    /** Stops the HTTP client this object made (a caller-owned one is left alone); calls under way fail. */
+    @Override
+    public void close() {
+        if (ownsHttp) {
+            http.shutdownNow();
+        }
     }
 
     private HttpRequest.Builder request(String path) {

@@ -32,6 +32,7 @@ public final class WorkerLoop implements Runnable {
 
     private final WorkerConfig config;
     private final WorkerApiClient server;
+    private final ComfyUiClient comfyUi;
     private final ComfyUiHealth health;
     private final JobRunner runner;
     private final String clientId;
@@ -52,7 +53,7 @@ public final class WorkerLoop implements Runnable {
      */
     public WorkerLoop(WorkerConfig config, Clock clock, PromptRun.Timing timing) {
         this.config = Objects.requireNonNull(config, "config");
-        ComfyUiClient comfyUi = new ComfyUiClient(config.comfyUiUrl(), config.connectTimeout(), config.comfyUiRequestTimeout());
+        this.comfyUi = new ComfyUiClient(config.comfyUiUrl(), config.connectTimeout(), config.comfyUiRequestTimeout());
         this.server = new WorkerApiClient(config.serverUrl(), config.token(), config.connectTimeout(),
                 config.serverRequestTimeout());
         this.health = new ComfyUiHealth(comfyUi, config.healthCheckInterval(), clock);
@@ -65,7 +66,7 @@ public final class WorkerLoop implements Runnable {
         return clientId;
     }
 
-    /** Runs until {@link #stop()}; may be called once. */
+    /** Runs until {@link #stop()}, then releases its HTTP clients; may be called once. */
     @Override
     public void run() {
         if (!started.compareAndSet(false, true)) {
@@ -76,9 +77,17 @@ public final class WorkerLoop implements Runnable {
         try {
             int failures = 0;
             while (stopRequested.getCount() > 0) {
-                failures = step(failures);
+                try {
+                    failures = step(failures);
+                } catch (RuntimeException e) {
+                    log.error("worker loop error; carrying on", e);
+                    failures++;
+                    pause(backoff(failures));
+                }
             }
         } finally {
+            server.close();
+            comfyUi.close();
             log.info("worker {} stopped", config.workerName());
             stopped.countDown();
         }

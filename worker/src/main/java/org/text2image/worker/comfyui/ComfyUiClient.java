@@ -30,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
  * answer throws {@link ComfyUiException}. An interrupted calling thread keeps its interrupt flag
  * and gets a {@link ComfyUiUnavailableException}.
  */
-public final class ComfyUiClient {
+public final class ComfyUiClient implements AutoCloseable {
 
     /** Largest JSON answer read (a long history or queue of big graphs), in bytes. */
     public static final int MAX_JSON_BYTES = 32 * 1024 * 1024;
@@ -42,6 +42,7 @@ public final class ComfyUiClient {
     private final URI baseUrl;
     private final HttpClient http;
     private final Duration requestTimeout;
+    private final boolean ownsHttp;
 
     /**
      * @param baseUrl ComfyUI's address, such as {@code http://127.0.0.1:8188}; a path prefix is kept
@@ -50,11 +51,16 @@ public final class ComfyUiClient {
      */
     public ComfyUiClient(URI baseUrl, Duration connectTimeout, Duration requestTimeout) {
         this(baseUrl, HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(connectTimeout).build(), requestTimeout);
+                .connectTimeout(connectTimeout).build(), requestTimeout, true);
     }
 
     /** As above with a caller-owned {@link HttpClient} (its connect timeout applies). */
     public ComfyUiClient(URI baseUrl, HttpClient http, Duration requestTimeout) {
+        this(baseUrl, http, requestTimeout, false);
+    }
+
+    private ComfyUiClient(URI baseUrl, HttpClient http, Duration requestTimeout, boolean ownsHttp) {
+        this.ownsHttp = ownsHttp;
         String url = Objects.requireNonNull(baseUrl, "baseUrl").toString();
         this.baseUrl = URI.create(url.endsWith("/") ? url : url + "/");
         this.http = Objects.requireNonNull(http, "http");
@@ -160,6 +166,14 @@ public final class ComfyUiClient {
 
     HttpClient http() {
         return http;
+    }
+
+    /** Stops the HTTP client this object made (a caller-owned one is left alone); calls under way fail. */
+    @Override
+    public void close() {
+        if (ownsHttp) {
+            http.shutdownNow();
+        }
     }
 
     private HttpRequest get(String path) {
