@@ -1,21 +1,16 @@
 package org.text2image.server.generation;
 
-import java.awt.Color;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.UUID;
-import javax.imageio.ImageIO;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.support.Images;
 import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
 
 /** A real PNG, and a job completed with it as a worker would do (claim, then complete). */
 final class TestImages {
 
-    static final byte[] PNG = png();
+    static final byte[] PNG = Images.png(64, 64);
 
     private TestImages() {
     }
@@ -28,21 +23,5 @@ final class TestImages {
         }
         queue.complete(job.id(), claimed.attempt(), List.of(new UploadedImage("a.png", PNG)));
         return generation.find(job.id(), new Viewer(owner.id(), false)).orElseThrow().images().getFirst().id();
-    }
-
-    private static byte[] png() {
-        BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
-        for (int x = 0; x < 64; x++) {
-            for (int y = 0; y < 64; y++) {
-                image.setRGB(x, y, new Color(x * 4, y * 4, 128).getRGB());
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 }
