@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -254,6 +261,79 @@ class JobQueueTest {
         assertThat(claim("gpu-1").jobId()).isEqualTo(first.id());
         assertThat(view(second.id()).queuePosition()).isEqualTo(1);
         assertThat(claim("gpu-2").jobId()).isEqualTo(second.id());
+    }
+
+    @Test
+    void twoCopiesOfACompletionRacingChargeOnce() throws Exception {
+        JobView job = submitSdxl();
+        ClaimedJob claimed = claim("gpu-1");
+        List<Boolean> accepted = race(2, () -> {
+            queue.complete(job.id(), claimed.attempt(), List.of(new UploadedImage("a.png", Images.png(8, 8))));
+            return true;
+        });
+        assertThat(accepted).containsExactlyInAnyOrder(true, false);
+        assertThat(captures(job.id())).isEqualTo(1);
+        assertThat(imageRows(job.id())).isEqualTo(1);
+    }
+
+    @Test
+    void aCompletionRacingTheLeaseReaperHasExactlyOneWinner() throws Exception {
+        for (int round = 0; round < 5; round++) {
+            JobView job = submitSdxl();
+            ClaimedJob claimed = claim("gpu-" + round);
+            clock.advance(Duration.ofSeconds(61));
+            CountDownLatch start = new CountDownLatch(1);
+            try (ExecutorService pool = Executors.newFixedThreadPool(2)) {
+                Future<Integer> reaped = pool.submit(() -> {
+                    start.await();
+                    return queue.reapOverdue();
+                });
+                Future<Boolean> completed = pool.submit(() -> {
+                    start.await();
+                    try {
+                        queue.complete(job.id(), claimed.attempt(), List.of(new UploadedImage("a.png", Images.png(8, 8))));
+                        return true;
+                    } catch (StaleAttemptException e) {
+                        return false;
+                    }
+                });
+                start.countDown();
+                boolean won = completed.get(30, TimeUnit.SECONDS);
+                int requeued = reaped.get(30, TimeUnit.SECONDS);
+                assertThat(won ? 0 : 1).isEqualTo(requeued);
+                assertThat(view(job.id()).status()).isEqualTo(won ? JobStatus.SUCCEEDED : JobStatus.QUEUED);
+                assertThat(captures(job.id())).isEqualTo(won ? 1 : 0);
+                assertThat(imageRows(job.id())).isEqualTo(won ? 1 : 0);
+            }
+            if (view(job.id()).status() == JobStatus.QUEUED) {
+                generation.cancel(job.id(), user);
+            }
+            clock.reset();
+        }
+    }
+
+    /** Runs {@code action} on {@code threads} threads at once; a StaleAttemptException counts as false. */
+    private static List<Boolean> race(int threads, Callable<Boolean> action) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Boolean>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            for (int i = 0; i < threads; i++) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        return action.call();
+                    } catch (StaleAttemptException e) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+            List<Boolean> results = new ArrayList<>();
+            for (Future<Boolean> future : futures) {
+                results.add(future.get(30, TimeUnit.SECONDS));
+            }
+            return results;
+        }
     }
 
     private JobView submitSdxl() {
