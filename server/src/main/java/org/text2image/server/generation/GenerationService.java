@@ -98,10 +98,12 @@ public class GenerationService {
     }
 
     /**
-     * Cancels a queued job of the user and releases its hold: nothing is charged.
+     * Cancels a queued or running job of the user and releases its hold, in one transaction:
+     * nothing is charged. A running attempt's worker is refused at its next heartbeat (and
+     * interrupts ComfyUI); a completion it still sends is stale and stores nothing.
      *
      * @throws JobNotFoundException when the job is not the user's
-     * @throws JobNotCancellableException when it is no longer queued
+     * @throws JobNotCancellableException when it is already finished
      */
     @Transactional
     public JobView cancel(UUID jobId, long userId) {
@@ -110,7 +112,18 @@ public class GenerationService {
             throw new JobNotCancellableException(job.status());
         }
         ledger.release(job.holdId(), jobId, "Not charged: cancelled");
+        log.info("Job {} cancelled by its owner while {}; hold released", jobId, job.status());
         return view(jobs.find(jobId).orElseThrow());
+    }
+
+    /**
+     * What the live job page follows — state, queue position, step progress — read cheaply from
+     * the job row, if {@code viewer} may see the job.
+     */
+    @Transactional(readOnly = true)
+    public Optional<JobProgress> progress(UUID jobId, Viewer viewer) {
+        return jobs.find(jobId).filter(job -> viewer.maySee(job.userId())).map(job -> new JobProgress(job.status(),
+                jobs.queuePosition(job), job.progressStep(), job.progressTotal(), job.attempt()));
     }
 
     /** Image bytes, if {@code viewer} owns the job or is an admin; empty otherwise. */

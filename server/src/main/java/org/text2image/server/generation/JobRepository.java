@@ -96,10 +96,15 @@ class JobRepository {
                 .update() == 1;
     }
 
+    /**
+     * Cancels a queued or running job of the user. A running attempt loses its lease here; its
+     * worker learns it at the next heartbeat (refused) and any later completion is stale.
+     */
     boolean markCancelled(UUID id, long userId, Instant now) {
         return jdbc.sql("""
-                UPDATE generation_job SET status = 'CANCELLED', finished_at = :now, last_error = 'Cancelled by you.'
-                WHERE id = :id AND user_id = :user AND status = 'QUEUED'""")
+                UPDATE generation_job SET status = 'CANCELLED', finished_at = :now, last_error = 'Cancelled by you.',
+                    worker_name = NULL, lease_expires_at = NULL, attempt_deadline_at = NULL
+                WHERE id = :id AND user_id = :user AND status IN ('QUEUED', 'RUNNING')""")
                 .param("now", ts(now)).param("id", id).param("user", userId).update() == 1;
     }
 

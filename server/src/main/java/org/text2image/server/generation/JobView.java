@@ -20,8 +20,20 @@ public record JobView(UUID id, long userId, JobParameters parameters, String mod
                       int maxAttempts, int queuePosition, int progressStep, int progressTotal, String error,
                       Instant createdAt, Instant finishedAt, List<JobImage> images) {
 
-    /** Whether the owner may still cancel it. */
+    /** The browser tab's title: "42% · Generating — Text2Image", "Queued (3) — Text2Image", "Done — Text2Image". */
+    public String tabTitle() {
+        String state = switch (status) {
+            case QUEUED -> "Queued (" + queuePosition + ")";
+            case RUNNING -> progressTotal > 0 ? (100 * progressStep / progressTotal) + "% · Generating" : "Generating";
+            case SUCCEEDED -> "Done";
+            case FAILED -> "Failed";
+            case CANCELLED -> "Cancelled";
+        };
+        return state + " — Text2Image";
+    }
+
+    /** Whether the owner may still cancel it: while queued or running. */
     public boolean cancellable() {
-        return status == JobStatus.QUEUED;
+        return status == JobStatus.QUEUED || status == JobStatus.RUNNING;
     }
 }

@@ -55,13 +55,15 @@ class JobPageTest {
         String html = page(get("/jobs/" + job.id()), alice);
 
         assertThat(Html.textOf(html, "job-state")).isEqualTo("Queued — position 1");
+        assertThat(html).contains("<title>Queued (1) — Text2Image</title>");
+        assertThat(Html.attributeOf(html, "job-page", "data-job-events")).isEqualTo("/jobs/" + job.id() + "/events");
         assertThat(Html.textOf(html, "job-prompt")).isEqualTo("a red fox in snow");
         assertThat(Html.textOf(html, "job-model")).isEqualTo("SDXL");
         assertThat(Html.textOf(html, "job-size")).isEqualTo("1024 × 1024");
         assertThat(Html.textOf(html, "cancel")).isEqualTo("Cancel");
         assertThat(Html.attributeOf(html, "reuse", "href")).isEqualTo("/generate?from=" + job.id());
         assertThat(Html.attributeOf(html, "job-status", "hx-get")).isEqualTo("/jobs/" + job.id() + "/status");
-        assertThat(Html.attributeOf(html, "job-status", "hx-trigger")).isEqualTo("every 3s");
+        assertThat(Html.attributeOf(html, "job-status", "hx-trigger")).isEqualTo("every 3s [!jobStreamLive]");
         assertThat(Html.textOf(html, "generator-offline")).startsWith("The generator is offline right now.");
     }
 
@@ -85,9 +87,11 @@ class JobPageTest {
         assertThat(Html.attributeOf(html, "job-progress", "value")).isEqualTo("12");
         assertThat(Html.attributeOf(html, "job-progress", "max")).isEqualTo("30");
         assertThat(Html.textOf(html, "job-attempt")).isEqualTo("attempt 2 of 3");
-        assertThat(Html.attributeOf(html, "job-status", "hx-trigger")).isEqualTo("every 3s");
+        assertThat(Html.attributeOf(html, "job-status", "hx-trigger")).isEqualTo("every 3s [!jobStreamLive]");
         assertThat(Html.attributeOf(html, "balance", "hx-swap-oob")).as("header balance kept current").isEqualTo("true");
-        assertThat(html).doesNotContain("id=\"cancel\"").doesNotContain("<html");
+        assertThat(Html.attributeOf(html, "job-status", "data-title")).isEqualTo("40% · Generating — Text2Image");
+        assertThat(Html.textOf(html, "cancel")).as("a running job can be cancelled").isEqualTo("Cancel");
+        assertThat(html).doesNotContain("<html");
     }
 
     @Test
@@ -106,14 +110,22 @@ class JobPageTest {
     }
 
     @Test
-    void cancellingARunningJobSaysItCanNoLongerBeCancelled() throws Exception {
+    void cancellingARunningJobReleasesTheHoldAndAFinishedJobCannotBeCancelled() throws Exception {
         JobView job = submit("sd15", "a lighthouse");
         queue.claim(new ClaimRequest("test-worker", true, List.of())).orElseThrow();
 
         mvc.perform(post("/jobs/" + job.id() + "/cancel").with(csrf()).with(user(alice)))
+                .andExpect(redirectedUrl("/jobs/" + job.id()));
+        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
+        String html = page(get("/jobs/" + job.id()), alice);
+        assertThat(Html.textOf(html, "job-state")).isEqualTo("Cancelled — no credits were deducted.");
+        assertThat(html).contains("<title>Cancelled — Text2Image</title>");
+
+        mvc.perform(post("/jobs/" + job.id() + "/cancel").with(csrf()).with(user(alice)))
                 .andExpect(redirectedUrl("/jobs/" + job.id()))
-                .andExpect(result -> assertThat(result.getFlashMap().get("alert")).asString().contains("Only a queued job"));
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(19, 1));
+                .andExpect(result -> assertThat(result.getFlashMap().get("alert")).asString()
+                        .contains("Only a queued or running job"));
+        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
     }
 
     @Test

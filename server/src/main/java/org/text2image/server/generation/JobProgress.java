@@ -1,0 +1,18 @@
+package org.text2image.server.generation;
+
+/**
+ * What changes while a job is live, as the job page's event stream sends it.
+ *
+ * @param status where the job is
+ * @param queuePosition 1-based place in the queue while QUEUED, else 0
+ * @param step sampler step reached by the running attempt (0 when unknown)
+ * @param totalSteps sampler steps of the running attempt (0 when unknown)
+ * @param attempt attempts started so far
+ */
+public record JobProgress(JobStatus status, int queuePosition, int step, int totalSteps, int attempt) {
+
+    /** Whether the job will not change any more. */
+    public boolean isFinal() {
+        return status.isFinal();
+    }
+}

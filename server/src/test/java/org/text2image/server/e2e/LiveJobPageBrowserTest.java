@@ -1,0 +1,103 @@
+package org.text2image.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * A real headless Chromium watching a slow run: the job page follows the event stream, so the step
+ * counter and the tab title move several times within the 3 s run (htmx polling alone would show
+ * one step at most) and the image appears without a reload. Skipped on a developer machine
+ * without Chromium; required when {@code CI=true}.
+ */
+class LiveJobPageBrowserTest extends EndToEndTestBase {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Pattern STEP = Pattern.compile("step (\\d+) / 20");
+
+    @LocalServerPort int port;
+    WebDriver browser;
+
+    @BeforeEach
+    void startBrowser() throws Exception {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if (!"true".equals(System.getenv("CI"))) {
+            assumeTrue(installed, "Chromium and chromedriver are not installed");
+        }
+        assertThat(installed).as("CI must install chromium and chromium-driver").isTrue();
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1000",
+                "--user-data-dir=" + Files.createTempDirectory("t2i-chromium"));
+        browser = new ChromeDriver(new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build(), options);
+    }
+
+    @AfterEach
+    void stopBrowserAndResetTheStandIn() {
+        STAND_IN.runDuration(Duration.ZERO);
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void stepCounterAndTabTitleMoveLiveThenTheImageAppearsWithoutAReload() throws Exception {
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        browser.get("http://localhost:" + port + "/register");
+        browser.findElement(By.id("email")).sendKeys("live@example.com");
+        browser.findElement(By.id("password")).sendKeys("correct horse");
+        browser.findElement(By.id("submit")).click();
+        wait.until(ExpectedConditions.urlContains("/generate"));
+        STAND_IN.runDuration(Duration.ofSeconds(3));
+        browser.findElement(By.id("prompt")).sendKeys("a slow lighthouse");
+        browser.findElement(By.id("submit")).click();
+        wait.until(ExpectedConditions.urlMatches(".*/jobs/[0-9a-f-]{36}$"));
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        js.executeScript("window.sameDocument = true;");
+
+        Set<Integer> steps = new LinkedHashSet<>();
+        Set<String> titles = new LinkedHashSet<>();
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (browser.findElements(By.cssSelector("img.job-image")).isEmpty() && Instant.now().isBefore(deadline)) {
+            Matcher step = STEP.matcher((String) js.executeScript(
+                    "var s = document.getElementById('job-state'); return s ? s.textContent : '';"));
+            if (step.find()) {
+                steps.add(Integer.parseInt(step.group(1)));
+                titles.add(browser.getTitle());
+            }
+            Thread.sleep(50);
+        }
+
+        assertThat(steps).as("step counter values seen").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(titles).anySatisfy(title -> assertThat(title).matches("\\d+% · Generating — Text2Image"));
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("img.job-image")));
+        wait.until(ExpectedConditions.titleIs("Done — Text2Image"));
+        assertThat(js.executeScript("return window.sameDocument === true")).as("no reload").isEqualTo(true);
+        assertThat(browser.findElement(By.id("job-status")).getText()).contains("Charged 1 credit");
+        assertThat(browser.findElement(By.id("balance")).getText()).contains("19");
+    }
+}
