@@ -4,10 +4,16 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.ModelMap;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.support.PageNotFoundException;
 
-/** {@code /history?page=N}: the user's jobs, newest first, {@value #PAGE_SIZE} per page (pages count from 1). */
+/**
+ * {@code /history?page=N}: the user's jobs, newest first, {@value #PAGE_SIZE} per page (pages count
+ * from 1); {@code /history/jobs/{id}}: one job's list item, which a job that is not final polls
+ * every 3 s (owner and admins; anyone else gets the same 404 as for an unknown id).
+ */
 @Controller
 class HistoryPageController {
 
@@ -26,6 +32,14 @@ class HistoryPageController {
         model.addAttribute("history", history);
         model.addAttribute("pageNumber", history.page() + 1);
         return "generation/history";
+    }
+
+    @GetMapping("/history/jobs/{id}")
+    String item(@AuthenticationPrincipal SignedInUser user, @PathVariable String id, ModelMap model) {
+        JobView job = UrlIds.parse(id).flatMap(jobId -> generation.find(jobId, new Viewer(user.id(), user.admin())))
+                .orElseThrow(() -> new PageNotFoundException("Job " + id + " is unknown or not visible to user " + user.id()));
+        model.addAttribute("job", job);
+        return "generation/history :: item(job=${job})";
     }
 
     /** 1-based; anything that is not a positive number is the first page. */

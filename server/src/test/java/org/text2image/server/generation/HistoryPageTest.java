@@ -21,6 +21,7 @@ import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
 import org.text2image.server.web.PageTest;
+import org.text2image.worker.api.ClaimRequest;
 
 @PageTest
 class HistoryPageTest {
@@ -88,6 +89,31 @@ class HistoryPageTest {
                 .containsPattern("<img class=\"history-thumb\"[^>]*src=\"/images/" + imageId + "\"");
         assertThat(Html.text(html)).contains("Succeeded").contains("Queued").doesNotContain(longPrompt.strip());
         assertThat(Html.attributeOf(html, "nav-history", "aria-current")).isEqualTo("page");
+    }
+
+    @Test
+    void activeJobsPollTheirItemUntilFinalSoTheBadgeUpdates() throws Exception {
+        JobView done = submit("finished");
+        TestImages.complete(queue, generation, done, alice);
+        JobView running = submit("running");
+        queue.claim(new ClaimRequest("test-worker", true, List.of())).orElseThrow();
+
+        String html = page("/history");
+        assertThat(Html.tagOf(html, "history-job-" + done.id())).doesNotContain("hx-trigger");
+        assertThat(Html.attributeOf(html, "history-job-" + running.id(), "hx-get"))
+                .isEqualTo("/history/jobs/" + running.id());
+        assertThat(Html.attributeOf(html, "history-job-" + running.id(), "hx-trigger")).isEqualTo("every 3s");
+        assertThat(Html.text(page("/history/jobs/" + running.id()))).contains("Running");
+
+        generation.cancel(running.id(), alice.id());
+        String item = page("/history/jobs/" + running.id());
+        assertThat(Html.text(item)).contains("Cancelled");
+        assertThat(Html.tagOf(item, "history-job-" + running.id())).doesNotContain("hx-trigger");
+        assertThat(item).doesNotContain("<html");
+
+        SignedInUser bob = accounts.register("bob@example.com", "correct horse");
+        mvc.perform(get("/history/jobs/" + running.id()).with(user(bob))).andExpect(status().isNotFound());
+        mvc.perform(get("/history/jobs/not-a-uuid").with(user(alice))).andExpect(status().isNotFound());
     }
 
     @Test
