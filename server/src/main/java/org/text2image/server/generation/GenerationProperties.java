@@ -17,14 +17,20 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxQueuedJobsPerUser queued plus running jobs one user may have at once (default 20)
  * @param reaperInterval how often expired leases and timed-out attempts are collected (default 5 s)
  * @param workerOnlineWindow a worker not heard from for longer counts as offline (default 30 s)
+ * @param agingThreshold a job queued for longer goes before every younger job of its priority,
+ *     whatever fair share and model affinity say ({@code Dispatcher}; default 2 min)
  */
 @ConfigurationProperties("text2image.generation")
 public record GenerationProperties(int minSize, int maxWidth, int maxHeight, int maxPromptLength, int maxBatchSize,
                                    int maxAttempts, Duration leaseTimeout, Duration attemptTimeout,
                                    int maxQueuedJobsPerUser, Duration reaperInterval,
-                                   Duration workerOnlineWindow) {
+                                   Duration workerOnlineWindow, Duration agingThreshold) {
 
     public GenerationProperties {
+        agingThreshold = agingThreshold == null ? Duration.ofMinutes(2) : agingThreshold;
+        if (agingThreshold.isNegative()) {
+            throw new IllegalArgumentException("text2image.generation.aging-threshold must not be negative");
+        }
         if (minSize < 1 || maxWidth < minSize || maxHeight < minSize) {
             throw new IllegalArgumentException("text2image.generation needs 1 ≤ min-size ≤ max-width, max-height");
         }

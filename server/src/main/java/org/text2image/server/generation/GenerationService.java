@@ -30,17 +30,20 @@ public class GenerationService {
     private final ModelCatalog catalog;
     private final ImageStore images;
     private final WorkerPresence presence;
+    private final WaitEstimator waitEstimator;
     private final GenerationProperties properties;
     private final Clock clock;
 
     GenerationService(GenerationValidator validator, JobRepository jobs, CreditLedger ledger, ModelCatalog catalog,
-                      ImageStore images, WorkerPresence presence, GenerationProperties properties, Clock clock) {
+                      ImageStore images, WorkerPresence presence, WaitEstimator waitEstimator,
+                      GenerationProperties properties, Clock clock) {
         this.validator = validator;
         this.jobs = jobs;
         this.ledger = ledger;
         this.catalog = catalog;
         this.images = images;
         this.presence = presence;
+        this.waitEstimator = waitEstimator;
         this.properties = properties;
         this.clock = clock;
     }
@@ -152,8 +155,9 @@ public class GenerationService {
     JobView view(JobRow job) {
         String modelName = catalog.find(job.parameters().modelId()).map(Model::name).orElse(job.parameters().modelId());
         List<JobImage> jobImages = job.status() == JobStatus.SUCCEEDED ? jobs.images(job.id()) : List.of();
+        int position = jobs.queuePosition(job);
         return new JobView(job.id(), job.userId(), job.parameters(), modelName, job.status(), job.attempt(),
-                job.maxAttempts(), jobs.queuePosition(job), job.progressStep(), job.progressTotal(), job.lastError(),
-                job.createdAt(), job.finishedAt(), jobImages);
+                job.maxAttempts(), position, waitEstimator.estimatedWaitSeconds(position), job.progressStep(),
+                job.progressTotal(), job.lastError(), job.createdAt(), job.finishedAt(), jobImages);
     }
 }

@@ -41,6 +41,7 @@ public class JobQueue {
     public static final int MAX_IMAGES_PER_JOB = 64;
 
     private final JobRepository jobs;
+    private final Dispatcher dispatcher;
     private final CreditLedger ledger;
     private final ImageStore store;
     private final WorkerPresence presence;
@@ -48,9 +49,10 @@ public class JobQueue {
     private final GenerationProperties properties;
     private final Clock clock;
 
-    JobQueue(JobRepository jobs, CreditLedger ledger, ImageStore store, WorkerPresence presence,
-             WorkflowRenderer renderer, GenerationProperties properties, Clock clock) {
+    JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, ImageStore store,
+             WorkerPresence presence, WorkflowRenderer renderer, GenerationProperties properties, Clock clock) {
         this.jobs = jobs;
+        this.dispatcher = dispatcher;
         this.ledger = ledger;
         this.store = store;
         this.presence = presence;
@@ -60,7 +62,8 @@ public class JobQueue {
     }
 
     /**
-     * Leases the next queued job to a worker: RUNNING, attempt + 1, lease and deadline set.
+     * Leases the next queued job the worker can run, chosen by the {@code Dispatcher} (capability,
+     * priority, aging, fair share, model affinity): RUNNING, attempt + 1, lease and deadline set.
      *
      * @return the job with its rendered workflow, or empty when there is no work (or the worker's
      *     ComfyUI is unreachable: it only reports presence)
@@ -72,8 +75,8 @@ public class JobQueue {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        Optional<JobRow> leased = jobs.leaseNext(request.workerName(), now, now.plus(properties.leaseTimeout()),
-                now.plus(properties.attemptTimeout()));
+        Optional<JobRow> leased = dispatcher.leaseNext(request.workerName(), request.checkpoints(), now,
+                now.plus(properties.leaseTimeout()), now.plus(properties.attemptTimeout()));
         if (leased.isEmpty()) {
             return Optional.empty();
         }

@@ -46,20 +46,6 @@ class JobRepository {
                 .params(userId).query(Integer.class).single();
     }
 
-    /** Leases the oldest queued job: {@code FOR UPDATE SKIP LOCKED} so concurrent claims never collide. */
-    Optional<JobRow> leaseNext(String workerName, Instant now, Instant leaseUntil, Instant deadline) {
-        return jdbc.sql("""
-                UPDATE generation_job SET status = 'RUNNING', attempt = attempt + 1, worker_name = :worker,
-                    lease_expires_at = :lease, attempt_deadline_at = :deadline, attempt_started_at = :now,
-                    progress_step = 0, progress_total = 0
-                WHERE id = (SELECT id FROM generation_job WHERE status = 'QUEUED' ORDER BY created_at, id
-                            LIMIT 1 FOR UPDATE SKIP LOCKED)
-                RETURNING\s""" + JobRow.COLUMNS)
-                .param("worker", workerName).param("lease", ts(leaseUntil)).param("deadline", ts(deadline))
-                .param("now", ts(now))
-                .query(JobRow::map).optional();
-    }
-
     /** Extends the lease of a current attempt; returns the holding worker's name, or empty when fenced out. */
     Optional<String> extendLease(UUID id, int attempt, Instant now, Instant leaseUntil, int step, int total) {
         return jdbc.sql("""
@@ -117,15 +103,21 @@ class JobRepository {
                 .param("now", ts(now)).param("limit", limit).query(JobRow::map).list();
     }
 
-    /** 1-based place in the queue (oldest first), or 0 when the job is not queued. */
+    /**
+     * 1-based place in the queue, or 0 when the job is not queued: 1 + the queued jobs ahead of it by
+     * priority, then age. The {@link Dispatcher}'s fair share, affinity and capability keys are left
+     * out (they depend on which worker asks next), so this is the place in the plain order.
+     */
     int queuePosition(JobRow job) {
         if (job.status() != JobStatus.QUEUED) {
             return 0;
         }
         return 1 + jdbc.sql("""
-                SELECT count(*) FROM generation_job
-                WHERE status = 'QUEUED' AND (created_at, id) < (:created, :id)""")
-                .param("created", ts(job.createdAt())).param("id", job.id()).query(Integer.class).single();
+                SELECT count(*) FROM generation_job q
+                JOIN generation_job me ON me.id = :id
+                WHERE q.status = 'QUEUED' AND (q.priority > me.priority
+                      OR (q.priority = me.priority AND (q.created_at, q.id) < (me.created_at, me.id)))""")
+                .param("id", job.id()).query(Integer.class).single();
     }
 
     List<JobRow> page(long userId, int offset, int limit) {

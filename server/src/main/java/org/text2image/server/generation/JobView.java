@@ -10,14 +10,19 @@ import java.util.UUID;
  * @param parameters what was asked for, with defaults filled in, and the price
  * @param modelName display name of the model (the id when it is no longer configured)
  * @param attempt attempts started so far (0 while first queued)
- * @param queuePosition 1-based place in the queue while QUEUED, else 0
+ * @param queuePosition 1-based place in the queue while QUEUED, else 0: 1 + the queued jobs ahead
+ *     of it by priority, then age (fair share and model affinity may let a worker take another first)
+ * @param estimatedWaitSeconds while QUEUED, about how many seconds until a worker starts it
+ *     (position × median run time of recent jobs ÷ online workers); null when not queued, when no
+ *     job has succeeded yet, or when no worker is online
  * @param progressStep sampler step reached by the running attempt (0 when unknown)
  * @param progressTotal sampler steps of the running attempt (0 when unknown)
  * @param error why the job failed, or why the last attempt failed when it is being retried
  * @param images the results, in batch order (empty unless SUCCEEDED)
  */
 public record JobView(UUID id, long userId, JobParameters parameters, String modelName, JobStatus status, int attempt,
-                      int maxAttempts, int queuePosition, int progressStep, int progressTotal, String error,
+                      int maxAttempts, int queuePosition, Integer estimatedWaitSeconds,
+                      int progressStep, int progressTotal, String error,
                       Instant createdAt, Instant finishedAt, List<JobImage> images) {
 
     /** The browser tab's title: "42% · Generating — Text2Image", "Queued (3) — Text2Image", "Done — Text2Image". */
@@ -35,5 +40,14 @@ public record JobView(UUID id, long userId, JobParameters parameters, String mod
     /** Whether the owner may still cancel it: while queued or running. */
     public boolean cancellable() {
         return status == JobStatus.QUEUED || status == JobStatus.RUNNING;
+    }
+
+    /** The wait estimate for people, "about 40 s" or "about 3 min"; null when there is none. */
+    public String estimatedWait() {
+        if (estimatedWaitSeconds == null) {
+            return null;
+        }
+        return estimatedWaitSeconds < 90 ? "about " + Math.max(estimatedWaitSeconds, 1) + " s"
+                : "about " + Math.round(estimatedWaitSeconds / 60.0) + " min";
     }
 }

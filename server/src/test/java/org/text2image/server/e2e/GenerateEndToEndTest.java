@@ -99,15 +99,18 @@ class GenerateEndToEndTest extends EndToEndTestBase {
     }
 
     @Test
-    void aMissingCheckpointFailsAtOnceWithComfyUisMessage() throws Exception {
+    void aJobForACheckpointTheWorkerLacksIsLeftQueuedForAWorkerThatHasIt() throws Exception {
         long user = accounts.register("sdxl@example.com", "correct horse").id();
-        JobView job = generation.submit(user, new GenerationRequest("sdxl", "a castle", null, null, null, null, null,
+        JobView sdxl = generation.submit(user, new GenerationRequest("sdxl", "a castle", null, null, null, null, null,
                 null, null, null, null));
-        JobView done = awaitJob(job.id(), user, j -> j.status().isFinal());
-        assertThat(done.status()).isEqualTo(JobStatus.FAILED);
-        assertThat(done.attempt()).isEqualTo(1);
-        assertThat(done.error()).contains("sd_xl_base_1.0.safetensors").contains("not in");
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        JobView sd15 = generation.submit(user, GenerationRequest.ofPrompt("a cottage"));
+        // The worker lists only the sd15 checkpoint: it passes over the older sdxl job.
+        assertThat(awaitJob(sd15.id(), user, j -> j.status().isFinal()).status()).isEqualTo(JobStatus.SUCCEEDED);
+        JobView waiting = generation.find(sdxl.id(), new Viewer(user, false)).orElseThrow();
+        assertThat(waiting.status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(waiting.attempt()).isZero();
+        generation.cancel(sdxl.id(), user);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 0));
     }
 
     @Test
