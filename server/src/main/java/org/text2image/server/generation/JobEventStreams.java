@@ -1,7 +1,6 @@
 package org.text2image.server.generation;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -66,7 +65,8 @@ class JobEventStreams implements SmartLifecycle {
 
     private void follow(UUID jobId, Viewer viewer, SseEmitter emitter, AtomicBoolean closed) {
         JobProgress last = null;
-        Instant lastSent = Instant.now();
+        // Wall time on purpose, not the injected Clock: this paces a socket, and tests freeze the Clock.
+        long lastSentNanos = System.nanoTime();
         try {
             while (!closed.get() && running) {
                 Optional<JobProgress> now = generation.progress(jobId, viewer);
@@ -77,13 +77,13 @@ class JobEventStreams implements SmartLifecycle {
                 if (!progress.equals(last)) {
                     emitter.send(SseEmitter.event().name("job").data(data(progress), MediaType.APPLICATION_JSON));
                     last = progress;
-                    lastSent = Instant.now();
+                    lastSentNanos = System.nanoTime();
                     if (progress.isFinal()) {
                         break;
                     }
-                } else if (Instant.now().isAfter(lastSent.plus(properties.keepAliveInterval()))) {
+                } else if (System.nanoTime() - lastSentNanos >= properties.keepAliveInterval().toNanos()) {
                     emitter.send(SseEmitter.event().comment("keep-alive")); // fails once the tab is gone
-                    lastSent = Instant.now();
+                    lastSentNanos = System.nanoTime();
                 }
                 Thread.sleep(properties.pollInterval());
             }

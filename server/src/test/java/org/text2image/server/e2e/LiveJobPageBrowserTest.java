@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -86,7 +89,9 @@ class LiveJobPageBrowserTest extends EndToEndTestBase {
             Matcher step = STEP.matcher((String) js.executeScript(
                     "var s = document.getElementById('job-state'); return s ? s.textContent : '';"));
             if (step.find()) {
-                steps.add(Integer.parseInt(step.group(1)));
+                if (steps.add(Integer.parseInt(step.group(1))) && steps.size() == 2) {
+                    saveScreenshot("job-running");
+                }
                 titles.add(browser.getTitle());
             }
             Thread.sleep(50);
@@ -99,5 +104,12 @@ class LiveJobPageBrowserTest extends EndToEndTestBase {
         assertThat(js.executeScript("return window.sameDocument === true")).as("no reload").isEqualTo(true);
         assertThat(browser.findElement(By.id("job-status")).getText()).contains("Charged 1 credit");
         assertThat(browser.findElement(By.id("balance")).getText()).contains("19");
+    }
+
+    private void saveScreenshot(String name) throws Exception {
+        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
+        Path target = Path.of("target", "screenshots", name + ".png");
+        Files.createDirectories(target.getParent());
+        Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
     }
 }
