@@ -77,6 +77,39 @@ class JobEventsTest {
     }
 
     @Test
+    void aChangeWrittenByAnotherServerInstanceReachesTheStream() throws Exception {
+        JobView job = submit();
+        HttpResponse<InputStream> response = signedIn("alice@example.com").send(get("/jobs/" + job.id() + "/events"),
+                HttpResponse.BodyHandlers.ofInputStream());
+        BlockingQueue<String> events = readEvents(response.body());
+        assertThat(next(events)).contains("\"status\":\"QUEUED\"");
+
+        // Another instance shares only the database: change the row behind this JVM's back.
+        db.jdbc().sql("""
+                UPDATE generation_job SET status = 'RUNNING', attempt = 1, worker_name = 'elsewhere',
+                    lease_expires_at = now() + interval '1 minute', attempt_deadline_at = now() + interval '5 minutes',
+                    progress_step = 3, progress_total = 20 WHERE id = ?""").params(job.id()).update();
+
+        assertThat(next(events)).contains("\"status\":\"RUNNING\"").contains("\"step\":3");
+        response.body().close();
+    }
+
+    @Test
+    void refusesStreamsBeyondTheCap() {
+        JobView job = submit();
+        Viewer owner = new Viewer(alice.id(), false);
+        JobEventStreams streams = new JobEventStreams(generation,
+                new JobEventProperties(Duration.ofMillis(100), null, Duration.ofSeconds(5), 1));
+        streams.start();
+        try {
+            assertThat(streams.open(job.id(), owner)).isPresent();
+            assertThat(streams.open(job.id(), owner)).as("second stream over a cap of 1").isEmpty();
+        } finally {
+            streams.stop();
+        }
+    }
+
+    @Test
     void anotherUsersJobAndUnknownIdsAreNotFound() throws Exception {
         JobView job = submit();
         HttpClient bob = signedIn("bob@example.com");
