@@ -99,6 +99,19 @@ class GenerateEndToEndTest extends EndToEndTestBase {
     }
 
     @Test
+    void aComfyUiValidationErrorFailsAtOnceWithItsMessageAndChargesNothing() throws Exception {
+        long user = accounts.register("validation@example.com", "correct horse").id();
+        JobView job = generation.submit(user, new GenerationRequest("hardcoded", "a castle", null, null, null, null,
+                null, null, null, null, null));
+        JobView done = awaitJob(job.id(), user, j -> j.status().isFinal());
+        assertThat(done.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(done.attempt()).isEqualTo(1);
+        assertThat(done.error()).contains("sd-v1-4-not-installed.safetensors").contains("not in");
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(count("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'")).isZero();
+    }
+
+    @Test
     void aJobForACheckpointTheWorkerLacksIsLeftQueuedForAWorkerThatHasIt() throws Exception {
         long user = accounts.register("sdxl@example.com", "correct horse").id();
         JobView sdxl = generation.submit(user, new GenerationRequest("sdxl", "a castle", null, null, null, null, null,
