@@ -20,8 +20,28 @@ final class ComfyUiHealth {
 
     private static final Logger log = LoggerFactory.getLogger(ComfyUiHealth.class);
 
-    /** One check's result; {@code checkpoints} is empty when unreachable. */
-    record Status(boolean reachable, List<String> checkpoints) {
+    /**
+     * One check's result; {@code checkpoints} is empty and the device fields are null when
+     * unreachable (see {@link org.text2image.worker.api.ClaimRequest} for their meaning).
+     */
+    record Status(boolean reachable, List<String> checkpoints, String gpuName, Long vramTotalBytes,
+                  Long vramFreeBytes, String comfyUiVersion) {
+
+        static Status unreachable() {
+            return new Status(false, List.of(), null, null, null, null);
+        }
+
+        static Status reachable(List<String> checkpoints, SystemStats stats) {
+            SystemStats.Device device = stats.devices().isEmpty() ? null : stats.devices().getFirst();
+            return new Status(true, checkpoints, device == null ? null : device.name(),
+                    device == null ? null : device.vramTotalBytes(), device == null ? null : device.vramFreeBytes(),
+                    stats.comfyuiVersion().isEmpty() ? null : stats.comfyuiVersion());
+        }
+
+        /** Whether this differs from {@code other} in what is worth logging (free VRAM moves all the time). */
+        boolean differsFrom(Status other) {
+            return other == null || reachable != other.reachable || !checkpoints.equals(other.checkpoints);
+        }
     }
 
     private final ComfyUiClient comfyUi;
@@ -63,7 +83,7 @@ final class ComfyUiHealth {
                 log.warn("ComfyUI at {} is not usable: {}", url, e.getMessage());
                 lastProblem = e.getMessage();
             }
-            reported = new Status(false, List.of());
+            reported = Status.unreachable();
             return reported;
         }
         List<String> checkpoints;
@@ -72,8 +92,8 @@ final class ComfyUiHealth {
         } catch (ComfyUiException e) {
             checkpoints = List.of();
         }
-        Status status = new Status(true, checkpoints);
-        if (!status.equals(reported)) {
+        Status status = Status.reachable(checkpoints, stats);
+        if (status.differsFrom(reported)) {
             log.info("ComfyUI {} at {} is reachable: {}, {} checkpoint(s)", stats.comfyuiVersion(), url,
                     stats.devices().isEmpty() ? "no device" : stats.devices().getFirst().name(), checkpoints.size());
         }

@@ -98,7 +98,8 @@ public final class WorkerLoop implements Runnable {
         ComfyUiHealth.Status status = health.current();
         Optional<ClaimedJob> job;
         try {
-            job = server.claim(new ClaimRequest(config.workerName(), status.reachable(), status.checkpoints()));
+            job = server.claim(new ClaimRequest(config.workerName(), status.reachable(), status.checkpoints(),
+                    status.gpuName(), status.vramTotalBytes(), status.vramFreeBytes(), status.comfyUiVersion()));
         } catch (WorkerAuthException e) {
             log.error("the server refused this worker: {}", e.getMessage());
             pause(config.maxBackoff());

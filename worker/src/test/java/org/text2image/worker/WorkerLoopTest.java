@@ -50,9 +50,22 @@ class WorkerLoopTest {
         assertThat(server.completions()).extracting(c -> c.images().getFirst().filename())
                 .containsExactly("a_00001_.png", "b_00001_.png");
         assertThat(server.claims()).first().isEqualTo(new ClaimRequest("gpu-box-1", true,
-                java.util.List.of(ComfyUiFixtures.SD15_CHECKPOINT, "other.safetensors")));
+                java.util.List.of(ComfyUiFixtures.SD15_CHECKPOINT, "other.safetensors"),
+                "cpu", 25276502016L, 24168267776L, "0.8.0"));
         assertThat(comfyUi.submittedPrompts()).allSatisfy(p -> assertThat(p.clientId()).isEqualTo(loop.clientId()));
         assertThat(loop.clientId()).startsWith("t2i-gpu-box-1-");
+    }
+
+    @Test
+    void claimCarriesTheGpuAndComfyUiVersionFromSystemStats() throws Exception {
+        startLoop();
+
+        server.awaitUntil(() -> !server.claims().isEmpty(), WAIT);
+        ClaimRequest claim = server.claims().getFirst();
+        assertThat(claim.gpuName()).isEqualTo("cpu");
+        assertThat(claim.vramTotalBytes()).isEqualTo(25276502016L);
+        assertThat(claim.vramFreeBytes()).isEqualTo(24168267776L);
+        assertThat(claim.comfyUiVersion()).isEqualTo("0.8.0");
     }
 
     @Test
@@ -66,6 +79,7 @@ class WorkerLoopTest {
         assertThat(server.claims()).allSatisfy(claim -> {
             assertThat(claim.backendReachable()).isFalse();
             assertThat(claim.checkpoints()).isEmpty();
+            assertThat(claim.gpuName()).isNull();
         });
         assertThat(server.completions()).isEmpty();
         assertThat(server.failures()).isEmpty();

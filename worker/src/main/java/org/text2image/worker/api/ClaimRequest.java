@@ -5,14 +5,28 @@ import java.util.List;
 /**
  * Body of {@code POST /api/worker/v1/claim}.
  *
+ * <p>The GPU and ComfyUI fields are optional (null when unknown, or from a worker older than
+ * them); the server shows them on its admin Workers page and does not use them to dispatch.
+ *
  * @param workerName the worker's display name (1–64 characters)
  * @param backendReachable whether the worker's ComfyUI answered its last health check; a worker
  *     whose backend is down keeps calling claim (so the server knows it is alive) but gets no job
  * @param checkpoints checkpoint file names the worker can load, or empty when unknown
+ * @param gpuName ComfyUI's first device ({@code /system_stats} {@code devices[0].name}), such as
+ *     {@code cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync} or {@code cpu}; null when unknown
+ * @param vramTotalBytes that device's {@code vram_total} in bytes; null when unknown
+ * @param vramFreeBytes that device's {@code vram_free} in bytes at the last health check; null when unknown
+ * @param comfyUiVersion {@code system.comfyui_version}, such as {@code 0.8.0}; null when unknown
  */
-public record ClaimRequest(String workerName, boolean backendReachable, List<String> checkpoints) {
+public record ClaimRequest(String workerName, boolean backendReachable, List<String> checkpoints,
+                           String gpuName, Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion) {
 
     public ClaimRequest {
         checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
+    }
+
+    /** A claim without GPU or ComfyUI details. */
+    public ClaimRequest(String workerName, boolean backendReachable, List<String> checkpoints) {
+        this(workerName, backendReachable, checkpoints, null, null, null, null);
     }
 }
