@@ -15,12 +15,12 @@ class WorkerApiSecurity {
 
     @Bean
     @Order(1)
-    SecurityFilterChain workerApiFilterChain(HttpSecurity http, WorkerToken token) throws Exception {
+    SecurityFilterChain workerApiFilterChain(HttpSecurity http, WorkerToken token, WorkerTokens issued) throws Exception {
         return http.securityMatcher(WorkerApi.BASE_PATH + "/**")
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
-                .addFilterBefore(new WorkerTokenFilter(token), AnonymousAuthenticationFilter.class)
+                .addFilterBefore(new WorkerTokenFilter(token, issued), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth.anyRequest().hasRole("WORKER"))
                 .build();
     }

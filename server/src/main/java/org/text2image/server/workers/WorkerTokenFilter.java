@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
@@ -13,13 +14,23 @@ import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
-/** Lets a worker API request through only with {@code Authorization: Bearer <worker token>}; else 401 problem details. */
+/**
+ * Lets a worker API request through only with {@code Authorization: Bearer <token>}, where the
+ * token is the configured {@code text2image.workers.token} (the embedded worker's) or an unrevoked
+ * token issued on the admin page ({@link WorkerTokens}, one indexed lookup); else 401 problem
+ * details and nothing else happens. The issued token's id is left in {@link #TOKEN_ID_ATTRIBUTE}.
+ */
 class WorkerTokenFilter extends OncePerRequestFilter {
 
-    private final WorkerToken token;
+    /** Request attribute: the {@code worker_token.id} (Long) of an issued token; absent for the configured one. */
+    static final String TOKEN_ID_ATTRIBUTE = WorkerTokenFilter.class.getName() + ".tokenId";
 
-    WorkerTokenFilter(WorkerToken token) {
+    private final WorkerToken token;
+    private final WorkerTokens issued;
+
+    WorkerTokenFilter(WorkerToken token, WorkerTokens issued) {
         this.token = token;
+        this.issued = issued;
     }
 
     @Override
@@ -28,13 +39,13 @@ class WorkerTokenFilter extends OncePerRequestFilter {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         String presented = header != null && header.startsWith("Bearer ") ? header.substring(7).strip() : null;
         if (!token.matches(presented)) {
-            response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
-            response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"text2image-workers\"");
-            response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-            response.getWriter().write("""
-                    {"type":"about:blank","title":"Unauthorized","status":401,\
-                    "detail":"A valid worker token is required (Authorization: Bearer <token>).","retryable":false}""");
-            return;
+            Optional<Long> tokenId = issued.authenticate(presented);
+            if (tokenId.isPresent()) {
+                request.setAttribute(TOKEN_ID_ATTRIBUTE, tokenId.get());
+            } else {
+                refuse(response);
+                return;
+            }
         }
         var authentication = new UsernamePasswordAuthenticationToken("worker", null,
                 List.of(new SimpleGrantedAuthority("ROLE_WORKER")));
@@ -44,5 +55,14 @@ class WorkerTokenFilter extends OncePerRequestFilter {
         } finally {
             SecurityContextHolder.clearContext();
         }
+    }
+
+    private static void refuse(HttpServletResponse response) throws IOException {
+        response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+        response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"text2image-workers\"");
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.getWriter().write("""
+                {"type":"about:blank","title":"Unauthorized","status":401,\
+                "detail":"A valid worker token is required (Authorization: Bearer <token>).","retryable":false}""");
     }
 }

@@ -1,0 +1,73 @@
+package org.text2image.server.workers;
+
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
+import org.text2image.server.account.SignedInUser;
+import org.text2image.server.support.PageNotFoundException;
+
+/**
+ * {@code /admin/workers} (admins only; anyone else gets the 404 page and nothing is written):
+ * worker tokens with create and revoke, and the workers with their status. A new token is shown
+ * in the answer to the create POST itself, never stored in the session, so it is seen once.
+ */
+@Controller
+@RequestMapping("/admin/workers")
+class WorkersPageController {
+
+    private final WorkerTokens tokens;
+    private final WorkerFleet fleet;
+
+    WorkersPageController(WorkerTokens tokens, WorkerFleet fleet) {
+        this.tokens = tokens;
+        this.fleet = fleet;
+    }
+
+    @GetMapping
+    String page(@AuthenticationPrincipal SignedInUser user, Model model) {
+        requireAdmin(user);
+        return show(model);
+    }
+
+    @PostMapping("/tokens")
+    String create(@AuthenticationPrincipal SignedInUser user, @RequestParam(defaultValue = "") String name,
+                  Model model, HttpServletResponse response) {
+        requireAdmin(user);
+        try {
+            WorkerTokens.IssuedToken issued = tokens.create(name, user.id(), user.email());
+            response.setHeader("Cache-Control", "no-store");
+            model.addAttribute("issued", issued);
+            model.addAttribute("serverUrl", ServletUriComponentsBuilder.fromCurrentContextPath().toUriString());
+            model.addAttribute("notice", "Token \"" + issued.name() + "\" created. Copy it now: it is not shown again.");
+        } catch (IllegalArgumentException e) {
+            model.addAttribute("nameError", e.getMessage());
+        }
+        return show(model);
+    }
+
+    @PostMapping("/tokens/{id}/revoke")
+    String revoke(@AuthenticationPrincipal SignedInUser user, @PathVariable long id) {
+        requireAdmin(user);
+        tokens.revoke(id, user.email());
+        return "redirect:/admin/workers";
+    }
+
+    private String show(Model model) {
+        model.addAttribute("tokens", tokens.list());
+        model.addAttribute("workers", fleet.list());
+        return "workers/workers";
+    }
+
+    private static void requireAdmin(SignedInUser user) {
+        if (user == null || !user.admin()) {
+            throw new PageNotFoundException("/admin/workers is for admins");
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package org.text2image.server.workers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.web.servlet.MockMvc;
+import org.text2image.server.account.AccountService;
+import org.text2image.server.account.Role;
+import org.text2image.server.account.SignedInUser;
+import org.text2image.server.generation.GenerationRequest;
+import org.text2image.server.generation.GenerationService;
+import org.text2image.server.support.TestDatabase;
+import org.text2image.server.web.Html;
+import org.text2image.server.web.PageTest;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Worker tokens issued on /admin/workers, used over real HTTP, and the workers' status on that page. */
+@PageTest
+class WorkersPageTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final String GPU_CLAIM = """
+            {"workerName": "gpu-box-1", "backendReachable": true, "checkpoints": [],
+             "gpuName": "cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync", "vramTotalBytes": 25757220864,
+             "vramFreeBytes": 24000000000, "comfyUiVersion": "0.8.0"}""";
+
+    @LocalServerPort int port;
+    @Autowired MockMvc mvc;
+    @Autowired AccountService accounts;
+    @Autowired GenerationService generation;
+    @Autowired TestDatabase db;
+
+    final HttpClient http = HttpClient.newHttpClient();
+    SignedInUser admin;
+    SignedInUser alice;
+
+    @BeforeEach
+    void setUp() {
+        db.clean();
+        SignedInUser registered = accounts.register("admin@example.com", "correct horse");
+        db.jdbc().sql("UPDATE app_user SET role = 'ADMIN' WHERE id = ?").params(registered.id()).update();
+        admin = new SignedInUser(registered.id(), registered.email(), registered.passwordHash(), Role.ADMIN);
+        alice = accounts.register("alice@example.com", "correct horse");
+    }
+
+    @Test
+    void creatingATokenShowsItOnceAndStoresOnlyItsHash() throws Exception {
+        String token = createToken("gpu-box-1");
+
+        assertThat(token).startsWith("t2iw_").hasSize(48);
+        assertThat(db.jdbc().sql("SELECT token_hash FROM worker_token").query(String.class).single())
+                .isEqualTo(WorkerTokens.sha256(token));
+        assertThat(db.jdbc().sql("SELECT count(*) FROM worker_token WHERE token_hash LIKE '%' || ? || '%' OR name = ?")
+                .params(token.substring(5), token).query(Long.class).single()).isZero();
+        String page = mvc.perform(get("/admin/workers").with(user(admin))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(page).doesNotContain(token).contains("gpu-box-1");
+        assertThat(Html.tagOf(page, "nav-workers")).isNotEmpty();
+    }
+
+    @Test
+    void aWorkerWithACreatedTokenCanClaimOverHttp() throws Exception {
+        UUID job = generation.submit(alice.id(), GenerationRequest.ofPrompt("a cat")).id();
+        String token = createToken("gpu-box-1");
+
+        HttpResponse<String> claim = claim(GPU_CLAIM, token);
+
+        assertThat(claim.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(claim.body()).get("jobId").asString()).isEqualTo(job.toString());
+        assertThat(db.jdbc().sql("SELECT last_used_at IS NOT NULL FROM worker_token").query(Boolean.class).single()).isTrue();
+    }
+
+    @Test
+    void aRevokedTokenIsRefusedAndNoJobChangesState() throws Exception {
+        generation.submit(alice.id(), GenerationRequest.ofPrompt("a cat"));
+        String token = createToken("gpu-box-1");
+        long id = db.jdbc().sql("SELECT id FROM worker_token").query(Long.class).single();
+        mvc.perform(post("/admin/workers/tokens/" + id + "/revoke").with(user(admin)).with(csrf()))
+                .andExpect(status().is3xxRedirection());
+
+        HttpResponse<String> claim = claim(GPU_CLAIM, token);
+
+        assertThat(claim.statusCode()).isEqualTo(401);
+        assertThat(claim.headers().firstValue("Content-Type").orElse("")).contains("problem+json");
+        assertThat(db.jdbc().sql("SELECT status FROM generation_job").query(String.class).single()).isEqualTo("QUEUED");
+        assertThat(db.jdbc().sql("SELECT count(*) FROM worker_presence").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void anUnknownTokenIsRefused() throws Exception {
+        generation.submit(alice.id(), GenerationRequest.ofPrompt("a cat"));
+        assertThat(claim(GPU_CLAIM, "t2iw_" + "A".repeat(43)).statusCode()).isEqualTo(401);
+        assertThat(db.jdbc().sql("SELECT status FROM generation_job").query(String.class).single()).isEqualTo("QUEUED");
+    }
+
+    @Test
+    void aUserCannotOpenTheWorkersPageNorCreateOrRevokeTokens() throws Exception {
+        createToken("gpu-box-1");
+        long id = db.jdbc().sql("SELECT id FROM worker_token").query(Long.class).single();
+
+        mvc.perform(get("/admin/workers").with(user(alice))).andExpect(status().isNotFound());
+        mvc.perform(post("/admin/workers/tokens").with(user(alice)).with(csrf()).param("name", "sneaky"))
+                .andExpect(status().isNotFound());
+        mvc.perform(post("/admin/workers/tokens/" + id + "/revoke").with(user(alice)).with(csrf()))
+                .andExpect(status().isNotFound());
+
+        assertThat(db.jdbc().sql("SELECT count(*) FROM worker_token").query(Long.class).single()).isEqualTo(1);
+        assertThat(db.jdbc().sql("SELECT count(*) FROM worker_token WHERE revoked_at IS NOT NULL").query(Long.class).single())
+                .isZero();
+        String page = mvc.perform(get("/generate").with(user(alice))).andReturn().getResponse().getContentAsString();
+        assertThat(page).doesNotContain("nav-workers");
+    }
+
+    @Test
+    void thePageListsAWorkerWithItsGpuBusyWhileItHoldsAJobAndItsDoneAndFailedCounts() throws Exception {
+        String token = createToken("gpu-box-1");
+        generation.submit(alice.id(), GenerationRequest.ofPrompt("first"));
+        JsonNode first = JSON.readTree(claim(GPU_CLAIM, token).body());
+
+        String busy = workersPage();
+        assertThat(Html.text(busy)).contains("gpu-box-1", "busy", "NVIDIA GeForce RTX 4090", "24.0 GB", "0.8.0");
+
+        complete(first, token);
+        generation.submit(alice.id(), GenerationRequest.ofPrompt("second"));
+        JsonNode second = JSON.readTree(claim(GPU_CLAIM, token).body());
+        HttpResponse<String> failed = send("/jobs/" + second.get("jobId").asString() + "/fail",
+                "{\"attempt\": " + second.get("attempt").asInt() + ", \"reason\": \"boom\", \"retryable\": false}", token);
+        assertThat(failed.statusCode()).isEqualTo(200);
+
+        String idle = workersPage();
+        assertThat(Html.text(idle)).contains("online").doesNotContain("busy");
+        assertThat(db.jdbc().sql("SELECT jobs_done || '/' || jobs_failed FROM worker_presence").query(String.class).single())
+                .isEqualTo("1/1");
+        assertThat(idle).contains("class=\"num jobs-done\">1<").contains("class=\"num jobs-failed\">1<");
+    }
+
+    private String createToken(String name) throws Exception {
+        String html = mvc.perform(post("/admin/workers/tokens").with(user(admin)).with(csrf()).param("name", name))
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        String token = Html.attributeOf(html, "issued-token", "value");
+        assertThat(Html.textOf(html, "worker-command")).contains("--token " + token, "--name " + name);
+        return token;
+    }
+
+    private String workersPage() throws Exception {
+        return mvc.perform(get("/admin/workers").with(user(admin))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+    }
+
+    private void complete(JsonNode claimed, String token) throws Exception {
+        String boundary = "b" + UUID.randomUUID();
+        var body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"attempt\"\r\n\r\n"
+                + claimed.get("attempt").asInt() + "\r\n--" + boundary
+                + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n").getBytes());
+        body.writeBytes(org.text2image.server.support.Images.png(16, 16));
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes());
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + port + "/api/worker/v1/jobs/" + claimed.get("jobId").asString() + "/complete"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    }
+
+    private HttpResponse<String> claim(String json, String token) throws Exception {
+        return send("/claim", json, token);
+    }
+
+    private HttpResponse<String> send(String path, String json, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/worker/v1" + path))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
