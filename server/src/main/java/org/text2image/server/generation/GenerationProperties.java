@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxQueuedJobsPerUser queued plus running jobs one user may have at once (default 20)
  * @param reaperInterval how often expired leases and timed-out attempts are collected (default 5 s)
  * @param workerOnlineWindow a worker not heard from for longer counts as offline (default 30 s)
+ * @param modelAdvertisementWindow a submit is refused when every worker heard from in this time listed its
+ *     checkpoints and none listed the model's (default 1 h; 0 never refuses)
  * @param agingThreshold a job queued for longer goes before every younger job of its priority,
  *     whatever fair share and model affinity say ({@code Dispatcher}; default 2 min)
  */
@@ -24,10 +26,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record GenerationProperties(int minSize, int maxWidth, int maxHeight, int maxPromptLength, int maxBatchSize,
                                    int maxAttempts, Duration leaseTimeout, Duration attemptTimeout,
                                    int maxQueuedJobsPerUser, Duration reaperInterval,
-                                   Duration workerOnlineWindow, Duration agingThreshold) {
+                                   Duration workerOnlineWindow, Duration agingThreshold,
+                                   Duration modelAdvertisementWindow) {
 
     public GenerationProperties {
         agingThreshold = agingThreshold == null ? Duration.ofMinutes(2) : agingThreshold;
+        modelAdvertisementWindow = modelAdvertisementWindow == null ? Duration.ofHours(1) : modelAdvertisementWindow;
         if (agingThreshold.isNegative()) {
             throw new IllegalArgumentException("text2image.generation.aging-threshold must not be negative");
         }

@@ -52,7 +52,8 @@ public class GenerationService {
      * Validates, prices and enqueues a job. In one transaction: the credit hold for the price and
      * the QUEUED job row; any refusal writes nothing.
      *
-     * @throws InvalidGenerationRequestException for bad input (messages per field)
+     * @throws InvalidGenerationRequestException for bad input (messages per field), or a model whose
+     *     checkpoint no worker has offered within {@code model-advertisement-window}
      * @throws org.text2image.server.credits.InsufficientCreditsException when the price exceeds the
      *     available balance
      * @throws TooManyQueuedJobsException when the user has max-queued-jobs-per-user jobs active
@@ -60,6 +61,7 @@ public class GenerationService {
     @Transactional
     public JobView submit(long userId, GenerationRequest request) {
         JobParameters parameters = validator.validate(request);
+        refuseModelNoWorkerHas(parameters);
         UUID jobId = UUID.randomUUID();
         // The hold locks the user's account row, so the active-job count below is exact per user.
         long holdId = ledger.hold(userId, parameters.priceCredits(), jobId);
@@ -70,6 +72,15 @@ public class GenerationService {
         log.info("Job {} queued for user {}: model {}, {}x{}, price {}", jobId, userId, parameters.modelId(),
                 parameters.width(), parameters.height(), parameters.priceCredits());
         return view(jobs.find(jobId).orElseThrow());
+    }
+
+    /** A job for a checkpoint that no worker has advertised within the window would only wait: refuse it. */
+    private void refuseModelNoWorkerHas(JobParameters parameters) {
+        if (presence.knownUnavailable(parameters.checkpoint(), properties.modelAdvertisementWindow())) {
+            String name = catalog.find(parameters.modelId()).map(Model::name).orElse(parameters.modelId());
+            throw new InvalidGenerationRequestException(java.util.Map.of("modelId", "No GPU worker has offered "
+                    + name + " lately, so it cannot run now. Pick another model."));
+        }
     }
 
     /** Checks a request and prices it without writing anything (for the form's cost line). */
@@ -157,7 +168,10 @@ public class GenerationService {
         List<JobImage> jobImages = job.status() == JobStatus.SUCCEEDED ? jobs.images(job.id()) : List.of();
         int position = jobs.queuePosition(job);
         return new JobView(job.id(), job.userId(), job.parameters(), modelName, job.status(), job.attempt(),
-                job.maxAttempts(), position, waitEstimator.estimatedWaitSeconds(position), job.progressStep(),
+                job.maxAttempts(), position, waitEstimator.estimatedWaitSeconds(position),
+                job.status() == JobStatus.QUEUED && presence.status().isOnline()
+                        && !presence.canRunNow(job.parameters().checkpoint()),
+                job.progressStep(),
                 job.progressTotal(), job.lastError(), job.createdAt(), job.finishedAt(), jobImages);
     }
 }

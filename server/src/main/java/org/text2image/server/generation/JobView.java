@@ -15,13 +15,14 @@ import java.util.UUID;
  * @param estimatedWaitSeconds while QUEUED, about how many seconds until a worker starts it
  *     (position × median run time of recent jobs ÷ online workers); null when not queued, when no
  *     job has succeeded yet, or when no worker is online
+ * @param noWorkerHasModel while QUEUED: workers are online but none has the job's checkpoint
  * @param progressStep sampler step reached by the running attempt (0 when unknown)
  * @param progressTotal sampler steps of the running attempt (0 when unknown)
  * @param error why the job failed, or why the last attempt failed when it is being retried
  * @param images the results, in batch order (empty unless SUCCEEDED)
  */
 public record JobView(UUID id, long userId, JobParameters parameters, String modelName, JobStatus status, int attempt,
-                      int maxAttempts, int queuePosition, Integer estimatedWaitSeconds,
+                      int maxAttempts, int queuePosition, Integer estimatedWaitSeconds, boolean noWorkerHasModel,
                       int progressStep, int progressTotal, String error,
                       Instant createdAt, Instant finishedAt, List<JobImage> images) {
 

@@ -114,6 +114,10 @@ class GenerateEndToEndTest extends EndToEndTestBase {
     @Test
     void aJobForACheckpointTheWorkerLacksIsLeftQueuedForAWorkerThatHasIt() throws Exception {
         long user = accounts.register("sdxl@example.com", "correct horse").id();
+        // Another worker, elsewhere, offered SDXL lately: the submit is accepted; only that worker could run it.
+        db.jdbc().sql("""
+                INSERT INTO worker_presence (worker_name, last_seen_at, backend_reachable, checkpoints)
+                VALUES ('gpu-xl-elsewhere', now(), false, ARRAY['sd_xl_base_1.0.safetensors'])""").update();
         JobView sdxl = generation.submit(user, new GenerationRequest("sdxl", "a castle", null, null, null, null, null,
                 null, null, null, null));
         JobView sd15 = generation.submit(user, GenerationRequest.ofPrompt("a cottage"));
