@@ -28,18 +28,33 @@ class EmbeddedWorker implements ApplicationListener<WebServerInitializedEvent>, 
     private final EmbeddedWorkerProperties properties;
     private final WorkerToken token;
     private volatile WorkerLoop loop;
+    private URI server;
 
     EmbeddedWorker(EmbeddedWorkerProperties properties, WorkerToken token) {
         this.properties = properties;
         this.token = token;
     }
 
+    /** The web server listens (again, after a restart, perhaps on another port): (re)start on it. */
     @Override
     public synchronized void onApplicationEvent(WebServerInitializedEvent event) {
-        if (loop != null || event.getApplicationContext().getParent() != null) {
+        if (event.getApplicationContext().getParent() != null) {
             return;
         }
         URI server = URI.create("http://127.0.0.1:" + event.getWebServer().getPort());
+        if (loop != null && !server.equals(this.server)) {
+            stop();
+        }
+        this.server = server;
+        start();
+    }
+
+    /** Starts the loop once the port is known; also after a context stop and start. */
+    @Override
+    public synchronized void start() {
+        if (server == null || loop != null) {
+            return;
+        }
         WorkerConfig config = WorkerConfig.of(server, token.value(), properties.comfyuiUrl(), properties.name())
                 .withIdleInterval(properties.idleInterval())
                 .withHeartbeatInterval(properties.heartbeatInterval())
@@ -47,11 +62,6 @@ class EmbeddedWorker implements ApplicationListener<WebServerInitializedEvent>, 
         loop = new WorkerLoop(config);
         Thread.ofPlatform().name("embedded-worker").daemon(true).start(loop);
         log.info("Embedded worker '{}' started, driving ComfyUI at {}", properties.name(), properties.comfyuiUrl());
-    }
-
-    @Override
-    public void start() {
-        // Started by the web server event above, once the port is known.
     }
 
     @Override

@@ -117,7 +117,7 @@ class GenerateEndToEndTest extends EndToEndTestBase {
         // Another worker, elsewhere, offered SDXL lately: the submit is accepted; only that worker could run it.
         db.jdbc().sql("""
                 INSERT INTO worker_presence (worker_name, last_seen_at, backend_reachable, checkpoints)
-                VALUES ('gpu-xl-elsewhere', now(), false, ARRAY['sd_xl_base_1.0.safetensors'])""").update();
+                VALUES ('gpu-xl-elsewhere', now(), false, ARRAY['sd_xl_base_1.0.safetensors', 'v1-5-pruned-emaonly.safetensors'])""").update();
         JobView sdxl = generation.submit(user, new GenerationRequest("sdxl", "a castle", null, null, null, null, null,
                 null, null, null, null));
         JobView sd15 = generation.submit(user, GenerationRequest.ofPrompt("a cottage"));
