@@ -107,6 +107,18 @@ class WorkerApiHttpTest {
     }
 
     @Test
+    void anOversizedUploadIs413AndStoresNothing() throws Exception {
+        UUID jobId = generation.submit(user, GenerationRequest.ofPrompt("a cat")).id();
+        int attempt = JSON.readTree(post("/claim", claimBody(), TOKEN).body()).get("attempt").asInt();
+        byte[] huge = new byte[21 * 1024 * 1024]; // over spring.servlet.multipart.max-file-size (20 MB)
+        System.arraycopy(Images.png(8, 8), 0, huge, 0, 8);
+        HttpResponse<String> response = complete(jobId, attempt, huge);
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(count("SELECT count(*) FROM job_image")).isZero();
+        assertThat(db.jdbc().sql("SELECT status FROM generation_job").query(String.class).single()).isEqualTo("RUNNING");
+    }
+
+    @Test
     void heartbeatForAJobTheWorkerDoesNotHoldIs409() throws Exception {
         UUID jobId = generation.submit(user, GenerationRequest.ofPrompt("a cat")).id();
         HttpResponse<String> response = post("/jobs/" + jobId + "/heartbeat",
