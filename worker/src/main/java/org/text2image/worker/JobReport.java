@@ -21,8 +21,10 @@ public record JobReport(UUID jobId, int attempt, Outcome outcome, String detail,
         SUCCEEDED,
         /** Reported with fail, not retryable (for example ComfyUI's 400 validation errors). */
         FAILED_PERMANENTLY,
-        /** Reported with fail, retryable (runtime errors, ComfyUI unreachable, timeout, worker stopping). */
+        /** Reported with fail, retryable (runtime errors, ComfyUI unreachable, timeout). */
         FAILED_RETRYABLE,
+        /** Given back unfinished (the worker is stopping): queued again, no attempt used. */
+        HANDED_BACK,
         /** Stopped without uploading: the job was cancelled or the server answered 409 (attempt no longer ours). */
         STOPPED,
         /** The result could not be reported (server unreachable); the lease will expire and the server re-queues. */

@@ -33,7 +33,10 @@ import org.text2image.worker.comfyui.PromptRun;
  * {@link ClaimedJob#timeoutSeconds()} → interrupt the prompt, fail, retryable,
  * {@code "timed out after N s"}. A heartbeat answered 409 or with {@code cancelRequested} →
  * interrupt the prompt and stop without uploading. Interrupting the calling thread stops the
- * prompt and fails the attempt as retryable ({@code "worker stopped"}).
+ * prompt and hands the job back ({@code "worker stopped"}): queued again, no attempt used.
+ *
+ * <p>A heartbeat goes out as soon as the prompt is posted: it confirms the claim, whose lease is
+ * provisional until then.
  */
 public final class JobRunner {
 
@@ -99,8 +102,22 @@ public final class JobRunner {
         return report;
     }
 
+    /** Gives a claimed job back without running it (the worker is stopping); no attempt is used. */
+    public JobReport handBack(ClaimedJob job, String reason) {
+        Result result = reporter.handBack(job, reason);
+        log.info("job {} attempt {} {}: {}", job.jobId(), job.attempt(), result.outcome(), result.detail());
+        return new JobReport(job.jobId(), job.attempt(), result.outcome(), result.detail(), 0, Duration.ZERO);
+    }
+
     private Result execute(ClaimedJob job, PromptRun run, Progress progress, Instant start) throws InterruptedException {
         submit(job);
+        // The first heartbeat confirms the claim (the server's lease is provisional until then); it
+        // overlaps the prompt's run on ComfyUI.
+        Optional<String> stopped = heartbeat(job, progress);
+        if (stopped.isPresent()) {
+            stopPrompt(job.promptId());
+            return new Result(JobReport.Outcome.STOPPED, stopped.get(), 0);
+        }
         Instant deadline = start.plusSeconds(Math.max(1, job.timeoutSeconds()));
         Duration interval = heartbeatInterval(job);
         Instant nextHeartbeat = clock.instant().plus(interval);
@@ -216,7 +233,7 @@ public final class JobRunner {
         Thread.interrupted();
         try {
             stopPrompt(job.promptId());
-            return reporter.fail(job, "worker stopped", true);
+            return reporter.handBack(job, "worker stopped");
         } finally {
             Thread.currentThread().interrupt();
         }

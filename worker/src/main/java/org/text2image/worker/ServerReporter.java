@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.api.FailRequest;
+import org.text2image.worker.api.HandBackRequest;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
@@ -45,6 +46,12 @@ final class ServerReporter {
         String shown = oneLine.length() <= MAX_REASON_CHARS ? oneLine : oneLine.substring(0, MAX_REASON_CHARS - 1) + "…";
         return send(job, () -> server.fail(job.jobId(), new FailRequest(job.attempt(), shown, retryable)),
                 retryable ? JobReport.Outcome.FAILED_RETRYABLE : JobReport.Outcome.FAILED_PERMANENTLY, shown, 0);
+    }
+
+    /** Gives the job back unfinished: queued again without using up an attempt. */
+    JobRunner.Result handBack(ClaimedJob job, String reason) {
+        return send(job, () -> server.handBack(job.jobId(), new HandBackRequest(job.attempt(), reason)),
+                JobReport.Outcome.HANDED_BACK, "handed back: " + reason, 0);
     }
 
     private JobRunner.Result send(ClaimedJob job, Supplier<JobOutcome> call, JobReport.Outcome outcome, String detail,

@@ -2,6 +2,7 @@ package org.text2image.worker;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,9 +14,13 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.text2image.worker.api.ClaimCancel;
 import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.api.FailRequest;
+import org.text2image.worker.api.HandBackRequest;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
@@ -73,13 +78,67 @@ public final class WorkerApiClient implements AutoCloseable {
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
     }
 
-    /** {@code POST /claim}: a leased job (200), or empty when there is no work (204). */
+    /**
+     * {@code POST /claim}: a leased job (200), or empty when there is no work (204) — after up to
+     * {@link ClaimRequest#waitSeconds()} when it asks to wait (the answer timeout grows by as much).
+     */
     public Optional<ClaimedJob> claim(ClaimRequest request) {
-        Answer answer = send(json("claim", request));
+        HttpRequest post = json("claim", request, requestTimeout.plusSeconds(request.waitSeconds()));
+        return claimed(send(post));
+    }
+
+    private static Optional<ClaimedJob> claimed(Answer answer) {
         if (answer.status() == 204) {
             return Optional.empty();
         }
         return Optional.of(read(expectOk(answer, "claim"), ClaimedJob.class, "claim"));
+    }
+
+    /**
+     * {@link #claim} without blocking: the future completes with the answer, or exceptionally with
+     * the exception {@code claim} would throw (see {@link #unwrap}). Cancelling it abandons the call.
+     */
+    public CompletableFuture<Optional<ClaimedJob>> claimAsync(ClaimRequest request) {
+        HttpRequest post = json("claim", request, requestTimeout.plusSeconds(request.waitSeconds()));
+        String what = post.method() + " " + post.uri();
+        return http.sendAsync(post, HttpResponse.BodyHandlers.ofInputStream())
+                .thenApply(response -> claimed(answer(what, response)));
+    }
+
+    /**
+     * The exception a blocking call would have thrown for {@code failure}, the cause of a failed
+     * {@link #claimAsync} future: a {@link WorkerApiException} as is, network errors and timeouts as
+     * {@link WorkerApiUnavailableException}.
+     */
+    public static WorkerApiException unwrap(Throwable failure, String call) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof WorkerApiException e) {
+            return e;
+        }
+        if (cause instanceof UncheckedIOException e) {
+            cause = e.getCause();
+        }
+        if (cause instanceof HttpTimeoutException) {
+            return new WorkerApiUnavailableException(call + " timed out", cause);
+        }
+        return new WorkerApiUnavailableException(call + " failed: " + describe(cause), cause);
+    }
+
+    /** {@code POST /claim/cancel}: ends this worker's waiting long-poll claims (they answer 204). */
+    public void cancelClaims(String workerName) {
+        Answer answer = send(json("claim/cancel", new ClaimCancel(workerName)));
+        if (answer.status() != 204) {
+            expectOk(answer, "cancel claims");
+        }
+    }
+
+    /**
+     * {@code POST /jobs/{id}/handback}: gives the job back unfinished; no attempt is used.
+     *
+     * @throws StaleAttemptException on 409: the attempt is no longer ours
+     */
+    public JobOutcome handBack(UUID jobId, HandBackRequest request) {
+        return read(expectOk(send(json("jobs/" + jobId + "/handback", request)), "handback"), JobOutcome.class, "handback");
     }
 
     /**
@@ -123,36 +182,55 @@ public final class WorkerApiClient implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(requestTimeout)
+        return request(path, requestTimeout);
+    }
+
+    private HttpRequest.Builder request(String path, Duration timeout) {
+        return HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
                 .header("Authorization", "Bearer " + token).header("Accept", "application/json");
     }
 
     private HttpRequest json(String path, Object body) {
-        return request(path).header("Content-Type", "application/json")
+        return json(path, body, requestTimeout);
+    }
+
+    private HttpRequest json(String path, Object body, Duration timeout) {
+        return request(path, timeout).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
     }
 
     private Answer send(HttpRequest request) {
         String what = request.method() + " " + request.uri();
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = response.body()) {
-                byte[] body = in.readNBytes(MAX_ANSWER_BYTES + 1);
-                if (body.length > MAX_ANSWER_BYTES) {
-                    throw new WorkerApiException(what + " answered more than " + MAX_ANSWER_BYTES + " bytes");
-                }
-                return new Answer(response.statusCode(), body);
-            }
+            return answer(what, http.send(request, HttpResponse.BodyHandlers.ofInputStream()));
         } catch (HttpTimeoutException e) {
             throw new WorkerApiUnavailableException(what + " timed out", e);
         } catch (IOException e) {
-            String message = e.getMessage() != null ? e.getMessage()
-                    : e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
-            throw new WorkerApiUnavailableException(what + " failed: " + message, e);
+            throw new WorkerApiUnavailableException(what + " failed: " + describe(e), e);
+        } catch (UncheckedIOException e) {
+            throw new WorkerApiUnavailableException(what + " failed: " + describe(e.getCause()), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WorkerApiUnavailableException(what + " interrupted", e);
         }
+    }
+
+    /** Reads the answer's body, at most {@link #MAX_ANSWER_BYTES}. */
+    private static Answer answer(String what, HttpResponse<InputStream> response) {
+        try (InputStream in = response.body()) {
+            byte[] body = in.readNBytes(MAX_ANSWER_BYTES + 1);
+            if (body.length > MAX_ANSWER_BYTES) {
+                throw new WorkerApiException(what + " answered more than " + MAX_ANSWER_BYTES + " bytes");
+            }
+            return new Answer(response.statusCode(), body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() != null ? e.getMessage()
+                : e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
     }
 
     private static byte[] expectOk(Answer answer, String call) {

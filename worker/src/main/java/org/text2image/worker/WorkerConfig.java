@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param token the worker token the server expects ({@code T2I_WORKER_TOKEN}), 1–4096 visible characters
  * @param comfyUiUrl the ComfyUI this worker drives, such as {@code http://127.0.0.1:8188}
  * @param workerName shown on the admin page, 1–64 characters
- * @param idleInterval pause between claims when there is no work (default 1 s)
+ * @param idleInterval pause between claims when there is no work and the claim did not wait (default 1 s)
  * @param heartbeatInterval time between heartbeats of a running job (default 5 s; at most a third
  *     of the lease is used)
  * @param healthCheckInterval how long a ComfyUI health check ({@code /system_stats},
@@ -20,11 +20,15 @@ import java.util.Objects;
  * @param connectTimeout TCP connect timeout for server and ComfyUI (default 5 s)
  * @param serverRequestTimeout answer timeout of worker API calls, uploads included (default 60 s)
  * @param comfyUiRequestTimeout answer timeout of ComfyUI calls (default 30 s)
+ * @param claimWait long-poll: how long the server may hold an idle claim open until a job arrives
+ *     (default 20 s; 0 turns long-poll off and the worker asks every {@code idleInterval}); added to
+ *     {@code serverRequestTimeout} for claims
  * @throws IllegalArgumentException naming the first invalid setting
  */
 public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String workerName, Duration idleInterval,
                            Duration heartbeatInterval, Duration healthCheckInterval, Duration maxBackoff,
-                           Duration connectTimeout, Duration serverRequestTimeout, Duration comfyUiRequestTimeout) {
+                           Duration connectTimeout, Duration serverRequestTimeout, Duration comfyUiRequestTimeout,
+                           Duration claimWait) {
 
     /** Longest worker name, as the server's claim endpoint accepts. */
     public static final int MAX_NAME_CHARS = 64;
@@ -32,6 +36,8 @@ public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String w
     public static final int MAX_TOKEN_CHARS = 4096;
     /** Longest value accepted for any of the durations. */
     public static final Duration MAX_DURATION = Duration.ofHours(1);
+    /** Longest long-poll wait asked for (the server caps it at its own max-claim-wait, 30 s by default). */
+    public static final Duration MAX_CLAIM_WAIT = Duration.ofSeconds(60);
 
     public WorkerConfig {
         requireHttpUrl(serverUrl, "serverUrl");
@@ -50,50 +56,59 @@ public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String w
         requireDuration(connectTimeout, "connectTimeout");
         requireDuration(serverRequestTimeout, "serverRequestTimeout");
         requireDuration(comfyUiRequestTimeout, "comfyUiRequestTimeout");
+        if (claimWait == null || claimWait.isNegative() || claimWait.compareTo(MAX_CLAIM_WAIT) > 0) {
+            throw new IllegalArgumentException("claimWait must be 0 to " + MAX_CLAIM_WAIT.toSeconds() + " s");
+        }
     }
 
     /** The required settings with every other one at its default. */
     public static WorkerConfig of(URI serverUrl, String token, URI comfyUiUrl, String workerName) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Duration.ofSeconds(20));
     }
 
     /** A copy with another {@link #idleInterval}. */
     public WorkerConfig withIdleInterval(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, value, heartbeatInterval, healthCheckInterval,
-                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout);
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait);
     }
 
     /** A copy with another {@link #heartbeatInterval}. */
     public WorkerConfig withHeartbeatInterval(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, value, healthCheckInterval,
-                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout);
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait);
     }
 
     /** A copy with another {@link #healthCheckInterval}. */
     public WorkerConfig withHealthCheckInterval(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval, value,
-                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout);
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait);
     }
 
     /** A copy with another {@link #maxBackoff}. */
     public WorkerConfig withMaxBackoff(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, value, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout);
+                healthCheckInterval, value, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait);
     }
 
     /** A copy with other HTTP timeouts. */
     public WorkerConfig withTimeouts(Duration connect, Duration serverRequest, Duration comfyUiRequest) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, maxBackoff, connect, serverRequest, comfyUiRequest);
+                healthCheckInterval, maxBackoff, connect, serverRequest, comfyUiRequest, claimWait);
+    }
+
+    /** A copy with another {@link #claimWait} (zero: no long-poll). */
+    public WorkerConfig withClaimWait(Duration value) {
+        return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
+                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, value);
     }
 
     /** The token is a secret: never printed. */
     @Override
     public String toString() {
         return "WorkerConfig[serverUrl=" + serverUrl + ", comfyUiUrl=" + comfyUiUrl + ", workerName=" + workerName
-                + ", idleInterval=" + idleInterval + ", heartbeatInterval=" + heartbeatInterval + "]";
+                + ", idleInterval=" + idleInterval + ", heartbeatInterval=" + heartbeatInterval + ", claimWait=" + claimWait + "]";
     }
 
     private static void requireHttpUrl(URI url, String name) {

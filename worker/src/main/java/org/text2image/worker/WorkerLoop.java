@@ -5,9 +5,12 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,17 +21,23 @@ import org.text2image.worker.comfyui.PromptRun;
 
 /**
  * The worker's pull loop: check ComfyUI's health (cached), claim with {@code backendReachable}
- * and the installed checkpoints, run the job with {@link JobRunner} or pause
- * {@link WorkerConfig#idleInterval()}. While the server is unreachable it backs off, doubling the
- * pause up to {@link WorkerConfig#maxBackoff()}, and keeps trying.
+ * and the installed checkpoints — a long-poll claim the server holds up to
+ * {@link WorkerConfig#claimWait()} until a job arrives — and run the job with {@link JobRunner}.
+ * While the server is unreachable it backs off, doubling the pause up to
+ * {@link WorkerConfig#maxBackoff()}, and keeps trying.
  *
  * <p>Run it on a thread of the caller's ({@code new Thread(loop).start()}). {@link #stop()} ends
- * the loop after the current job; {@link #stopNow()} also interrupts the thread, which stops the
- * current prompt and fails the attempt as retryable. {@link #awaitStopped} waits for the end.
+ * the loop after the current job (a waiting claim is cancelled, a job arriving with it handed
+ * back); {@link #stopNow()} also interrupts the thread, which stops the current prompt and hands
+ * the job back (queued again, no attempt used). {@link #awaitStopped} waits for the end.
  */
 public final class WorkerLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
+    /** How long {@link #stop()} lets the server answer a cancelled long-poll claim before abandoning the call. */
+    static final Duration CLAIM_CANCEL_GRACE = Duration.ofSeconds(2);
+    /** How often a waiting claim looks at stop requests and ComfyUI's health. */
+    static final Duration CLAIM_WATCH_INTERVAL = Duration.ofMillis(100);
 
     private final WorkerConfig config;
     private final WorkerApiClient server;
@@ -96,15 +105,21 @@ public final class WorkerLoop implements Runnable {
     /** One claim and its job or pause; returns the count of consecutive server failures. */
     private int step(int failures) {
         ComfyUiHealth.Status status = health.current();
+        ClaimRequest request = new ClaimRequest(config.workerName(), status.reachable(), status.checkpoints(),
+                status.gpuName(), status.vramTotalBytes(), status.vramFreeBytes(), status.comfyUiVersion(),
+                (int) config.claimWait().toSeconds());
+        long started = System.nanoTime();
         Optional<ClaimedJob> job;
         try {
-            job = server.claim(new ClaimRequest(config.workerName(), status.reachable(), status.checkpoints(),
-                    status.gpuName(), status.vramTotalBytes(), status.vramFreeBytes(), status.comfyUiVersion()));
+            job = claim(request, status);
         } catch (WorkerAuthException e) {
             log.error("the server refused this worker: {}", e.getMessage());
             pause(config.maxBackoff());
             return failures + 1;
         } catch (WorkerApiException e) {
+            if (stopRequested.getCount() == 0) {
+                return failures; // the claim was cut short by stop()
+            }
             Duration backoff = backoff(failures + 1);
             if (failures == 0) {
                 log.warn("cannot claim from the server ({}); retrying with back-off up to {} ms", e.getMessage(),
@@ -116,8 +131,17 @@ public final class WorkerLoop implements Runnable {
         if (failures > 0) {
             log.info("the server answers again");
         }
+        if (job.isPresent() && stopRequested.getCount() == 0) {
+            runner.handBack(job.get(), "worker stopping");
+            return 0;
+        }
         if (job.isEmpty()) {
-            pause(config.idleInterval());
+            // A long-poll claim that waited its time is followed at once; one answered early (no
+            // long-poll on the server, ComfyUI down, or cancelled) is followed after the idle pause.
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+            if (config.claimWait().isZero() || waited.compareTo(config.claimWait().minusSeconds(1)) < 0) {
+                pause(config.idleInterval());
+            }
             return 0;
         }
         JobReport report = runner.run(job.get());
@@ -125,6 +149,50 @@ public final class WorkerLoop implements Runnable {
             health.invalidate();
         }
         return 0;
+    }
+
+    /**
+     * Sends the claim and watches it while the server holds it. When the loop is asked to stop, or
+     * ComfyUI's health changes (it went down, came back, or its checkpoints changed), the server is
+     * asked to end the claim ({@code POST /claim/cancel}) so a fresh one can carry the news; a call
+     * the server has not answered {@link #CLAIM_CANCEL_GRACE} later is abandoned.
+     */
+    private Optional<ClaimedJob> claim(ClaimRequest request, ComfyUiHealth.Status status) {
+        CompletableFuture<Optional<ClaimedJob>> answer = server.claimAsync(request);
+        long cancelledAt = 0;
+        boolean cancelled = false;
+        while (true) {
+            try {
+                return answer.get(CLAIM_WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                // still waiting: look at stop and health below
+            } catch (ExecutionException e) {
+                throw WorkerApiClient.unwrap(e.getCause(), "claim");
+            } catch (InterruptedException e) { // stopNow(): end the claim on the server too, quickly
+                answer.cancel(true);
+                stopRequested.countDown();
+                try {
+                    server.cancelClaims(config.workerName());
+                } catch (WorkerApiException ignored) {
+                    // the claim's provisional lease covers a job leased to it anyway
+                }
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+            if (!cancelled && (stopRequested.getCount() == 0 || health.current().differsFrom(status))) {
+                cancelled = true;
+                cancelledAt = System.nanoTime();
+                try {
+                    server.cancelClaims(config.workerName());
+                } catch (WorkerApiException e) {
+                    log.info("could not end the waiting claim on the server ({}); abandoning it", e.getMessage());
+                    cancelledAt -= CLAIM_CANCEL_GRACE.toNanos();
+                }
+            } else if (cancelled && System.nanoTime() - cancelledAt >= CLAIM_CANCEL_GRACE.toNanos()) {
+                answer.cancel(true);
+                return Optional.empty();
+            }
+        }
     }
 
     private Duration backoff(int failures) {
@@ -142,12 +210,17 @@ public final class WorkerLoop implements Runnable {
         }
     }
 
-    /** Asks the loop to end after the current job (an idle loop ends at once). */
+    /**
+     * Asks the loop to end after the current job. A waiting long-poll claim is ended: the server
+     * is asked to answer it ({@code POST /claim/cancel}), and if it has not answered within
+     * {@link #CLAIM_CANCEL_GRACE} the call is abandoned. A job that arrives with the ending claim
+     * is handed back unrun.
+     */
     public void stop() {
         stopRequested.countDown();
     }
 
-    /** Ends the loop and abandons the current job: its prompt is interrupted and the attempt failed as retryable. */
+    /** Ends the loop and abandons the current job: its prompt is interrupted and the job handed back (no attempt used). */
     public void stopNow() {
         stop();
         Thread running = thread;

@@ -18,6 +18,7 @@ import java.util.function.BooleanSupplier;
 import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.api.FailRequest;
+import org.text2image.worker.api.HandBackRequest;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
@@ -45,6 +46,9 @@ final class FakeWorkerApi implements AutoCloseable {
     record Failure(UUID jobId, FailRequest request) {
     }
 
+    record HandBack(UUID jobId, HandBackRequest request) {
+    }
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Deque<ClaimedJob> offered = new ArrayDeque<>();
@@ -52,6 +56,10 @@ final class FakeWorkerApi implements AutoCloseable {
     private final List<Beat> heartbeats = new ArrayList<>();
     private final List<Completion> completions = new ArrayList<>();
     private final List<Failure> failures = new ArrayList<>();
+    private final List<HandBack> handBacks = new ArrayList<>();
+    private int cancelledClaims;
+    private int jobsGivenToWaitingClaims;
+    private boolean holdClaims;
     private int requests;
     private int heartbeatStatus = 200;
     private int completeStatus = 200;
@@ -71,6 +79,35 @@ final class FakeWorkerApi implements AutoCloseable {
 
     synchronized void offer(ClaimedJob job) {
         offered.add(job);
+        notifyAll();
+    }
+
+    /** From now on a claim asking to wait is held until a job is offered, the claims are cancelled, or the wait ends. */
+    synchronized void holdLongPollClaims() {
+        holdClaims = true;
+    }
+
+    synchronized int jobsGivenToWaitingClaims() {
+        return jobsGivenToWaitingClaims;
+    }
+
+    /** Called holding the lock: waits for an offer, a cancel or the end of the wait. */
+    private ClaimedJob awaitOffer(int waitSeconds) {
+        long end = System.nanoTime() + waitSeconds * 1_000_000_000L;
+        int cancelsBefore = cancelledClaims;
+        while (offered.isEmpty() && cancelledClaims == cancelsBefore) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                return null;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+        }
+        return offered.poll();
     }
 
     synchronized void answerHeartbeatsWith(int status) {
@@ -104,6 +141,14 @@ final class FakeWorkerApi implements AutoCloseable {
 
     synchronized List<Failure> failures() {
         return List.copyOf(failures);
+    }
+
+    synchronized List<HandBack> handBacks() {
+        return List.copyOf(handBacks);
+    }
+
+    synchronized int cancelledClaims() {
+        return cancelledClaims;
     }
 
     synchronized int requests() {
@@ -140,10 +185,19 @@ final class FakeWorkerApi implements AutoCloseable {
                 }
                 String path = exchange.getRequestURI().getPath().substring(WorkerApi.BASE_PATH.length() + 1);
                 String[] parts = path.split("/");
-                if (path.equals("claim")) {
+                if (path.equals("claim/cancel")) {
+                    cancelledClaims++;
+                    notifyAll();
+                    status = 204;
+                    answer = null;
+                } else if (path.equals("claim")) {
                     ClaimRequest claim = JSON.readValue(body, ClaimRequest.class);
                     claims.add(claim);
                     ClaimedJob job = claim.backendReachable() ? offered.poll() : null;
+                    if (job == null && holdClaims && claim.backendReachable() && claim.waitSeconds() > 0) {
+                        job = awaitOffer(claim.waitSeconds());
+                        jobsGivenToWaitingClaims += job == null ? 0 : 1;
+                    }
                     status = job == null ? 204 : 200;
                     answer = job;
                 } else if (parts[2].equals("heartbeat")) {
@@ -155,6 +209,10 @@ final class FakeWorkerApi implements AutoCloseable {
                     completions.add(new Completion(UUID.fromString(parts[1]), form.attempt(), form.images()));
                     status = completeStatus;
                     answer = new JobOutcome("SUCCEEDED");
+                } else if (parts[2].equals("handback")) {
+                    handBacks.add(new HandBack(UUID.fromString(parts[1]), JSON.readValue(body, HandBackRequest.class)));
+                    status = 200;
+                    answer = new JobOutcome("QUEUED");
                 } else {
                     FailRequest fail = JSON.readValue(body, FailRequest.class);
                     failures.add(new Failure(UUID.fromString(parts[1]), fail));

@@ -71,6 +71,22 @@ class JobRunnerTest {
     }
 
     @Test
+    void confirmsTheClaimWithAHeartbeatAsSoonAsThePromptIsPosted() {
+        JobRunner slowBeats = new JobRunner(new ComfyUiClient(comfyUi.baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(10)),
+                new WorkerApiClient(server.baseUrl(), FakeWorkerApi.TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(10)),
+                "t2i-test-worker", Duration.ofHours(1), FAST, Clock.systemUTC());
+        ClaimedJob job = Jobs.claimed(ComfyUiFixtures.modelFreeWorkflow(), 2, 60);
+
+        JobReport report = slowBeats.run(job);
+
+        assertThat(report.outcome()).isEqualTo(JobReport.Outcome.SUCCEEDED);
+        assertThat(server.heartbeats()).singleElement().satisfies(beat -> {
+            assertThat(beat.jobId()).isEqualTo(job.jobId());
+            assertThat(beat.heartbeat().attempt()).isEqualTo(2);
+        });
+    }
+
+    @Test
     void reportsAMissingCheckpointAsAPermanentFailure() {
         JobReport report = runner.run(Jobs.claimed(ComfyUiFixtures.sd15Workflow()));
 
@@ -214,8 +230,9 @@ class JobRunnerTest {
         worker.interrupt();
         worker.join(WAIT.toMillis());
 
-        assertThat(report.get().outcome()).isEqualTo(JobReport.Outcome.FAILED_RETRYABLE);
-        assertThat(server.failures()).singleElement().satisfies(f -> assertThat(f.request().reason()).isEqualTo("worker stopped"));
+        assertThat(report.get().outcome()).isEqualTo(JobReport.Outcome.HANDED_BACK);
+        assertThat(server.handBacks()).singleElement().satisfies(h -> assertThat(h.request().reason()).isEqualTo("worker stopped"));
+        assertThat(server.failures()).isEmpty();
         assertThat(comfyUi.interruptCount()).isEqualTo(1);
         assertThat(stillInterrupted.get()).isTrue();
     }

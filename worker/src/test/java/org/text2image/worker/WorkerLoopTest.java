@@ -51,7 +51,7 @@ class WorkerLoopTest {
                 .containsExactly("a_00001_.png", "b_00001_.png");
         assertThat(server.claims()).first().isEqualTo(new ClaimRequest("gpu-box-1", true,
                 java.util.List.of(ComfyUiFixtures.SD15_CHECKPOINT, "other.safetensors"),
-                "cpu", 25276502016L, 24168267776L, "0.8.0"));
+                "cpu", 25276502016L, 24168267776L, "0.8.0", 20));
         assertThat(comfyUi.submittedPrompts()).allSatisfy(p -> assertThat(p.clientId()).isEqualTo(loop.clientId()));
         assertThat(loop.clientId()).startsWith("t2i-gpu-box-1-");
     }
@@ -124,11 +124,49 @@ class WorkerLoopTest {
         loop.stopNow();
 
         assertThat(loop.awaitStopped(WAIT)).isTrue();
-        assertThat(server.failures()).singleElement().satisfies(failure -> {
-            assertThat(failure.request().reason()).isEqualTo("worker stopped");
-            assertThat(failure.request().retryable()).isTrue();
-        });
+        assertThat(server.handBacks()).singleElement().satisfies(handBack ->
+                assertThat(handBack.request().reason()).isEqualTo("worker stopped"));
+        assertThat(server.failures()).isEmpty();
         assertThat(comfyUi.interruptCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aJobQueuedWhileTheClaimWaitsIsRunOnThatClaim() throws Exception {
+        server.holdLongPollClaims();
+        startLoop();
+        server.awaitUntil(() -> server.claims().size() == 1, WAIT);
+
+        server.offer(Jobs.claimed(ComfyUiFixtures.modelFreeWorkflow()));
+
+        server.awaitUntil(() -> server.completions().size() == 1, WAIT);
+        assertThat(server.claims().getFirst().waitSeconds()).isEqualTo(20);
+        assertThat(server.jobsGivenToWaitingClaims()).isEqualTo(1);
+    }
+
+    @Test
+    void stopEndsAWaitingClaimAndTellsTheServer() throws Exception {
+        server.holdLongPollClaims();
+        startLoop();
+        server.awaitUntil(() -> server.claims().size() == 1, WAIT);
+
+        loop.stop();
+
+        assertThat(loop.awaitStopped(WAIT)).isTrue(); // well before the 20 s wait would end
+        assertThat(server.cancelledClaims()).isEqualTo(1);
+        assertThat(server.claims()).hasSize(1);
+    }
+
+    @Test
+    void aWaitingClaimIsRenewedWhenComfyUiGoesDownSoTheServerLearnsAtOnce() throws Exception {
+        server.holdLongPollClaims();
+        startLoop();
+        server.awaitUntil(() -> server.claims().size() == 1, WAIT);
+
+        comfyUi.goOffline();
+
+        server.awaitUntil(() -> server.claims().stream().anyMatch(claim -> !claim.backendReachable()), WAIT);
+        assertThat(server.cancelledClaims()).isGreaterThanOrEqualTo(1);
+        assertThat(server.claims().getFirst().backendReachable()).isTrue();
     }
 
     @Test

@@ -60,8 +60,8 @@ class Dispatcher {
                 FOR UPDATE OF j SKIP LOCKED
             )
             UPDATE generation_job SET status = 'RUNNING', attempt = attempt + 1, worker_name = :worker,
-                lease_expires_at = :lease, attempt_deadline_at = :deadline, attempt_started_at = :now,
-                progress_step = 0, progress_total = 0
+                lease_expires_at = :lease, lease_confirmed = false, attempt_deadline_at = :deadline,
+                attempt_started_at = :now, progress_step = 0, progress_total = 0
             WHERE id = (SELECT id FROM candidate)
             RETURNING\s""" + JobRow.COLUMNS;
 

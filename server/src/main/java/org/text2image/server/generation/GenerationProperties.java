@@ -21,17 +21,36 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     checkpoints and none listed the model's (default 1 h; 0 never refuses)
  * @param agingThreshold a job queued for longer goes before every younger job of its priority,
  *     whatever fair share and model affinity say ({@code Dispatcher}; default 2 min)
+ * @param claimConfirmTimeout the provisional lease of a fresh claim: a worker that has not sent its
+ *     first heartbeat by then (it died, or stopped while its claim was answered) gives the job back
+ *     without using up an attempt (default 15 s; at most {@code leaseTimeout})
+ * @param maxHandbacks claims of one job that may be given back unrun (hand-back on shutdown,
+ *     unconfirmed claim) before further ones count as failed attempts (default 10)
+ * @param maxClaimWait longest a long-poll claim is held waiting for work (default 30 s; a worker
+ *     asking longer gets this)
  */
 @ConfigurationProperties("text2image.generation")
 public record GenerationProperties(int minSize, int maxWidth, int maxHeight, int maxPromptLength, int maxBatchSize,
                                    int maxAttempts, Duration leaseTimeout, Duration attemptTimeout,
                                    int maxQueuedJobsPerUser, Duration reaperInterval,
                                    Duration workerOnlineWindow, Duration agingThreshold,
-                                   Duration modelAdvertisementWindow) {
+                                   Duration modelAdvertisementWindow, Duration claimConfirmTimeout,
+                                   Integer maxHandbacks, Duration maxClaimWait) {
 
     public GenerationProperties {
         agingThreshold = agingThreshold == null ? Duration.ofMinutes(2) : agingThreshold;
         modelAdvertisementWindow = modelAdvertisementWindow == null ? Duration.ofHours(1) : modelAdvertisementWindow;
+        claimConfirmTimeout = claimConfirmTimeout == null ? Duration.ofSeconds(15) : claimConfirmTimeout;
+        maxHandbacks = maxHandbacks == null ? 10 : maxHandbacks;
+        maxClaimWait = maxClaimWait == null ? Duration.ofSeconds(30) : maxClaimWait;
+        if (leaseTimeout == null || !leaseTimeout.isPositive() || !claimConfirmTimeout.isPositive()
+                || claimConfirmTimeout.compareTo(leaseTimeout) > 0) {
+            throw new IllegalArgumentException(
+                    "text2image.generation needs 0 < claim-confirm-timeout ≤ lease-timeout");
+        }
+        if (maxHandbacks < 0 || maxClaimWait.isNegative()) {
+            throw new IllegalArgumentException("text2image.generation max-handbacks and max-claim-wait must not be negative");
+        }
         if (agingThreshold.isNegative()) {
             throw new IllegalArgumentException("text2image.generation.aging-threshold must not be negative");
         }

@@ -137,7 +137,7 @@ public class GenerationService {
     @Transactional(readOnly = true)
     public Optional<JobProgress> progress(UUID jobId, Viewer viewer) {
         return jobs.find(jobId).filter(job -> viewer.maySee(job.userId())).map(job -> new JobProgress(job.status(),
-                jobs.queuePosition(job), job.progressStep(), job.progressTotal(), job.attempt()));
+                jobs.queuePosition(job), job.progressStep(), job.progressTotal(), job.attemptsUsed()));
     }
 
     /** Image bytes, if {@code viewer} owns the job or is an admin; empty otherwise. */
@@ -167,7 +167,7 @@ public class GenerationService {
         String modelName = catalog.find(job.parameters().modelId()).map(Model::name).orElse(job.parameters().modelId());
         List<JobImage> jobImages = job.status() == JobStatus.SUCCEEDED ? jobs.images(job.id()) : List.of();
         int position = jobs.queuePosition(job);
-        return new JobView(job.id(), job.userId(), job.parameters(), modelName, job.status(), job.attempt(),
+        return new JobView(job.id(), job.userId(), job.parameters(), modelName, job.status(), job.attemptsUsed(),
                 job.maxAttempts(), position, waitEstimator.estimatedWaitSeconds(position),
                 job.status() == JobStatus.QUEUED && presence.status().isOnline()
                         && !presence.canRunNow(job.parameters().checkpoint()),

@@ -17,6 +17,7 @@ import org.text2image.server.storage.ImageStore;
 import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.api.FailRequest;
+import org.text2image.worker.api.HandBackRequest;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
@@ -63,7 +64,9 @@ public class JobQueue {
 
     /**
      * Leases the next queued job the worker can run, chosen by the {@code Dispatcher} (capability,
-     * priority, aging, fair share, model affinity): RUNNING, attempt + 1, lease and deadline set.
+     * priority, aging, fair share, model affinity): RUNNING, attempt + 1, deadline set, and a
+     * provisional lease of {@code claim-confirm-timeout} that the worker's first heartbeat confirms.
+     * Answers at once; {@code ClaimWaiters} holds long-poll claims.
      *
      * @return the job with its rendered workflow, or empty when there is no work (or the worker's
      *     ComfyUI is unreachable: it only reports presence)
@@ -76,7 +79,7 @@ public class JobQueue {
         }
         Instant now = clock.instant();
         Optional<JobRow> leased = dispatcher.leaseNext(request.workerName(), request.checkpoints(), now,
-                now.plus(properties.leaseTimeout()), now.plus(properties.attemptTimeout()));
+                now.plus(properties.claimConfirmTimeout()), now.plus(properties.attemptTimeout()));
         if (leased.isEmpty()) {
             return Optional.empty();
         }
@@ -92,7 +95,8 @@ public class JobQueue {
     }
 
     /**
-     * Extends the lease of the current attempt and records its progress.
+     * Extends the lease of the current attempt (the first heartbeat also confirms the claim) and
+     * records its progress.
      *
      * @throws StaleAttemptException when the caller no longer holds the job, or its deadline passed
      */
@@ -157,8 +161,23 @@ public class JobQueue {
     }
 
     /**
+     * Gives a claimed job back unfinished (its worker is shutting down): QUEUED again without using
+     * up an attempt, nothing charged. After {@code max-handbacks} hand-backs of the same job a
+     * further one counts as a failed, retryable attempt, so a job cannot circle for ever.
+     *
+     * @throws StaleAttemptException when the attempt no longer holds the job
+     */
+    @Transactional
+    public JobOutcome handBack(UUID jobId, HandBackRequest request) {
+        JobRow job = fencedJob(jobId, request.attempt());
+        String reason = request.reason() == null || request.reason().isBlank() ? "handed back" : request.reason();
+        return new JobOutcome(applyHandBack(job, "The worker gave the job back: " + reason).name());
+    }
+
+    /**
      * Fails every running attempt whose lease expired (the worker died or lost its network) or
-     * whose deadline passed (attempt-timeout), as retryable failures. Safe to run on several
+     * whose deadline passed (attempt-timeout), as retryable failures; a claim never confirmed by a
+     * heartbeat is handed back instead (no attempt used). Safe to run on several
      * server instances at once: rows are taken with {@code FOR UPDATE SKIP LOCKED}.
      *
      * @return how many attempts were failed
@@ -169,7 +188,13 @@ public class JobQueue {
         List<JobRow> overdue = jobs.lockOverdue(now, 100);
         for (JobRow job : overdue) {
             boolean timedOut = !job.attemptDeadlineAt().isAfter(now);
-            applyFailure(job, timedOut ? timeoutMessage() : "The worker stopped responding.", true);
+            if (timedOut) {
+                applyFailure(job, timeoutMessage(), true);
+            } else if (!job.leaseConfirmed()) {
+                applyHandBack(job, "The worker did not confirm its claim.");
+            } else {
+                applyFailure(job, "The worker stopped responding.", true);
+            }
         }
         return overdue.size();
     }
@@ -180,16 +205,25 @@ public class JobQueue {
                 .orElseThrow(() -> new StaleAttemptException(jobId, attempt));
     }
 
+    private JobStatus applyHandBack(JobRow job, String reason) {
+        if (job.handbacks() >= properties.maxHandbacks()) {
+            return applyFailure(job, reason + " (given back " + job.handbacks() + " times already)", true);
+        }
+        jobs.handBack(job.id(), job.attempt());
+        log.info("Job {} attempt {} back in the queue, no attempt used: {}", job.id(), job.attempt(), reason);
+        return JobStatus.QUEUED;
+    }
+
     private JobStatus applyFailure(JobRow job, String reason, boolean retryable) {
         String error = reason.length() > MAX_ERROR_LENGTH ? reason.substring(0, MAX_ERROR_LENGTH) : reason;
-        if (retryable && job.attempt() < job.maxAttempts()) {
+        if (retryable && job.attemptsUsed() < job.maxAttempts()) {
             jobs.requeue(job.id(), job.attempt(), error);
             log.warn("Job {} attempt {} failed, will retry: {}", job.id(), job.attempt(), error);
             return JobStatus.QUEUED;
         }
         jobs.markFailed(job.id(), job.attempt(), error, clock.instant());
         ledger.release(job.holdId(), job.id(), "Not charged: the generation failed");
-        log.warn("Job {} failed after {} attempt(s); hold released: {}", job.id(), job.attempt(), error);
+        log.warn("Job {} failed after {} attempt(s); hold released: {}", job.id(), job.attemptsUsed(), error);
         return JobStatus.FAILED;
     }
 

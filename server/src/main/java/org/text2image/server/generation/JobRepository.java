@@ -49,7 +49,8 @@ class JobRepository {
     /** Extends the lease of a current attempt; returns the holding worker's name, or empty when fenced out. */
     Optional<String> extendLease(UUID id, int attempt, Instant now, Instant leaseUntil, int step, int total) {
         return jdbc.sql("""
-                UPDATE generation_job SET lease_expires_at = :lease, progress_step = :step, progress_total = :total
+                UPDATE generation_job SET lease_expires_at = :lease, lease_confirmed = true, progress_step = :step,
+                    progress_total = :total
                 WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt AND attempt_deadline_at > :now
                 RETURNING worker_name""")
                 .param("lease", ts(leaseUntil)).param("step", step).param("total", total).param("id", id)
@@ -71,6 +72,15 @@ class JobRepository {
                     attempt_deadline_at = NULL, progress_step = 0, progress_total = 0, last_error = :error
                 WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
                 .param("error", error).param("id", id).param("attempt", attempt).update() == 1;
+    }
+
+    /** Back to the queue without using up an attempt: the claim never ran (hand-back, unconfirmed claim). */
+    boolean handBack(UUID id, int attempt) {
+        return jdbc.sql("""
+                UPDATE generation_job SET status = 'QUEUED', handbacks = handbacks + 1, worker_name = NULL,
+                    lease_expires_at = NULL, attempt_deadline_at = NULL, progress_step = 0, progress_total = 0
+                WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
+                .param("id", id).param("attempt", attempt).update() == 1;
     }
 
     boolean markFailed(UUID id, int attempt, String error, Instant now) {

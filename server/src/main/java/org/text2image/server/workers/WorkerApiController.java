@@ -14,12 +14,15 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.context.request.async.DeferredResult;
 import org.text2image.server.generation.InvalidUploadException;
 import org.text2image.server.generation.JobQueue;
 import org.text2image.server.generation.UploadedImage;
+import org.text2image.worker.api.ClaimCancel;
 import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.api.FailRequest;
+import org.text2image.worker.api.HandBackRequest;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
@@ -33,15 +36,24 @@ class WorkerApiController {
     private static final int MAX_NAME = 64;
 
     private final JobQueue queue;
+    private final ClaimWaiters waiters;
 
-    WorkerApiController(JobQueue queue) {
+    WorkerApiController(JobQueue queue, ClaimWaiters waiters) {
         this.queue = queue;
+        this.waiters = waiters;
     }
 
     @PostMapping(path = "/claim", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<ClaimedJob> claim(@RequestBody ClaimRequest request) {
+    DeferredResult<ResponseEntity<ClaimedJob>> claim(@RequestBody ClaimRequest request) {
         checkName(request.workerName());
-        return queue.claim(request).map(ResponseEntity::ok).orElseGet(() -> ResponseEntity.noContent().build());
+        return waiters.claim(request);
+    }
+
+    @PostMapping(path = "/claim/cancel", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<Void> cancelClaims(@RequestBody ClaimCancel request) {
+        checkName(request.workerName());
+        waiters.cancel(request.workerName());
+        return ResponseEntity.noContent().build();
     }
 
     @PostMapping(path = "/jobs/{jobId}/heartbeat", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -64,6 +76,11 @@ class WorkerApiController {
     @PostMapping(path = "/jobs/{jobId}/fail", consumes = MediaType.APPLICATION_JSON_VALUE)
     JobOutcome fail(@PathVariable UUID jobId, @RequestBody FailRequest request) {
         return queue.fail(jobId, request);
+    }
+
+    @PostMapping(path = "/jobs/{jobId}/handback", consumes = MediaType.APPLICATION_JSON_VALUE)
+    JobOutcome handBack(@PathVariable UUID jobId, @RequestBody HandBackRequest request) {
+        return queue.handBack(jobId, request);
     }
 
     private static byte[] read(Part part) throws IOException {

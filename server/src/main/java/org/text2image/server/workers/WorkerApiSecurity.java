@@ -1,5 +1,6 @@
 package org.text2image.server.workers;
 
+import jakarta.servlet.DispatcherType;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -21,7 +22,10 @@ class WorkerApiSecurity {
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
                 .addFilterBefore(new WorkerTokenFilter(token, issued), AnonymousAuthenticationFilter.class)
-                .authorizeHttpRequests(auth -> auth.anyRequest().hasRole("WORKER"))
+                .authorizeHttpRequests(auth -> auth
+                        // a long-poll claim's answer is an ASYNC dispatch of a request already let in
+                        .dispatcherTypeMatchers(DispatcherType.ASYNC).permitAll()
+                        .anyRequest().hasRole("WORKER"))
                 .build();
     }
 }

@@ -37,6 +37,7 @@ import org.text2image.worker.WorkerConfig;
 import org.text2image.worker.WorkerLoop;
 import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.comfyui.standin.ComfyUiStandIn;
 
 /**
@@ -93,6 +94,7 @@ class WorkerCrashEndToEndTest {
         // A worker claims the job and dies: no heartbeat, no result, ever.
         WorkerApiClient doomed = new WorkerApiClient(server(), TOKEN, Duration.ofSeconds(5), Duration.ofSeconds(30));
         ClaimedJob lost = doomed.claim(new ClaimRequest("gpu-doomed", true, List.of())).orElseThrow();
+        doomed.heartbeat(lost.jobId(), new Heartbeat(lost.attempt(), 0, 0)); // it started, then died
 
         clock.advance(Duration.ofSeconds(61));
         assertThat(queue.reapOverdue()).isEqualTo(1);

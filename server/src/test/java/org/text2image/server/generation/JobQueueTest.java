@@ -149,6 +149,7 @@ class JobQueueTest {
     void expiredLeaseRequeuesTheJobForAnotherWorkerAndChargesOnce() {
         JobView job = submitSdxl();
         ClaimedJob dead = claim("gpu-dies");
+        queue.heartbeat(job.id(), new Heartbeat(dead.attempt(), 1, 20)); // it started, then died
         clock.advance(Duration.ofSeconds(61));
         assertThat(queue.reapOverdue()).isEqualTo(1);
         assertThat(view(job.id()).status()).isEqualTo(JobStatus.QUEUED);

@@ -17,16 +17,27 @@ import java.util.List;
  * @param vramTotalBytes that device's {@code vram_total} in bytes; null when unknown
  * @param vramFreeBytes that device's {@code vram_free} in bytes at the last health check; null when unknown
  * @param comfyUiVersion {@code system.comfyui_version}, such as {@code 0.8.0}; null when unknown
+ * @param waitSeconds long-poll: when there is no work, how long the server may hold the claim open
+ *     waiting for a job before answering 204 (0 or null answers at once; the server caps it at its
+ *     {@code max-claim-wait}). The caller's read timeout must be longer.
  */
 public record ClaimRequest(String workerName, boolean backendReachable, List<String> checkpoints,
-                           String gpuName, Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion) {
+                           String gpuName, Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion,
+                           Integer waitSeconds) {
 
     public ClaimRequest {
         checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
+        waitSeconds = waitSeconds == null ? 0 : Math.max(0, waitSeconds);
     }
 
-    /** A claim without GPU or ComfyUI details. */
+    /** A claim without GPU or ComfyUI details, answered at once. */
     public ClaimRequest(String workerName, boolean backendReachable, List<String> checkpoints) {
-        this(workerName, backendReachable, checkpoints, null, null, null, null);
+        this(workerName, backendReachable, checkpoints, null, null, null, null, 0);
+    }
+
+    /** This claim with another {@link #waitSeconds}. */
+    public ClaimRequest waiting(int seconds) {
+        return new ClaimRequest(workerName, backendReachable, checkpoints, gpuName, vramTotalBytes, vramFreeBytes,
+                comfyUiVersion, seconds);
     }
 }

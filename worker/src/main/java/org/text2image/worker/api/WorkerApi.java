@@ -5,12 +5,18 @@ package org.text2image.worker.api;
  * them once.
  *
  * <pre>
- * POST {base}/claim                   ClaimRequest  → 200 ClaimedJob | 204 no work
+ * POST {base}/claim                   ClaimRequest  → 200 ClaimedJob | 204 no work (after up to
+ *                                                   waitSeconds of long-poll)
+ * POST {base}/claim/cancel            ClaimCancel   → 204; the worker's waiting claims answer 204
  * POST {base}/jobs/{id}/heartbeat     Heartbeat     → 200 HeartbeatResponse | 409 not yours
  * POST {base}/jobs/{id}/complete      multipart: attempt (text), image (one part per file)
  *                                                   → 200 JobOutcome | 409 stale attempt
  * POST {base}/jobs/{id}/fail          FailRequest   → 200 JobOutcome | 409 stale attempt
+ * POST {base}/jobs/{id}/handback      HandBackRequest → 200 JobOutcome (QUEUED) | 409 stale attempt
  * </pre>
+ * A claim is provisional until the worker's first heartbeat: a job whose claim is not confirmed
+ * within the server's {@code claim-confirm-timeout} (15 s) goes back to the queue without using
+ * up an attempt, so a worker should heartbeat as soon as its prompt is posted.
  * Every call carries {@code Authorization: Bearer <worker token>}; a wrong token is 401. Errors
  * are RFC 9457 problem details.
  */

@@ -1,0 +1,200 @@
+package org.text2image.server.workers;
+
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Component;
+import org.springframework.web.context.request.async.DeferredResult;
+import org.text2image.server.generation.GenerationProperties;
+import org.text2image.server.generation.JobQueue;
+import org.text2image.worker.api.ClaimRequest;
+import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.api.HandBackRequest;
+
+/**
+ * Long-poll claims. A claim that finds no work and asked to wait ({@link ClaimRequest#waitSeconds()},
+ * capped by {@code text2image.generation.max-claim-wait}) is held as a {@link DeferredResult} —
+ * no request thread is kept — and answered 204 when the wait ends. Each {@link QueueSignal} ring
+ * makes one thread try the waiting claims again, oldest first, through {@link JobQueue#claim}, so
+ * the Dispatcher's rule decides exactly as for an immediate claim, and a woken worker gets its
+ * job within milliseconds of the submit.
+ *
+ * <p>Servlet containers do not report that an idle held request's client went away, so a job may
+ * be leased to a claim nobody reads any more. Four things bound that: a stopping worker ends its
+ * own waits ({@link #cancel}); a new claim from a worker name ends that name's older waits (a
+ * worker restarted after a crash); a job leased to a claim whose wait had just run out is handed back
+ * at once; and otherwise the claim's provisional lease runs out unconfirmed and the job goes back
+ * to the queue without using up an attempt ({@link JobQueue#reapOverdue}).
+ */
+@Component
+class ClaimWaiters implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ClaimWaiters.class);
+
+    private final JobQueue queue;
+    private final QueueSignal signal;
+    private final GenerationProperties properties;
+    private final ConcurrentLinkedQueue<Waiter> waiting = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private volatile ExecutorService dispatch;
+
+    ClaimWaiters(JobQueue queue, QueueSignal signal, GenerationProperties properties) {
+        this.queue = queue;
+        this.signal = signal;
+        this.properties = properties;
+        signal.subscribe(this::wake);
+        start();
+    }
+
+    /**
+     * Claims for the worker now, or holds the claim until a job for it is queued or the wait ends.
+     *
+     * @return a result set to 200 with the job, or 204 when there is none
+     */
+    DeferredResult<ResponseEntity<ClaimedJob>> claim(ClaimRequest request) {
+        Duration wait = Duration.ofSeconds(request.waitSeconds());
+        if (wait.compareTo(properties.maxClaimWait()) > 0) {
+            wait = properties.maxClaimWait();
+        }
+        DeferredResult<ResponseEntity<ClaimedJob>> result = new DeferredResult<>(Math.max(1, wait.toMillis()));
+        long ringsBefore = signal.rings();
+        Optional<ClaimedJob> job = queue.claim(request);
+        if (job.isPresent() || wait.isZero() || !request.backendReachable() || dispatch == null) {
+            result.setResult(answer(job));
+            return result;
+        }
+        cancel(request.workerName()); // a worker claims one at a time: its older wait is a leftover
+        Waiter waiter = new Waiter(request, result, System.nanoTime() + wait.toNanos());
+        result.onTimeout(() -> result.setResult(noWork()));
+        result.onCompletion(() -> waiting.remove(waiter));
+        waiting.add(waiter);
+        if (signal.rings() != ringsBefore) {
+            wake(); // a job was queued between the look and the registration
+        }
+        return result;
+    }
+
+    /** Ends the waiting claims of {@code workerName} with 204. */
+    void cancel(String workerName) {
+        for (Waiter waiter : waiting) {
+            if (waiter.request().workerName().equals(workerName)) {
+                waiter.result().setResult(noWork());
+            }
+        }
+    }
+
+    /** Claims waiting now (for tests and the admin view). */
+    int size() {
+        return waiting.size();
+    }
+
+    private void wake() {
+        ExecutorService executor = dispatch;
+        if (executor != null && !waiting.isEmpty() && wakePending.compareAndSet(false, true)) {
+            try {
+                executor.execute(this::tryWaiting);
+            } catch (RuntimeException e) { // shutting down
+                wakePending.set(false);
+            }
+        }
+    }
+
+    /** One pass over the waiting claims, oldest first, on the dispatch thread. */
+    private void tryWaiting() {
+        wakePending.set(false);
+        for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+            Waiter waiter = it.next();
+            if (waiter.result().isSetOrExpired()) {
+                it.remove();
+                continue;
+            }
+            if (System.nanoTime() - waiter.deadlineNanos() >= 0) {
+                it.remove();
+                waiter.result().setResult(noWork());
+                continue;
+            }
+            Optional<ClaimedJob> job;
+            try {
+                job = queue.claim(waiter.request());
+            } catch (RuntimeException e) {
+                log.warn("Waiting claim of worker {} failed", waiter.request().workerName(), e);
+                it.remove();
+                waiter.result().setErrorResult(e);
+                continue;
+            }
+            if (job.isPresent()) {
+                it.remove();
+                if (!waiter.result().setResult(ResponseEntity.ok(job.get()))) {
+                    handBack(job.get(), "its claim had ended before the job was leased");
+                }
+            }
+        }
+    }
+
+    private void handBack(ClaimedJob job, String reason) {
+        try {
+            queue.handBack(job.jobId(), new HandBackRequest(job.attempt(), reason));
+        } catch (RuntimeException e) {
+            log.warn("Could not hand back job {} (its provisional lease will return it)", job.jobId(), e);
+        }
+    }
+
+    private static ResponseEntity<ClaimedJob> answer(Optional<ClaimedJob> job) {
+        return job.map(ResponseEntity::ok).orElseGet(ClaimWaiters::noWork);
+    }
+
+    private static ResponseEntity<ClaimedJob> noWork() {
+        return ResponseEntity.noContent().build();
+    }
+
+    @Override
+    public synchronized void start() {
+        if (dispatch == null) {
+            dispatch = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("claim-waiters").daemon(true).factory());
+        }
+    }
+
+    /** Answers every waiting claim 204 (so shutdown does not wait on them) and stops trying. */
+    @Override
+    public void stop() {
+        ExecutorService executor;
+        synchronized (this) {
+            executor = dispatch;
+            dispatch = null;
+        }
+        if (executor != null) {
+            executor.shutdown();
+            try {
+                executor.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Waiter waiter : waiting) {
+            waiter.result().setResult(noWork());
+        }
+        waiting.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return dispatch != null;
+    }
+
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE; // stops before the web server's graceful shutdown
+    }
+
+    private record Waiter(ClaimRequest request, DeferredResult<ResponseEntity<ClaimedJob>> result, long deadlineNanos) {
+    }
+}
