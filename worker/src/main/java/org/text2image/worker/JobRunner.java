@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.comfyui.ComfyUiClient;
+import org.text2image.worker.comfyui.ComfyUiEvents;
 import org.text2image.worker.comfyui.ComfyUiException;
 import org.text2image.worker.comfyui.ComfyUiUnavailableException;
 import org.text2image.worker.comfyui.ComfyUiValidationException;
@@ -23,7 +25,8 @@ import org.text2image.worker.comfyui.PromptHistory;
 import org.text2image.worker.comfyui.PromptRun;
 
 /**
- * Runs one claimed job attempt on ComfyUI, end to end: open the WebSocket, post the rendered
+ * Runs claimed job attempts on ComfyUI, one at a time, end to end: follow ComfyUI's WebSocket
+ * (one per runner, kept open between jobs, {@link ComfyUiEvents}), post the rendered
  * workflow under {@link ClaimedJob#promptId()}, heartbeat with the sampler's progress, read
  * {@code /history}, download the images with {@code /view} and complete; or fail with a reason.
  *
@@ -38,7 +41,7 @@ import org.text2image.worker.comfyui.PromptRun;
  * <p>A heartbeat goes out as soon as the prompt is posted: it confirms the claim, whose lease is
  * provisional until then.
  */
-public final class JobRunner {
+public final class JobRunner implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
     private static final int SUBMIT_ATTEMPTS = 3;
@@ -48,6 +51,7 @@ public final class JobRunner {
     public static final int MAX_IMAGES = 64;
 
     private final ComfyUiClient comfyUi;
+    private final ComfyUiEvents events;
     private final ServerReporter reporter;
     private final String clientId;
     private final Duration heartbeatInterval;
@@ -67,6 +71,7 @@ public final class JobRunner {
         this.comfyUi = Objects.requireNonNull(comfyUi, "comfyUi");
         this.reporter = new ServerReporter(Objects.requireNonNull(server, "server"));
         this.clientId = Objects.requireNonNull(clientId, "clientId");
+        this.events = new ComfyUiEvents(comfyUi, clientId);
         this.heartbeatInterval = Objects.requireNonNull(heartbeatInterval, "heartbeatInterval");
         this.timing = Objects.requireNonNull(timing, "timing");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -74,32 +79,90 @@ public final class JobRunner {
 
     /** Runs the attempt and reports it to the server; never throws for job-level failures. */
     public JobReport run(ClaimedJob job) {
-        Instant start = clock.instant();
-        Progress progress = new Progress();
-        Result result;
-        try (PromptRun run = PromptRun.open(comfyUi, clientId, job.promptId(), progress::set, timing, clock)) {
-            result = execute(job, run, progress, start);
-        } catch (ComfyUiValidationException e) {
-            result = reporter.fail(job, e.getMessage(), false);
-        } catch (InterruptedException e) {
-            result = stoppedByWorker(job);
-        } catch (ComfyUiException e) {
-            if (Thread.currentThread().isInterrupted()) {
-                result = stoppedByWorker(job);
-            } else {
-                String prefix = e instanceof ComfyUiUnavailableException ? "ComfyUI unreachable: " : "ComfyUI error: ";
-                result = reporter.fail(job, prefix + e.getMessage(), true);
+        return finish(start(job, () -> { }));
+    }
+
+    /**
+     * The first half of an attempt: starts following the prompt on the socket, posts it to ComfyUI
+     * (behind any prompt already queued there) and confirms the claim with a heartbeat. Never
+     * throws for job-level failures: they are reported and kept for {@link #finish}.
+     *
+     * @param nearlyDone called once when the sampler reports its last step (or, without step
+     *     reports, when the prompt is done): the moment to prefetch the next job. Called on the
+     *     socket's or the caller's thread; must return quickly.
+     * @return the started attempt; pass it to {@link #finish} or {@link #abandon}
+     */
+    public Started start(ClaimedJob job, Runnable nearlyDone) {
+        Started started = new Started(job, new Progress(nearlyDone), clock.instant());
+        try {
+            started.run = PromptRun.open(events, job.promptId(), started.progress::set, timing, clock);
+            submit(job);
+            // The first heartbeat confirms the claim (the server's lease is provisional until then);
+            // it overlaps the prompt's run on ComfyUI.
+            Optional<String> stopped = heartbeat(job, started.progress);
+            if (stopped.isPresent()) {
+                stopPrompt(job.promptId());
+                started.early = new Result(JobReport.Outcome.STOPPED, stopped.get(), 0);
             }
-        } catch (RuntimeException e) {
-            // A bug here must not leave the job leased until its lease expires.
-            log.error("job {} attempt {} hit a worker error", job.jobId(), job.attempt(), e);
-            result = reporter.fail(job, "worker error: " + e, true);
+        } catch (InterruptedException | RuntimeException e) {
+            started.early = failed(job, e);
         }
-        Duration elapsed = Duration.between(start, clock.instant());
+        return started;
+    }
+
+    /**
+     * The second half: follows the prompt to its end with heartbeats, downloads the images and
+     * completes (or fails) the attempt. Never throws for job-level failures.
+     */
+    public JobReport finish(Started started) {
+        ClaimedJob job = started.job;
+        Result result = started.early;
+        try (PromptRun run = started.run) {
+            if (result == null) {
+                result = follow(job, run, started.progress, started.startedAt);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            result = failed(job, e);
+        }
+        Duration elapsed = Duration.between(started.startedAt, clock.instant());
         JobReport report = new JobReport(job.jobId(), job.attempt(), result.outcome(), result.detail(), result.images(), elapsed);
         log.info("job {} attempt {} {} in {} s: {}", job.jobId(), job.attempt(), report.outcome(),
                 String.format(Locale.ROOT, "%.1f", elapsed.toMillis() / 1000.0), report.detail().replaceAll("\\s+", " "));
         return report;
+    }
+
+    /**
+     * Gives a started attempt back unfinished (the worker is stopping before it got to it): its
+     * prompt is removed from ComfyUI and the job handed back, no attempt used.
+     */
+    public JobReport abandon(Started started, String reason) {
+        boolean interrupted = Thread.interrupted(); // a stopNow() must not keep the hand-back from being sent
+        try {
+            if (started.run != null) {
+                started.run.close();
+            }
+            if (started.early != null) { // already reported
+                return new JobReport(started.job.jobId(), started.job.attempt(), started.early.outcome(),
+                        started.early.detail(), 0, Duration.ZERO);
+            }
+            stopPrompt(started.job.promptId());
+            return handBack(started.job, reason);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Opens ComfyUI's WebSocket now if it is not open, so the next job does not wait for it. */
+    public void warmUp() {
+        events.warmUp(timing.connectTimeout());
+    }
+
+    /** Closes the WebSocket to ComfyUI. */
+    @Override
+    public void close() {
+        events.close();
     }
 
     /** Gives a claimed job back without running it (the worker is stopping); no attempt is used. */
@@ -109,15 +172,24 @@ public final class JobRunner {
         return new JobReport(job.jobId(), job.attempt(), result.outcome(), result.detail(), 0, Duration.ZERO);
     }
 
-    private Result execute(ClaimedJob job, PromptRun run, Progress progress, Instant start) throws InterruptedException {
-        submit(job);
-        // The first heartbeat confirms the claim (the server's lease is provisional until then); it
-        // overlaps the prompt's run on ComfyUI.
-        Optional<String> stopped = heartbeat(job, progress);
-        if (stopped.isPresent()) {
-            stopPrompt(job.promptId());
-            return new Result(JobReport.Outcome.STOPPED, stopped.get(), 0);
+    /** How an attempt ended in an exception: reported to the server as a failure (or hand-back). */
+    private Result failed(ClaimedJob job, Exception e) {
+        if (e instanceof ComfyUiValidationException) {
+            return reporter.fail(job, e.getMessage(), false);
         }
+        if (e instanceof InterruptedException || (e instanceof ComfyUiException && Thread.currentThread().isInterrupted())) {
+            return stoppedByWorker(job);
+        }
+        if (e instanceof ComfyUiException) {
+            String prefix = e instanceof ComfyUiUnavailableException ? "ComfyUI unreachable: " : "ComfyUI error: ";
+            return reporter.fail(job, prefix + e.getMessage(), true);
+        }
+        // A bug here must not leave the job leased until its lease expires.
+        log.error("job {} attempt {} hit a worker error", job.jobId(), job.attempt(), e);
+        return reporter.fail(job, "worker error: " + e, true);
+    }
+
+    private Result follow(ClaimedJob job, PromptRun run, Progress progress, Instant start) throws InterruptedException {
         Instant deadline = start.plusSeconds(Math.max(1, job.timeoutSeconds()));
         Duration interval = heartbeatInterval(job);
         Instant nextHeartbeat = clock.instant().plus(interval);
@@ -126,6 +198,7 @@ public final class JobRunner {
             Instant wake = nextHeartbeat.isBefore(deadline) ? nextHeartbeat : deadline;
             Optional<PromptHistory> history = run.awaitDone(Duration.between(now, wake));
             if (history.isPresent()) {
+                progress.nearlyDone();
                 return finish(job, history.get());
             }
             now = clock.instant();
@@ -245,12 +318,50 @@ public final class JobRunner {
         return interval.compareTo(MIN_HEARTBEAT_INTERVAL) < 0 ? MIN_HEARTBEAT_INTERVAL : interval;
     }
 
-    /** The latest {@code progress} frame: value and max packed in one atomic so a heartbeat never mixes two frames. */
+    /** An attempt whose prompt is posted: pass it to {@link #finish} or {@link #abandon}. */
+    public static final class Started {
+        private final ClaimedJob job;
+        private final Progress progress;
+        private final Instant startedAt;
+        private PromptRun run;
+        private Result early;
+
+        private Started(ClaimedJob job, Progress progress, Instant startedAt) {
+            this.job = job;
+            this.progress = progress;
+            this.startedAt = startedAt;
+        }
+
+        /** The claimed job. */
+        public ClaimedJob job() {
+            return job;
+        }
+    }
+
+    /**
+     * The latest {@code progress} frame: value and max packed in one atomic so a heartbeat never
+     * mixes two frames; the last step fires the nearly-done hook once.
+     */
     private static final class Progress {
         private final AtomicLong packed = new AtomicLong();
+        private final AtomicBoolean nearlyDoneFired = new AtomicBoolean();
+        private final Runnable nearlyDone;
+
+        Progress(Runnable nearlyDone) {
+            this.nearlyDone = nearlyDone;
+        }
 
         void set(int value, int max) {
             packed.set(((long) Math.max(0, max) << 32) | (Math.max(0, value) & 0xffffffffL));
+            if (max > 0 && value >= max) {
+                nearlyDone();
+            }
+        }
+
+        void nearlyDone() {
+            if (nearlyDoneFired.compareAndSet(false, true)) {
+                nearlyDone.run();
+            }
         }
 
         int step() {

@@ -23,12 +23,15 @@ import java.util.Objects;
  * @param claimWait long-poll: how long the server may hold an idle claim open until a job arrives
  *     (default 20 s; 0 turns long-poll off and the worker asks every {@code idleInterval}); added to
  *     {@code serverRequestTimeout} for claims
+ * @param prefetch when the running prompt reaches its last sampler step, claim the next job and
+ *     queue it on ComfyUI behind the running one, so the GPU does not wait for the upload and the
+ *     next claim (default true)
  * @throws IllegalArgumentException naming the first invalid setting
  */
 public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String workerName, Duration idleInterval,
                            Duration heartbeatInterval, Duration healthCheckInterval, Duration maxBackoff,
                            Duration connectTimeout, Duration serverRequestTimeout, Duration comfyUiRequestTimeout,
-                           Duration claimWait) {
+                           Duration claimWait, boolean prefetch) {
 
     /** Longest worker name, as the server's claim endpoint accepts. */
     public static final int MAX_NAME_CHARS = 64;
@@ -65,50 +68,56 @@ public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String w
     public static WorkerConfig of(URI serverUrl, String token, URI comfyUiUrl, String workerName) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60),
-                Duration.ofSeconds(30), Duration.ofSeconds(20));
+                Duration.ofSeconds(30), Duration.ofSeconds(20), true);
     }
 
     /** A copy with another {@link #idleInterval}. */
     public WorkerConfig withIdleInterval(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, value, heartbeatInterval, healthCheckInterval,
-                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait);
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch);
     }
 
     /** A copy with another {@link #heartbeatInterval}. */
     public WorkerConfig withHeartbeatInterval(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, value, healthCheckInterval,
-                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait);
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch);
     }
 
     /** A copy with another {@link #healthCheckInterval}. */
     public WorkerConfig withHealthCheckInterval(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval, value,
-                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait);
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch);
     }
 
     /** A copy with another {@link #maxBackoff}. */
     public WorkerConfig withMaxBackoff(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, value, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait);
+                healthCheckInterval, value, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch);
     }
 
     /** A copy with other HTTP timeouts. */
     public WorkerConfig withTimeouts(Duration connect, Duration serverRequest, Duration comfyUiRequest) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, maxBackoff, connect, serverRequest, comfyUiRequest, claimWait);
+                healthCheckInterval, maxBackoff, connect, serverRequest, comfyUiRequest, claimWait, prefetch);
     }
 
     /** A copy with another {@link #claimWait} (zero: no long-poll). */
     public WorkerConfig withClaimWait(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, value);
+                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, value, prefetch);
+    }
+
+    /** A copy with {@link #prefetch} on or off. */
+    public WorkerConfig withPrefetch(boolean value) {
+        return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
+                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, value);
     }
 
     /** The token is a secret: never printed. */
     @Override
     public String toString() {
         return "WorkerConfig[serverUrl=" + serverUrl + ", comfyUiUrl=" + comfyUiUrl + ", workerName=" + workerName
-                + ", idleInterval=" + idleInterval + ", heartbeatInterval=" + heartbeatInterval + ", claimWait=" + claimWait + "]";
+                + ", idleInterval=" + idleInterval + ", heartbeatInterval=" + heartbeatInterval + ", claimWait=" + claimWait + ", prefetch=" + prefetch + "]";
     }
 
     private static void requireHttpUrl(URI url, String name) {

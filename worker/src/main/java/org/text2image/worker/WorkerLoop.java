@@ -8,10 +8,15 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.text2image.worker.api.ClaimRequest;
@@ -25,6 +30,11 @@ import org.text2image.worker.comfyui.PromptRun;
  * {@link WorkerConfig#claimWait()} until a job arrives — and run the job with {@link JobRunner}.
  * While the server is unreachable it backs off, doubling the pause up to
  * {@link WorkerConfig#maxBackoff()}, and keeps trying.
+ *
+ * <p>Prefetch ({@link WorkerConfig#prefetch()}): when the running prompt reaches its last sampler
+ * step the loop claims the next job and posts it to ComfyUI behind the running one, so the GPU
+ * goes straight on while the finished job's images are uploaded. A stopping loop hands a
+ * prefetched job back (its prompt is removed from ComfyUI); no attempt is used.
  *
  * <p>Run it on a thread of the caller's ({@code new Thread(loop).start()}). {@link #stop()} ends
  * the loop after the current job (a waiting claim is cancelled, a job arriving with it handed
@@ -49,6 +59,9 @@ public final class WorkerLoop implements Runnable {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Thread thread;
+    private final ExecutorService prefetcher;
+    private final AtomicReference<FutureTask<JobRunner.Started>> prefetched = new AtomicReference<>();
+    private volatile ComfyUiHealth.Status lastStatus = ComfyUiHealth.Status.unreachable();
 
     /** A loop with the system clock and clients built from {@code config}. */
     public WorkerLoop(WorkerConfig config) {
@@ -68,6 +81,8 @@ public final class WorkerLoop implements Runnable {
         this.health = new ComfyUiHealth(comfyUi, config.healthCheckInterval(), clock);
         this.clientId = clientId(config.workerName());
         this.runner = new JobRunner(comfyUi, server, clientId, config.heartbeatInterval(), timing, clock);
+        this.prefetcher = Executors.newSingleThreadExecutor(
+                Thread.ofPlatform().name("prefetch-" + config.workerName()).daemon(true).factory());
     }
 
     /** The ComfyUI {@code client_id} of this loop: the name, made URL-safe, and a random suffix. */
@@ -95,6 +110,8 @@ public final class WorkerLoop implements Runnable {
                 }
             }
         } finally {
+            prefetcher.shutdownNow();
+            runner.close();
             server.close();
             comfyUi.close();
             log.info("worker {} stopped", config.workerName());
@@ -105,6 +122,9 @@ public final class WorkerLoop implements Runnable {
     /** One claim and its job or pause; returns the count of consecutive server failures. */
     private int step(int failures) {
         ComfyUiHealth.Status status = health.current();
+        if (status.reachable()) {
+            runner.warmUp(); // the job that comes with the claim need not wait for the socket
+        }
         ClaimRequest request = new ClaimRequest(config.workerName(), status.reachable(), status.checkpoints(),
                 status.gpuName(), status.vramTotalBytes(), status.vramFreeBytes(), status.comfyUiVersion(),
                 (int) config.claimWait().toSeconds());
@@ -144,11 +164,78 @@ public final class WorkerLoop implements Runnable {
             }
             return 0;
         }
-        JobReport report = runner.run(job.get());
-        if (report.outcome() != JobReport.Outcome.SUCCEEDED) {
-            health.invalidate();
-        }
+        lastStatus = status;
+        runJobs(runner.start(job.get(), this::prefetch));
         return 0;
+    }
+
+    /** Finishes {@code first}, then each prefetched job in turn; a stopping loop hands the prefetched one back. */
+    private void runJobs(JobRunner.Started first) {
+        JobRunner.Started current = first;
+        while (current != null) {
+            JobReport report = runner.finish(current);
+            if (report.outcome() != JobReport.Outcome.SUCCEEDED) {
+                health.invalidate();
+            }
+            current = takePrefetched();
+            if (current != null && stopRequested.getCount() == 0) {
+                runner.abandon(current, "worker stopping");
+                current = null;
+            }
+        }
+    }
+
+    /**
+     * The running prompt reached its last step: claim the next job (no long-poll) on the prefetch
+     * thread and, if there is one, post it to ComfyUI behind the running prompt.
+     */
+    private void prefetch() {
+        if (!config.prefetch() || stopRequested.getCount() == 0 || prefetched.get() != null) {
+            return;
+        }
+        ComfyUiHealth.Status status = lastStatus;
+        FutureTask<JobRunner.Started> task = new FutureTask<>(() -> {
+            try {
+                return server.claim(new ClaimRequest(config.workerName(), true, status.checkpoints(), status.gpuName(),
+                        status.vramTotalBytes(), status.vramFreeBytes(), status.comfyUiVersion(), 0))
+                        .map(job -> runner.start(job, this::prefetch)).orElse(null);
+            } catch (WorkerApiException e) {
+                log.info("could not prefetch the next job ({}); claiming after this one", e.getMessage());
+                return null;
+            }
+        });
+        if (prefetched.compareAndSet(null, task)) {
+            try {
+                prefetcher.execute(task);
+            } catch (RejectedExecutionException e) {
+                prefetched.set(null); // stopping
+            }
+        }
+    }
+
+    /** The prefetched job, once its prompt is posted; null when none was prefetched. Waits through interrupts. */
+    private JobRunner.Started takePrefetched() {
+        FutureTask<JobRunner.Started> task = prefetched.getAndSet(null);
+        if (task == null) {
+            return null;
+        }
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    log.error("prefetching the next job failed", e.getCause());
+                    return null;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /**

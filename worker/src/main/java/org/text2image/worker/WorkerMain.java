@@ -18,8 +18,11 @@ import java.util.Optional;
  */
 public final class WorkerMain {
 
-    /** How long a stopping worker waits for its current job before abandoning it. */
-    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+    /**
+     * How long a stopping worker lets its current job finish before handing it back: short enough
+     * that the hand-back is sent within Docker's default 10 s stop timeout.
+     */
+    public static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(7);
 
     private static final Map<String, String> OPTIONS = Map.of(
             "--server", "T2I_SERVER_URL", "--token", "T2I_WORKER_TOKEN",

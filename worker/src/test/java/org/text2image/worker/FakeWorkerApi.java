@@ -58,6 +58,7 @@ final class FakeWorkerApi implements AutoCloseable {
     private final List<Failure> failures = new ArrayList<>();
     private final List<HandBack> handBacks = new ArrayList<>();
     private int cancelledClaims;
+    private final List<String> calls = new ArrayList<>();
     private int jobsGivenToWaitingClaims;
     private boolean holdClaims;
     private int requests;
@@ -147,6 +148,11 @@ final class FakeWorkerApi implements AutoCloseable {
         return List.copyOf(handBacks);
     }
 
+    /** The calls received in order, by name: claim, claim/cancel, heartbeat, complete, fail, handback. */
+    synchronized List<String> calls() {
+        return List.copyOf(calls);
+    }
+
     synchronized int cancelledClaims() {
         return cancelledClaims;
     }
@@ -185,6 +191,7 @@ final class FakeWorkerApi implements AutoCloseable {
                 }
                 String path = exchange.getRequestURI().getPath().substring(WorkerApi.BASE_PATH.length() + 1);
                 String[] parts = path.split("/");
+                calls.add(parts.length > 2 ? parts[2] : path);
                 if (path.equals("claim/cancel")) {
                     cancelledClaims++;
                     notifyAll();

@@ -38,6 +38,7 @@ class JobRunnerTest {
 
     @AfterEach
     void stop() {
+        runner.close();
         server.close();
         comfyUi.close();
     }
@@ -194,6 +195,25 @@ class JobRunnerTest {
 
         assertThat(report.outcome()).isEqualTo(JobReport.Outcome.SUCCEEDED);
         assertThat(server.completions()).singleElement().satisfies(c -> assertThat(c.images()).hasSize(1));
+    }
+
+    @Test
+    void keepsOneSocketOpenAcrossJobsAndOpensANewOneAfterItDrops() {
+        assertThat(runner.run(Jobs.claimed(Jobs.withPrefix(ComfyUiFixtures.modelFreeWorkflow(), "3", "one"))).outcome())
+                .isEqualTo(JobReport.Outcome.SUCCEEDED);
+        assertThat(runner.run(Jobs.claimed(Jobs.withPrefix(ComfyUiFixtures.modelFreeWorkflow(), "3", "two"))).outcome())
+                .isEqualTo(JobReport.Outcome.SUCCEEDED);
+        assertThat(comfyUi.socketsOpened()).isEqualTo(1);
+
+        comfyUi.runDuration(Duration.ofMillis(300));
+        comfyUi.dropSocketDuringNextRun();
+        assertThat(runner.run(Jobs.claimed(Jobs.withPrefix(ComfyUiFixtures.modelFreeWorkflow(), "3", "three"))).outcome())
+                .isEqualTo(JobReport.Outcome.SUCCEEDED);
+        comfyUi.runDuration(Duration.ZERO);
+        JobReport afterDrop = runner.run(Jobs.claimed(Jobs.withPrefix(ComfyUiFixtures.modelFreeWorkflow(), "3", "four")));
+
+        assertThat(afterDrop.outcome()).isEqualTo(JobReport.Outcome.SUCCEEDED);
+        assertThat(comfyUi.socketsOpened()).isEqualTo(2);
     }
 
     @Test

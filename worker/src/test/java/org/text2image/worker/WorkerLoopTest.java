@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,6 +171,47 @@ class WorkerLoopTest {
     }
 
     @Test
+    void prefetchesTheNextJobWhileTheFirstIsStillRunning() throws Exception {
+        offerTwoSd15Jobs(Duration.ofMillis(400));
+
+        startLoop();
+
+        server.awaitUntil(() -> server.completions().size() == 2, WAIT);
+        List<String> callsBeforeFirstCompletion = server.calls().subList(0, server.calls().indexOf("complete"));
+        assertThat(callsBeforeFirstCompletion.stream().filter("claim"::equals)).hasSize(2);
+        assertThat(server.claims().get(1).waitSeconds()).isZero(); // a prefetch does not long-poll
+        assertThat(comfyUi.completedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void withoutPrefetchTheNextClaimComesAfterTheCompletion() throws Exception {
+        offerTwoSd15Jobs(Duration.ofMillis(200));
+
+        loop = new WorkerLoop(config().withPrefetch(false));
+        thread = Thread.ofPlatform().daemon(true).start(loop);
+
+        server.awaitUntil(() -> server.completions().size() == 2, WAIT);
+        List<String> calls = server.calls();
+        assertThat(calls.subList(0, calls.indexOf("complete"))).containsOnlyOnce("claim");
+    }
+
+    @Test
+    void stoppingHandsBackThePrefetchedJobAndRemovesItsPrompt() throws Exception {
+        offerTwoSd15Jobs(Duration.ofMillis(600));
+        startLoop();
+        server.awaitUntil(() -> comfyUi.submittedPrompts().size() == 2, WAIT);
+
+        loop.stop();
+
+        assertThat(loop.awaitStopped(WAIT)).isTrue();
+        assertThat(server.completions()).hasSize(1);
+        assertThat(server.handBacks()).singleElement().satisfies(handBack ->
+                assertThat(handBack.request().reason()).isEqualTo("worker stopping"));
+        assertThat(comfyUi.awaitIdle(WAIT)).isTrue();
+        assertThat(comfyUi.completedCount()).isEqualTo(1);
+    }
+
+    @Test
     void anIdleLoopThatNeverStartedCountsAsStopped() throws Exception {
         WorkerLoop unstarted = new WorkerLoop(config());
 
@@ -184,6 +226,14 @@ class WorkerLoopTest {
                 .withHeartbeatInterval(Duration.ofMillis(100))
                 .withHealthCheckInterval(Duration.ofMillis(50))
                 .withMaxBackoff(Duration.ofMillis(200));
+    }
+
+    /** Two sd15 jobs waiting on the server, each taking {@code runTime} on ComfyUI. */
+    private void offerTwoSd15Jobs(Duration runTime) {
+        comfyUi.runDuration(runTime);
+        comfyUi.installedCheckpoints(ComfyUiFixtures.SD15_CHECKPOINT);
+        server.offer(Jobs.claimed(Jobs.withPrefix(ComfyUiFixtures.sd15Workflow(), "9", "first")));
+        server.offer(Jobs.claimed(Jobs.withPrefix(ComfyUiFixtures.sd15Workflow(), "9", "second")));
     }
 
     private void startLoop() {

@@ -24,7 +24,9 @@ import org.text2image.worker.comfyui.standin.ComfyUiStandIn;
 
 /**
  * Fleet benchmark (issue 3): four workers with default settings, each on its own ComfyUI stand-in
- * taking a fixed 1 s per image, against one server on the embedded PostgreSQL. Prints a table;
+ * taking a fixed 1 s per image, against one server on the embedded PostgreSQL. After 40 warm-up
+ * jobs (not measured): 50 single jobs at random moments for latency, then 40 at once for
+ * throughput. Prints a table;
  * figures go to docs/BENCHMARKS.md. Not part of the test suite (surefire excludes *Benchmark);
  * run it with {@code bench/fleet.sh}.
  */
@@ -34,7 +36,8 @@ class FleetBenchmark {
 
     private static final int WORKERS = 4;
     private static final int BURST_JOBS = 40;
-    private static final int LATENCY_SAMPLES = 30;
+    private static final int WARM_UP_JOBS = 40;
+    private static final int LATENCY_SAMPLES = 50;
     private static final Duration IMAGE_TIME = Duration.ofSeconds(1);
 
     @LocalServerPort int port;
@@ -64,13 +67,19 @@ class FleetBenchmark {
                                               idempotency_key, reason, created_at)
                     VALUES (?, 'GRANT', 99980, 100000, 0, 'bench-grant', 'benchmark credits', now())""")
                     .params(user).update();
-            Thread.sleep(3000); // workers warm up: health checks, first idle claims
+            Thread.sleep(3000); // workers start: health checks, first claims
+            // Warm-up, not measured: the JVM compiles the hot paths (as on a server that has run a while).
+            for (int i = 0; i < WARM_UP_JOBS; i++) {
+                generation.submit(user, GenerationRequest.ofPrompt("warm-up " + i));
+            }
+            awaitSucceeded(WARM_UP_JOBS);
+            Thread.sleep(1000);
 
             List<Double> latencyMs = new ArrayList<>();
             List<Double> overheadMs = new ArrayList<>();
             for (int i = 0; i < LATENCY_SAMPLES; i++) {
                 var job = generation.submit(user, GenerationRequest.ofPrompt("latency " + i));
-                awaitSucceeded(1 + i);
+                awaitSucceeded(WARM_UP_JOBS + 1 + i);
                 var row = db.jdbc().sql("""
                         SELECT extract(epoch FROM attempt_started_at - created_at) * 1000 AS claim_ms,
                                extract(epoch FROM finished_at - created_at) * 1000 AS total_ms
@@ -85,7 +94,7 @@ class FleetBenchmark {
             for (int i = 0; i < BURST_JOBS; i++) {
                 generation.submit(user, GenerationRequest.ofPrompt("burst " + i));
             }
-            awaitSucceeded(LATENCY_SAMPLES + BURST_JOBS);
+            awaitSucceeded(WARM_UP_JOBS + LATENCY_SAMPLES + BURST_JOBS);
             double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
 
             String table = String.join("\n",

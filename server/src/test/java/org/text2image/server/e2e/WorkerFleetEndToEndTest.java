@@ -89,6 +89,10 @@ class WorkerFleetEndToEndTest {
         assertThat(count("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'")).isEqualTo(jobs.size());
         assertThat(count("SELECT count(DISTINCT job_id) FROM job_image")).isEqualTo(jobs.size());
         assertThat(count("SELECT count(*) FROM job_image")).isEqualTo(jobs.size());
+        assertThat(count("SELECT coalesce(sum(handbacks), 0) FROM generation_job")).as("gpu-1 handed its job back")
+                .isGreaterThanOrEqualTo(1);
+        assertThat(count("SELECT count(*) FROM generation_job WHERE attempt - handbacks <> 1"))
+                .as("the stop used up no attempt").isZero();
         assertThat(count("SELECT count(DISTINCT worker_name) FROM generation_job WHERE worker_name IS NOT NULL"))
                 .as("the work was spread over the workers").isGreaterThanOrEqualTo(2);
         for (long user : users) {

@@ -6,10 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -79,8 +76,8 @@ public final class PromptRun implements AutoCloseable {
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final CountDownLatch greeted = new CountDownLatch(1);
-    private volatile WebSocket socket;
+    private volatile ComfyUiEvents.Subscription subscription;
+    private ComfyUiEvents ownEvents;
     private volatile Preview lastPreview;
     private volatile PromptError reportedError;
     private boolean done;
@@ -102,8 +99,9 @@ public final class PromptRun implements AutoCloseable {
     }
 
     /**
-     * Opens the socket for {@code clientId} and starts listening for {@code promptId}. When the
-     * socket cannot be opened the run still works, by polling (a warning is logged).
+     * Opens a socket of its own for {@code clientId} (closed with the run) and starts listening for
+     * {@code promptId}. A worker that runs many prompts uses {@link #open(ComfyUiEvents, String,
+     * ProgressListener, Timing, Clock)} with one shared socket instead.
      *
      * @param promptId the id the prompt will be posted under
      * @param clientId the {@code client_id} it will be posted with; unique per worker process (a
@@ -111,23 +109,39 @@ public final class PromptRun implements AutoCloseable {
      */
     public static PromptRun open(ComfyUiClient client, String clientId, String promptId, ProgressListener listener,
                                  Timing timing, Clock clock) {
-        PromptRun run = new PromptRun(client, Objects.requireNonNull(promptId, "promptId"),
+        ComfyUiEvents own = new ComfyUiEvents(client, clientId);
+        PromptRun run = open(own, promptId, listener, timing, clock);
+        run.ownEvents = own;
+        return run;
+    }
+
+    /**
+     * Starts listening for {@code promptId} on the shared socket (opening it if it is not open).
+     * When the socket cannot be opened the run still works, by polling (a message is logged).
+     *
+     * @param events the worker's socket; the prompt must be posted with its {@code client_id}
+     * @param promptId the id the prompt will be posted under
+     */
+    public static PromptRun open(ComfyUiEvents events, String promptId, ProgressListener listener, Timing timing,
+                                 Clock clock) {
+        PromptRun run = new PromptRun(events.client(), Objects.requireNonNull(promptId, "promptId"),
                 Objects.requireNonNull(listener, "listener"), timing, clock);
-        PromptSocket handler = new PromptSocket(run::onFrame, preview -> run.lastPreview = preview, run::onSocketDown);
-        try {
-            run.socket = client.openSocket(clientId, handler, timing.connectTimeout())
-                    .get(timing.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-            // ComfyUI registers the socket after the handshake and then greets it with a status frame;
-            // frames for a prompt posted before that would be lost.
-            if (!run.greeted.await(timing.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                log.info("ComfyUI socket for prompt {} sent no status frame; relying on /history", promptId);
+        run.subscription = events.subscribe(new ComfyUiEvents.Subscriber() {
+            @Override
+            public void onFrame(JsonNode frame) {
+                run.onFrame(frame);
             }
-        } catch (ExecutionException | TimeoutException e) {
-            run.onSocketDown("could not open: " + ComfyUiClient.describe(e.getCause() == null ? e : e.getCause()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            run.onSocketDown("interrupted while opening");
-        }
+
+            @Override
+            public void onPreview(Preview preview) {
+                run.lastPreview = preview;
+            }
+
+            @Override
+            public void onSocketDown(String why) {
+                run.onSocketDown(why);
+            }
+        }, timing.connectTimeout());
         return run;
     }
 
@@ -219,7 +233,6 @@ public final class PromptRun implements AutoCloseable {
     }
 
     private void onFrame(JsonNode frame) {
-        greeted.countDown();
         JsonNode data = frame.path("data");
         if (!promptId.equals(data.path("prompt_id").asString(""))) {
             return;
@@ -250,7 +263,6 @@ public final class PromptRun implements AutoCloseable {
     }
 
     private void onSocketDown(String why) {
-        greeted.countDown();
         lock.lock();
         try {
             if (!socketDown && !closed && !done) {
@@ -283,7 +295,7 @@ public final class PromptRun implements AutoCloseable {
         }
     }
 
-    /** Closes the socket; the prompt itself is not affected. */
+    /** Stops listening (closing the socket only if the run opened its own); the prompt itself is not affected. */
     @Override
     public void close() {
         lock.lock();
@@ -293,9 +305,12 @@ public final class PromptRun implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        WebSocket ws = socket;
-        if (ws != null) {
-            ws.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(1, TimeUnit.SECONDS).whenComplete((r, e) -> ws.abort());
+        ComfyUiEvents.Subscription listening = subscription;
+        if (listening != null) {
+            listening.close();
+        }
+        if (ownEvents != null) {
+            ownEvents.close();
         }
     }
 }

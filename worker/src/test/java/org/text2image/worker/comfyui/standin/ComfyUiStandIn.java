@@ -208,6 +208,11 @@ public final class ComfyUiStandIn implements AutoCloseable {
         return state.submitted();
     }
 
+    /** How many {@code /ws} sockets were opened so far. */
+    public int socketsOpened() {
+        return sockets.openedCount();
+    }
+
     /** How many {@code POST /interrupt} requests arrived (whether or not they stopped a prompt). */
     public int interruptCount() {
         return state.interrupts();

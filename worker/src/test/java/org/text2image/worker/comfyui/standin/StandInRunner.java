@@ -60,6 +60,8 @@ final class StandInRunner implements Runnable {
         private final QueuedPrompt prompt;
         private final Graph graph;
         private final ArrayNode messages = NODES.arrayNode();
+        private long start;
+        private int slot;
 
         Execution(StandInState.Run run) {
             this.run = run;
@@ -83,7 +85,10 @@ final class StandInRunner implements Runnable {
             message("execution_cached", withTime(data().set("nodes", NODES.arrayNode())));
             List<String> order = graph.executionOrder();
             int steps = order.stream().mapToInt(graph::steps).sum();
+            // The run takes its duration on the dot: each node and step ends on a fixed schedule from
+            // the start, so pause overshoot and the stand-in's own PNG encoding do not add up.
             Duration unit = run.duration().dividedBy(Math.max(1, order.size() + steps));
+            start = System.nanoTime();
             String target = order.stream().filter(id -> Graph.SAMPLER_TYPES.contains(graph.classType(id)))
                     .findFirst().orElse(order.getFirst());
             ObjectNode outputs = NODES.objectNode();
@@ -119,13 +124,30 @@ final class StandInRunner implements Runnable {
 
         /** Runs one node; false when the run ended (interrupted or failed). */
         private boolean runNode(String node, Duration unit, ObjectNode outputs, List<String> executed) {
-            if (state.pause(unit)) {
+            boolean output = Graph.OUTPUT_TYPES.contains(graph.classType(node));
+            ObjectNode saved = null;
+            if (output) { // encode first, inside the node's time
+                try {
+                    images.checkMemory(graph, node);
+                    saved = NODES.objectNode();
+                    saved.set("images", images.save(graph, node));
+                } catch (StandInImages.NodeFailure e) {
+                    error(node, graph.classType(node), executed, e.exceptionType(), e.getMessage());
+                    return false;
+                }
+            }
+            if (state.pauseUntil(start + unit.toNanos() * ++slot)) {
                 interrupted(node, executed);
                 return false;
             }
+            if (saved != null) {
+                outputs.set(node, saved);
+                send(executed(node, saved));
+                return true;
+            }
             int steps = graph.steps(node);
             for (int step = 1; step <= steps; step++) {
-                if (state.pause(unit)) {
+                if (state.pauseUntil(start + unit.toNanos() * ++slot)) {
                     interrupted(node, executed);
                     return false;
                 }
@@ -134,12 +156,6 @@ final class StandInRunner implements Runnable {
             }
             try {
                 images.checkMemory(graph, node);
-                if (Graph.OUTPUT_TYPES.contains(graph.classType(node))) {
-                    ObjectNode output = NODES.objectNode();
-                    output.set("images", images.save(graph, node));
-                    outputs.set(node, output);
-                    send(executed(node, output));
-                }
             } catch (StandInImages.NodeFailure e) {
                 error(node, graph.classType(node), executed, e.exceptionType(), e.getMessage());
                 return false;

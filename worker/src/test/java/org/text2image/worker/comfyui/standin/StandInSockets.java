@@ -26,6 +26,7 @@ final class StandInSockets {
 
     private final Map<String, Session> byClient = new ConcurrentHashMap<>();
     private final IntSupplier queueRemaining;
+    private final java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
 
     StandInSockets(IntSupplier queueRemaining) {
         this.queueRemaining = queueRemaining;
@@ -101,8 +102,14 @@ final class StandInSockets {
     }
 
     void opened(String clientId, Session session) {
+        opened.incrementAndGet();
         byClient.put(clientId, session);
         send(session, PythonJson.dumps(statusFrame(queueRemaining.getAsInt(), clientId)));
+    }
+
+    /** How many sockets were opened so far. */
+    int openedCount() {
+        return opened.get();
     }
 
     void closed(String clientId, Session session) {

@@ -182,9 +182,14 @@ final class StandInState {
 
     /** Waits {@code duration} (0 = just looks); true when the running prompt was interrupted or the stand-in closed. */
     boolean pause(Duration duration) {
+        return pauseUntil(System.nanoTime() + duration.toNanos());
+    }
+
+    /** As {@link #pause}, until {@code deadline} on {@link System#nanoTime()}'s scale (no drift over many pauses). */
+    boolean pauseUntil(long deadline) {
         lock.lock();
         try {
-            long nanos = duration.toNanos();
+            long nanos = deadline - System.nanoTime();
             while (!interruptRequested && !closed && nanos > 0) {
                 nanos = changed.awaitNanos(nanos);
             }
