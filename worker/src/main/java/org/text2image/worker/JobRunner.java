@@ -21,6 +21,7 @@ import org.text2image.worker.comfyui.ComfyUiException;
 import org.text2image.worker.comfyui.ComfyUiUnavailableException;
 import org.text2image.worker.comfyui.ComfyUiValidationException;
 import org.text2image.worker.comfyui.ImageRef;
+import org.text2image.worker.comfyui.Preview;
 import org.text2image.worker.comfyui.PromptHistory;
 import org.text2image.worker.comfyui.PromptRun;
 
@@ -38,6 +39,9 @@ import org.text2image.worker.comfyui.PromptRun;
  * interrupt the prompt and stop without uploading. Interrupting the calling thread stops the
  * prompt and hands the job back ({@code "worker stopped"}): queued again, no attempt used.
  *
+ * <p>Live previews ComfyUI sends for the prompt (when its preview method is on) are relayed to
+ * the server, the latest one at most once per {@link #PREVIEW_INTERVAL}.
+ *
  * <p>A heartbeat goes out as soon as the prompt is posted: it confirms the claim, whose lease is
  * provisional until then.
  */
@@ -47,6 +51,8 @@ public final class JobRunner implements AutoCloseable {
     private static final int SUBMIT_ATTEMPTS = 3;
     private static final Duration SUBMIT_RETRY_DELAY = Duration.ofMillis(250);
     private static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
+    /** At most one live preview per this interval is relayed to the server. */
+    static final Duration PREVIEW_INTERVAL = Duration.ofSeconds(1);
     /** Most images one attempt may upload (a batch is far smaller; this bounds memory). */
     public static final int MAX_IMAGES = 64;
 
@@ -193,13 +199,22 @@ public final class JobRunner implements AutoCloseable {
         Instant deadline = start.plusSeconds(Math.max(1, job.timeoutSeconds()));
         Duration interval = heartbeatInterval(job);
         Instant nextHeartbeat = clock.instant().plus(interval);
+        Preview sentPreview = null;
+        Instant nextPreview = clock.instant();
         while (true) {
             Instant now = clock.instant();
             Instant wake = nextHeartbeat.isBefore(deadline) ? nextHeartbeat : deadline;
-            Optional<PromptHistory> history = run.awaitDone(Duration.between(now, wake));
+            Instant previewDue = nextPreview.isAfter(now) ? nextPreview : now.plus(PREVIEW_INTERVAL);
+            Optional<PromptHistory> history = run.awaitDone(Duration.between(now, wake.isBefore(previewDue) ? wake : previewDue));
             if (history.isPresent()) {
                 progress.nearlyDone();
                 return finish(job, history.get());
+            }
+            Optional<Preview> preview = run.lastPreview();
+            if (preview.isPresent() && preview.get() != sentPreview && !clock.instant().isBefore(nextPreview)) {
+                sentPreview = preview.get();
+                sendPreview(job, sentPreview);
+                nextPreview = clock.instant().plus(PREVIEW_INTERVAL);
             }
             now = clock.instant();
             if (!now.isBefore(deadline)) {
@@ -247,6 +262,15 @@ public final class JobRunner implements AutoCloseable {
             return comfyUi.queue().contains(promptId) || comfyUi.history(promptId).isPresent();
         } catch (ComfyUiUnavailableException e) {
             return false;
+        }
+    }
+
+    /** Relays a live preview; a failure only costs this preview (a lost attempt shows at the next heartbeat). */
+    private void sendPreview(ClaimedJob job, Preview preview) {
+        try {
+            reporter.preview(job, preview);
+        } catch (WorkerApiException e) {
+            log.debug("preview for job {} attempt {} not sent: {}", job.jobId(), job.attempt(), e.getMessage());
         }
     }
 

@@ -11,6 +11,7 @@ import org.text2image.worker.api.HandBackRequest;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
+import org.text2image.worker.comfyui.Preview;
 
 /**
  * Reports an attempt's end to the server, retrying a few times while the server is unreachable
@@ -33,6 +34,10 @@ final class ServerReporter {
 
     HeartbeatResponse heartbeat(ClaimedJob job, Heartbeat heartbeat) {
         return server.heartbeat(job.jobId(), heartbeat);
+    }
+
+    void preview(ClaimedJob job, Preview preview) {
+        server.preview(job.jobId(), job.attempt(), preview);
     }
 
     JobRunner.Result complete(ClaimedJob job, List<ImageFile> images) {

@@ -25,6 +25,7 @@ import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
 import org.text2image.worker.api.WorkerApi;
+import org.text2image.worker.comfyui.Preview;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
@@ -129,6 +130,22 @@ public final class WorkerApiClient implements AutoCloseable {
         Answer answer = send(json("claim/cancel", new ClaimCancel(workerName)));
         if (answer.status() != 204) {
             expectOk(answer, "cancel claims");
+        }
+    }
+
+    /**
+     * {@code POST /jobs/{id}/preview?attempt=N}: the latest live preview (the image bytes as the
+     * body, {@code image/jpeg} or {@code image/png}); the server shows it on the job page.
+     *
+     * @throws StaleAttemptException on 409: the attempt is no longer ours
+     */
+    public void preview(UUID jobId, int attempt, Preview preview) {
+        HttpRequest request = request("jobs/" + jobId + "/preview?" + WorkerApi.ATTEMPT_PART + "=" + attempt)
+                .header("Content-Type", preview.contentType())
+                .POST(HttpRequest.BodyPublishers.ofByteArray(preview.bytes())).build();
+        Answer answer = send(request);
+        if (answer.status() != 204) {
+            expectOk(answer, "preview");
         }
     }
 

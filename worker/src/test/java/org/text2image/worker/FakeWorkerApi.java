@@ -58,6 +58,7 @@ final class FakeWorkerApi implements AutoCloseable {
     private final List<Failure> failures = new ArrayList<>();
     private final List<HandBack> handBacks = new ArrayList<>();
     private int cancelledClaims;
+    private final List<byte[]> previews = new ArrayList<>();
     private final List<String> calls = new ArrayList<>();
     private int jobsGivenToWaitingClaims;
     private boolean holdClaims;
@@ -153,6 +154,11 @@ final class FakeWorkerApi implements AutoCloseable {
         return List.copyOf(calls);
     }
 
+    /** The preview images received, in order. */
+    synchronized List<byte[]> previews() {
+        return List.copyOf(previews);
+    }
+
     synchronized int cancelledClaims() {
         return cancelledClaims;
     }
@@ -216,6 +222,10 @@ final class FakeWorkerApi implements AutoCloseable {
                     completions.add(new Completion(UUID.fromString(parts[1]), form.attempt(), form.images()));
                     status = completeStatus;
                     answer = new JobOutcome("SUCCEEDED");
+                } else if (parts[2].equals("preview")) {
+                    previews.add(body);
+                    status = 204;
+                    answer = null;
                 } else if (parts[2].equals("handback")) {
                     handBacks.add(new HandBack(UUID.fromString(parts[1]), JSON.readValue(body, HandBackRequest.class)));
                     status = 200;

@@ -88,6 +88,19 @@ class JobRunnerTest {
     }
 
     @Test
+    void relaysComfyUisLivePreviewsToTheServer() {
+        comfyUi.sendPreviews(true);
+        comfyUi.runDuration(Duration.ofMillis(1500));
+        comfyUi.installedCheckpoints(ComfyUiFixtures.SD15_CHECKPOINT);
+
+        JobReport report = runner.run(Jobs.claimed(ComfyUiFixtures.sd15Workflow()));
+
+        assertThat(report.outcome()).isEqualTo(JobReport.Outcome.SUCCEEDED);
+        assertThat(server.previews()).isNotEmpty().hasSizeLessThanOrEqualTo(3) // at most one a second
+                .allSatisfy(png -> assertThat(png).startsWith(PNG_SIGNATURE));
+    }
+
+    @Test
     void reportsAMissingCheckpointAsAPermanentFailure() {
         JobReport report = runner.run(Jobs.claimed(ComfyUiFixtures.sd15Workflow()));
 

@@ -137,7 +137,7 @@ public class GenerationService {
     @Transactional(readOnly = true)
     public Optional<JobProgress> progress(UUID jobId, Viewer viewer) {
         return jobs.find(jobId).filter(job -> viewer.maySee(job.userId())).map(job -> new JobProgress(job.status(),
-                jobs.queuePosition(job), job.progressStep(), job.progressTotal(), job.attemptsUsed()));
+                jobs.queuePosition(job), job.progressStep(), job.progressTotal(), job.attemptsUsed(), previewVersion(job)));
     }
 
     /** Image bytes, if {@code viewer} owns the job or is an admin; empty otherwise. */
@@ -146,6 +146,17 @@ public class GenerationService {
         return jobs.image(imageId).filter(row -> viewer.maySee(row.ownerId()))
                 .flatMap(row -> images.get(row.storageKey()).map(bytes ->
                         new ImageContent(row.id(), row.jobId(), row.position(), row.contentType(), bytes)));
+    }
+
+    /** The running job's live preview, if {@code viewer} may see the job and there is one. */
+    @Transactional(readOnly = true)
+    public Optional<JobPreview> preview(UUID jobId, Viewer viewer) {
+        return jobs.find(jobId).filter(job -> viewer.maySee(job.userId()) && job.status() == JobStatus.RUNNING)
+                .flatMap(job -> jobs.preview(jobId));
+    }
+
+    private long previewVersion(JobRow job) {
+        return job.status() == JobStatus.RUNNING ? jobs.previewVersion(job.id()) : 0;
     }
 
     /** Whether workers are picking up jobs now. */
@@ -172,6 +183,6 @@ public class GenerationService {
                 job.status() == JobStatus.QUEUED && presence.status().isOnline()
                         && !presence.canRunNow(job.parameters().checkpoint()),
                 job.progressStep(),
-                job.progressTotal(), job.lastError(), job.createdAt(), job.finishedAt(), jobImages);
+                job.progressTotal(), job.lastError(), job.createdAt(), job.finishedAt(), jobImages, previewVersion(job));
     }
 }

@@ -44,4 +44,15 @@ class ImageController {
         }
         return response.body(image.bytes());
     }
+
+    /** The running job's live preview; 404 when there is none (the job is not running, or not the viewer's). */
+    @GetMapping("/jobs/{id}/preview")
+    ResponseEntity<byte[]> preview(@AuthenticationPrincipal SignedInUser user, @PathVariable String id) {
+        JobPreview preview = UrlIds.parse(id).flatMap(jobId -> generation.preview(jobId, new Viewer(user.id(), user.admin())))
+                .orElseThrow(() -> new PageNotFoundException("No preview for job " + id + " visible to user " + user.id()));
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType(preview.contentType()))
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header("X-Content-Type-Options", "nosniff")
+                .body(preview.bytes());
+    }
 }

@@ -103,7 +103,7 @@ class JobEventStreams implements SmartLifecycle {
     private static Map<String, Object> data(JobProgress progress) {
         return Map.of("status", progress.status().name(), "queuePosition", progress.queuePosition(),
                 "step", progress.step(), "totalSteps", progress.totalSteps(), "attempt", progress.attempt(),
-                "final", progress.isFinal());
+                "previewVersion", progress.previewVersion(), "final", progress.isFinal());
     }
 
     @Override

@@ -8,8 +8,10 @@ package org.text2image.server.generation;
  * @param step sampler step reached by the running attempt (0 when unknown)
  * @param totalSteps sampler steps of the running attempt (0 when unknown)
  * @param attempt attempts started so far
+ * @param previewVersion when the running attempt's live preview last changed (epoch ms), 0 without one
  */
-public record JobProgress(JobStatus status, int queuePosition, int step, int totalSteps, int attempt) {
+public record JobProgress(JobStatus status, int queuePosition, int step, int totalSteps, int attempt,
+                          long previewVersion) {
 
     /** Whether the job will not change any more. */
     public boolean isFinal() {

@@ -40,6 +40,8 @@ public class JobQueue {
     private static final int MAX_ERROR_LENGTH = 1000;
     /** Most images one completion may carry. */
     public static final int MAX_IMAGES_PER_JOB = 64;
+    /** Largest preview kept, in bytes (ComfyUI's previews are small JPEGs). */
+    public static final int MAX_PREVIEW_BYTES = 2 * 1024 * 1024;
 
     private final JobRepository jobs;
     private final Dispatcher dispatcher;
@@ -158,6 +160,23 @@ public class JobQueue {
         JobRow job = fencedJob(jobId, request.attempt());
         String reason = request.reason() == null || request.reason().isBlank() ? "The worker reported an error." : request.reason();
         return new JobOutcome(applyFailure(job, reason, request.retryable()).name());
+    }
+
+    /**
+     * Keeps a live preview of the running attempt (ComfyUI's preview of the sampler's latent), so
+     * the job page can show it; it is dropped when the attempt ends (migration V5's trigger).
+     *
+     * @param image a PNG or JPEG of at most {@value #MAX_PREVIEW_BYTES} bytes
+     * @throws InvalidUploadException when it is not a PNG or JPEG
+     * @throws StaleAttemptException when the attempt no longer holds the job
+     */
+    @Transactional
+    public void savePreview(UUID jobId, int attempt, byte[] image) {
+        String contentType = ImageFormats.sniff(image).filter(type -> !type.equals("image/webp"))
+                .orElseThrow(() -> new InvalidUploadException("A preview must be a PNG or JPEG image."));
+        if (!jobs.savePreview(jobId, attempt, contentType, image, clock.instant())) {
+            throw new StaleAttemptException(jobId, attempt);
+        }
     }
 
     /**

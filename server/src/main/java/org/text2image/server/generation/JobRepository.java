@@ -148,6 +148,32 @@ class JobRepository {
                 .params(imageId, jobId, position, key, contentType, size, ts(now)).update();
     }
 
+    /** Keeps {@code image} as the job's preview if {@code attempt} is the running one; false otherwise. */
+    boolean savePreview(UUID id, int attempt, String contentType, byte[] image, Instant now) {
+        return jdbc.sql("""
+                INSERT INTO job_preview (job_id, attempt, content_type, image, updated_at)
+                SELECT id, attempt, :type, :image, :now FROM generation_job
+                WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt
+                ON CONFLICT (job_id) DO UPDATE SET attempt = EXCLUDED.attempt, content_type = EXCLUDED.content_type,
+                    image = EXCLUDED.image, updated_at = EXCLUDED.updated_at""")
+                .param("type", contentType).param("image", image).param("now", ts(now)).param("id", id)
+                .param("attempt", attempt).update() == 1;
+    }
+
+    /** The running attempt's latest preview as {@code [content type, bytes]}, if any. */
+    Optional<JobPreview> preview(UUID jobId) {
+        return jdbc.sql("SELECT content_type, image, updated_at FROM job_preview WHERE job_id = ?").params(jobId)
+                .query((rs, n) -> new JobPreview(rs.getString("content_type"), rs.getBytes("image"),
+                        rs.getObject("updated_at", OffsetDateTime.class).toInstant().toEpochMilli()))
+                .optional();
+    }
+
+    /** When the job's preview last changed, in epoch milliseconds; 0 without one. */
+    long previewVersion(UUID jobId) {
+        return jdbc.sql("SELECT (extract(epoch FROM updated_at) * 1000)::bigint FROM job_preview WHERE job_id = ?")
+                .params(jobId).query(Long.class).optional().orElse(0L);
+    }
+
     List<JobImage> images(UUID jobId) {
         return jdbc.sql("SELECT id, position, content_type FROM job_image WHERE job_id = ? ORDER BY position")
                 .params(jobId)

@@ -24,7 +24,7 @@ import java.util.UUID;
 public record JobView(UUID id, long userId, JobParameters parameters, String modelName, JobStatus status, int attempt,
                       int maxAttempts, int queuePosition, Integer estimatedWaitSeconds, boolean noWorkerHasModel,
                       int progressStep, int progressTotal, String error,
-                      Instant createdAt, Instant finishedAt, List<JobImage> images) {
+                      Instant createdAt, Instant finishedAt, List<JobImage> images, long previewVersion) {
 
     /** The browser tab's title: "42% · Generating — Text2Image", "Queued (3) — Text2Image", "Done — Text2Image". */
     public String tabTitle() {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.server.ResponseStatusException;
 import org.text2image.server.generation.InvalidUploadException;
 import org.text2image.server.generation.JobQueue;
 import org.text2image.server.generation.UploadedImage;
@@ -76,6 +78,21 @@ class WorkerApiController {
     @PostMapping(path = "/jobs/{jobId}/fail", consumes = MediaType.APPLICATION_JSON_VALUE)
     JobOutcome fail(@PathVariable UUID jobId, @RequestBody FailRequest request) {
         return queue.fail(jobId, request);
+    }
+
+    @PostMapping(path = "/jobs/{jobId}/preview", consumes = {MediaType.IMAGE_JPEG_VALUE, MediaType.IMAGE_PNG_VALUE})
+    ResponseEntity<Void> preview(@PathVariable UUID jobId, @RequestParam(WorkerApi.ATTEMPT_PART) int attempt,
+                                 HttpServletRequest request) throws IOException {
+        byte[] image;
+        try (var in = request.getInputStream()) {
+            image = in.readNBytes(JobQueue.MAX_PREVIEW_BYTES + 1);
+        }
+        if (image.length > JobQueue.MAX_PREVIEW_BYTES) {
+            throw new ResponseStatusException(HttpStatus.CONTENT_TOO_LARGE,
+                    "A preview may be at most " + JobQueue.MAX_PREVIEW_BYTES + " bytes.");
+        }
+        queue.savePreview(jobId, attempt, image);
+        return ResponseEntity.noContent().build();
     }
 
     @PostMapping(path = "/jobs/{jobId}/handback", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -62,13 +62,14 @@ class LiveJobPageBrowserTest extends EndToEndTestBase {
     @AfterEach
     void stopBrowserAndResetTheStandIn() {
         STAND_IN.runDuration(Duration.ZERO);
+        STAND_IN.sendPreviews(false);
         if (browser != null) {
             browser.quit();
         }
     }
 
     @Test
-    void stepCounterAndTabTitleMoveLiveThenTheImageAppearsWithoutAReload() throws Exception {
+    void stepCounterPreviewAndTabTitleMoveLiveThenTheImageAppearsWithoutAReload() throws Exception {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
         browser.get("http://localhost:" + port + "/register");
         browser.findElement(By.id("email")).sendKeys("live@example.com");
@@ -76,6 +77,7 @@ class LiveJobPageBrowserTest extends EndToEndTestBase {
         browser.findElement(By.id("submit")).click();
         wait.until(ExpectedConditions.urlContains("/generate"));
         STAND_IN.runDuration(Duration.ofSeconds(3));
+        STAND_IN.sendPreviews(true);
         browser.findElement(By.id("prompt")).sendKeys("a slow lighthouse");
         browser.findElement(By.id("submit")).click();
         wait.until(ExpectedConditions.urlMatches(".*/jobs/[0-9a-f-]{36}$"));
@@ -84,6 +86,7 @@ class LiveJobPageBrowserTest extends EndToEndTestBase {
 
         Set<Integer> steps = new LinkedHashSet<>();
         Set<String> titles = new LinkedHashSet<>();
+        boolean previewShown = false;
         Instant deadline = Instant.now().plusSeconds(30);
         while (browser.findElements(By.cssSelector("img.job-image")).isEmpty() && Instant.now().isBefore(deadline)) {
             Matcher step = STEP.matcher((String) js.executeScript(
@@ -94,10 +97,13 @@ class LiveJobPageBrowserTest extends EndToEndTestBase {
                 }
                 titles.add(browser.getTitle());
             }
+            previewShown |= Boolean.TRUE.equals(js.executeScript(
+                    "var p = document.getElementById('job-preview'); return p != null && p.complete && p.naturalWidth === 64;"));
             Thread.sleep(50);
         }
 
         assertThat(steps).as("step counter values seen").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(previewShown).as("the live preview (a 64×64 PNG from the stand-in) was shown").isTrue();
         assertThat(titles).anySatisfy(title -> assertThat(title).matches("\\d+% · Generating — Text2Image"));
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("img.job-image")));
         wait.until(ExpectedConditions.titleIs("Done — Text2Image"));

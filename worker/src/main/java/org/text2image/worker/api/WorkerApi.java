@@ -12,6 +12,7 @@ package org.text2image.worker.api;
  * POST {base}/jobs/{id}/complete      multipart: attempt (text), image (one part per file)
  *                                                   → 200 JobOutcome | 409 stale attempt
  * POST {base}/jobs/{id}/fail          FailRequest   → 200 JobOutcome | 409 stale attempt
+ * POST {base}/jobs/{id}/preview?attempt=N  image/jpeg or image/png body → 204 | 409 stale attempt
  * POST {base}/jobs/{id}/handback      HandBackRequest → 200 JobOutcome (QUEUED) | 409 stale attempt
  * </pre>
  * A claim is provisional until the worker's first heartbeat: a job whose claim is not confirmed

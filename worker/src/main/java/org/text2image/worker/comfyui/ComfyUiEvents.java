@@ -34,8 +34,12 @@ public final class ComfyUiEvents implements AutoCloseable {
         /** A JSON text frame, such as {@code {"type": "progress", "data": {...}}}. */
         void onFrame(JsonNode frame);
 
-        /** A binary preview image frame. */
-        void onPreview(Preview preview);
+        /**
+         * A binary preview image frame. Previews carry no prompt id: {@code promptId} is the prompt
+         * ComfyUI was executing when it came (from the last {@code execution_start}, {@code executing}
+         * or {@code progress} frame), or null.
+         */
+        void onPreview(Preview preview, String promptId);
 
         /** The socket dropped or could not be opened; no more frames will come to this subscriber. */
         void onSocketDown(String why);
@@ -152,14 +156,23 @@ public final class ComfyUiEvents implements AutoCloseable {
         final CountDownLatch greeted = new CountDownLatch(1);
         volatile WebSocket socket;
         volatile String down;
+        volatile String executing;
 
         void onFrame(JsonNode frame) {
             greeted.countDown();
+            String type = frame.path("type").asString("");
+            JsonNode data = frame.path("data");
+            if (type.equals("execution_start") || type.equals("executing") || type.equals("progress")) {
+                boolean finished = type.equals("executing") && data.has("node") && data.get("node").isNull();
+                String promptId = data.path("prompt_id").asString("");
+                executing = finished || promptId.isEmpty() ? null : promptId;
+            }
             subscribers.forEach(subscriber -> subscriber.onFrame(frame));
         }
 
         void onPreview(Preview preview) {
-            subscribers.forEach(subscriber -> subscriber.onPreview(preview));
+            String promptId = executing;
+            subscribers.forEach(subscriber -> subscriber.onPreview(preview, promptId));
         }
 
         void markDown(String why) {

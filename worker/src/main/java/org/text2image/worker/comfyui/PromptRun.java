@@ -133,8 +133,10 @@ public final class PromptRun implements AutoCloseable {
             }
 
             @Override
-            public void onPreview(Preview preview) {
-                run.lastPreview = preview;
+            public void onPreview(Preview preview, String executing) {
+                if (run.promptId.equals(executing)) {
+                    run.lastPreview = preview;
+                }
             }
 
             @Override

@@ -208,6 +208,14 @@ public final class ComfyUiStandIn implements AutoCloseable {
         return state.submitted();
     }
 
+    /**
+     * Sends a preview with every sampler step, as ComfyUI does with {@code --preview-method}: a
+     * binary frame of event type 1 (preview image) and format 2 (PNG), then a 64×64 PNG.
+     */
+    public void sendPreviews(boolean on) {
+        state.previews(on);
+    }
+
     /** How many {@code /ws} sockets were opened so far. */
     public int socketsOpened() {
         return sockets.openedCount();

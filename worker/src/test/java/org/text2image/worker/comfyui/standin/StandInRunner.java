@@ -22,6 +22,8 @@ final class StandInRunner implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(StandInRunner.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** A preview frame: event type 1 (preview image), format 2 (PNG), a 64×64 PNG (COMFYUI.md, "WebSocket"). */
+    private static final byte[] PREVIEW_FRAME = previewFrame(Pngs.solid(64, 64, 0x336699));
 
     private final StandInState state;
     private final StandInSockets sockets;
@@ -31,6 +33,10 @@ final class StandInRunner implements Runnable {
         this.state = state;
         this.sockets = sockets;
         this.images = new StandInImages(state);
+    }
+
+    private static byte[] previewFrame(byte[] png) {
+        return java.nio.ByteBuffer.allocate(8 + png.length).putInt(1).putInt(2).put(png).array();
     }
 
     @Override
@@ -153,6 +159,9 @@ final class StandInRunner implements Runnable {
                 }
                 send(frame("progress", NODES.objectNode().put("value", step).put("max", steps)
                         .put("prompt_id", prompt.promptId()).put("node", node)));
+                if (state.previews()) {
+                    sockets.sendBinary(prompt.clientId(), PREVIEW_FRAME);
+                }
             }
             try {
                 images.checkMemory(graph, node);

@@ -74,6 +74,28 @@ final class StandInSockets {
         sessions.forEach(Session::disconnect);
     }
 
+    /** Sends a binary frame (a preview) to the socket of {@code clientId}, if it has one. */
+    void sendBinary(String clientId, byte[] bytes) {
+        Session session = clientId == null ? null : byClient.get(clientId);
+        if (session == null) {
+            return;
+        }
+        synchronized (session) {
+            if (!session.isOpen()) {
+                return;
+            }
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            session.sendBinary(java.nio.ByteBuffer.wrap(bytes), Callback.from(() -> sent.complete(null), sent::completeExceptionally));
+            try {
+                sent.get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                session.disconnect();
+            }
+        }
+    }
+
     private static void send(Session session, String text) {
         synchronized (session) {
             if (!session.isOpen()) {

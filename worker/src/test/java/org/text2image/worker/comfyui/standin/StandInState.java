@@ -100,6 +100,17 @@ final class StandInState {
         });
     }
 
+    private volatile boolean previews;
+
+    /** Whether sampler steps send binary preview frames (ComfyUI started with --preview-method). */
+    void previews(boolean on) {
+        previews = on;
+    }
+
+    boolean previews() {
+        return previews;
+    }
+
     void runDuration(Duration duration) {
         locked(() -> runDuration = duration);
     }
