@@ -10,6 +10,7 @@ import org.springframework.ui.ModelMap;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.pricing.Price;
 
 /**
  * Builds what the Generate page and its live fragments show: the models, the limits, the
@@ -33,15 +34,21 @@ class GeneratePageModel {
     }
 
     /**
-     * The cost line: the price for this model and batch size, or null when they are not valid.
+     * The cost line: the price for this model, size and batch size with its breakdown, or null
+     * when they are not valid.
      *
      * @param availableCredits the user's available balance
      */
-    record Cost(Long priceCredits, long availableCredits) {
+    record Cost(Price price, long availableCredits) {
+
+        /** The total, or null without a price. */
+        public Long priceCredits() {
+            return price == null ? null : price.totalCredits();
+        }
 
         /** Whether the balance covers the price. */
         public boolean affordable() {
-            return priceCredits != null && priceCredits <= availableCredits;
+            return price != null && price.totalCredits() <= availableCredits;
         }
     }
 
@@ -62,7 +69,8 @@ class GeneratePageModel {
 
     /** Fills the cost line and the size hints (the page and the {@code /generate/quote} fragment). */
     void fillLive(ModelMap model, SignedInUser user, String modelId, String batchSize, String width, String height) {
-        model.addAttribute("cost", new Cost(price(modelId, batchSize), ledger.balance(user.id()).availableCredits()));
+        model.addAttribute("cost", new Cost(price(modelId, batchSize, width, height),
+                ledger.balance(user.id()).availableCredits()));
         Map<String, String> hints = new LinkedHashMap<>();
         sizeHint(width, generation.limits().maxWidth()).ifPresent(hint -> hints.put("width", hint));
         sizeHint(height, generation.limits().maxHeight()).ifPresent(hint -> hints.put("height", hint));
@@ -75,17 +83,17 @@ class GeneratePageModel {
         return models.stream().filter(m -> m.id().equals(modelId)).findFirst().orElse(models.getFirst());
     }
 
-    private Long price(String modelId, String batchSize) {
+    private Price price(String modelId, String batchSize, String width, String height) {
         Map<String, String> errors = new LinkedHashMap<>();
-        GenerateForm priced = new GenerateForm(modelId, "", "", "", "", batchSize, "0", "", "", "", "");
+        GenerateForm priced = new GenerateForm(modelId, "", "", width, height, batchSize, "0", "", "", "", "");
         GenerationRequest request = priced.toRequest(errors);
         if (!errors.isEmpty()) {
             return null;
         }
         try {
-            // A placeholder prompt: only the model and the batch size matter for the price.
-            return generation.quote(new GenerationRequest(request.modelId(), "price", null, null, null,
-                    request.batchSize(), 0L, null, null, null, null)).priceCredits();
+            // A placeholder prompt: only the model, the size and the batch size matter for the price.
+            return generation.price(new GenerationRequest(request.modelId(), "price", null, request.width(),
+                    request.height(), request.batchSize(), 0L, null, null, null, null));
         } catch (InvalidGenerationRequestException e) {
             return null;
         }

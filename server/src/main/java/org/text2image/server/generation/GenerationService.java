@@ -11,6 +11,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.catalog.ModelCatalog;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.pricing.Price;
 import org.text2image.server.storage.ImageStore;
 
 /**
@@ -83,9 +84,18 @@ public class GenerationService {
         }
     }
 
-    /** Checks a request and prices it without writing anything (for the form's cost line). */
+    /** Checks a request and prices it without writing anything. */
     public JobParameters quote(GenerationRequest request) {
         return validator.validate(request);
+    }
+
+    /**
+     * The price of a request with its breakdown, without writing anything (the form's cost line).
+     *
+     * @throws InvalidGenerationRequestException when the request is not valid
+     */
+    public Price price(GenerationRequest request) {
+        return validator.price(validator.validate(request));
     }
 
     /**

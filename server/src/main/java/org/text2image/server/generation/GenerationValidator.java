@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Component;
 import org.text2image.server.catalog.Model;
+import org.text2image.server.pricing.Price;
+import org.text2image.server.pricing.Pricing;
 import org.text2image.server.catalog.ModelCatalog;
 
 /**
@@ -20,10 +22,12 @@ public class GenerationValidator {
 
     private final ModelCatalog catalog;
     private final GenerationProperties limits;
+    private final Pricing pricing;
 
-    GenerationValidator(ModelCatalog catalog, GenerationProperties limits) {
+    GenerationValidator(ModelCatalog catalog, GenerationProperties limits, Pricing pricing) {
         this.catalog = catalog;
         this.limits = limits;
+        this.pricing = pricing;
     }
 
     /**
@@ -58,12 +62,13 @@ public class GenerationValidator {
             throw new InvalidGenerationRequestException(errors);
         }
         return new JobParameters(model.id(), model.checkpoint(), prompt, negative, width, height, batch, seed, steps,
-                cfg, sampler, scheduler, price(model, batch));
+                cfg, sampler, scheduler, pricing.price(model, width, height, batch).totalCredits());
     }
 
-    /** Price in credits: the model's cost per image × batch size. */
-    public static long price(Model model, int batchSize) {
-        return Math.multiplyExact(model.costCredits(), (long) batchSize);
+    /** The price of a valid request, with its breakdown ({@link Pricing}). */
+    public Price price(JobParameters parameters) {
+        Model model = catalog.find(parameters.modelId()).orElseThrow();
+        return pricing.price(model, parameters.width(), parameters.height(), parameters.batchSize());
     }
 
     private Model model(String modelId, Map<String, String> errors) {

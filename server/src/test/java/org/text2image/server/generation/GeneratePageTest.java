@@ -80,6 +80,20 @@ class GeneratePageTest {
     }
 
     @Test
+    void theCostLineExplainsAPriceRaisedByTheImageSize() throws Exception {
+        String html = page(get("/generate/quote").param("modelId", "sd15").param("batchSize", "1")
+                .param("width", "1024").param("height", "576"));
+        assertThat(Html.textOf(html, "cost"))
+                .isEqualTo("This will cost 3 credits (1 credit per image × 3 for 1024×576 (base 512×512)) · you have 20");
+    }
+
+    @Test
+    void aSubmitIsHeldAtThePriceTheFormShowed() throws Exception {
+        submit(Map.of("modelId", "sd15", "width", "1024", "height", "576")).andExpect(status().is3xxRedirection());
+        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(17, 3));
+    }
+
+    @Test
     void sizeThatIsNotAMultipleOf64GetsAGentleWarningNotARefusal() throws Exception {
         String hints = page(get("/generate/quote").param("modelId", "sd15").param("width", "500").param("height", "512"));
         assertThat(Html.textOf(hints, "width-hint")).isEqualTo(

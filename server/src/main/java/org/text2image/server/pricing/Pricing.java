@@ -1,0 +1,48 @@
+package org.text2image.server.pricing;
+
+import org.springframework.stereotype.Component;
+import org.text2image.server.catalog.Model;
+
+/**
+ * The one pricing rule, used by the Generate form's quote, the submit and the API alike:
+ *
+ * <pre>
+ * price = cost_credits × size factor × batch size
+ * size factor = ⌈ width × height / (base width × base height) ⌉, at least 1
+ * </pre>
+ *
+ * The base size is each model's default size unless {@code text2image.pricing.base-width} ×
+ * {@code base-height} sets one for all models (such as 512 × 512, so that a 1024 × 1024 image
+ * costs 4 images): {@code cost_credits} is the price of one image at the base size, and a larger
+ * image costs as many images as it has base areas, rounded up.
+ */
+@Component
+public class Pricing {
+
+    private final PricingProperties properties;
+
+    Pricing(PricingProperties properties) {
+        this.properties = properties;
+    }
+
+    /**
+     * Prices a job.
+     *
+     * @param width image width in pixels, ≥ 1
+     * @param height image height in pixels, ≥ 1
+     * @param batchSize images, ≥ 1
+     * @throws ArithmeticException when the price does not fit a long (no valid request gets near)
+     */
+    public Price price(Model model, int width, int height, int batchSize) {
+        if (width < 1 || height < 1 || batchSize < 1) {
+            throw new IllegalArgumentException("width, height and batch size must be at least 1");
+        }
+        boolean modelBase = properties.baseWidth() == 0;
+        int baseWidth = modelBase ? model.width() : properties.baseWidth();
+        int baseHeight = modelBase ? model.height() : properties.baseHeight();
+        long basePixels = (long) baseWidth * baseHeight;
+        int factor = (int) Math.max(1, ((long) width * height + basePixels - 1) / basePixels);
+        long total = Math.multiplyExact(Math.multiplyExact(model.costCredits(), (long) factor), (long) batchSize);
+        return new Price(model.costCredits(), factor, baseWidth, baseHeight, width, height, batchSize, total);
+    }
+}
