@@ -1,7 +1,9 @@
 package org.text2image.server.credits;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -12,17 +14,26 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The credits ledger: the only code that moves credits. Every movement is an append-only
  * {@code ledger_entry} row with a unique idempotency key, and the cached balance in
- * {@code credit_account} changes in the same statement group.
+ * {@code credit_account} changes in the same transaction.
  *
- * <p>Rules, each enforced in SQL (see V1 migration), not only here:
+ * <p>Credits come in <b>lots</b> ({@code credit_lot}): every grant is one, with an optional
+ * expiry. A hold takes its credits from the user's lots, the one that expires soonest first and
+ * never-expiring lots last ({@code credit_hold_lot} records how much from which); a capture
+ * consumes them; a release returns them to their lots. What is left of a lot when it expires is
+ * moved out by an {@code EXPIRE} entry ({@link #expireDue}, run before every hold and release and
+ * by the scheduled {@code CreditExpiry} task). A hold taken from a lot that later expires stays
+ * capturable: its credits left the lot when it was placed.
+ *
+ * <p>Rules, each enforced in SQL (migrations V1 and V6), not only here:
  * <ul>
- *   <li>available and held credits are never negative (CHECK constraints, conditional UPDATE);</li>
+ *   <li>available and held credits, and every lot's remainder, are never negative (CHECK
+ *       constraints, conditional UPDATEs);</li>
  *   <li>a hold resolves at most once (conditional UPDATE on {@code credit_hold.status} and a
  *       unique index on the resolving entry);</li>
  *   <li>a capture is exactly the held amount, read from the hold row.</li>
  * </ul>
  * Every method locks the user's account row first, so one user's movements are serialised while
- * different users never contend.
+ * different users never contend. {@link LedgerInvariants} checks the books.
  */
 @Service
 public class CreditLedger {
@@ -36,7 +47,7 @@ public class CreditLedger {
     }
 
     /**
-     * Opens a user's account with its signup grant (key {@code signup:{userId}}).
+     * Opens a user's account with its signup grant (key {@code signup:{userId}}, never expiring).
      *
      * @param signupCredits credits granted at signup, ≥ 0 (0 opens an empty account)
      */
@@ -45,21 +56,29 @@ public class CreditLedger {
         jdbc.sql("INSERT INTO credit_account (user_id, available_credits, held_credits) VALUES (?, 0, 0)")
                 .params(userId).update();
         if (signupCredits > 0) {
-            grant(userId, signupCredits, "signup:" + userId, "Free credits for signing up");
+            grant(userId, signupCredits, LotSource.SIGNUP, null, "signup:" + userId, "Free credits for signing up");
         }
     }
 
+    /** A never-expiring grant of source {@link LotSource#GRANT}; see {@link #grant(long, long, LotSource, Instant, String, String)}. */
+    @Transactional
+    public boolean grant(long userId, long amountCredits, String idempotencyKey, String reason) {
+        return grant(userId, amountCredits, LotSource.GRANT, null, idempotencyKey, reason);
+    }
+
     /**
-     * Adds credits to a user's available balance, once per idempotency key.
+     * Adds a lot of credits to a user's available balance, once per idempotency key.
      *
      * @param amountCredits credits to add, > 0
+     * @param expiresAt when what is left of the lot expires; null: never
      * @param idempotencyKey e.g. {@code signup:42}, {@code upi:<UTR>}; a replay is a no-op
      * @return true when the grant was applied, false when the key had already been used
      * @throws IllegalArgumentException for a non-positive amount
      * @throws UnknownAccountException when the user has no account
      */
     @Transactional
-    public boolean grant(long userId, long amountCredits, String idempotencyKey, String reason) {
+    public boolean grant(long userId, long amountCredits, LotSource source, Instant expiresAt, String idempotencyKey,
+                         String reason) {
         if (amountCredits <= 0) {
             throw new IllegalArgumentException("A grant must be positive, was " + amountCredits);
         }
@@ -67,23 +86,39 @@ public class CreditLedger {
         if (keyUsed(idempotencyKey)) {
             return false;
         }
-        Balance after = jdbc.sql("""
-                UPDATE credit_account SET available_credits = available_credits + :amount
-                WHERE user_id = :user RETURNING available_credits, held_credits""")
-                .param("amount", amountCredits).param("user", userId)
-                .query(Balance.class).single();
-        append(userId, EntryKind.GRANT, amountCredits, after, null, null, idempotencyKey, reason);
+        long lotId = jdbc.sql("""
+                INSERT INTO credit_lot (user_id, source, granted_credits, remaining_credits, expires_at, created_at)
+                VALUES (?, ?, ?, ?, ?, ?) RETURNING id""")
+                .params(userId, source.name(), amountCredits, amountCredits, timestamp(expiresAt), now())
+                .query(Long.class).single();
+        Balance after = changeAccount(userId, amountCredits, 0);
+        append(userId, EntryKind.GRANT, amountCredits, after, null, lotId, null, idempotencyKey, reason);
+        expireDueLocked(userId); // a lot granted already past its expiry
         return true;
     }
 
     /**
-     * Reserves credits for a job. Must run inside the caller's transaction, the one that inserts
-     * the job, so a job never exists without its hold and a hold never without its job.
+     * Moves out what is left of the user's lots whose expiry has passed: one EXPIRE entry per lot.
+     * Takes the account lock, so it serialises with the user's holds and releases.
+     *
+     * @return credits expired now (0 when nothing was due)
+     * @throws UnknownAccountException when the user has no account
+     */
+    @Transactional
+    public long expireDue(long userId) {
+        lockAccount(userId);
+        return expireDueLocked(userId);
+    }
+
+    /**
+     * Reserves credits for a job, taken from the user's lots (soonest expiring first; lots past
+     * their expiry are expired first). Must run inside the caller's transaction, the one that
+     * inserts the job, so a job never exists without its hold and a hold never without its job.
      *
      * @param amountCredits the job's price, > 0
      * @return the hold id, to {@link #capture} or {@link #release} later
-     * @throws InsufficientCreditsException when available credits are fewer than the amount
-     *     (nothing is written)
+     * @throws InsufficientCreditsException when the unexpired available credits are fewer than the
+     *     amount (the caller's transaction then rolls back: nothing is written)
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public long hold(long userId, long amountCredits, UUID jobId) {
@@ -91,28 +126,26 @@ public class CreditLedger {
             throw new IllegalArgumentException("A hold must be positive, was " + amountCredits);
         }
         Balance before = lockAccount(userId);
-        List<Balance> after = jdbc.sql("""
-                UPDATE credit_account
-                SET available_credits = available_credits - :amount, held_credits = held_credits + :amount
-                WHERE user_id = :user AND available_credits >= :amount
-                RETURNING available_credits, held_credits""")
-                .param("amount", amountCredits).param("user", userId)
-                .query(Balance.class).list();
-        if (after.isEmpty()) {
+        if (expireDueLocked(userId) > 0) {
+            before = balance(userId);
+        }
+        if (before.availableCredits() < amountCredits) {
             throw new InsufficientCreditsException(amountCredits, before.availableCredits());
         }
         long holdId = jdbc.sql("""
                 INSERT INTO credit_hold (user_id, amount_credits, status, created_at)
                 VALUES (?, ?, 'OPEN', ?) RETURNING id""")
                 .params(userId, amountCredits, now()).query(Long.class).single();
-        append(userId, EntryKind.HOLD, amountCredits, after.getFirst(), holdId, jobId,
-                "hold:job:" + jobId, "Reserved for a generation");
+        takeFromLots(userId, holdId, amountCredits);
+        Balance after = changeAccount(userId, -amountCredits, amountCredits);
+        append(userId, EntryKind.HOLD, amountCredits, after, holdId, null, jobId, "hold:job:" + jobId,
+                "Reserved for a generation");
         return holdId;
     }
 
     /**
      * Charges a hold: the held credits are consumed. Runs inside the caller's transaction (the one
-     * that marks the job succeeded).
+     * that marks the job succeeded). Works even when the lots the hold took from have expired since.
      *
      * @throws HoldAlreadyResolvedException when the hold was already captured or released
      */
@@ -122,14 +155,20 @@ public class CreditLedger {
     }
 
     /**
-     * Voids a hold: the held credits return to the available balance. Runs inside the caller's
-     * transaction (the one that fails or cancels the job).
+     * Voids a hold: the held credits return to the lots they came from and to the available
+     * balance (credits returning to a lot that expired meanwhile then expire). Runs inside the
+     * caller's transaction (the one that fails or cancels the job).
      *
      * @throws HoldAlreadyResolvedException when the hold was already captured or released
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void release(long holdId, UUID jobId, String reason) {
-        resolve(holdId, jobId, EntryKind.RELEASE, reason);
+        long userId = resolve(holdId, jobId, EntryKind.RELEASE, reason);
+        jdbc.sql("""
+                UPDATE credit_lot l SET remaining_credits = l.remaining_credits + hl.amount_credits
+                FROM credit_hold_lot hl WHERE hl.hold_id = ? AND l.id = hl.lot_id""")
+                .params(holdId).update();
+        expireDueLocked(userId);
     }
 
     /** The user's cached balance. @throws UnknownAccountException when there is no account */
@@ -149,7 +188,65 @@ public class CreditLedger {
                 .params(userId, Math.clamp(limit, 1, 500)).query(LedgerEntry.class).list();
     }
 
-    private void resolve(long holdId, UUID jobId, EntryKind kind, String reason) {
+    /** The user's lots that still hold credits, in spending order (soonest expiring first). */
+    @Transactional(readOnly = true)
+    public List<CreditLot> lots(long userId) {
+        return jdbc.sql("""
+                SELECT id, source, granted_credits, remaining_credits, expired_credits, expires_at, created_at
+                FROM credit_lot WHERE user_id = ? AND remaining_credits > 0
+                ORDER BY expires_at NULLS LAST, id""")
+                .params(userId).query(CreditLot.class).list();
+    }
+
+    /** Takes {@code amount} from the user's unexpired lots, soonest expiring first (caller holds the lock). */
+    private void takeFromLots(long userId, long holdId, long amount) {
+        // One statement: each lot gives min(its remainder, what is still needed after the lots before it).
+        int lots = jdbc.sql("""
+                WITH ordered AS (
+                    SELECT id, remaining_credits,
+                           sum(remaining_credits) OVER (ORDER BY expires_at NULLS LAST, id) - remaining_credits AS before
+                    FROM credit_lot
+                    WHERE user_id = :user AND remaining_credits > 0 AND (expires_at IS NULL OR expires_at > :now)
+                ), taken AS (
+                    SELECT id, least(remaining_credits, :amount - before) AS amount FROM ordered WHERE before < :amount
+                ), lots AS (
+                    UPDATE credit_lot l SET remaining_credits = l.remaining_credits - taken.amount
+                    FROM taken WHERE l.id = taken.id RETURNING l.id, taken.amount
+                )
+                INSERT INTO credit_hold_lot (hold_id, lot_id, amount_credits) SELECT :hold, id, amount FROM lots""")
+                .param("user", userId).param("now", now()).param("amount", amount).param("hold", holdId).update();
+        Long taken = jdbc.sql("SELECT coalesce(sum(amount_credits), 0) FROM credit_hold_lot WHERE hold_id = ?")
+                .params(holdId).query(Long.class).single();
+        if (lots == 0 || taken != amount) {
+            throw new IllegalStateException("Lots of user " + userId + " gave " + taken + " of " + amount
+                    + " credits though the cached balance covered it: the books disagree");
+        }
+    }
+
+    /** Expires the user's due lots (caller holds the account lock); returns the credits expired. */
+    private long expireDueLocked(long userId) {
+        List<long[]> expired = jdbc.sql("""
+                WITH due AS (
+                    SELECT id, remaining_credits FROM credit_lot
+                    WHERE user_id = :user AND remaining_credits > 0 AND expires_at <= :now ORDER BY id FOR UPDATE
+                )
+                UPDATE credit_lot l SET expired_credits = l.expired_credits + due.remaining_credits, remaining_credits = 0
+                FROM due WHERE l.id = due.id
+                RETURNING l.id, due.remaining_credits, l.expired_credits""")
+                .param("user", userId).param("now", now())
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)}).list();
+        long total = 0;
+        for (long[] lot : expired) {
+            Balance after = changeAccount(userId, -lot[1], 0);
+            append(userId, EntryKind.EXPIRE, lot[1], after, null, lot[0], null,
+                    "expire:lot:" + lot[0] + ":" + lot[2], "Credits expired");
+            total += lot[1];
+        }
+        return total;
+    }
+
+    /** Resolves an open hold; returns its user. */
+    private long resolve(long holdId, UUID jobId, EntryKind kind, String reason) {
         Long userId = jdbc.sql("SELECT user_id FROM credit_hold WHERE id = ?").params(holdId)
                 .query(Long.class).optional().orElseThrow(() -> new HoldAlreadyResolvedException(holdId));
         lockAccount(userId);
@@ -162,14 +259,19 @@ public class CreditLedger {
         if (amount.isEmpty()) {
             throw new HoldAlreadyResolvedException(holdId);
         }
-        String availableChange = kind == EntryKind.RELEASE ? "available_credits + :amount" : "available_credits";
-        Balance after = jdbc.sql("UPDATE credit_account SET available_credits = " + availableChange
-                        + ", held_credits = held_credits - :amount WHERE user_id = :user"
-                        + " RETURNING available_credits, held_credits")
-                .param("amount", amount.getFirst()).param("user", userId)
+        long credits = amount.getFirst();
+        Balance after = changeAccount(userId, kind == EntryKind.RELEASE ? credits : 0, -credits);
+        append(userId, kind, credits, after, holdId, null, jobId, kind.name().toLowerCase() + ":hold:" + holdId, reason);
+        return userId;
+    }
+
+    private Balance changeAccount(long userId, long availableDelta, long heldDelta) {
+        return jdbc.sql("""
+                UPDATE credit_account SET available_credits = available_credits + :available,
+                    held_credits = held_credits + :held
+                WHERE user_id = :user RETURNING available_credits, held_credits""")
+                .param("available", availableDelta).param("held", heldDelta).param("user", userId)
                 .query(Balance.class).single();
-        append(userId, kind, amount.getFirst(), after, holdId, jobId,
-                kind.name().toLowerCase() + ":hold:" + holdId, reason);
     }
 
     private Balance lockAccount(long userId) {
@@ -183,18 +285,22 @@ public class CreditLedger {
                 .params(idempotencyKey).query(Long.class).single() > 0;
     }
 
-    private void append(long userId, EntryKind kind, long amount, Balance after, Long holdId, UUID jobId,
+    private void append(long userId, EntryKind kind, long amount, Balance after, Long holdId, Long lotId, UUID jobId,
                         String idempotencyKey, String reason) {
         jdbc.sql("""
                 INSERT INTO ledger_entry (user_id, kind, amount_credits, available_after, held_after,
-                                          hold_id, job_id, idempotency_key, reason, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                          hold_id, lot_id, job_id, idempotency_key, reason, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(userId, kind.name(), amount, after.availableCredits(), after.heldCredits(),
-                        holdId, jobId, idempotencyKey, reason, now())
+                        holdId, lotId, jobId, idempotencyKey, reason, now())
                 .update();
     }
 
     private OffsetDateTime now() {
         return OffsetDateTime.now(clock);
+    }
+
+    private static OffsetDateTime timestamp(Instant instant) {
+        return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

@@ -9,5 +9,9 @@ public enum EntryKind {
     /** held -= amount (the job succeeded: the user is charged). */
     CAPTURE,
     /** held -= amount, available += amount (the job failed or was cancelled: not charged). */
-    RELEASE
+    RELEASE,
+    /** available -= amount (what was left of a lot when it expired). */
+    EXPIRE,
+    /** available -= amount (an admin took credits away). */
+    DEBIT
 }

@@ -12,11 +12,15 @@ import org.springframework.transaction.annotation.Transactional;
  *
  * <ul>
  *   <li>each cached balance equals the balance derived from the user's entries:
- *       available = grants − holds + releases, held = holds − captures − releases;</li>
+ *       available = grants − holds + releases − expiries − debits, held = holds − captures − releases;</li>
  *   <li>held credits equal the sum of the user's open holds;</li>
  *   <li>each hold has one HOLD entry and at most one CAPTURE or RELEASE, matching its status and amount;</li>
  *   <li>each SUCCEEDED job has exactly one capture, equal to its price; each FAILED or CANCELLED job none
- *       (and its hold released); each QUEUED or RUNNING job an open hold.</li>
+ *       (and its hold released); each QUEUED or RUNNING job an open hold;</li>
+ *   <li>available credits equal the remainders of the user's lots; each open hold took exactly its
+ *       amount from lots; no lot is negative, and each lot's grant = remainder + expired + what open
+ *       and captured holds took from it;</li>
+ *   <li>minted (all grants) = balances (available + held) + consumed (captures, debits) + expired.</li>
  * </ul>
  */
 @Component
@@ -38,7 +42,8 @@ public class LedgerInvariants {
                 FROM credit_account a
                 LEFT JOIN (SELECT user_id,
                                   sum(CASE kind WHEN 'GRANT' THEN amount_credits WHEN 'HOLD' THEN -amount_credits
-                                                WHEN 'RELEASE' THEN amount_credits ELSE 0 END) AS available,
+                                                WHEN 'RELEASE' THEN amount_credits WHEN 'EXPIRE' THEN -amount_credits
+                                                WHEN 'DEBIT' THEN -amount_credits ELSE 0 END) AS available,
                                   sum(CASE kind WHEN 'HOLD' THEN amount_credits WHEN 'CAPTURE' THEN -amount_credits
                                                 WHEN 'RELEASE' THEN -amount_credits ELSE 0 END) AS held
                            FROM ledger_entry GROUP BY user_id) e ON e.user_id = a.user_id
@@ -71,6 +76,42 @@ public class LedgerInvariants {
                    OR (j.status = 'SUCCEEDED' AND h.status <> 'CAPTURED')
                    OR (j.status IN ('FAILED', 'CANCELLED') AND h.status <> 'RELEASED')
                    OR (j.status IN ('QUEUED', 'RUNNING') AND h.status <> 'OPEN')""")
+                .query(String.class).list());
+        violations.addAll(jdbc.sql("""
+                SELECT 'user ' || a.user_id || ': available ' || a.available_credits || ' but lots hold '
+                       || coalesce(l.remaining, 0)
+                FROM credit_account a
+                LEFT JOIN (SELECT user_id, sum(remaining_credits) AS remaining FROM credit_lot GROUP BY user_id) l
+                       ON l.user_id = a.user_id
+                WHERE a.available_credits <> coalesce(l.remaining, 0)""")
+                .query(String.class).list());
+        violations.addAll(jdbc.sql("""
+                SELECT 'open hold ' || h.id || ' of ' || h.amount_credits || ' took ' || coalesce(sum(hl.amount_credits), 0)
+                       || ' from lots'
+                FROM credit_hold h LEFT JOIN credit_hold_lot hl ON hl.hold_id = h.id
+                WHERE h.status = 'OPEN'
+                GROUP BY h.id, h.amount_credits
+                HAVING coalesce(sum(hl.amount_credits), 0) <> h.amount_credits""")
+                .query(String.class).list());
+        violations.addAll(jdbc.sql("""
+                SELECT 'lot ' || l.id || ': granted ' || l.granted_credits || ' but remaining ' || l.remaining_credits
+                       || ' + expired ' || l.expired_credits || ' + held or spent ' || coalesce(t.taken, 0)
+                FROM credit_lot l
+                LEFT JOIN (SELECT hl.lot_id, sum(hl.amount_credits) AS taken
+                           FROM credit_hold_lot hl JOIN credit_hold h ON h.id = hl.hold_id
+                           WHERE h.status IN ('OPEN', 'CAPTURED') GROUP BY hl.lot_id) t ON t.lot_id = l.id
+                WHERE l.remaining_credits < 0
+                   OR l.remaining_credits + l.expired_credits + coalesce(t.taken, 0) <> l.granted_credits""")
+                .query(String.class).list());
+        violations.addAll(jdbc.sql("""
+                SELECT 'minted ' || minted || ' but balances ' || balances || ' + consumed ' || consumed
+                       || ' + expired ' || expired
+                FROM (SELECT coalesce(sum(amount_credits) FILTER (WHERE kind = 'GRANT'), 0) AS minted,
+                             coalesce(sum(amount_credits) FILTER (WHERE kind IN ('CAPTURE', 'DEBIT')), 0) AS consumed,
+                             coalesce(sum(amount_credits) FILTER (WHERE kind = 'EXPIRE'), 0) AS expired
+                      FROM ledger_entry) e,
+                     (SELECT coalesce(sum(available_credits + held_credits), 0) AS balances FROM credit_account) b
+                WHERE minted <> balances + consumed + expired""")
                 .query(String.class).list());
         return violations;
     }

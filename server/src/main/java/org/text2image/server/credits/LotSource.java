@@ -1,0 +1,15 @@
+package org.text2image.server.credits;
+
+/** Where a lot of credits came from. */
+public enum LotSource {
+    /** The free credits of a new account. */
+    SIGNUP,
+    /** Bought (UPI, Stripe). */
+    PURCHASE,
+    /** Added by an admin, with a reason. */
+    ADMIN,
+    /** A subscription plan's monthly credits. */
+    PLAN,
+    /** Any other grant (and balances from before lots existed). */
+    GRANT
+}
