@@ -6,6 +6,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -40,10 +41,12 @@ public class CreditLedger {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    CreditLedger(JdbcClient jdbc, Clock clock) {
+    CreditLedger(JdbcClient jdbc, Clock clock, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.events = events;
     }
 
     /**
@@ -265,13 +268,17 @@ public class CreditLedger {
         return userId;
     }
 
+    /** Changes the cached balance and publishes {@link BalanceChanged}. */
     private Balance changeAccount(long userId, long availableDelta, long heldDelta) {
-        return jdbc.sql("""
+        Balance after = jdbc.sql("""
                 UPDATE credit_account SET available_credits = available_credits + :available,
                     held_credits = held_credits + :held
                 WHERE user_id = :user RETURNING available_credits, held_credits""")
                 .param("available", availableDelta).param("held", heldDelta).param("user", userId)
                 .query(Balance.class).single();
+        Balance before = new Balance(after.availableCredits() - availableDelta, after.heldCredits() - heldDelta);
+        events.publishEvent(new BalanceChanged(userId, before, after));
+        return after;
     }
 
     private Balance lockAccount(long userId) {
