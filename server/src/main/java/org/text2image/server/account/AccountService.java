@@ -64,6 +64,13 @@ public class AccountService implements UserDetailsService {
                 .query(SignedInUser.class).optional();
     }
 
+    /** The account with this email (compared case-insensitively), if any. */
+    @Transactional(readOnly = true)
+    public Optional<SignedInUser> findByEmail(String email) {
+        return jdbc.sql("SELECT id, email, password_hash, role FROM app_user WHERE lower(email) = lower(?)")
+                .params(email == null ? "" : email.strip()).query(SignedInUser.class).optional();
+    }
+
     @Override
     @Transactional(readOnly = true)
     public SignedInUser loadUserByUsername(String email) {

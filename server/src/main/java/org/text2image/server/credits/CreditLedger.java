@@ -128,18 +128,12 @@ public class CreditLedger {
         if (amountCredits <= 0) {
             throw new IllegalArgumentException("A hold must be positive, was " + amountCredits);
         }
-        Balance before = lockAccount(userId);
-        if (expireDueLocked(userId) > 0) {
-            before = balance(userId);
-        }
-        if (before.availableCredits() < amountCredits) {
-            throw new InsufficientCreditsException(amountCredits, before.availableCredits());
-        }
+        requireSpendable(userId, amountCredits);
         long holdId = jdbc.sql("""
                 INSERT INTO credit_hold (user_id, amount_credits, status, created_at)
                 VALUES (?, ?, 'OPEN', ?) RETURNING id""")
                 .params(userId, amountCredits, now()).query(Long.class).single();
-        takeFromLots(userId, holdId, amountCredits);
+        takeFromLots(userId, "credit_hold_lot", "hold_id", holdId, amountCredits);
         Balance after = changeAccount(userId, -amountCredits, amountCredits);
         append(userId, EntryKind.HOLD, amountCredits, after, holdId, null, jobId, "hold:job:" + jobId,
                 "Reserved for a generation");
@@ -185,10 +179,53 @@ public class CreditLedger {
     /** The user's newest ledger entries first, at most {@code limit} (1–500). */
     @Transactional(readOnly = true)
     public List<LedgerEntry> entries(long userId, int limit) {
+        return entries(userId, 0, limit);
+    }
+
+    /** The user's ledger entries, newest first, skipping {@code offset} (≥ 0), at most {@code limit} (1–500). */
+    @Transactional(readOnly = true)
+    public List<LedgerEntry> entries(long userId, int offset, int limit) {
         return jdbc.sql("""
-                SELECT id, kind, amount_credits, available_after, held_after, job_id, reason, created_at
-                FROM ledger_entry WHERE user_id = ? ORDER BY id DESC LIMIT ?""")
-                .params(userId, Math.clamp(limit, 1, 500)).query(LedgerEntry.class).list();
+                SELECT e.id, e.kind, e.amount_credits, e.available_after, e.held_after, e.job_id, e.reason, e.created_at,
+                       CASE WHEN e.kind = 'GRANT' THEN l.expires_at END AS lot_expires_at
+                FROM ledger_entry e LEFT JOIN credit_lot l ON l.id = e.lot_id
+                WHERE e.user_id = ? ORDER BY e.id DESC OFFSET ? LIMIT ?""")
+                .params(userId, Math.max(0, offset), Math.clamp(limit, 1, 500)).query(LedgerEntry.class).list();
+    }
+
+    /** How many ledger entries the user has. */
+    @Transactional(readOnly = true)
+    public long entryCount(long userId) {
+        return jdbc.sql("SELECT count(*) FROM ledger_entry WHERE user_id = ?").params(userId).query(Long.class).single();
+    }
+
+    /**
+     * The user's credit movements since {@code since}: added (grants), charged (captures),
+     * expired and removed (debits), in credits.
+     */
+    @Transactional(readOnly = true)
+    public CreditTotals totals(long userId, Instant since) {
+        return jdbc.sql("""
+                SELECT coalesce(sum(amount_credits) FILTER (WHERE kind = 'GRANT'), 0) AS added,
+                       coalesce(sum(amount_credits) FILTER (WHERE kind = 'CAPTURE'), 0) AS charged,
+                       coalesce(sum(amount_credits) FILTER (WHERE kind = 'EXPIRE'), 0) AS expired,
+                       coalesce(sum(amount_credits) FILTER (WHERE kind = 'DEBIT'), 0) AS removed
+                FROM ledger_entry WHERE user_id = ? AND created_at >= ?""")
+                .params(userId, timestamp(since)).query(CreditTotals.class).single();
+    }
+
+    /**
+     * What a job cost: held, then charged or released. Empty when the ledger has no hold for it.
+     */
+    @Transactional(readOnly = true)
+    public java.util.Optional<JobReceipt> receipt(UUID jobId) {
+        return jdbc.sql("""
+                SELECT coalesce(sum(amount_credits) FILTER (WHERE kind = 'HOLD'), 0) AS held,
+                       coalesce(sum(amount_credits) FILTER (WHERE kind = 'CAPTURE'), 0) AS charged,
+                       coalesce(sum(amount_credits) FILTER (WHERE kind = 'RELEASE'), 0) AS released,
+                       max(reason) FILTER (WHERE kind = 'RELEASE') AS release_reason
+                FROM ledger_entry WHERE job_id = ?""")
+                .params(jobId).query(JobReceipt.class).optional().filter(receipt -> receipt.held() > 0);
     }
 
     /** The user's lots that still hold credits, in spending order (soonest expiring first). */
@@ -201,8 +238,44 @@ public class CreditLedger {
                 .params(userId).query(CreditLot.class).list();
     }
 
-    /** Takes {@code amount} from the user's unexpired lots, soonest expiring first (caller holds the lock). */
-    private void takeFromLots(long userId, long holdId, long amount) {
+    /**
+     * Takes credits from the user's lots for good (an admin's removal): soonest expiring first,
+     * one DEBIT entry. Runs in the caller's transaction.
+     *
+     * @param amountCredits credits to take, > 0
+     * @return the debit id
+     * @throws InsufficientCreditsException when the unexpired available credits are fewer
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public long debit(long userId, long amountCredits, String idempotencyKey, String reason) {
+        if (amountCredits <= 0) {
+            throw new IllegalArgumentException("A debit must be positive, was " + amountCredits);
+        }
+        requireSpendable(userId, amountCredits);
+        long debitId = jdbc.sql("INSERT INTO credit_debit (user_id, amount_credits, created_at) VALUES (?, ?, ?) RETURNING id")
+                .params(userId, amountCredits, now()).query(Long.class).single();
+        takeFromLots(userId, "credit_debit_lot", "debit_id", debitId, amountCredits);
+        Balance after = changeAccount(userId, -amountCredits, 0);
+        append(userId, EntryKind.DEBIT, amountCredits, after, null, null, null, idempotencyKey, reason);
+        return debitId;
+    }
+
+    /** Locks the account, expires due lots, and checks that {@code amount} is available. */
+    private void requireSpendable(long userId, long amount) {
+        Balance balance = lockAccount(userId);
+        if (expireDueLocked(userId) > 0) {
+            balance = balance(userId);
+        }
+        if (balance.availableCredits() < amount) {
+            throw new InsufficientCreditsException(amount, balance.availableCredits());
+        }
+    }
+
+    /**
+     * Takes {@code amount} from the user's unexpired lots, soonest expiring first, recording the
+     * portions in {@code table} under {@code ownerColumn = ownerId} (caller holds the lock).
+     */
+    private void takeFromLots(long userId, String table, String ownerColumn, long ownerId, long amount) {
         // One statement: each lot gives min(its remainder, what is still needed after the lots before it).
         int lots = jdbc.sql("""
                 WITH ordered AS (
@@ -216,10 +289,10 @@ public class CreditLedger {
                     UPDATE credit_lot l SET remaining_credits = l.remaining_credits - taken.amount
                     FROM taken WHERE l.id = taken.id RETURNING l.id, taken.amount
                 )
-                INSERT INTO credit_hold_lot (hold_id, lot_id, amount_credits) SELECT :hold, id, amount FROM lots""")
-                .param("user", userId).param("now", now()).param("amount", amount).param("hold", holdId).update();
-        Long taken = jdbc.sql("SELECT coalesce(sum(amount_credits), 0) FROM credit_hold_lot WHERE hold_id = ?")
-                .params(holdId).query(Long.class).single();
+                INSERT INTO %s (%s, lot_id, amount_credits) SELECT :owner, id, amount FROM lots""".formatted(table, ownerColumn))
+                .param("user", userId).param("now", now()).param("amount", amount).param("owner", ownerId).update();
+        Long taken = jdbc.sql("SELECT coalesce(sum(amount_credits), 0) FROM " + table + " WHERE " + ownerColumn + " = ?")
+                .params(ownerId).query(Long.class).single();
         if (lots == 0 || taken != amount) {
             throw new IllegalStateException("Lots of user " + userId + " gave " + taken + " of " + amount
                     + " credits though the cached balance covered it: the books disagree");

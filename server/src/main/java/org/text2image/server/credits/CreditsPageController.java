@@ -1,31 +1,64 @@
 package org.text2image.server.credits;
 
+import java.time.Clock;
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAdjusters;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 
 /**
- * {@code /credits}: the balance and the newest ledger entries. Buying credits is not built yet;
- * the page says so plainly.
+ * {@code /credits}: the balance, credits that will expire, this week's and this month's totals,
+ * and the whole credit history, {@value #PAGE_SIZE} entries a page ({@code ?page=N}), each with
+ * its date, change, balances after and a link to its job. Buying credits is not built yet; the
+ * page says so plainly.
  */
 @Controller
 class CreditsPageController {
 
-    /** Ledger entries shown on the page. */
-    static final int RECENT_ENTRIES = 25;
+    /** Ledger entries per page. */
+    static final int PAGE_SIZE = 50;
 
     private final CreditLedger ledger;
+    private final Clock clock;
 
-    CreditsPageController(CreditLedger ledger) {
+    CreditsPageController(CreditLedger ledger, Clock clock) {
         this.ledger = ledger;
+        this.clock = clock;
     }
 
     /** The user id comes from the principal by expression, so the ledger stays free of the account feature. */
     @GetMapping("/credits")
-    String credits(@AuthenticationPrincipal(expression = "id") long userId, Model model) {
+    String credits(@AuthenticationPrincipal(expression = "id") long userId,
+                   @RequestParam(defaultValue = "1") String page, Model model) {
+        long total = ledger.entryCount(userId);
+        int pages = (int) Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
+        int current = parsePage(page, pages);
+        ZonedDateTime now = ZonedDateTime.now(clock.withZone(ZoneOffset.UTC));
+        Instant weekStart = now.toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
+                .atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant monthStart = now.toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         model.addAttribute("balance", ledger.balance(userId));
-        model.addAttribute("entries", ledger.entries(userId, RECENT_ENTRIES));
+        model.addAttribute("entries", ledger.entries(userId, (current - 1) * PAGE_SIZE, PAGE_SIZE));
+        model.addAttribute("page", current);
+        model.addAttribute("pages", pages);
+        model.addAttribute("week", ledger.totals(userId, weekStart));
+        model.addAttribute("month", ledger.totals(userId, monthStart));
+        model.addAttribute("lots", ledger.lots(userId).stream().filter(lot -> lot.expiresAt() != null).toList());
         return "credits/credits";
+    }
+
+    /** The page number asked for, within 1…pages (anything else shows page 1 or the last). */
+    private static int parsePage(String text, int pages) {
+        try {
+            return Math.clamp(Integer.parseInt(text.strip()), 1, pages);
+        } catch (NumberFormatException e) {
+            return 1;
+        }
     }
 }

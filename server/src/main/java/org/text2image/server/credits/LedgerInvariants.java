@@ -19,7 +19,7 @@ import org.springframework.transaction.annotation.Transactional;
  *       (and its hold released); each QUEUED or RUNNING job an open hold;</li>
  *   <li>available credits equal the remainders of the user's lots; each open hold took exactly its
  *       amount from lots; no lot is negative, and each lot's grant = remainder + expired + what open
- *       and captured holds took from it;</li>
+ *       and captured holds and debits took from it;</li>
  *   <li>minted (all grants) = balances (available + held) + consumed (captures, debits) + expired.</li>
  * </ul>
  */
@@ -95,11 +95,15 @@ public class LedgerInvariants {
                 .query(String.class).list());
         violations.addAll(jdbc.sql("""
                 SELECT 'lot ' || l.id || ': granted ' || l.granted_credits || ' but remaining ' || l.remaining_credits
-                       || ' + expired ' || l.expired_credits || ' + held or spent ' || coalesce(t.taken, 0)
+                       || ' + expired ' || l.expired_credits || ' + held, spent or debited ' || coalesce(t.taken, 0)
                 FROM credit_lot l
-                LEFT JOIN (SELECT hl.lot_id, sum(hl.amount_credits) AS taken
-                           FROM credit_hold_lot hl JOIN credit_hold h ON h.id = hl.hold_id
-                           WHERE h.status IN ('OPEN', 'CAPTURED') GROUP BY hl.lot_id) t ON t.lot_id = l.id
+                LEFT JOIN (SELECT lot_id, sum(amount) AS taken FROM (
+                               SELECT hl.lot_id, hl.amount_credits AS amount
+                               FROM credit_hold_lot hl JOIN credit_hold h ON h.id = hl.hold_id
+                               WHERE h.status IN ('OPEN', 'CAPTURED')
+                               UNION ALL
+                               SELECT lot_id, amount_credits FROM credit_debit_lot) portions
+                           GROUP BY lot_id) t ON t.lot_id = l.id
                 WHERE l.remaining_credits < 0
                    OR l.remaining_credits + l.expired_credits + coalesce(t.taken, 0) <> l.granted_credits""")
                 .query(String.class).list());

@@ -11,6 +11,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.catalog.ModelCatalog;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.JobReceipt;
 import org.text2image.server.pricing.Price;
 import org.text2image.server.storage.ImageStore;
 
@@ -193,6 +194,7 @@ public class GenerationService {
                 job.status() == JobStatus.QUEUED && presence.status().isOnline()
                         && !presence.canRunNow(job.parameters().checkpoint()),
                 job.progressStep(),
-                job.progressTotal(), job.lastError(), job.createdAt(), job.finishedAt(), jobImages, previewVersion(job));
+                job.progressTotal(), job.lastError(), job.createdAt(), job.finishedAt(), jobImages, previewVersion(job),
+                ledger.receipt(job.id()).map(JobReceipt::summary).orElse(null));
     }
 }

@@ -20,11 +20,14 @@ import java.util.UUID;
  * @param progressTotal sampler steps of the running attempt (0 when unknown)
  * @param error why the job failed, or why the last attempt failed when it is being retried
  * @param images the results, in batch order (empty unless SUCCEEDED)
+ * @param previewVersion when the running attempt's live preview last changed (epoch ms), 0 without one
+ * @param receipt what the job cost from its ledger entries, e.g. "held 4, charged 4"; null without a hold
  */
 public record JobView(UUID id, long userId, JobParameters parameters, String modelName, JobStatus status, int attempt,
                       int maxAttempts, int queuePosition, Integer estimatedWaitSeconds, boolean noWorkerHasModel,
                       int progressStep, int progressTotal, String error,
-                      Instant createdAt, Instant finishedAt, List<JobImage> images, long previewVersion) {
+                      Instant createdAt, Instant finishedAt, List<JobImage> images, long previewVersion,
+                      String receipt) {
 
     /** The browser tab's title: "42% · Generating — Text2Image", "Queued (3) — Text2Image", "Done — Text2Image". */
     public String tabTitle() {

@@ -120,6 +120,7 @@ class JobPageTest {
         String html = page(get("/jobs/" + job.id()), alice);
         assertThat(Html.textOf(html, "job-state")).isEqualTo("Cancelled — no credits were deducted.");
         assertThat(html).contains("<title>Cancelled — Text2Image</title>");
+        assertThat(Html.textOf(html, "job-receipt")).matches("Receipt: held \\d+, released \\d+: cancelled — not charged");
 
         mvc.perform(post("/jobs/" + job.id() + "/cancel").with(csrf()).with(user(alice)))
                 .andExpect(redirectedUrl("/jobs/" + job.id()))
@@ -139,6 +140,7 @@ class JobPageTest {
         assertThat(Html.textOf(html, "job-state")).isEqualTo("Failed");
         assertThat(Html.textOf(html, "job-error")).isEqualTo("Checkpoint not found");
         assertThat(Html.textOf(html, "job-not-charged")).isEqualTo("No credits were deducted.");
+        assertThat(Html.textOf(html, "job-receipt")).matches("Receipt: held \\d+, released \\d+: failed — not charged");
         assertThat(Html.tagOf(html, "job-status")).doesNotContain("hx-trigger");
         assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
     }
@@ -168,6 +170,7 @@ class JobPageTest {
         assertThat(html).containsPattern("<img class=\"job-image\" src=\"/images/" + imageId + "\"");
         assertThat(Html.attributeOf(html, "download-1", "href")).isEqualTo("/images/" + imageId + "?download=true");
         assertThat(Html.textOf(html, "job-charged")).isEqualTo("Charged 3 credits.");
+        assertThat(Html.textOf(html, "job-receipt")).isEqualTo("Receipt: held 3, charged 3");
         assertThat(Html.tagOf(html, "job-status")).doesNotContain("hx-trigger");
         assertThat(Html.textOf(html, "balance")).isEqualTo("17 credits");
     }

@@ -1,0 +1,130 @@
+package org.text2image.server.admin;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.ModelAndView;
+import org.text2image.server.account.AccountService;
+import org.text2image.server.account.SignedInUser;
+import org.text2image.server.credits.CreditAdjustments;
+import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.InvalidAdjustmentException;
+import org.text2image.server.credits.LedgerInvariants;
+import org.text2image.server.support.PageNotFoundException;
+
+/**
+ * Admin pages about credits: {@code /admin/credits} adjusts a user's credits (with a mandatory
+ * reason, recorded in the audit log) and {@code /admin/ledger} runs the ledger's invariant check.
+ * For anyone but an admin they do not exist (404).
+ */
+@Controller
+@RequestMapping("/admin")
+class CreditsAdminPageController {
+
+    private static final int AUDIT_ROWS = 50;
+
+    private final AccountService accounts;
+    private final CreditAdjustments adjustments;
+    private final CreditLedger ledger;
+    private final LedgerInvariants invariants;
+
+    CreditsAdminPageController(AccountService accounts, CreditAdjustments adjustments, CreditLedger ledger,
+                               LedgerInvariants invariants) {
+        this.accounts = accounts;
+        this.adjustments = adjustments;
+        this.ledger = ledger;
+        this.invariants = invariants;
+    }
+
+    @GetMapping("/credits")
+    String page(@AuthenticationPrincipal SignedInUser admin, Model model) {
+        requireAdmin(admin);
+        return show(model, new AdjustmentForm("", "", "", ""), Map.of(), null);
+    }
+
+    @PostMapping("/credits")
+    ModelAndView adjust(@AuthenticationPrincipal SignedInUser admin, @RequestParam(defaultValue = "") String email,
+                        @RequestParam(defaultValue = "") String amount, @RequestParam(defaultValue = "") String reason,
+                        @RequestParam(defaultValue = "") String expiresInDays, Model model) {
+        requireAdmin(admin);
+        AdjustmentForm form = new AdjustmentForm(email, amount, reason, expiresInDays);
+        Map<String, String> errors = new LinkedHashMap<>();
+        SignedInUser user = accounts.findByEmail(email).orElse(null);
+        if (user == null) {
+            errors.put("user", email.isBlank() ? "Enter the user's email." : "No user has the email \"" + abbreviate(email) + "\".");
+        }
+        Long credits = parseLong(amount, "amount", "The amount must be a whole number of credits, such as 10 or -5.", errors);
+        Long days = expiresInDays.isBlank() ? null
+                : parseLong(expiresInDays, "expiresInDays", "Expiry must be a whole number of days.", errors);
+        if (errors.isEmpty()) {
+            try {
+                adjustments.adjust(admin.id(), user.id(), credits, reason, days == null ? null : Math.toIntExact(days));
+                String notice = (credits > 0 ? "Added " + credits : "Removed " + -credits) + " credits "
+                        + (credits > 0 ? "to " : "from ") + user.email() + ". Balance now "
+                        + ledger.balance(user.id()).availableCredits() + " available.";
+                return new ModelAndView(show(model, new AdjustmentForm("", "", "", ""), Map.of(), notice));
+            } catch (InvalidAdjustmentException e) {
+                errors.putAll(e.fieldErrors());
+            } catch (ArithmeticException e) {
+                errors.put("expiresInDays", "Expiry must be between 1 and " + CreditAdjustments.MAX_EXPIRY_DAYS + " days.");
+            }
+        }
+        ModelAndView page = new ModelAndView(show(model, form, errors, null));
+        page.setStatus(HttpStatus.UNPROCESSABLE_CONTENT);
+        return page;
+    }
+
+    @GetMapping("/ledger")
+    String ledgerCheck(@AuthenticationPrincipal SignedInUser admin, Model model) {
+        requireAdmin(admin);
+        List<String> violations = invariants.violations();
+        model.addAttribute("violations", violations);
+        return "admin/ledger";
+    }
+
+    private String show(Model model, AdjustmentForm form, Map<String, String> errors, String notice) {
+        model.addAttribute("form", form);
+        model.addAttribute("errors", errors);
+        model.addAttribute("notice", notice);
+        model.addAttribute("audit", adjustments.audit(AUDIT_ROWS).stream().map(row -> new AuditLine(row,
+                row.adminId() == 0 ? "" : accounts.find(row.adminId()).map(SignedInUser::email).orElse("#" + row.adminId()),
+                row.targetUserId() == null ? "" : accounts.find(row.targetUserId()).map(SignedInUser::email)
+                        .orElse("#" + row.targetUserId()))).toList());
+        return "admin/credits";
+    }
+
+    private static Long parseLong(String text, String field, String message, Map<String, String> errors) {
+        try {
+            return Long.parseLong(text.strip().replace('−', '-'));
+        } catch (NumberFormatException e) {
+            errors.put(field, message);
+            return null;
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() > 60 ? text.substring(0, 60) + "…" : text;
+    }
+
+    private static void requireAdmin(SignedInUser user) {
+        if (user == null || !user.admin()) {
+            throw new PageNotFoundException("/admin/credits is for admins");
+        }
+    }
+
+    /** The form as typed, to show it again beside its errors. */
+    record AdjustmentForm(String email, String amount, String reason, String expiresInDays) {
+    }
+
+    /** An audit row with the emails of the admin and the user. */
+    record AuditLine(CreditAdjustments.AuditRow row, String adminEmail, String userEmail) {
+    }
+}

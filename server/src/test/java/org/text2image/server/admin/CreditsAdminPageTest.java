@@ -1,0 +1,136 @@
+package org.text2image.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+import org.text2image.server.account.AccountService;
+import org.text2image.server.account.SignedInUser;
+import org.text2image.server.credits.Balance;
+import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditLot;
+import org.text2image.server.credits.EntryKind;
+import org.text2image.server.credits.LedgerInvariants;
+import org.text2image.server.credits.LotSource;
+import org.text2image.server.support.TestDatabase;
+import org.text2image.server.web.Html;
+import org.text2image.server.web.PageTest;
+
+/** An admin adjusts a user's credits on /admin/credits, always with a reason, and checks the books on /admin/ledger. */
+@PageTest
+class CreditsAdminPageTest {
+
+    @Autowired MockMvc mvc;
+    @Autowired AccountService accounts;
+    @Autowired CreditLedger ledger;
+    @Autowired LedgerInvariants invariants;
+    @Autowired TestDatabase db;
+
+    SignedInUser admin;
+    SignedInUser alice;
+
+    @BeforeEach
+    void setUp() {
+        db.clean();
+        admin = db.registerAdmin(accounts, "admin@example.com");
+        alice = accounts.register("alice@example.com", "correct horse");
+    }
+
+    @AfterEach
+    void booksStayBalanced() {
+        assertThat(invariants.violations()).isEmpty();
+    }
+
+    @Test
+    void anAdminAddsExpiringCreditsWithAReasonSeenInTheHistoryAndTheAuditLog() throws Exception {
+        String html = adjust("alice@example.com", "10", "Goodwill after an outage", "30")
+                .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(Html.textOf(html, "adjust-notice")).isEqualTo("Added 10 credits to alice@example.com. Balance now 30 available.");
+        assertThat(Html.textOf(html, "audit")).contains("admin@example.com", "alice@example.com", "+10", "Goodwill after an outage");
+        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(30, 0));
+        CreditLot lot = ledger.lots(alice.id()).getFirst();
+        assertThat(lot.source()).isEqualTo(LotSource.ADMIN);
+        assertThat(lot.expiresAt()).isBetween(Instant.now().plus(Duration.ofDays(29)), Instant.now().plus(Duration.ofDays(31)));
+        assertThat(ledger.entries(alice.id(), 1)).singleElement().satisfies(entry -> {
+            assertThat(entry.kind()).isEqualTo(EntryKind.GRANT);
+            assertThat(entry.reason()).isEqualTo("Admin adjustment: Goodwill after an outage");
+        });
+    }
+
+    @Test
+    void aNegativeAmountRemovesAvailableCredits() throws Exception {
+        adjust("alice@example.com", "-5", "Refunded a duplicate signup", "").andExpect(status().isOk());
+
+        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(15, 0));
+        assertThat(ledger.entries(alice.id(), 1)).singleElement()
+                .satisfies(entry -> assertThat(entry.kind()).isEqualTo(EntryKind.DEBIT));
+        assertThat(auditRows()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "no reason            | alice@example.com | 10       | ''      | ''  | reason-error  | A reason is required",
+            "blank reason         | alice@example.com | 10       | '   '   | ''  | reason-error  | A reason is required",
+            "zero                 | alice@example.com | 0        | because | ''  | amount-error  | must not be 0",
+            "absurd amount        | alice@example.com | 1000001  | because | ''  | amount-error  | between −1000000 and 1000000",
+            "not a number         | alice@example.com | ten      | because | ''  | amount-error  | whole number",
+            "more than available  | alice@example.com | -21      | because | ''  | amount-error  | only 20 credits available",
+            "expiry on a removal  | alice@example.com | -5       | because | 7   | expiry-error  | Only added credits can expire",
+            "expiry of 0 days     | alice@example.com | 5        | because | 0   | expiry-error  | between 1 and 3650 days",
+            "unknown user         | ghost@example.com | 5        | because | ''  | user-error    | No user has the email",
+    })
+    void badAdjustmentsAreShownBesideTheirFieldAndWriteNothing(String name, String email, String amount, String reason,
+                                                                String days, String errorId, String message) throws Exception {
+        String html = adjust(email, amount, reason, days).andExpect(status().isUnprocessableContent())
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(Html.textOf(html, errorId)).contains(message);
+        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
+        assertThat(ledger.entries(alice.id(), 10)).hasSize(1); // the signup grant only
+        assertThat(auditRows()).isZero();
+    }
+
+    @Test
+    void theAdminPagesDoNotExistForOtherUsers() throws Exception {
+        mvc.perform(get("/admin/credits").with(user(alice))).andExpect(status().isNotFound());
+        mvc.perform(get("/admin/ledger").with(user(alice))).andExpect(status().isNotFound());
+        mvc.perform(post("/admin/credits").with(csrf()).with(user(alice)).param("email", "alice@example.com")
+                .param("amount", "1000").param("reason", "me")).andExpect(status().isNotFound());
+        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
+    }
+
+    @Test
+    void theLedgerCheckSaysTheBooksAreSoundOrListsWhatIsBroken() throws Exception {
+        String sound = mvc.perform(get("/admin/ledger").with(user(admin))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(Html.textOf(sound, "ledger-sound")).contains("The books are sound");
+
+        db.jdbc().sql("UPDATE credit_account SET available_credits = 25 WHERE user_id = ?").params(alice.id()).update();
+        String broken = mvc.perform(get("/admin/ledger").with(user(admin))).andReturn().getResponse().getContentAsString();
+        assertThat(Html.textOf(broken, "violations")).contains("user " + alice.id() + ": cached 25/0 but entries give 20/0");
+        db.jdbc().sql("UPDATE credit_account SET available_credits = 20 WHERE user_id = ?").params(alice.id()).update();
+    }
+
+    private ResultActions adjust(String email, String amount, String reason, String days) throws Exception {
+        return mvc.perform(post("/admin/credits").with(csrf()).with(user(admin)).param("email", email)
+                .param("amount", amount).param("reason", reason).param("expiresInDays", days));
+    }
+
+    private long auditRows() {
+        return db.jdbc().sql("SELECT count(*) FROM admin_audit").query(Long.class).single();
+    }
+}
