@@ -128,11 +128,12 @@ public class CreditLedger {
         if (amountCredits <= 0) {
             throw new IllegalArgumentException("A hold must be positive, was " + amountCredits);
         }
-        requireSpendable(userId, amountCredits);
+        // The new hold row first: it contends with nothing, so the account lock is held for less.
         long holdId = jdbc.sql("""
                 INSERT INTO credit_hold (user_id, amount_credits, status, created_at)
                 VALUES (?, ?, 'OPEN', ?) RETURNING id""")
                 .params(userId, amountCredits, now()).query(Long.class).single();
+        requireSpendable(userId, amountCredits);
         takeFromLots(userId, "credit_hold_lot", "hold_id", holdId, amountCredits);
         Balance after = changeAccount(userId, -amountCredits, amountCredits);
         append(userId, EntryKind.HOLD, amountCredits, after, holdId, null, jobId, "hold:job:" + jobId,
@@ -260,14 +261,26 @@ public class CreditLedger {
         return debitId;
     }
 
-    /** Locks the account, expires due lots, and checks that {@code amount} is available. */
+    /**
+     * Locks the account, expires due lots (the lock query also says whether any are due, so the
+     * common case costs one statement), and checks that {@code amount} is available.
+     */
     private void requireSpendable(long userId, long amount) {
-        Balance balance = lockAccount(userId);
-        if (expireDueLocked(userId) > 0) {
-            balance = balance(userId);
+        List<Object[]> locked = jdbc.sql("""
+                SELECT available_credits, EXISTS (SELECT 1 FROM credit_lot WHERE user_id = :user AND remaining_credits > 0
+                                                  AND expires_at <= :now)
+                FROM credit_account WHERE user_id = :user FOR UPDATE""")
+                .param("user", userId).param("now", now())
+                .query((rs, n) -> new Object[] {rs.getLong(1), rs.getBoolean(2)}).list();
+        if (locked.isEmpty()) {
+            throw new UnknownAccountException(userId);
         }
-        if (balance.availableCredits() < amount) {
-            throw new InsufficientCreditsException(amount, balance.availableCredits());
+        long available = (long) locked.getFirst()[0];
+        if ((boolean) locked.getFirst()[1] && expireDueLocked(userId) > 0) {
+            available = balance(userId).availableCredits();
+        }
+        if (available < amount) {
+            throw new InsufficientCreditsException(amount, available);
         }
     }
 
@@ -277,7 +290,7 @@ public class CreditLedger {
      */
     private void takeFromLots(long userId, String table, String ownerColumn, long ownerId, long amount) {
         // One statement: each lot gives min(its remainder, what is still needed after the lots before it).
-        int lots = jdbc.sql("""
+        long taken = jdbc.sql("""
                 WITH ordered AS (
                     SELECT id, remaining_credits,
                            sum(remaining_credits) OVER (ORDER BY expires_at NULLS LAST, id) - remaining_credits AS before
@@ -289,11 +302,11 @@ public class CreditLedger {
                     UPDATE credit_lot l SET remaining_credits = l.remaining_credits - taken.amount
                     FROM taken WHERE l.id = taken.id RETURNING l.id, taken.amount
                 )
-                INSERT INTO %s (%s, lot_id, amount_credits) SELECT :owner, id, amount FROM lots""".formatted(table, ownerColumn))
-                .param("user", userId).param("now", now()).param("amount", amount).param("owner", ownerId).update();
-        Long taken = jdbc.sql("SELECT coalesce(sum(amount_credits), 0) FROM " + table + " WHERE " + ownerColumn + " = ?")
-                .params(ownerId).query(Long.class).single();
-        if (lots == 0 || taken != amount) {
+                INSERT INTO %s (%s, lot_id, amount_credits) SELECT :owner, id, amount FROM lots
+                RETURNING amount_credits""".formatted(table, ownerColumn))
+                .param("user", userId).param("now", now()).param("amount", amount).param("owner", ownerId)
+                .query(Long.class).list().stream().mapToLong(Long::longValue).sum();
+        if (taken != amount) {
             throw new IllegalStateException("Lots of user " + userId + " gave " + taken + " of " + amount
                     + " credits though the cached balance covered it: the books disagree");
         }
@@ -321,21 +334,23 @@ public class CreditLedger {
         return total;
     }
 
-    /** Resolves an open hold; returns its user. */
+    /**
+     * Resolves an open hold; returns its user. The hold row is settled first (its row lock decides
+     * a capture racing a release), then the account row is locked by its update: the hot account
+     * row is held only for the last statements of the transaction.
+     */
     private long resolve(long holdId, UUID jobId, EntryKind kind, String reason) {
-        Long userId = jdbc.sql("SELECT user_id FROM credit_hold WHERE id = ?").params(holdId)
-                .query(Long.class).optional().orElseThrow(() -> new HoldAlreadyResolvedException(holdId));
-        lockAccount(userId);
         String status = kind == EntryKind.CAPTURE ? "CAPTURED" : "RELEASED";
-        List<Long> amount = jdbc.sql("""
+        List<long[]> resolved = jdbc.sql("""
                 UPDATE credit_hold SET status = :status, resolved_at = :now
-                WHERE id = :hold AND status = 'OPEN' RETURNING amount_credits""")
+                WHERE id = :hold AND status = 'OPEN' RETURNING user_id, amount_credits""")
                 .param("status", status).param("now", now()).param("hold", holdId)
-                .query(Long.class).list();
-        if (amount.isEmpty()) {
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)}).list();
+        if (resolved.isEmpty()) {
             throw new HoldAlreadyResolvedException(holdId);
         }
-        long credits = amount.getFirst();
+        long userId = resolved.getFirst()[0];
+        long credits = resolved.getFirst()[1];
         Balance after = changeAccount(userId, kind == EntryKind.RELEASE ? credits : 0, -credits);
         append(userId, kind, credits, after, holdId, null, jobId, kind.name().toLowerCase() + ":hold:" + holdId, reason);
         return userId;
