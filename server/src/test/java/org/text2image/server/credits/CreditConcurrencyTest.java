@@ -7,11 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.MutableClock;
+import org.text2image.server.support.Races;
 import org.text2image.server.support.TestDatabase;
 
 /** Many threads on one user's credits: every race has exactly one winner and no balance goes negative. */
@@ -50,7 +46,7 @@ class CreditConcurrencyTest {
 
     @Test
     void thirtyTwoThreadsHoldingFromOneBalanceOfTwentyGetExactlyTwenty() throws Exception {
-        List<Boolean> results = race(32, () -> {
+        List<Boolean> results = Races.race(32, () -> {
             try {
                 tx.execute(s -> ledger.hold(user, 1, UUID.randomUUID()));
                 return true;
@@ -68,7 +64,7 @@ class CreditConcurrencyTest {
         for (int round = 0; round < 10; round++) {
             UUID job = UUID.randomUUID();
             long hold = tx.execute(s -> ledger.hold(user, 2, job));
-            List<Boolean> results = race(2, List.of(
+            List<Boolean> results = Races.race(List.of(
                     () -> resolves(() -> tx.executeWithoutResult(s -> ledger.capture(hold, job))),
                     () -> resolves(() -> tx.executeWithoutResult(s -> ledger.release(hold, job, "Not charged: cancelled")))));
             assertThat(results).as("round " + round).containsExactlyInAnyOrder(true, false);
@@ -93,7 +89,7 @@ class CreditConcurrencyTest {
             tasks.add(() -> ledger.expireDue(user) > 0);
         }
 
-        List<Boolean> results = race(tasks.size(), tasks);
+        List<Boolean> results = Races.race(tasks);
 
         long holdsWon = 0;
         long expiriesWon = 0;
@@ -119,37 +115,6 @@ class CreditConcurrencyTest {
             return true;
         } catch (HoldAlreadyResolvedException e) {
             return false;
-        }
-    }
-
-    private static List<Boolean> race(int threads, Callable<Boolean> task) throws Exception {
-        List<Callable<Boolean>> tasks = new ArrayList<>();
-        for (int i = 0; i < threads; i++) {
-            tasks.add(task);
-        }
-        return race(threads, tasks);
-    }
-
-    /** Runs the tasks at once (a start gate), each on its own thread; their results in task order. */
-    private static List<Boolean> race(int threads, List<Callable<Boolean>> tasks) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CountDownLatch gate = new CountDownLatch(1);
-            List<Future<Boolean>> futures = new ArrayList<>();
-            for (Callable<Boolean> task : tasks) {
-                futures.add(pool.submit(() -> {
-                    gate.await();
-                    return task.call();
-                }));
-            }
-            gate.countDown();
-            List<Boolean> results = new ArrayList<>();
-            for (Future<Boolean> future : futures) {
-                results.add(future.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
         }
     }
 }

@@ -24,6 +24,7 @@ import org.text2image.server.credits.LedgerInvariants;
 import org.text2image.server.support.Images;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.MutableClock;
+import org.text2image.server.support.Races;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
@@ -314,27 +315,15 @@ class JobQueueTest {
     }
 
     /** Runs {@code action} on {@code threads} threads at once; a StaleAttemptException counts as false. */
+    /** Races {@code threads} copies of {@code action}; a stale attempt counts as a loss. */
     private static List<Boolean> race(int threads, Callable<Boolean> action) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Boolean>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            for (int i = 0; i < threads; i++) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    try {
-                        return action.call();
-                    } catch (StaleAttemptException e) {
-                        return false;
-                    }
-                }));
+        return Races.race(threads, () -> {
+            try {
+                return action.call();
+            } catch (StaleAttemptException e) {
+                return false;
             }
-            start.countDown();
-            List<Boolean> results = new ArrayList<>();
-            for (Future<Boolean> future : futures) {
-                results.add(future.get(30, TimeUnit.SECONDS));
-            }
-            return results;
-        }
+        });
     }
 
     private JobView submitSdxl() {
