@@ -3,14 +3,8 @@ package org.text2image.server.notifications;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,8 +13,7 @@ import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.InsufficientCreditsException;
-import org.text2image.server.generation.GenerationRequest;
-import org.text2image.server.generation.GenerationService;
+import org.text2image.server.support.Concurrently;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.TestDatabase;
 
@@ -33,7 +26,6 @@ class LowBalanceWarningsTest {
 
     @Autowired CreditLedger ledger;
     @Autowired AccountService accounts;
-    @Autowired GenerationService generation;
     @Autowired MailOutbox outbox;
     @Autowired TransactionTemplate tx;
     @Autowired TestDatabase db;
@@ -119,28 +111,17 @@ class LowBalanceWarningsTest {
     }
 
     @Test
-    void manySubmitsRacingThroughTheThresholdWriteExactlyOneMail() throws Exception {
-        int threads = 16; // 20 credits / 3 per SDXL image: 6 jobs, 2 credits left
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Boolean>> results = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
-            for (int i = 0; i < threads; i++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    try {
-                        generation.submit(alice, new GenerationRequest("sdxl", "race", null, null, null, null, null,
-                                null, null, null, null));
-                        return true;
-                    } catch (InsufficientCreditsException e) {
-                        return false;
-                    }
-                }));
+    void manyHoldsRacingThroughTheThresholdWriteExactlyOneMail() throws Exception {
+        List<Boolean> held = Concurrently.run(16, () -> { // 20 credits / 3 each: 6 holds, 2 credits left
+            try {
+                hold(alice, 3);
+                return true;
+            } catch (InsufficientCreditsException e) {
+                return false;
             }
-            start.countDown();
-            for (Future<Boolean> result : results) {
-                result.get(60, TimeUnit.SECONDS);
-            }
-        }
+        });
+
+        assertThat(held).filteredOn(ok -> ok).hasSize(6);
         assertThat(ledger.balance(alice)).isEqualTo(new Balance(2, 18));
         assertThat(mails()).singleElement().satisfies(mail -> assertThat(mail.body()).contains("2 credits available"));
     }

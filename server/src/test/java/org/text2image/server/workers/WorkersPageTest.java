@@ -18,10 +18,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.servlet.MockMvc;
 import org.text2image.server.account.AccountService;
-import org.text2image.server.account.Role;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
+import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
 import org.text2image.server.web.PageTest;
@@ -51,9 +51,7 @@ class WorkersPageTest {
     @BeforeEach
     void setUp() {
         db.clean();
-        SignedInUser registered = accounts.register("admin@example.com", "correct horse");
-        db.jdbc().sql("UPDATE app_user SET role = 'ADMIN' WHERE id = ?").params(registered.id()).update();
-        admin = new SignedInUser(registered.id(), registered.email(), registered.passwordHash(), Role.ADMIN);
+        admin = TestAccounts.admin(accounts, db, "admin@example.com");
         alice = accounts.register("alice@example.com", "correct horse");
     }
 
