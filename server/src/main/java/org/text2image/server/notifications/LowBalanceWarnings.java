@@ -72,7 +72,7 @@ public class LowBalanceWarnings {
         return """
                 Hello,
 
-                your Text2Image balance is low: %s available.
+                Your Text2Image balance is low: %s available.
 
                 Your balance and your recent credit activity are on the credits page:
                 %s

@@ -48,7 +48,7 @@ class LowBalanceWarningsTest {
             assertThat(mail.recipient()).isEqualTo("alice@example.com");
             assertThat(mail.userId()).isEqualTo(alice);
             assertThat(mail.subject()).isEqualTo("Your Text2Image balance is low");
-            assertThat(mail.body()).contains("your Text2Image balance is low: 4 credits available.",
+            assertThat(mail.body()).contains("Your Text2Image balance is low: 4 credits available.",
                     "http://localhost:8080/credits", "once each time your balance drops below 5 credits");
             assertThat(mail.status()).isIn(MailStatus.PENDING, MailStatus.LOGGED);
         });
@@ -82,6 +82,14 @@ class LowBalanceWarningsTest {
         tx.executeWithoutResult(s -> ledger.release(hold, job, "Job failed")); // 4 -> 20
         hold(alice, 16);
         assertThat(mails()).hasSize(2);
+    }
+
+    @Test
+    void theDatabaseKeepsAtMostOneWarningPerUser() {
+        hold(alice, 16);
+        assertThat(warnedUsers()).isEqualTo(1);
+        assertThatThrownBy(() -> db.jdbc().sql("INSERT INTO low_balance_warning (user_id, warned_at) VALUES (?, now())")
+                .params(alice).update()).hasMessageContaining("low_balance_warning_pkey");
     }
 
     @Test
