@@ -6,19 +6,23 @@ import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.UnknownAccountException;
+import org.text2image.server.notifications.LowBalanceWarnings;
 
 /**
  * The signed-in user's balance for the page header, read by the layout template as
- * {@code @headerBalance.of(#authentication)}. Read while rendering so that every page shows it,
+ * {@code @headerBalance.of(#authentication)}, and whether it is low enough for the low-balance
+ * banner ({@code @headerBalance.isLow(balance)}). Read while rendering so that every page shows it,
  * including error pages and htmx fragments, without each controller adding it.
  */
 @Component("headerBalance")
 public class HeaderBalance {
 
     private final CreditLedger ledger;
+    private final LowBalanceWarnings lowBalance;
 
-    HeaderBalance(CreditLedger ledger) {
+    HeaderBalance(CreditLedger ledger, LowBalanceWarnings lowBalance) {
         this.ledger = ledger;
+        this.lowBalance = lowBalance;
     }
 
     /** The user's balance, or null for an anonymous visitor or a user without a credit account. */
@@ -31,5 +35,10 @@ public class HeaderBalance {
         } catch (UnknownAccountException e) {
             return null;
         }
+    }
+
+    /** Whether the balance's available credits are below {@code text2image.credits.low-balance-threshold}. */
+    public boolean isLow(Balance balance) {
+        return lowBalance.isLow(balance.availableCredits());
     }
 }

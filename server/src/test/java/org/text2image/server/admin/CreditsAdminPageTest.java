@@ -25,6 +25,7 @@ import org.text2image.server.credits.CreditLot;
 import org.text2image.server.credits.EntryKind;
 import org.text2image.server.credits.LedgerInvariants;
 import org.text2image.server.credits.LotSource;
+import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
 import org.text2image.server.web.PageTest;
@@ -45,7 +46,7 @@ class CreditsAdminPageTest {
     @BeforeEach
     void setUp() {
         db.clean();
-        admin = db.registerAdmin(accounts, "admin@example.com");
+        admin = TestAccounts.admin(accounts, db, "admin@example.com");
         alice = accounts.register("alice@example.com", "correct horse");
     }
 

@@ -17,24 +17,24 @@ public final class Races {
     }
 
     /** {@code threads} copies of {@code task}; their results in order. */
-    public static List<Boolean> race(int threads, Callable<Boolean> task) throws Exception {
+    public static <T> List<T> race(int threads, Callable<T> task) throws Exception {
         return race(Collections.nCopies(threads, task));
     }
 
     /** Each task on its own thread, released together; their results in task order (60 s at most each). */
-    public static List<Boolean> race(List<Callable<Boolean>> tasks) throws Exception {
+    public static <T> List<T> race(List<? extends Callable<T>> tasks) throws Exception {
         CountDownLatch gate = new CountDownLatch(1);
-        List<Future<Boolean>> futures = new ArrayList<>();
+        List<Future<T>> futures = new ArrayList<>();
         try (ExecutorService pool = Executors.newFixedThreadPool(tasks.size())) {
-            for (Callable<Boolean> task : tasks) {
+            for (Callable<T> task : tasks) {
                 futures.add(pool.submit(() -> {
                     gate.await();
                     return task.call();
                 }));
             }
             gate.countDown();
-            List<Boolean> results = new ArrayList<>();
-            for (Future<Boolean> future : futures) {
+            List<T> results = new ArrayList<>();
+            for (Future<T> future : futures) {
                 results.add(future.get(60, TimeUnit.SECONDS));
             }
             return results;

@@ -33,19 +33,6 @@ public class TestDatabase {
         }
     }
 
-    /**
-     * Registers an account and makes it an admin (as the configured first admin would be).
-     *
-     * @return the admin as a signed-in principal
-     */
-    public org.text2image.server.account.SignedInUser registerAdmin(org.text2image.server.account.AccountService accounts,
-                                                                    String email) {
-        var registered = accounts.register(email, "correct horse");
-        jdbc.sql("UPDATE app_user SET role = 'ADMIN' WHERE id = ?").params(registered.id()).update();
-        return new org.text2image.server.account.SignedInUser(registered.id(), registered.email(),
-                registered.passwordHash(), org.text2image.server.account.Role.ADMIN);
-    }
-
     public JdbcClient jdbc() {
         return jdbc;
     }

@@ -21,6 +21,7 @@ import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
+import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
 import org.text2image.server.web.PageTest;
@@ -50,7 +51,7 @@ class WorkersPageTest {
     @BeforeEach
     void setUp() {
         db.clean();
-        admin = db.registerAdmin(accounts, "admin@example.com");
+        admin = TestAccounts.admin(accounts, db, "admin@example.com");
         alice = accounts.register("alice@example.com", "correct horse");
     }
 

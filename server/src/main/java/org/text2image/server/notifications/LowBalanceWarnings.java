@@ -1,0 +1,97 @@
+package org.text2image.server.notifications;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.text2image.server.account.AccountService;
+import org.text2image.server.credits.Balance;
+import org.text2image.server.credits.BalanceChanged;
+import org.text2image.server.support.SiteProperties;
+
+/**
+ * Low-balance warnings. A balance is low when its available credits are below
+ * {@code text2image.credits.low-balance-threshold} (0: never). Pages show a banner while it is;
+ * and when a change takes the available credits from at least the threshold to below it, one mail
+ * goes to the outbox. The {@code low_balance_warning} row (primary key: the user) makes that once
+ * per crossing: going further down sends nothing, and new credits that bring the balance back to
+ * the threshold delete the row, which arms the next warning (returned credits of a failed or
+ * cancelled job do not).
+ *
+ * <p>It listens to the ledger's {@link BalanceChanged} inside the ledger's transaction, after the
+ * ledger locked the user's account row: one user's changes are handled one at a time, and a change
+ * that rolls back (a refused hold, a failed submit) rolls back its warning and its mail too.
+ */
+@Component
+public class LowBalanceWarnings {
+
+    static final String SUBJECT = "Your Text2Image balance is low";
+
+    private final JdbcClient jdbc;
+    private final MailOutbox outbox;
+    private final AccountService accounts;
+    private final LowBalanceProperties properties;
+    private final SiteProperties site;
+    private final Clock clock;
+
+    LowBalanceWarnings(JdbcClient jdbc, MailOutbox outbox, AccountService accounts, LowBalanceProperties properties,
+                       SiteProperties site, Clock clock) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.accounts = accounts;
+        this.properties = properties;
+        this.site = site;
+        this.clock = clock;
+    }
+
+    /** Whether this many available credits is a low balance (always false when warnings are off). */
+    public boolean isLow(long availableCredits) {
+        return availableCredits < properties.lowBalanceThreshold();
+    }
+
+    /** Arms, or fires once, the user's warning; runs in the ledger's transaction (required). */
+    private static long total(Balance balance) {
+        return balance.availableCredits() + balance.heldCredits();
+    }
+
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void onBalanceChanged(BalanceChanged change) {
+        long after = change.after().availableCredits();
+        if (!isLow(after)) {
+            // Re-armed only by new credits (a grant): credits a failed or cancelled job returns do not,
+            // so a user retrying a failing job is not mailed once per retry.
+            if (total(change.after()) > total(change.before())) {
+                jdbc.sql("DELETE FROM low_balance_warning WHERE user_id = ?").params(change.userId()).update();
+            }
+        } else if (!isLow(change.before().availableCredits()) && markWarned(change.userId())) {
+            accounts.find(change.userId()).ifPresent(user -> outbox.enqueue(user.id(), user.email(), SUBJECT, body(after)));
+        }
+    }
+
+    /** True when the user was not marked as warned yet (and now is). */
+    private boolean markWarned(long userId) {
+        return jdbc.sql("INSERT INTO low_balance_warning (user_id, warned_at) VALUES (?, ?) ON CONFLICT DO NOTHING")
+                .params(userId, OffsetDateTime.now(clock)).update() == 1;
+    }
+
+    private String body(long availableCredits) {
+        return """
+                Hello,
+
+                Your Text2Image balance is low: %s available.
+
+                Your balance and your recent credit activity are on the credits page:
+                %s
+
+                You get this mail once each time your balance drops below %s.
+                """.formatted(credits(availableCredits), site.link("/credits"), credits(properties.lowBalanceThreshold()));
+    }
+
+    private static String credits(long amount) {
+        return amount + (amount == 1 ? " credit" : " credits");
+    }
+}

@@ -1,0 +1,62 @@
+package org.text2image.server.notifications;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The mail outbox ({@code mail_outbox}): mails are written here, in the transaction of the change
+ * they tell about, and sent later by {@link OutboxDelivery}. A change that rolls back takes its
+ * mail with it; a mail is never sent for something that did not happen.
+ */
+@Service
+public class MailOutbox {
+
+    /** Most rows {@link #newest} returns. */
+    public static final int MAX_LISTED = 500;
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    MailOutbox(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /**
+     * Adds a pending plain-text mail, due at once, in the caller's transaction (or its own).
+     *
+     * @param userId the user it is written for, or null
+     * @param recipient an email address (3–254 characters)
+     * @param subject 1–200 characters
+     * @param body at most 20,000 characters
+     * @return the outbox row's id
+     * @throws org.springframework.dao.DataIntegrityViolationException when a length is out of range
+     */
+    @Transactional
+    public long enqueue(Long userId, String recipient, String subject, String body) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        return jdbc.sql("""
+                INSERT INTO mail_outbox (user_id, recipient, subject, body, created_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?) RETURNING id""")
+                .params(userId, recipient, subject, body, now, now).query(Long.class).single();
+    }
+
+    /** The newest mails first, at most {@code limit} (1–{@value #MAX_LISTED}). */
+    @Transactional(readOnly = true)
+    public List<OutboxMail> newest(int limit) {
+        return jdbc.sql("""
+                SELECT id, user_id, recipient, subject, body, status, attempts, last_error, created_at, processed_at
+                FROM mail_outbox ORDER BY id DESC LIMIT ?""")
+                .params(Math.clamp(limit, 1, MAX_LISTED)).query(OutboxMail.class).list();
+    }
+
+    /** How many mails the outbox holds, whatever their status. */
+    @Transactional(readOnly = true)
+    public long count() {
+        return jdbc.sql("SELECT count(*) FROM mail_outbox").query(Long.class).single();
+    }
+}
