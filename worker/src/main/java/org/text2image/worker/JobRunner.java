@@ -160,6 +160,30 @@ public final class JobRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps a started attempt's lease while it waits its turn (a prefetched job queued on ComfyUI
+     * behind the running one): one heartbeat. An answer that the attempt must stop (409 or
+     * cancelled) removes its prompt from ComfyUI and is kept for {@link #finish}.
+     */
+    public void keepAlive(Started started) {
+        if (started.early != null) {
+            return;
+        }
+        Optional<String> stop = heartbeat(started.job, started.progress);
+        if (stop.isPresent()) {
+            stopPrompt(started.job.promptId());
+            started.early = new Result(JobReport.Outcome.STOPPED, stop.get(), 0);
+        }
+    }
+
+    /**
+     * The heartbeat interval for this job: {@link #heartbeatInterval} but at most a third of its
+     * lease, and at least 100 ms.
+     */
+    public Duration heartbeatInterval(Started started) {
+        return heartbeatInterval(started.job);
+    }
+
     /** Opens ComfyUI's WebSocket now if it is not open, so the next job does not wait for it. */
     public void warmUp() {
         events.warmUp(timing.connectTimeout());
@@ -347,8 +371,8 @@ public final class JobRunner implements AutoCloseable {
         private final ClaimedJob job;
         private final Progress progress;
         private final Instant startedAt;
-        private PromptRun run;
-        private Result early;
+        private volatile PromptRun run;
+        private volatile Result early;
 
         private Started(ClaimedJob job, Progress progress, Instant startedAt) {
             this.job = job;

@@ -8,7 +8,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
@@ -59,8 +60,9 @@ public final class WorkerLoop implements Runnable {
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Thread thread;
-    private final ExecutorService prefetcher;
+    private final ScheduledExecutorService prefetcher;
     private final AtomicReference<FutureTask<JobRunner.Started>> prefetched = new AtomicReference<>();
+    private volatile ScheduledFuture<?> prefetchedKeepAlive;
     private volatile ComfyUiHealth.Status lastStatus = ComfyUiHealth.Status.unreachable();
 
     /** A loop with the system clock and clients built from {@code config}. */
@@ -81,7 +83,7 @@ public final class WorkerLoop implements Runnable {
         this.health = new ComfyUiHealth(comfyUi, config.healthCheckInterval(), clock);
         this.clientId = clientId(config.workerName());
         this.runner = new JobRunner(comfyUi, server, clientId, config.heartbeatInterval(), timing, clock);
-        this.prefetcher = Executors.newSingleThreadExecutor(
+        this.prefetcher = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("prefetch-" + config.workerName()).daemon(true).factory());
     }
 
@@ -196,9 +198,15 @@ public final class WorkerLoop implements Runnable {
         ComfyUiHealth.Status status = lastStatus;
         FutureTask<JobRunner.Started> task = new FutureTask<>(() -> {
             try {
-                return server.claim(new ClaimRequest(config.workerName(), true, status.checkpoints(), status.gpuName(),
-                        status.vramTotalBytes(), status.vramFreeBytes(), status.comfyUiVersion(), 0))
+                JobRunner.Started started = server.claim(new ClaimRequest(config.workerName(), true, status.checkpoints(),
+                                status.gpuName(), status.vramTotalBytes(), status.vramFreeBytes(), status.comfyUiVersion(), 0))
                         .map(job -> runner.start(job, this::prefetch)).orElse(null);
+                if (started != null) { // heartbeat it while it waits behind the running job
+                    Duration interval = runner.heartbeatInterval(started);
+                    prefetchedKeepAlive = prefetcher.scheduleWithFixedDelay(() -> runner.keepAlive(started),
+                            interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+                }
+                return started;
             } catch (WorkerApiException e) {
                 log.info("could not prefetch the next job ({}); claiming after this one", e.getMessage());
                 return null;
@@ -223,7 +231,13 @@ public final class WorkerLoop implements Runnable {
         try {
             while (true) {
                 try {
-                    return task.get();
+                    JobRunner.Started started = task.get();
+                    ScheduledFuture<?> keepAlive = prefetchedKeepAlive;
+                    if (keepAlive != null) {
+                        keepAlive.cancel(false);
+                        prefetchedKeepAlive = null;
+                    }
+                    return started;
                 } catch (InterruptedException e) {
                     interrupted = true;
                 } catch (ExecutionException e) {

@@ -58,8 +58,10 @@ final class FakeWorkerApi implements AutoCloseable {
     private final List<Failure> failures = new ArrayList<>();
     private final List<HandBack> handBacks = new ArrayList<>();
     private int cancelledClaims;
+    private volatile Duration completionDelay;
     private final List<byte[]> previews = new ArrayList<>();
     private final List<String> calls = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
     private int jobsGivenToWaitingClaims;
     private boolean holdClaims;
     private int requests;
@@ -116,6 +118,11 @@ final class FakeWorkerApi implements AutoCloseable {
         heartbeatStatus = status;
     }
 
+    /** Each completion takes this long before the server records it (a slow upload). */
+    void delayCompletions(Duration delay) {
+        completionDelay = delay;
+    }
+
     synchronized void answerCompletionsWith(int status) {
         completeStatus = status;
     }
@@ -159,6 +166,11 @@ final class FakeWorkerApi implements AutoCloseable {
         return List.copyOf(previews);
     }
 
+    /** The calls received in order, job calls with their job id: {@code "heartbeat <id>"}, {@code "complete <id>"}, … */
+    synchronized List<String> events() {
+        return List.copyOf(events);
+    }
+
     synchronized int cancelledClaims() {
         return cancelledClaims;
     }
@@ -182,6 +194,14 @@ final class FakeWorkerApi implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             byte[] body = exchange.getRequestBody().readAllBytes();
+            Duration delay = completionDelay;
+            if (delay != null && exchange.getRequestURI().getPath().endsWith("/complete")) {
+                try {
+                    Thread.sleep(delay.toMillis()); // a slow upload: the completion is recorded after it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             Object answer;
             int status;
             synchronized (this) {
@@ -198,6 +218,7 @@ final class FakeWorkerApi implements AutoCloseable {
                 String path = exchange.getRequestURI().getPath().substring(WorkerApi.BASE_PATH.length() + 1);
                 String[] parts = path.split("/");
                 calls.add(parts.length > 2 ? parts[2] : path);
+                events.add(parts.length > 2 ? parts[2] + " " + parts[1] : path);
                 if (path.equals("claim/cancel")) {
                     cancelledClaims++;
                     notifyAll();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -181,6 +182,23 @@ class WorkerLoopTest {
         assertThat(callsBeforeFirstCompletion.stream().filter("claim"::equals)).hasSize(2);
         assertThat(server.claims().get(1).waitSeconds()).isZero(); // a prefetch does not long-poll
         assertThat(comfyUi.completedCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aPrefetchedJobIsHeartbeatWhileItWaitsForASlowUpload() throws Exception {
+        offerTwoSd15Jobs(Duration.ofMillis(300));
+        server.delayCompletions(Duration.ofMillis(1200)); // longer than the prefetched job's own run
+        startLoop();
+
+        server.awaitUntil(() -> server.completions().size() == 2, WAIT);
+
+        UUID first = server.completions().get(0).jobId();
+        UUID second = server.completions().get(1).jobId();
+        List<String> events = server.events();
+        List<String> beforeFirstCompletion = events.subList(0, events.indexOf("complete " + first));
+        // Its first heartbeat confirmed the claim; the others kept its lease during the slow upload.
+        assertThat(beforeFirstCompletion.stream().filter(("heartbeat " + second)::equals)).hasSizeGreaterThan(4);
+        assertThat(server.failures()).isEmpty();
     }
 
     @Test
