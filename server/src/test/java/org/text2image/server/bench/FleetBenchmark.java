@@ -14,6 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 import org.text2image.server.account.AccountService;
+import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.support.IntegrationTest;
@@ -44,6 +45,7 @@ class FleetBenchmark {
     @Autowired GenerationService generation;
     @Autowired AccountService accounts;
     @Autowired TestDatabase db;
+    @Autowired CreditLedger ledger;
 
     @Test
     void fleetThroughputAndLatency() throws Exception {
@@ -61,12 +63,7 @@ class FleetBenchmark {
                 Thread.ofPlatform().name("bench-" + i).daemon(true).start(loop);
             }
             long user = accounts.register("bench@example.com", "correct horse").id();
-            db.jdbc().sql("UPDATE credit_account SET available_credits = 100000 WHERE user_id = ?").params(user).update();
-            db.jdbc().sql("""
-                    INSERT INTO ledger_entry (user_id, kind, amount_credits, available_after, held_after,
-                                              idempotency_key, reason, created_at)
-                    VALUES (?, 'GRANT', 99980, 100000, 0, 'bench-grant', 'benchmark credits', now())""")
-                    .params(user).update();
+            ledger.grant(user, 99_980, "bench-grant", "benchmark credits");
             Thread.sleep(3000); // workers start: health checks, first claims
             // Warm-up, not measured: the JVM compiles the hot paths (as on a server that has run a while).
             for (int i = 0; i < WARM_UP_JOBS; i++) {
