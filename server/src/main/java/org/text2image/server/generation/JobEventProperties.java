@@ -6,10 +6,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * {@code text2image.job-events.*}: the job page's Server-Sent Events streams.
  *
- * @param pollInterval how often each open stream reads its job row (default 500 ms); the
- *     database is the truth, so a change made on any server instance shows within this
+ * @param pollInterval the least time between two reads of one stream's job row (default 500 ms);
+ *     a stream reads when PostgreSQL notifies that its job changed, on any server instance
  * @param keepAliveInterval how often an idle stream sends a comment, so a closed tab is noticed
- *     and proxies keep the connection (default 15 s)
+ *     and proxies keep the connection, and reads its row again (default 15 s)
  * @param streamLifetime how long one stream stays open at most (default 10 min); the browser
  *     reconnects by itself
  * @param maxStreams open streams per server instance at most (default 500); beyond it the stream

@@ -40,6 +40,10 @@ public class JobQueue {
     private static final int MAX_ERROR_LENGTH = 1000;
     /** Most images one completion may carry. */
     public static final int MAX_IMAGES_PER_JOB = 64;
+    /** PostgreSQL channel notified, on commit, when a job becomes QUEUED: submitted or re-queued (migration V4). */
+    public static final String QUEUED_CHANNEL = "generation_job_queued";
+    /** PostgreSQL channel notified with a job's id when its status, attempt, progress or preview changes (migration V9). */
+    public static final String CHANGED_CHANNEL = "generation_job_changed";
     /** Largest preview kept, in bytes (ComfyUI's previews are small JPEGs). */
     public static final int MAX_PREVIEW_BYTES = 2 * 1024 * 1024;
 

@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.text2image.server.generation.GenerationProperties;
 import org.text2image.server.generation.JobQueue;
+import org.text2image.server.support.DatabaseSignals;
 import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.api.HandBackRequest;
@@ -23,7 +24,7 @@ import org.text2image.worker.api.HandBackRequest;
 /**
  * Long-poll claims. A claim that finds no work and asked to wait ({@link ClaimRequest#waitSeconds()},
  * capped by {@code text2image.generation.max-claim-wait}) is held as a {@link DeferredResult} —
- * no request thread is kept — and answered 204 when the wait ends. Each {@link QueueSignal} ring
+ * no request thread is kept — and answered 204 when the wait ends. Each {@code generation_job_queued} notification ({@link DatabaseSignals})
  * makes one thread try the waiting claims again, oldest first, through {@link JobQueue#claim}, so
  * the Dispatcher's rule decides exactly as for an immediate claim, and a woken worker gets its
  * job within milliseconds of the submit.
@@ -41,17 +42,17 @@ class ClaimWaiters implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ClaimWaiters.class);
 
     private final JobQueue queue;
-    private final QueueSignal signal;
+    private final DatabaseSignals signals;
     private final GenerationProperties properties;
     private final ConcurrentLinkedQueue<Waiter> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private volatile ExecutorService dispatch;
 
-    ClaimWaiters(JobQueue queue, QueueSignal signal, GenerationProperties properties) {
+    ClaimWaiters(JobQueue queue, DatabaseSignals signals, GenerationProperties properties) {
         this.queue = queue;
-        this.signal = signal;
+        this.signals = signals;
         this.properties = properties;
-        signal.subscribe(this::wake);
+        signals.subscribe(JobQueue.QUEUED_CHANNEL, payload -> wake());
         start();
     }
 
@@ -66,7 +67,7 @@ class ClaimWaiters implements SmartLifecycle {
             wait = properties.maxClaimWait();
         }
         DeferredResult<ResponseEntity<ClaimedJob>> result = new DeferredResult<>(Math.max(1, wait.toMillis()));
-        long ringsBefore = signal.rings();
+        long ringsBefore = signals.rings(JobQueue.QUEUED_CHANNEL);
         Optional<ClaimedJob> job = queue.claim(request);
         if (job.isPresent() || wait.isZero() || !request.backendReachable() || dispatch == null) {
             result.setResult(answer(job));
@@ -77,7 +78,7 @@ class ClaimWaiters implements SmartLifecycle {
         result.onTimeout(() -> result.setResult(noWork()));
         result.onCompletion(() -> waiting.remove(waiter));
         waiting.add(waiter);
-        if (signal.rings() != ringsBefore) {
+        if (signals.rings(JobQueue.QUEUED_CHANNEL) != ringsBefore) {
             wake(); // a job was queued between the look and the registration
         }
         return result;

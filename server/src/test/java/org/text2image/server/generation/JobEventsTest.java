@@ -25,6 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.support.DatabaseSignals;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.worker.api.ClaimRequest;
@@ -39,6 +40,7 @@ class JobEventsTest {
 
     @LocalServerPort int port;
     @Autowired AccountService accounts;
+    @Autowired DatabaseSignals signals;
     @Autowired GenerationService generation;
     @Autowired JobQueue queue;
     @Autowired TestDatabase db;
@@ -99,7 +101,7 @@ class JobEventsTest {
         JobView job = submit();
         Viewer owner = new Viewer(alice.id(), false);
         JobEventStreams streams = new JobEventStreams(generation,
-                new JobEventProperties(Duration.ofMillis(100), null, Duration.ofSeconds(5), 1));
+                new JobEventProperties(Duration.ofMillis(100), null, Duration.ofSeconds(5), 1), signals);
         streams.start();
         try {
             assertThat(streams.open(job.id(), owner)).isPresent();

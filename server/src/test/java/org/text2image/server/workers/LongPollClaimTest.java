@@ -32,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Long-poll claims over real HTTP. Every wake-up here travels through PostgreSQL: the submit's
- * transaction notifies {@code generation_job_queued} on commit and {@link QueueSignal}'s LISTEN
+ * transaction notifies {@code generation_job_queued} on commit and {@link org.text2image.server.support.DatabaseSignals}'s LISTEN
  * connection hears it, exactly as a submit on another server instance would be heard.
  */
 @IntegrationTest
