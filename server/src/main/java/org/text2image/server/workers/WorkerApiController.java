@@ -54,6 +54,7 @@ class WorkerApiController {
     @PostMapping(path = "/claim/cancel", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Void> cancelClaims(@RequestBody ClaimCancel request) {
         checkName(request.workerName());
+        WorkerReports.requireTokensName(request.workerName());
         waiters.cancel(request.workerName());
         return ResponseEntity.noContent().build();
     }

@@ -5,11 +5,13 @@ import java.lang.reflect.Type;
 import java.time.Clock;
 import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpInputMessage;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.converter.HttpMessageConverter;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
+import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 import org.text2image.worker.api.ClaimRequest;
 
@@ -46,10 +48,25 @@ class WorkerReports extends RequestBodyAdviceAdapter {
                                 Class<? extends HttpMessageConverter<?>> converterType) {
         ClaimRequest claim = (ClaimRequest) body;
         String name = claim.workerName();
+        requireTokensName(name);
         if (name != null && !name.isBlank() && name.length() <= WorkerTokens.MAX_NAME) {
             record(claim, tokenId());
         }
         return body;
+    }
+
+    /**
+     * An issued token works for the worker it was created for only: a claim under another name is
+     * refused (403) before anything is recorded, so one token cannot speak for other workers.
+     * The configured token (the embedded worker's) may use any name.
+     */
+    static void requireTokensName(String workerName) {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+                && attributes.getRequest().getAttribute(WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE) instanceof String tokenName
+                && !tokenName.equals(workerName)) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "This worker token was created for the worker \""
+                    + tokenName + "\"; start the worker with --name " + tokenName + " (or create a token for this name).");
+        }
     }
 
     private void record(ClaimRequest claim, Long tokenId) {

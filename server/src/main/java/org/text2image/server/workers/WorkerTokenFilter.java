@@ -18,12 +18,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Lets a worker API request through only with {@code Authorization: Bearer <token>}, where the
  * token is the configured {@code text2image.workers.token} (the embedded worker's) or an unrevoked
  * token issued on the admin page ({@link WorkerTokens}, one indexed lookup); else 401 problem
- * details and nothing else happens. The issued token's id is left in {@link #TOKEN_ID_ATTRIBUTE}.
+ * details and nothing else happens. The issued token's id and worker name are left in {@link #TOKEN_ID_ATTRIBUTE} and {@link #TOKEN_NAME_ATTRIBUTE}.
  */
 class WorkerTokenFilter extends OncePerRequestFilter {
 
     /** Request attribute: the {@code worker_token.id} (Long) of an issued token; absent for the configured one. */
     static final String TOKEN_ID_ATTRIBUTE = WorkerTokenFilter.class.getName() + ".tokenId";
+    /** The worker name an issued token was created for; claims with it must use that name. */
+    static final String TOKEN_NAME_ATTRIBUTE = WorkerTokenFilter.class.getName() + ".tokenName";
 
     private final WorkerToken token;
     private final WorkerTokens issued;
@@ -39,9 +41,10 @@ class WorkerTokenFilter extends OncePerRequestFilter {
         String header = request.getHeader(HttpHeaders.AUTHORIZATION);
         String presented = header != null && header.startsWith("Bearer ") ? header.substring(7).strip() : null;
         if (!token.matches(presented)) {
-            Optional<Long> tokenId = issued.authenticate(presented);
-            if (tokenId.isPresent()) {
-                request.setAttribute(TOKEN_ID_ATTRIBUTE, tokenId.get());
+            Optional<WorkerTokens.TokenRef> tokenRef = issued.authenticate(presented);
+            if (tokenRef.isPresent()) {
+                request.setAttribute(TOKEN_ID_ATTRIBUTE, tokenRef.get().id());
+                request.setAttribute(TOKEN_NAME_ATTRIBUTE, tokenRef.get().name());
             } else {
                 refuse(response);
                 return;

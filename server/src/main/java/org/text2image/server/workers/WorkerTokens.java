@@ -82,13 +82,17 @@ class WorkerTokens {
         return revoked;
     }
 
-    /** The id of the unrevoked token {@code presented} is, if any: one indexed lookup. */
-    Optional<Long> authenticate(String presented) {
+    /** The unrevoked token {@code presented} is, if any: one indexed lookup. */
+    Optional<TokenRef> authenticate(String presented) {
         if (presented == null || !presented.startsWith(PREFIX) || presented.length() > MAX_TOKEN_LENGTH) {
             return Optional.empty();
         }
-        return jdbc.sql("SELECT id FROM worker_token WHERE token_hash = ? AND revoked_at IS NULL")
-                .params(sha256(presented)).query(Long.class).optional();
+        return jdbc.sql("SELECT id, name FROM worker_token WHERE token_hash = ? AND revoked_at IS NULL")
+                .params(sha256(presented)).query(TokenRef.class).optional();
+    }
+
+    /** An issued token as a request presents it: its id and the worker name it was issued for. */
+    record TokenRef(long id, String name) {
     }
 
     /** Notes that a token was used, at most once a minute per token so claims stay cheap. */

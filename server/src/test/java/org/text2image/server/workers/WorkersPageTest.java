@@ -83,6 +83,22 @@ class WorkersPageTest {
     }
 
     @Test
+    void aTokenSpeaksOnlyForTheWorkerItWasCreatedFor() throws Exception {
+        generation.submit(alice.id(), GenerationRequest.ofPrompt("a cat"));
+        String token = createToken("gpu-box-2");
+
+        HttpResponse<String> claim = claim(GPU_CLAIM, token); // claims as gpu-box-1
+        HttpResponse<String> cancel = send("/claim/cancel", "{\"workerName\": \"gpu-box-1\"}", token);
+
+        assertThat(claim.statusCode()).isEqualTo(403);
+        assertThat(JSON.readTree(claim.body()).get("detail").asString())
+                .contains("created for the worker \"gpu-box-2\"", "--name gpu-box-2");
+        assertThat(cancel.statusCode()).isEqualTo(403);
+        assertThat(db.jdbc().sql("SELECT status FROM generation_job").query(String.class).single()).isEqualTo("QUEUED");
+        assertThat(db.jdbc().sql("SELECT count(*) FROM worker_presence").query(Long.class).single()).isZero();
+    }
+
+    @Test
     void aRevokedTokenIsRefusedAndNoJobChangesState() throws Exception {
         generation.submit(alice.id(), GenerationRequest.ofPrompt("a cat"));
         String token = createToken("gpu-box-1");
