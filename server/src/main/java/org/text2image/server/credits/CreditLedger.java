@@ -33,8 +33,11 @@ import org.springframework.transaction.annotation.Transactional;
  *       unique index on the resolving entry);</li>
  *   <li>a capture is exactly the held amount, read from the hold row.</li>
  * </ul>
- * Every method locks the user's account row first, so one user's movements are serialised while
- * different users never contend. {@link LedgerInvariants} checks the books.
+ * Every movement locks the user's account row before it reads or changes the user's balance or
+ * lots, so one user's movements are serialised while different users never contend; locks are
+ * always taken in the order job, hold, account, lots. To keep the hot row's lock short, a hold
+ * writes its new hold row before it takes the lock, and a capture or release settles the hold row
+ * before. {@link LedgerInvariants} checks the books.
  */
 @Service
 public class CreditLedger {
