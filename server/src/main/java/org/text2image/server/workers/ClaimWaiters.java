@@ -137,6 +137,8 @@ class ClaimWaiters implements SmartLifecycle {
                 if (!waiter.result().setResult(ResponseEntity.ok(job.get()))) {
                     handBack(job.get(), "its claim had ended before the job was leased");
                 }
+            } else if (waiter.request().checkpoints().isEmpty() && waiter.request().backendReachable()) {
+                break; // a worker that can run anything found nothing: the queue is empty for everyone
             }
         }
     }
