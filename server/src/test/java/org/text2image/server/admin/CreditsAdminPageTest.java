@@ -60,7 +60,8 @@ class CreditsAdminPageTest {
         String html = adjust("alice@example.com", "10", "Goodwill after an outage", "30")
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
 
-        assertThat(Html.textOf(html, "adjust-notice")).isEqualTo("Added 10 credits to alice@example.com. Balance now 30 available.");
+        assertThat(Html.textOf(html, "notice")).isEqualTo("Added 10 credits to alice@example.com. Balance now 30 available.");
+        assertThat(html.split("Added 10 credits", -1)).as("the notice is shown once").hasSize(2);
         assertThat(Html.textOf(html, "audit")).contains("admin@example.com", "alice@example.com", "+10", "Goodwill after an outage");
         assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(30, 0));
         CreditLot lot = ledger.lots(alice.id()).getFirst();

@@ -1,11 +1,7 @@
 package org.text2image.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -13,19 +9,11 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
-import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * A real headless Chromium watching a slow run: the job page follows the event stream, so the step
@@ -33,45 +21,20 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * one step at most) and the image appears without a reload. Skipped on a developer machine
  * without Chromium; required when {@code CI=true}.
  */
-class LiveJobPageBrowserTest extends EndToEndTestBase {
+class LiveJobPageBrowserTest extends BrowserTestBase {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Pattern STEP = Pattern.compile("step (\\d+) / 20");
 
-    @LocalServerPort int port;
-    WebDriver browser;
-
-    @BeforeEach
-    void startBrowser() throws Exception {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!"true".equals(System.getenv("CI"))) {
-            assumeTrue(installed, "Chromium and chromedriver are not installed");
-        }
-        assertThat(installed).as("CI must install chromium and chromium-driver").isTrue();
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--window-size=1280,1000",
-                "--user-data-dir=" + Files.createTempDirectory("t2i-chromium"));
-        browser = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build(), options);
-    }
-
     @AfterEach
-    void stopBrowserAndResetTheStandIn() {
+    void resetTheStandIn() {
         STAND_IN.runDuration(Duration.ZERO);
         STAND_IN.sendPreviews(false);
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     @Test
     void stepCounterPreviewAndTabTitleMoveLiveThenTheImageAppearsWithoutAReload() throws Exception {
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-        browser.get("http://localhost:" + port + "/register");
+        browser.get(url("/register"));
         browser.findElement(By.id("email")).sendKeys("live@example.com");
         browser.findElement(By.id("password")).sendKeys("correct horse");
         browser.findElement(By.id("submit")).click();
@@ -113,9 +76,6 @@ class LiveJobPageBrowserTest extends EndToEndTestBase {
     }
 
     private void saveScreenshot(String name) throws Exception {
-        Path shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath();
-        Path target = Path.of("target", "screenshots", name + ".png");
-        Files.createDirectories(target.getParent());
-        Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+        Chromium.screenshot(browser, name);
     }
 }
