@@ -80,9 +80,15 @@ public class JobQueue {
     @Transactional
     public Optional<ClaimedJob> claim(ClaimRequest request) {
         presence.seen(request.workerName(), request.backendReachable());
-        if (!request.backendReachable()) {
-            return Optional.empty();
-        }
+        return request.backendReachable() ? lease(request) : Optional.empty();
+    }
+
+    /**
+     * {@link #claim} without recording the worker's presence: for a waiting long-poll claim,
+     * tried again on each queued job, whose presence was recorded when it arrived.
+     */
+    @Transactional
+    public Optional<ClaimedJob> lease(ClaimRequest request) {
         Instant now = clock.instant();
         Optional<JobRow> leased = dispatcher.leaseNext(request.workerName(), request.checkpoints(), now,
                 now.plus(properties.claimConfirmTimeout()), now.plus(properties.attemptTimeout()));

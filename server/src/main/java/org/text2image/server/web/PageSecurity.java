@@ -8,11 +8,13 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.csrf.CsrfException;
 
 /**
  * Security of the pages: form sign-in backed by the accounts table, sessions in the database
@@ -30,10 +32,12 @@ class PageSecurity {
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/", "/login", "/register", "/error", "/css/**", "/js/**", "/webjars/**",
                                 "/favicon.ico", "/help").permitAll()
+                        .requestMatchers("/admin/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/generate", false).permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
-                .exceptionHandling(errors -> errors.authenticationEntryPoint(PageSecurity::sendToLogin))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(PageSecurity::sendToLogin)
+                        .accessDeniedHandler(PageSecurity::denied))
                 .build();
     }
 
@@ -49,6 +53,15 @@ class PageSecurity {
         } else {
             LOGIN_PAGE.commence(request, response, e);
         }
+    }
+
+    /**
+     * Admin pages do not exist for anyone else: a signed-in user who is not an admin gets the
+     * 404 page, as for an unknown page. A missing or wrong CSRF token stays a 403.
+     */
+    private static void denied(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
+            throws IOException {
+        response.sendError(e instanceof CsrfException ? HttpServletResponse.SC_FORBIDDEN : HttpServletResponse.SC_NOT_FOUND);
     }
 
     @Bean

@@ -125,7 +125,7 @@ class ClaimWaiters implements SmartLifecycle {
             }
             Optional<ClaimedJob> job;
             try {
-                job = queue.claim(waiter.request());
+                job = queue.lease(waiter.request());
             } catch (RuntimeException e) {
                 log.warn("Waiting claim of worker {} failed", waiter.request().workerName(), e);
                 it.remove();

@@ -136,7 +136,7 @@ class LedgerPropertiesTest {
 
     private static void check(long user, Model model, String after) {
         assertThat(ledger.balance(user)).as("balance after " + after)
-                .isEqualTo(new Balance(model.cachedAvailable(), model.held()));
+                .isEqualTo(new Balance(model.available(), model.held()));
         assertThat(invariants.violations()).as("invariants after " + after).isEmpty();
         long expired = jdbc.sql("SELECT coalesce(sum(amount_credits), 0) FROM ledger_entry WHERE user_id = ? AND kind = 'EXPIRE'")
                 .params(user).query(Long.class).single();
@@ -186,8 +186,8 @@ class LedgerPropertiesTest {
 
     /**
      * The simple model: lots (remaining, expiry) spent soonest-expiring first, holds remembering
-     * their portions, and expiry moving remainders out. The cached available balance may include
-     * lots past their expiry until something expires them, as in the ledger.
+     * their portions, and expiry moving remainders out. The available balance may include lots past
+     * their expiry until something expires them, as in the ledger.
      */
     static final class Model {
         final List<Lot> lots = new ArrayList<>();
@@ -199,12 +199,8 @@ class LedgerPropertiesTest {
             lots.add(new Lot(order++, expiresAt, amount));
         }
 
-        long cachedAvailable() {
-            return lots.stream().mapToLong(lot -> lot.remaining).sum();
-        }
-
         long available() {
-            return cachedAvailable();
+            return lots.stream().mapToLong(lot -> lot.remaining).sum();
         }
 
         long held() {
