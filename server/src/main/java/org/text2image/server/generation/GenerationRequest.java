@@ -20,6 +20,11 @@ public record GenerationRequest(String modelId, String prompt, String negativePr
                                 Integer batchSize, Long seed, Integer steps, Double cfgScale, String sampler,
                                 String scheduler) {
 
+    /** A request for {@code modelId} with only a prompt: every setting from the model's defaults. */
+    public static GenerationRequest of(String modelId, String prompt) {
+        return new GenerationRequest(modelId, prompt, null, null, null, null, null, null, null, null, null);
+    }
+
     /** A request with only a prompt: everything else from the default model. */
     public static GenerationRequest ofPrompt(String prompt) {
         return new GenerationRequest(null, prompt, null, null, null, null, null, null, null, null, null);

@@ -3,7 +3,9 @@ package org.text2image.server.generation;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -12,12 +14,16 @@ import org.text2image.server.catalog.Model;
 import org.text2image.server.catalog.ModelCatalog;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.JobReceipt;
+import org.text2image.server.generation.queue.JobQueue;
+import org.text2image.server.generation.queue.JobRepository;
+import org.text2image.server.generation.queue.JobRow;
+import org.text2image.server.generation.queue.WaitEstimator;
 import org.text2image.server.pricing.Price;
 import org.text2image.server.storage.ImageStore;
 
 /**
  * The user's side of generation: submit a job, follow it, list history, cancel, fetch images.
- * The worker's side is {@link JobQueue}.
+ * The worker's side is {@link org.text2image.server.generation.queue.JobQueue}.
  */
 @Service
 public class GenerationService {
@@ -31,20 +37,20 @@ public class GenerationService {
     private final CreditLedger ledger;
     private final ModelCatalog catalog;
     private final ImageStore images;
-    private final WorkerPresence presence;
+    private final WorkerAvailability workers;
     private final WaitEstimator waitEstimator;
     private final GenerationProperties properties;
     private final Clock clock;
 
     GenerationService(GenerationValidator validator, JobRepository jobs, CreditLedger ledger, ModelCatalog catalog,
-                      ImageStore images, WorkerPresence presence, WaitEstimator waitEstimator,
+                      ImageStore images, WorkerAvailability workers, WaitEstimator waitEstimator,
                       GenerationProperties properties, Clock clock) {
         this.validator = validator;
         this.jobs = jobs;
         this.ledger = ledger;
         this.catalog = catalog;
         this.images = images;
-        this.presence = presence;
+        this.workers = workers;
         this.waitEstimator = waitEstimator;
         this.properties = properties;
         this.clock = clock;
@@ -78,7 +84,7 @@ public class GenerationService {
 
     /** A job for a checkpoint that no worker has advertised within the window would only wait: refuse it. */
     private void refuseModelNoWorkerHas(JobParameters parameters) {
-        if (presence.knownUnavailable(parameters.checkpoint(), properties.modelAdvertisementWindow())) {
+        if (workers.knownUnavailable(parameters.checkpoint(), properties.modelAdvertisementWindow())) {
             String name = catalog.find(parameters.modelId()).map(Model::name).orElse(parameters.modelId());
             throw new InvalidGenerationRequestException(java.util.Map.of("modelId", "No GPU worker has offered "
                     + name + " lately, so it cannot run now. Pick another model."));
@@ -172,7 +178,20 @@ public class GenerationService {
 
     /** Whether workers are picking up jobs now. */
     public GeneratorStatus generatorStatus() {
-        return presence.status();
+        return workers.status();
+    }
+
+    /**
+     * Ids of the enabled models no worker can run now: every worker that reported its checkpoints
+     * within {@code model-advertisement-window} lacks the model's (see {@link WorkerAvailability#knownUnavailable}).
+     * A submit for one of them is refused.
+     */
+    @Transactional(readOnly = true)
+    public Set<String> unavailableModelIds() {
+        return catalog.enabled().stream()
+                .filter(model -> workers.knownUnavailable(model.checkpoint() == null ? "" : model.checkpoint(),
+                        properties.modelAdvertisementWindow()))
+                .map(Model::id).collect(Collectors.toSet());
     }
 
     /** Enabled models for the Generate form. */
@@ -191,8 +210,8 @@ public class GenerationService {
         int position = jobs.queuePosition(job);
         return new JobView(job.id(), job.userId(), job.parameters(), modelName, job.status(), job.attemptsUsed(),
                 job.maxAttempts(), position, waitEstimator.estimatedWaitSeconds(position),
-                job.status() == JobStatus.QUEUED && presence.status().isOnline()
-                        && !presence.canRunNow(job.parameters().checkpoint()),
+                job.status() == JobStatus.QUEUED && workers.status().isOnline()
+                        && !workers.canRunNow(job.parameters().checkpoint()),
                 job.progressStep(),
                 job.progressTotal(), job.lastError(), job.createdAt(), job.finishedAt(), jobImages, previewVersion(job),
                 ledger.receipt(job.id()).map(JobReceipt::summary).orElse(null));

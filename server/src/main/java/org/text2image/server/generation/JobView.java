@@ -41,11 +41,6 @@ public record JobView(UUID id, long userId, JobParameters parameters, String mod
         return state + " — Text2Image";
     }
 
-    /** Whether the owner may still cancel it: while queued or running. */
-    public boolean cancellable() {
-        return status == JobStatus.QUEUED || status == JobStatus.RUNNING;
-    }
-
     /** The wait estimate for people, "about 40 s" or "about 3 min"; null when there is none. */
     public String estimatedWait() {
         if (estimatedWaitSeconds == null) {

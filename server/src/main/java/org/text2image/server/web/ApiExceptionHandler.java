@@ -23,6 +23,7 @@ import org.text2image.server.generation.InvalidGenerationRequestException;
 import org.text2image.server.generation.InvalidUploadException;
 import org.text2image.server.generation.JobNotCancellableException;
 import org.text2image.server.generation.JobNotFoundException;
+import org.text2image.server.generation.NotYourJobException;
 import org.text2image.server.generation.StaleAttemptException;
 import org.text2image.server.generation.TooManyQueuedJobsException;
 
@@ -86,6 +87,11 @@ class ApiExceptionHandler {
     @ExceptionHandler(JobNotFoundException.class)
     ProblemDetail notFound(JobNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, e.getMessage(), false);
+    }
+
+    @ExceptionHandler(NotYourJobException.class)
+    ProblemDetail forbidden(NotYourJobException e) {
+        return problem(HttpStatus.FORBIDDEN, e.getMessage(), false);
     }
 
     @ExceptionHandler({StaleAttemptException.class, JobNotCancellableException.class})

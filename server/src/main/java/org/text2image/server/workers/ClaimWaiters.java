@@ -2,6 +2,7 @@ package org.text2image.server.workers;
 
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -15,14 +16,14 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.text2image.server.generation.GenerationProperties;
-import org.text2image.server.generation.JobQueue;
+import org.text2image.server.generation.LeasedJob;
+import org.text2image.server.generation.WorkerIdentity;
+import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.support.DatabaseSignals;
-import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
-import org.text2image.worker.api.HandBackRequest;
 
 /**
- * Long-poll claims. A claim that finds no work and asked to wait ({@link ClaimRequest#waitSeconds()},
+ * Long-poll claims. A claim that finds no work and asked to wait ({@code ClaimRequest.waitSeconds},
  * capped by {@code text2image.generation.max-claim-wait}) is held as a {@link DeferredResult} —
  * no request thread is kept — and answered 204 when the wait ends. Each {@code generation_job_queued} notification ({@link DatabaseSignals})
  * makes one thread try the waiting claims again, oldest first, through {@link JobQueue#claim}, so
@@ -58,23 +59,25 @@ class ClaimWaiters implements SmartLifecycle {
 
     /**
      * Claims for the worker now, or holds the claim until a job for it is queued or the wait ends.
+     * A worker whose ComfyUI is unreachable gets no job (its call only reports presence).
      *
+     * @param wait how long the claim may wait for work (capped by {@code max-claim-wait}; zero answers at once)
      * @return a result set to 200 with the job, or 204 when there is none
      */
-    DeferredResult<ResponseEntity<ClaimedJob>> claim(ClaimRequest request) {
-        Duration wait = Duration.ofSeconds(request.waitSeconds());
+    DeferredResult<ResponseEntity<ClaimedJob>> claim(String workerName, List<String> checkpoints,
+                                                     boolean backendReachable, Duration wait) {
         if (wait.compareTo(properties.maxClaimWait()) > 0) {
             wait = properties.maxClaimWait();
         }
         DeferredResult<ResponseEntity<ClaimedJob>> result = new DeferredResult<>(Math.max(1, wait.toMillis()));
         long ringsBefore = signals.rings(JobQueue.QUEUED_CHANNEL);
-        Optional<ClaimedJob> job = queue.claim(request);
-        if (job.isPresent() || wait.isZero() || !request.backendReachable() || dispatch == null) {
+        Optional<LeasedJob> job = backendReachable ? queue.claim(workerName, checkpoints) : Optional.empty();
+        if (job.isPresent() || wait.isZero() || !backendReachable || dispatch == null) {
             result.setResult(answer(job));
             return result;
         }
-        cancel(request.workerName()); // a worker claims one at a time: its older wait is a leftover
-        Waiter waiter = new Waiter(request, result, System.nanoTime() + wait.toNanos());
+        cancel(workerName); // a worker claims one at a time: its older wait is a leftover
+        Waiter waiter = new Waiter(workerName, checkpoints, result, System.nanoTime() + wait.toNanos());
         result.onTimeout(() -> result.setResult(noWork()));
         result.onCompletion(() -> waiting.remove(waiter));
         waiting.add(waiter);
@@ -87,7 +90,7 @@ class ClaimWaiters implements SmartLifecycle {
     /** Ends the waiting claims of {@code workerName} with 204. */
     void cancel(String workerName) {
         for (Waiter waiter : waiting) {
-            if (waiter.request().workerName().equals(workerName)) {
+            if (waiter.workerName().equals(workerName)) {
                 waiter.result().setResult(noWork());
             }
         }
@@ -123,38 +126,37 @@ class ClaimWaiters implements SmartLifecycle {
                 waiter.result().setResult(noWork());
                 continue;
             }
-            Optional<ClaimedJob> job;
+            Optional<LeasedJob> job;
             try {
-                job = queue.lease(waiter.request());
+                job = queue.claim(waiter.workerName(), waiter.checkpoints());
             } catch (RuntimeException e) {
-                log.warn("Waiting claim of worker {} failed", waiter.request().workerName(), e);
+                log.warn("Waiting claim of worker {} failed", waiter.workerName(), e);
                 it.remove();
                 waiter.result().setErrorResult(e);
                 continue;
             }
             if (job.isPresent()) {
                 it.remove();
-                if (!waiter.result().setResult(ResponseEntity.ok(job.get()))) {
+                if (!waiter.result().setResult(ResponseEntity.ok(WireRecords.claimedJob(job.get())))) {
                     handBack(job.get(), "its claim had ended before the job was leased");
                 }
-            } else if (waiter.request().checkpoints().isEmpty() && waiter.request().backendReachable()) {
-                break; // a worker that can run anything found nothing: the queue is empty for everyone
+            } else if (!queue.hasQueuedJobs()) {
+                break; // nothing is queued at all: no other waiter can get a job either
             }
         }
     }
 
-    private void handBack(ClaimedJob job, String reason) {
+    private void handBack(LeasedJob job, String reason) {
         try {
-            queue.handBack(job.jobId(), new HandBackRequest(job.attempt(), reason));
+            queue.handBack(job.jobId(), job.attempt(), WorkerIdentity.CONFIGURED, reason);
         } catch (RuntimeException e) {
             log.warn("Could not hand back job {} (its provisional lease will return it)", job.jobId(), e);
         }
     }
 
-    private static ResponseEntity<ClaimedJob> answer(Optional<ClaimedJob> job) {
-        return job.map(ResponseEntity::ok).orElseGet(ClaimWaiters::noWork);
+    private static ResponseEntity<ClaimedJob> answer(Optional<LeasedJob> job) {
+        return job.map(WireRecords::claimedJob).map(ResponseEntity::ok).orElseGet(ClaimWaiters::noWork);
     }
-
     private static ResponseEntity<ClaimedJob> noWork() {
         return ResponseEntity.noContent().build();
     }
@@ -198,6 +200,7 @@ class ClaimWaiters implements SmartLifecycle {
         return DEFAULT_PHASE; // stops before the web server's graceful shutdown
     }
 
-    private record Waiter(ClaimRequest request, DeferredResult<ResponseEntity<ClaimedJob>> result, long deadlineNanos) {
+    private record Waiter(String workerName, List<String> checkpoints, DeferredResult<ResponseEntity<ClaimedJob>> result,
+                          long deadlineNanos) {
     }
 }

@@ -3,6 +3,7 @@ package org.text2image.server.workers;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -11,15 +12,18 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestAttribute;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.server.ResponseStatusException;
+import org.text2image.server.generation.ExtendedLease;
 import org.text2image.server.generation.InvalidUploadException;
-import org.text2image.server.generation.JobQueue;
 import org.text2image.server.generation.UploadedImage;
+import org.text2image.server.generation.WorkerIdentity;
+import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.worker.api.ClaimCancel;
 import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
@@ -29,43 +33,59 @@ import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
 import org.text2image.worker.api.WorkerApi;
+import org.text2image.worker.api.WorkerApiLimits;
 
-/** The worker API (see {@link WorkerApi} for the contract); errors are problem details from {@link WorkerApiErrors}. */
+/**
+ * The worker API (see {@link WorkerApi} for the contract): translates the wire records to
+ * {@link JobQueue}'s domain calls and back. Errors are problem details from
+ * {@code web/ApiExceptionHandler}. The caller's identity comes from its token
+ * ({@link WorkerTokenFilter}): an issued token acts only for its own worker name.
+ */
 @RestController
 @RequestMapping(WorkerApi.BASE_PATH)
 class WorkerApiController {
 
-    private static final int MAX_NAME = 64;
-
     private final JobQueue queue;
     private final ClaimWaiters waiters;
+    private final WorkerPresence presence;
 
-    WorkerApiController(JobQueue queue, ClaimWaiters waiters) {
+    WorkerApiController(JobQueue queue, ClaimWaiters waiters, WorkerPresence presence) {
         this.queue = queue;
         this.waiters = waiters;
+        this.presence = presence;
     }
 
     @PostMapping(path = "/claim", consumes = MediaType.APPLICATION_JSON_VALUE)
-    DeferredResult<ResponseEntity<ClaimedJob>> claim(@RequestBody ClaimRequest request) {
-        checkName(request.workerName());
-        return waiters.claim(request);
+    DeferredResult<ResponseEntity<ClaimedJob>> claim(@RequestBody ClaimRequest request,
+                                                     @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName,
+                                                     @RequestAttribute(name = WorkerTokenFilter.TOKEN_ID_ATTRIBUTE, required = false) Long tokenId) {
+        checkName(request.workerName(), tokenName);
+        presence.report(new WorkerPresence.Report(request.workerName(), request.backendReachable(), request.checkpoints(),
+                request.gpuName(), request.vramTotalBytes(), request.vramFreeBytes(), request.comfyUiVersion()), tokenId);
+        return waiters.claim(request.workerName(), request.checkpoints(), request.backendReachable(),
+                Duration.ofSeconds(request.waitSeconds()));
     }
 
     @PostMapping(path = "/claim/cancel", consumes = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Void> cancelClaims(@RequestBody ClaimCancel request) {
-        checkName(request.workerName());
-        WorkerReports.requireTokensName(request.workerName());
+    ResponseEntity<Void> cancelClaims(@RequestBody ClaimCancel request,
+                                      @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName) {
+        checkName(request.workerName(), tokenName);
         waiters.cancel(request.workerName());
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping(path = "/jobs/{jobId}/heartbeat", consumes = MediaType.APPLICATION_JSON_VALUE)
-    HeartbeatResponse heartbeat(@PathVariable UUID jobId, @RequestBody Heartbeat heartbeat) {
-        return queue.heartbeat(jobId, heartbeat);
+    HeartbeatResponse heartbeat(@PathVariable UUID jobId, @RequestBody Heartbeat heartbeat,
+                                @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName) {
+        ExtendedLease lease = queue.heartbeat(jobId, heartbeat.attempt(), identity(tokenName), heartbeat.step(),
+                heartbeat.totalSteps());
+        presence.seen(lease.workerName());
+        return new HeartbeatResponse(lease.leaseTimeout().toSeconds(), false);
     }
 
     @PostMapping(path = "/jobs/{jobId}/complete", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     JobOutcome complete(@PathVariable UUID jobId, @RequestParam(WorkerApi.ATTEMPT_PART) int attempt,
+                        @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName,
                         HttpServletRequest request) throws Exception {
         List<UploadedImage> images = new ArrayList<>();
         for (Part part : request.getParts()) {
@@ -73,32 +93,40 @@ class WorkerApiController {
                 images.add(new UploadedImage(part.getSubmittedFileName(), read(part)));
             }
         }
-        return queue.complete(jobId, attempt, images);
+        return new JobOutcome(queue.complete(jobId, attempt, identity(tokenName), images).name());
     }
 
     @PostMapping(path = "/jobs/{jobId}/fail", consumes = MediaType.APPLICATION_JSON_VALUE)
-    JobOutcome fail(@PathVariable UUID jobId, @RequestBody FailRequest request) {
-        return queue.fail(jobId, request);
+    JobOutcome fail(@PathVariable UUID jobId, @RequestBody FailRequest request,
+                    @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName) {
+        return new JobOutcome(queue.fail(jobId, request.attempt(), identity(tokenName), request.reason(),
+                request.retryable()).name());
     }
 
     @PostMapping(path = "/jobs/{jobId}/preview", consumes = {MediaType.IMAGE_JPEG_VALUE, MediaType.IMAGE_PNG_VALUE})
     ResponseEntity<Void> preview(@PathVariable UUID jobId, @RequestParam(WorkerApi.ATTEMPT_PART) int attempt,
+                                 @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName,
                                  HttpServletRequest request) throws IOException {
         byte[] image;
         try (var in = request.getInputStream()) {
-            image = in.readNBytes(JobQueue.MAX_PREVIEW_BYTES + 1);
+            image = in.readNBytes(WorkerApiLimits.MAX_PREVIEW_BYTES + 1);
         }
-        if (image.length > JobQueue.MAX_PREVIEW_BYTES) {
+        if (image.length > WorkerApiLimits.MAX_PREVIEW_BYTES) {
             throw new ResponseStatusException(HttpStatus.CONTENT_TOO_LARGE,
-                    "A preview may be at most " + JobQueue.MAX_PREVIEW_BYTES + " bytes.");
+                    "A preview may be at most " + WorkerApiLimits.MAX_PREVIEW_BYTES + " bytes.");
         }
-        queue.savePreview(jobId, attempt, image);
+        queue.savePreview(jobId, attempt, identity(tokenName), image);
         return ResponseEntity.noContent().build();
     }
 
     @PostMapping(path = "/jobs/{jobId}/handback", consumes = MediaType.APPLICATION_JSON_VALUE)
-    JobOutcome handBack(@PathVariable UUID jobId, @RequestBody HandBackRequest request) {
-        return queue.handBack(jobId, request);
+    JobOutcome handBack(@PathVariable UUID jobId, @RequestBody HandBackRequest request,
+                        @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName) {
+        return new JobOutcome(queue.handBack(jobId, request.attempt(), identity(tokenName), request.reason()).name());
+    }
+
+    private static WorkerIdentity identity(String tokenName) {
+        return tokenName == null ? WorkerIdentity.CONFIGURED : WorkerIdentity.issuedTo(tokenName);
     }
 
     private static byte[] read(Part part) throws IOException {
@@ -107,9 +135,19 @@ class WorkerApiController {
         }
     }
 
-    private static void checkName(String name) {
-        if (name == null || name.isBlank() || name.length() > MAX_NAME) {
-            throw new InvalidUploadException("workerName must be 1 to " + MAX_NAME + " characters.");
+    /**
+     * A worker name is 1 … {@value WorkerApiLimits#MAX_WORKER_NAME_LENGTH} characters, and an issued
+     * token works for the worker it was created for only: another name is refused (403) before
+     * anything is recorded. The configured token (the embedded worker's) may use any name.
+     */
+    private static void checkName(String name, String tokenName) {
+        if (name == null || name.isBlank() || name.length() > WorkerApiLimits.MAX_WORKER_NAME_LENGTH) {
+            throw new InvalidUploadException("workerName must be 1 to " + WorkerApiLimits.MAX_WORKER_NAME_LENGTH
+                    + " characters.");
+        }
+        if (!identity(tokenName).mayActFor(name)) {
+            throw new ResponseStatusException(HttpStatus.FORBIDDEN, "This worker token was created for the worker \""
+                    + tokenName + "\"; start the worker with --name " + tokenName + " (or create a token for this name).");
         }
     }
 }

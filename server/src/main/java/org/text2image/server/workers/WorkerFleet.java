@@ -3,13 +3,14 @@ package org.text2image.server.workers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
-import org.springframework.jdbc.core.simple.JdbcClient;
+import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
 import org.text2image.server.generation.GenerationProperties;
+import org.text2image.server.generation.queue.JobQueue;
 
 /** The workers the server has heard from, with their status, for the admin Workers page. */
 @Component
@@ -29,12 +30,17 @@ class WorkerFleet {
                      String lastSeen, String vramTotal, String vramFree) {
     }
 
-    private final JdbcClient jdbc;
+    private final WorkerPresence presence;
+    private final WorkerTokens tokens;
+    private final JobQueue queue;
     private final Clock clock;
     private final GenerationProperties generation;
 
-    WorkerFleet(JdbcClient jdbc, Clock clock, GenerationProperties generation) {
-        this.jdbc = jdbc;
+    WorkerFleet(WorkerPresence presence, WorkerTokens tokens, JobQueue queue, Clock clock,
+                GenerationProperties generation) {
+        this.presence = presence;
+        this.tokens = tokens;
+        this.queue = queue;
         this.clock = clock;
         this.generation = generation;
     }
@@ -42,24 +48,20 @@ class WorkerFleet {
     /** Every worker, most recently seen first (at most 500). */
     List<WorkerRow> list() {
         Instant onlineSince = clock.instant().minus(generation.workerOnlineWindow());
-        return jdbc.sql("""
-                SELECT p.*, t.name AS token_name,
-                       (SELECT j.id FROM generation_job j WHERE j.status = 'RUNNING' AND j.worker_name = p.worker_name
-                        ORDER BY j.attempt_started_at DESC LIMIT 1) AS current_job_id
-                FROM worker_presence p LEFT JOIN worker_token t ON t.id = p.token_id
-                ORDER BY p.last_seen_at DESC, p.worker_name LIMIT 500""")
-                .query((rs, n) -> {
-                    Instant seen = rs.getObject("last_seen_at", OffsetDateTime.class).toInstant();
-                    UUID job = rs.getObject("current_job_id", UUID.class);
-                    Status status = job != null ? Status.BUSY
-                            : !seen.isAfter(onlineSince) ? Status.OFFLINE
-                            : rs.getBoolean("backend_reachable") ? Status.ONLINE : Status.BACKEND_UNREACHABLE;
-                    return new WorkerRow(rs.getString("worker_name"), status, seen, job, rs.getLong("jobs_done"),
-                            rs.getLong("jobs_failed"), rs.getString("gpu_name"), rs.getObject("vram_total_bytes", Long.class),
-                            rs.getObject("vram_free_bytes", Long.class), rs.getString("comfyui_version"),
-                            rs.getString("token_name"), ago(seen), gigabytes(rs.getObject("vram_total_bytes", Long.class)),
-                            gigabytes(rs.getObject("vram_free_bytes", Long.class)));
-                }).list();
+        Map<String, UUID> running = queue.runningJobByWorker();
+        Map<Long, String> tokenNames = tokens.list().stream()
+                .collect(Collectors.toMap(WorkerTokens.TokenRow::id, WorkerTokens.TokenRow::name));
+        return presence.list(500).stream().map(seen -> {
+            UUID job = running.get(seen.workerName());
+            Instant at = seen.lastSeenAt();
+            Status status = job != null ? Status.BUSY
+                    : !at.isAfter(onlineSince) ? Status.OFFLINE
+                    : seen.backendReachable() ? Status.ONLINE : Status.BACKEND_UNREACHABLE;
+            return new WorkerRow(seen.workerName(), status, at, job, seen.jobsDone(), seen.jobsFailed(),
+                    seen.gpuName(), seen.vramTotalBytes(), seen.vramFreeBytes(), seen.comfyUiVersion(),
+                    seen.tokenId() == null ? null : tokenNames.get(seen.tokenId()), ago(at),
+                    gigabytes(seen.vramTotalBytes()), gigabytes(seen.vramFreeBytes()));
+        }).toList();
     }
 
     /** "12 s ago", "5 min ago", "3 h ago", "2 d ago". */

@@ -18,14 +18,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * Lets a worker API request through only with {@code Authorization: Bearer <token>}, where the
  * token is the configured {@code text2image.workers.token} (the embedded worker's) or an unrevoked
  * token issued on the admin page ({@link WorkerTokens}, one indexed lookup); else 401 problem
- * details and nothing else happens. The issued token's id and worker name are left in {@link #TOKEN_ID_ATTRIBUTE} and {@link #TOKEN_NAME_ATTRIBUTE}.
+ * details and nothing else happens. The issued token's id and worker name are left in
+ * {@link #TOKEN_ID_ATTRIBUTE} and {@link #TOKEN_NAME_ATTRIBUTE}, and its last use is recorded.
  */
 class WorkerTokenFilter extends OncePerRequestFilter {
 
     /** Request attribute: the {@code worker_token.id} (Long) of an issued token; absent for the configured one. */
-    static final String TOKEN_ID_ATTRIBUTE = WorkerTokenFilter.class.getName() + ".tokenId";
+    static final String TOKEN_ID_ATTRIBUTE = "org.text2image.server.workers.WorkerTokenFilter.tokenId";
     /** The worker name an issued token was created for; claims with it must use that name. */
-    static final String TOKEN_NAME_ATTRIBUTE = WorkerTokenFilter.class.getName() + ".tokenName";
+    static final String TOKEN_NAME_ATTRIBUTE = "org.text2image.server.workers.WorkerTokenFilter.tokenName";
 
     private final WorkerToken token;
     private final WorkerTokens issued;
@@ -45,6 +46,7 @@ class WorkerTokenFilter extends OncePerRequestFilter {
             if (tokenRef.isPresent()) {
                 request.setAttribute(TOKEN_ID_ATTRIBUTE, tokenRef.get().id());
                 request.setAttribute(TOKEN_NAME_ATTRIBUTE, tokenRef.get().name());
+                issued.used(tokenRef.get().id());
             } else {
                 refuse(response);
                 return;

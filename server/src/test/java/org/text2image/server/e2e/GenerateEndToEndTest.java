@@ -101,8 +101,7 @@ class GenerateEndToEndTest extends EndToEndTestBase {
     @Test
     void aComfyUiValidationErrorFailsAtOnceWithItsMessageAndChargesNothing() throws Exception {
         long user = accounts.register("validation@example.com", "correct horse").id();
-        JobView job = generation.submit(user, new GenerationRequest("hardcoded", "a castle", null, null, null, null,
-                null, null, null, null, null));
+        JobView job = generation.submit(user, GenerationRequest.of("hardcoded", "a castle"));
         JobView done = awaitJob(job.id(), user, j -> j.status().isFinal());
         assertThat(done.status()).isEqualTo(JobStatus.FAILED);
         assertThat(done.attempt()).isEqualTo(1);
@@ -118,8 +117,7 @@ class GenerateEndToEndTest extends EndToEndTestBase {
         db.jdbc().sql("""
                 INSERT INTO worker_presence (worker_name, last_seen_at, backend_reachable, checkpoints)
                 VALUES ('gpu-xl-elsewhere', now(), false, ARRAY['sd_xl_base_1.0.safetensors', 'v1-5-pruned-emaonly.safetensors'])""").update();
-        JobView sdxl = generation.submit(user, new GenerationRequest("sdxl", "a castle", null, null, null, null, null,
-                null, null, null, null));
+        JobView sdxl = generation.submit(user, GenerationRequest.of("sdxl", "a castle"));
         JobView sd15 = generation.submit(user, GenerationRequest.ofPrompt("a cottage"));
         // The worker lists only the sd15 checkpoint: it passes over the older sdxl job.
         assertThat(awaitJob(sd15.id(), user, j -> j.status().isFinal()).status()).isEqualTo(JobStatus.SUCCEEDED);

@@ -22,13 +22,14 @@ import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.LedgerInvariants;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
-import org.text2image.server.generation.JobQueue;
 import org.text2image.server.generation.JobStatus;
 import org.text2image.server.generation.JobView;
 import org.text2image.server.generation.Viewer;
+import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.support.Images;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.MutableClock;
+import org.text2image.server.support.TestCatalog;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.worker.ImageFile;
 import org.text2image.worker.StaleAttemptException;
@@ -93,7 +94,7 @@ class WorkerCrashEndToEndTest {
         JobView job = generation.submit(user, GenerationRequest.ofPrompt("survives a crash"));
         // A worker claims the job and dies: no heartbeat, no result, ever.
         WorkerApiClient doomed = new WorkerApiClient(server(), TOKEN, Duration.ofSeconds(5), Duration.ofSeconds(30));
-        ClaimedJob lost = doomed.claim(new ClaimRequest("gpu-doomed", true, List.of())).orElseThrow();
+        ClaimedJob lost = doomed.claim(new ClaimRequest("gpu-doomed", true, TestCatalog.CHECKPOINTS)).orElseThrow();
         doomed.heartbeat(lost.jobId(), new Heartbeat(lost.attempt(), 0, 0)); // it started, then died
 
         clock.advance(Duration.ofSeconds(61));

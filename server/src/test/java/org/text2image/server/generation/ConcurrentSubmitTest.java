@@ -10,8 +10,8 @@ import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.InsufficientCreditsException;
-import org.text2image.server.support.Races;
 import org.text2image.server.support.IntegrationTest;
+import org.text2image.server.support.Races;
 import org.text2image.server.support.TestDatabase;
 
 /** Many submits racing on one user: the balance decides, exactly, and never goes below zero. */
@@ -33,8 +33,7 @@ class ConcurrentSubmitTest {
         long user = accounts.register("racer@example.com", "correct horse").id();
         List<Boolean> accepted = Races.race(16, () -> { // 20 credits / 3 per SDXL image = 6 jobs
             try {
-                generation.submit(user, new GenerationRequest("sdxl", "race", null, null, null, null, null,
-                        null, null, null, null));
+                generation.submit(user, GenerationRequest.of("sdxl", "race"));
                 return true;
             } catch (InsufficientCreditsException e) {
                 return false;
@@ -44,7 +43,10 @@ class ConcurrentSubmitTest {
         assertThat(ledger.balance(user)).isEqualTo(new Balance(2, 18));
         assertThat(db.jdbc().sql("SELECT count(*) FROM generation_job WHERE user_id = ?").params(user)
                 .query(Long.class).single()).isEqualTo(6);
-        assertThat(db.jdbc().sql("SELECT min(available_after) FROM ledger_entry WHERE user_id = ?").params(user)
-                .query(Long.class).single()).isGreaterThanOrEqualTo(0);
+        // Each hold saw the one before it: the available balance after each went down by exactly 3.
+        assertThat(db.jdbc().sql("""
+                        SELECT available_after FROM ledger_entry WHERE user_id = ? AND kind = 'HOLD'
+                        ORDER BY available_after DESC""").params(user).query(Long.class).list())
+                .containsExactly(17L, 14L, 11L, 8L, 5L, 2L);
     }
 }

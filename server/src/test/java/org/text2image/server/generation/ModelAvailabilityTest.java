@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,7 @@ import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.PageTest;
@@ -34,6 +36,7 @@ class ModelAvailabilityTest {
     @LocalServerPort int port;
     @Autowired MockMvc mvc;
     @Autowired GenerationService generation;
+    @Autowired JobQueue queue;
     @Autowired AccountService accounts;
     @Autowired CreditLedger ledger;
     @Autowired MutableClock clock;
@@ -74,10 +77,29 @@ class ModelAvailabilityTest {
     }
 
     @Test
-    void aWorkerThatCannotListItsModelsLetsEveryModelThrough() throws Exception {
-        workerReports("gpu-1", SD15);
-        workerReports("gpu-unknown");
-        assertThat(generation.submit(alice.id(), request("sdxl")).status()).isEqualTo(JobStatus.QUEUED);
+    void aWorkerWhoseComfyUiListsNoCheckpointsCanRunOnlyModelsThatNeedNone() throws Exception {
+        workerReports("gpu-empty");
+
+        assertThatThrownBy(() -> generation.submit(alice.id(), request("sd15")))
+                .isInstanceOf(InvalidGenerationRequestException.class)
+                .hasMessage("No GPU worker has offered Stable Diffusion 1.5 lately, so it cannot run now. Pick another model.");
+        assertThat(db.jdbc().sql("SELECT count(*) FROM generation_job").query(Long.class).single()).isZero();
+        assertThat(generation.submit(alice.id(), request("modelfree")).status()).isEqualTo(JobStatus.QUEUED);
+        assertThat(queue.claim("gpu-empty", List.of())).isPresent();
+    }
+
+    @Test
+    void aWorkerWhoseComfyUiNeverAnsweredDoesNotMakeModelsUnavailable() throws Exception {
+        workerReportsUnreachable("gpu-starting");
+        assertThat(generation.submit(alice.id(), request("sd15")).status()).isEqualTo(JobStatus.QUEUED);
+    }
+
+    @Test
+    void theGenerateFormMarksAModelNoWorkerCanRunAsUnavailable() throws Exception {
+        workerReports("gpu-15", SD15);
+        String html = mvc.perform(get("/generate").with(user(alice))).andReturn().getResponse().getContentAsString();
+        assertThat(html).containsPattern("<option value=\"sdxl\"[^>]*disabled[^>]*>[^<]*no GPU worker has it")
+                .doesNotContainPattern("<option value=\"sd15\"[^>]*disabled");
     }
 
     @Test
@@ -97,7 +119,18 @@ class ModelAvailabilityTest {
     }
 
     private static GenerationRequest request(String modelId) {
-        return new GenerationRequest(modelId, "a lighthouse", null, null, null, null, null, null, null, null, null);
+        return GenerationRequest.of(modelId, "a lighthouse");
+    }
+
+    private void workerReportsUnreachable(String name) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://localhost:" + port + "/api/worker/v1/claim"))
+                .header("Authorization", "Bearer test-worker-token")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"workerName\": \"" + name
+                        + "\", \"backendReachable\": false, \"checkpoints\": []}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(204);
     }
 
     /** A worker's claim over the real worker API, listing its checkpoints (no job is queued, so it gets 204). */

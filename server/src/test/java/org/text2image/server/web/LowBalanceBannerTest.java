@@ -67,8 +67,7 @@ class LowBalanceBannerTest {
     @Test
     void theJobStatusFragmentShowsAndClearsTheBannerOutOfBandWithTheHeaderBalance() throws Exception {
         hold(13); // 7 left
-        UUID job = generation.submit(alice.id(), new GenerationRequest("sdxl", "a fox", null, null, null, null, null,
-                null, null, null, null)).id(); // 3 more held: 4 left
+        UUID job = generation.submit(alice.id(), GenerationRequest.of("sdxl", "a fox")).id(); // 3 more held: 4 left
 
         String low = statusFragment(job);
         assertThat(Html.attributeOf(low, "low-balance", "hx-swap-oob")).isEqualTo("true");

@@ -15,14 +15,16 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
-import org.text2image.server.generation.JobQueue;
+import org.text2image.server.generation.LeasedJob;
 import org.text2image.server.generation.UploadedImage;
 import org.text2image.server.generation.Viewer;
+import org.text2image.server.generation.WorkerIdentity;
+import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.support.Images;
 import org.text2image.server.support.IntegrationTest;
+import org.text2image.server.support.TestCatalog;
 import org.text2image.server.support.TestDatabase;
-import org.text2image.worker.api.ClaimRequest;
-import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.api.WorkerApiLimits;
 
 /** Live previews: relayed by the running attempt's worker, shown to the job's owner only, gone when the attempt ends. */
 @IntegrationTest
@@ -48,7 +50,7 @@ class LivePreviewTest {
     @Test
     void theRunningAttemptsPreviewIsShownToItsOwnerAndGoesWhenTheJobEnds() throws Exception {
         UUID jobId = generation.submit(owner, GenerationRequest.ofPrompt("a heron")).id();
-        ClaimedJob claimed = queue.claim(new ClaimRequest("gpu-1", true, List.of())).orElseThrow();
+        LeasedJob claimed = queue.claim("gpu-1", TestCatalog.CHECKPOINTS).orElseThrow();
         byte[] png = Images.png(64, 64);
 
         assertThat(postPreview(jobId, claimed.attempt(), "image/png", png).statusCode()).isEqualTo(204);
@@ -60,7 +62,7 @@ class LivePreviewTest {
         assertThat(generation.progress(jobId, new Viewer(owner, false)).orElseThrow().previewVersion()).isPositive();
         assertThat(generation.preview(jobId, new Viewer(stranger, false))).isEmpty();
 
-        queue.complete(jobId, claimed.attempt(), List.of(new UploadedImage("a.png", Images.png(8, 8))));
+        queue.complete(jobId, claimed.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", Images.png(8, 8))));
         assertThat(generation.preview(jobId, new Viewer(owner, false))).isEmpty();
         assertThat(db.jdbc().sql("SELECT count(*) FROM job_preview").query(Long.class).single()).isZero();
     }
@@ -68,7 +70,7 @@ class LivePreviewTest {
     @Test
     void aPreviewFromAnAttemptThatNoLongerHoldsTheJobIs409AndNotKept() throws Exception {
         UUID jobId = generation.submit(owner, GenerationRequest.ofPrompt("a heron")).id();
-        ClaimedJob claimed = queue.claim(new ClaimRequest("gpu-1", true, List.of())).orElseThrow();
+        LeasedJob claimed = queue.claim("gpu-1", TestCatalog.CHECKPOINTS).orElseThrow();
 
         assertThat(postPreview(jobId, claimed.attempt() + 1, "image/png", Images.png(64, 64)).statusCode()).isEqualTo(409);
         assertThat(postPreview(UUID.randomUUID(), 1, "image/png", Images.png(64, 64)).statusCode()).isEqualTo(409);
@@ -78,10 +80,10 @@ class LivePreviewTest {
     @Test
     void aPreviewThatIsNotAnImageOrTooLargeIsRefused() throws Exception {
         UUID jobId = generation.submit(owner, GenerationRequest.ofPrompt("a heron")).id();
-        ClaimedJob claimed = queue.claim(new ClaimRequest("gpu-1", true, List.of())).orElseThrow();
+        LeasedJob claimed = queue.claim("gpu-1", TestCatalog.CHECKPOINTS).orElseThrow();
 
         assertThat(postPreview(jobId, claimed.attempt(), "image/png", "not a png".getBytes()).statusCode()).isEqualTo(400);
-        assertThat(postPreview(jobId, claimed.attempt(), "image/png", new byte[JobQueue.MAX_PREVIEW_BYTES + 1]).statusCode())
+        assertThat(postPreview(jobId, claimed.attempt(), "image/png", new byte[WorkerApiLimits.MAX_PREVIEW_BYTES + 1]).statusCode())
                 .isEqualTo(413);
         assertThat(postPreview(jobId, claimed.attempt(), "text/plain", Images.png(8, 8)).statusCode()).isEqualTo(415);
         assertThat(db.jdbc().sql("SELECT count(*) FROM job_preview").query(Long.class).single()).isZero();

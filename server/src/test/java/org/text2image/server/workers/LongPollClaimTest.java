@@ -21,13 +21,13 @@ import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.LedgerInvariants;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
-import org.text2image.server.generation.JobQueue;
+import org.text2image.server.generation.LeasedJob;
+import org.text2image.server.generation.WorkerIdentity;
+import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.support.IntegrationTest;
+import org.text2image.server.support.TestCatalog;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.worker.api.ClaimRequest;
-import org.text2image.worker.api.ClaimedJob;
-import org.text2image.worker.api.FailRequest;
-import org.text2image.worker.api.Heartbeat;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -69,29 +69,29 @@ class LongPollClaimTest {
 
     @Test
     void aWaitingClaimGetsTheJobSubmittedWhileItWaits() throws Exception {
-        CompletableFuture<HttpResponse<String>> claim = claim("gpu-a", true, List.of(), 20);
+        CompletableFuture<HttpResponse<String>> claim = claim("gpu-a", true, TestCatalog.CHECKPOINTS, 20);
         await(() -> waiters.size() == 1);
 
         UUID jobId = generation.submit(user, GenerationRequest.ofPrompt("a heron")).id();
 
         HttpResponse<String> answer = claim.get(GUARD.toSeconds(), TimeUnit.SECONDS);
         assertThat(answer.statusCode()).isEqualTo(200);
-        assertThat(JSON.readValue(answer.body(), ClaimedJob.class).jobId()).isEqualTo(jobId);
+        assertThat(JSON.readValue(answer.body(), LeasedJob.class).jobId()).isEqualTo(jobId);
         assertThat(status(jobId)).isEqualTo("RUNNING");
     }
 
     @Test
     void aRetriedJobGoesToAWorkerThatIsWaiting() throws Exception {
         UUID jobId = generation.submit(user, GenerationRequest.ofPrompt("a heron")).id();
-        ClaimedJob first = queue.claim(new ClaimRequest("gpu-b", true, List.of())).orElseThrow();
-        CompletableFuture<HttpResponse<String>> waiting = claim("gpu-a", true, List.of(), 20);
+        LeasedJob first = queue.claim("gpu-b", TestCatalog.CHECKPOINTS).orElseThrow();
+        CompletableFuture<HttpResponse<String>> waiting = claim("gpu-a", true, TestCatalog.CHECKPOINTS, 20);
         await(() -> waiters.size() == 1);
 
-        queue.fail(jobId, new FailRequest(first.attempt(), "CUDA error", true));
+        queue.fail(jobId, first.attempt(), WorkerIdentity.CONFIGURED, "CUDA error", true);
 
         HttpResponse<String> answer = waiting.get(GUARD.toSeconds(), TimeUnit.SECONDS);
         assertThat(answer.statusCode()).isEqualTo(200);
-        ClaimedJob retry = JSON.readValue(answer.body(), ClaimedJob.class);
+        LeasedJob retry = JSON.readValue(answer.body(), LeasedJob.class);
         assertThat(retry.jobId()).isEqualTo(jobId);
         assertThat(retry.attempt()).isEqualTo(2);
     }
@@ -105,14 +105,14 @@ class LongPollClaimTest {
         UUID jobId = generation.submit(user, GenerationRequest.ofPrompt("a heron")).id();
 
         HttpResponse<String> answer = sd15.get(GUARD.toSeconds(), TimeUnit.SECONDS);
-        assertThat(JSON.readValue(answer.body(), ClaimedJob.class).jobId()).isEqualTo(jobId);
+        assertThat(JSON.readValue(answer.body(), LeasedJob.class).jobId()).isEqualTo(jobId);
         assertThat(sdxlOnly).isNotDone();
         assertThat(waiters.size()).isEqualTo(1);
     }
 
     @Test
     void aClaimWhoseWaitEndsAnswers204AndLeasesNothing() throws Exception {
-        HttpResponse<String> answer = claim("gpu-a", true, List.of(), 1).get(GUARD.toSeconds(), TimeUnit.SECONDS);
+        HttpResponse<String> answer = claim("gpu-a", true, TestCatalog.CHECKPOINTS, 1).get(GUARD.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(answer.statusCode()).isEqualTo(204);
         assertThat(waiters.size()).isZero();
@@ -124,7 +124,7 @@ class LongPollClaimTest {
     void aWorkerWhoseComfyUiIsDownIsAnsweredAtOnceNotHeld() throws Exception {
         generation.submit(user, GenerationRequest.ofPrompt("a heron"));
 
-        HttpResponse<String> answer = claim("gpu-a", false, List.of(), 20).get(GUARD.toSeconds(), TimeUnit.SECONDS);
+        HttpResponse<String> answer = claim("gpu-a", false, TestCatalog.CHECKPOINTS, 20).get(GUARD.toSeconds(), TimeUnit.SECONDS);
 
         assertThat(answer.statusCode()).isEqualTo(204);
         assertThat(waiters.size()).isZero();
@@ -132,8 +132,8 @@ class LongPollClaimTest {
 
     @Test
     void cancelEndsOnlyThatWorkersWaitingClaim() throws Exception {
-        CompletableFuture<HttpResponse<String>> a = claim("gpu-a", true, List.of(), 20);
-        CompletableFuture<HttpResponse<String>> b = claim("gpu-b", true, List.of(), 20);
+        CompletableFuture<HttpResponse<String>> a = claim("gpu-a", true, TestCatalog.CHECKPOINTS, 20);
+        CompletableFuture<HttpResponse<String>> b = claim("gpu-b", true, TestCatalog.CHECKPOINTS, 20);
         await(() -> waiters.size() == 2);
 
         HttpResponse<String> cancel = post("/claim/cancel", "{\"workerName\": \"gpu-a\"}");
@@ -142,27 +142,27 @@ class LongPollClaimTest {
         assertThat(a.get(GUARD.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(204);
         await(() -> waiters.size() == 1);
         UUID jobId = generation.submit(user, GenerationRequest.ofPrompt("a heron")).id();
-        assertThat(JSON.readValue(b.get(GUARD.toSeconds(), TimeUnit.SECONDS).body(), ClaimedJob.class).jobId())
+        assertThat(JSON.readValue(b.get(GUARD.toSeconds(), TimeUnit.SECONDS).body(), LeasedJob.class).jobId())
                 .isEqualTo(jobId);
     }
 
     @Test
     void aNewClaimFromTheSameWorkerEndsItsLeftoverWait() throws Exception {
-        CompletableFuture<HttpResponse<String>> leftover = claim("gpu-a", true, List.of(), 20); // the worker crashed
+        CompletableFuture<HttpResponse<String>> leftover = claim("gpu-a", true, TestCatalog.CHECKPOINTS, 20); // the worker crashed
         await(() -> waiters.size() == 1);
-        CompletableFuture<HttpResponse<String>> restarted = claim("gpu-a", true, List.of(), 20);
+        CompletableFuture<HttpResponse<String>> restarted = claim("gpu-a", true, TestCatalog.CHECKPOINTS, 20);
 
         assertThat(leftover.get(GUARD.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(204);
         UUID jobId = generation.submit(user, GenerationRequest.ofPrompt("a heron")).id();
-        assertThat(JSON.readValue(restarted.get(GUARD.toSeconds(), TimeUnit.SECONDS).body(), ClaimedJob.class).jobId())
+        assertThat(JSON.readValue(restarted.get(GUARD.toSeconds(), TimeUnit.SECONDS).body(), LeasedJob.class).jobId())
                 .isEqualTo(jobId);
     }
 
     @Test
     void handBackOverHttpQueuesTheJobAgainAndAStaleOneIs409() throws Exception {
         UUID jobId = generation.submit(user, GenerationRequest.ofPrompt("a heron")).id();
-        ClaimedJob claimed = queue.claim(new ClaimRequest("gpu-a", true, List.of())).orElseThrow();
-        queue.heartbeat(jobId, new Heartbeat(claimed.attempt(), 0, 20));
+        LeasedJob claimed = queue.claim("gpu-a", TestCatalog.CHECKPOINTS).orElseThrow();
+        queue.heartbeat(jobId, claimed.attempt(), WorkerIdentity.CONFIGURED, 0, 20);
 
         HttpResponse<String> handBack = post("/jobs/" + jobId + "/handback",
                 "{\"attempt\": " + claimed.attempt() + ", \"reason\": \"worker shutting down\"}");

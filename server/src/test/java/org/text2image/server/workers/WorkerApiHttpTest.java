@@ -20,6 +20,7 @@ import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.support.Images;
 import org.text2image.server.support.IntegrationTest;
+import org.text2image.server.support.TestCatalog;
 import org.text2image.server.support.TestDatabase;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -138,7 +139,7 @@ class WorkerApiHttpTest {
     }
 
     private static String claimBody() {
-        return "{\"workerName\": \"gpu-1\", \"backendReachable\": true, \"checkpoints\": []}";
+        return "{\"workerName\": \"gpu-1\", \"backendReachable\": true, \"checkpoints\": [\"" + TestCatalog.SD15 + "\"]}";
     }
 
     private long count(String sql) {

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
+import org.text2image.server.support.Images;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
@@ -34,7 +36,7 @@ class WorkersPageTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String GPU_CLAIM = """
-            {"workerName": "gpu-box-1", "backendReachable": true, "checkpoints": [],
+            {"workerName": "gpu-box-1", "backendReachable": true, "checkpoints": ["v1-5-pruned-emaonly.safetensors"],
              "gpuName": "cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync", "vramTotalBytes": 25757220864,
              "vramFreeBytes": 24000000000, "comfyUiVersion": "0.8.0"}""";
 
@@ -96,6 +98,34 @@ class WorkersPageTest {
         assertThat(cancel.statusCode()).isEqualTo(403);
         assertThat(db.jdbc().sql("SELECT status FROM generation_job").query(String.class).single()).isEqualTo("QUEUED");
         assertThat(db.jdbc().sql("SELECT count(*) FROM worker_presence").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void anotherWorkersTokenCannotHeartbeatCompleteFailPreviewOrHandBackItsJob() throws Exception {
+        UUID job = generation.submit(alice.id(), GenerationRequest.ofPrompt("a cat")).id();
+        String owner = createToken("gpu-box-1");
+        String intruder = createToken("gpu-box-2");
+        int attempt = JSON.readTree(claim(GPU_CLAIM, owner).body()).get("attempt").asInt();
+        String jobPath = "/jobs/" + job;
+
+        List<HttpResponse<String>> answers = List.of(
+                send(jobPath + "/heartbeat", "{\"attempt\": " + attempt + ", \"step\": 3, \"totalSteps\": 20}", intruder),
+                send(jobPath + "/fail", "{\"attempt\": " + attempt + ", \"reason\": \"sabotage\", \"retryable\": false}", intruder),
+                send(jobPath + "/handback", "{\"attempt\": " + attempt + ", \"reason\": \"mine now\"}", intruder),
+                sendBytes(jobPath + "/preview?attempt=" + attempt, "image/png", Images.png(8, 8), intruder),
+                sendBytes(jobPath + "/complete", "multipart/form-data; boundary=b",
+                        multipart(attempt, Images.png(8, 8)), intruder));
+
+        assertThat(answers).extracting(HttpResponse::statusCode).containsOnly(403);
+        assertThat(JSON.readTree(answers.getFirst().body()).get("detail").asString()).contains("leased to another worker");
+        assertThat(db.jdbc().sql("SELECT status || '/' || attempt || '/' || progress_step || '/' || worker_name FROM generation_job")
+                .query(String.class).single()).isEqualTo("RUNNING/" + attempt + "/0/gpu-box-1");
+        assertThat(db.jdbc().sql("SELECT count(*) FROM job_image").query(Long.class).single()).isZero();
+        assertThat(db.jdbc().sql("SELECT count(*) FROM job_preview").query(Long.class).single()).isZero();
+
+        HttpResponse<String> ownHeartbeat = send(jobPath + "/heartbeat",
+                "{\"attempt\": " + attempt + ", \"step\": 3, \"totalSteps\": 20}", owner);
+        assertThat(ownHeartbeat.statusCode()).isEqualTo(200);
     }
 
     @Test
@@ -193,6 +223,23 @@ class WorkersPageTest {
 
     private HttpResponse<String> claim(String json, String token) throws Exception {
         return send("/claim", json, token);
+    }
+
+    private HttpResponse<String> sendBytes(String path, String contentType, byte[] body, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/worker/v1" + path))
+                .header("Content-Type", contentType).header("Authorization", "Bearer " + token)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A completion body with boundary {@code b}: the attempt and one PNG. */
+    private static byte[] multipart(int attempt, byte[] png) {
+        var out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(("--b\r\nContent-Disposition: form-data; name=\"attempt\"\r\n\r\n" + attempt
+                + "\r\n--b\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\n"
+                + "Content-Type: image/png\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        out.writeBytes(png);
+        out.writeBytes("\r\n--b--\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return out.toByteArray();
     }
 
     private HttpResponse<String> send(String path, String json, String token) throws Exception {

@@ -1,0 +1,320 @@
+package org.text2image.server.generation.queue;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.modulith.NamedInterface;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.generation.AttemptEnded;
+import org.text2image.server.generation.AttemptTimedOutException;
+import org.text2image.server.generation.ExtendedLease;
+import org.text2image.server.generation.GenerationProperties;
+import org.text2image.server.generation.InvalidUploadException;
+import org.text2image.server.generation.JobStatus;
+import org.text2image.server.generation.LeasedJob;
+import org.text2image.server.generation.NotYourJobException;
+import org.text2image.server.generation.StaleAttemptException;
+import org.text2image.server.generation.UploadedImage;
+import org.text2image.server.generation.WorkerIdentity;
+import org.text2image.server.storage.ImageStore;
+import org.text2image.worker.api.WorkerApiLimits;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The worker's side of generation: claim, heartbeat, complete, fail, hand back, and the reaper for
+ * expired leases and timed-out attempts (docs/ARCHITECTURE.md, "The job lifecycle"). It speaks
+ * domain types; the worker API controller translates the wire records.
+ *
+ * <p>Every call after claim is fenced by the attempt number: only the current attempt of a
+ * RUNNING job changes anything; a stale or duplicate call throws {@link StaleAttemptException}
+ * and writes nothing. A caller with an issued token may act only on attempts leased to its worker
+ * name ({@link NotYourJobException} otherwise). Completion stores the images, marks the job
+ * SUCCEEDED and captures the hold in one transaction; failure re-queues the job while attempts
+ * remain, else marks it FAILED and releases the hold. Either publishes {@link AttemptEnded} in
+ * that transaction.
+ */
+@Service
+@NamedInterface("queue")
+public class JobQueue {
+
+    private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
+    /** PostgreSQL channel notified, on commit, when a job becomes QUEUED: submitted or re-queued (migration V4). */
+    public static final String QUEUED_CHANNEL = "generation_job_queued";
+    /** PostgreSQL channel notified with a job's id when its status, attempt, progress or preview changes (migration V9). */
+    public static final String CHANGED_CHANNEL = "generation_job_changed";
+    /** Most overdue attempts {@link #reapOverdue} handles in one transaction. */
+    public static final int REAP_BATCH = 100;
+
+    private final JobRepository jobs;
+    private final Dispatcher dispatcher;
+    private final CreditLedger ledger;
+    private final ImageStore store;
+    private final WorkflowRenderer renderer;
+    private final ApplicationEventPublisher events;
+    private final GenerationProperties properties;
+    private final Clock clock;
+
+    JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, ImageStore store,
+             WorkflowRenderer renderer, ApplicationEventPublisher events, GenerationProperties properties, Clock clock) {
+        this.jobs = jobs;
+        this.dispatcher = dispatcher;
+        this.ledger = ledger;
+        this.store = store;
+        this.renderer = renderer;
+        this.events = events;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /**
+     * Leases the next queued job the worker can run, chosen by the {@link Dispatcher} (capability,
+     * priority, aging, fair share, model affinity): RUNNING, attempt + 1, deadline set, and a
+     * provisional lease of {@code claim-confirm-timeout} that the worker's first heartbeat confirms.
+     * Answers at once; long-poll claims are held by the worker API.
+     *
+     * @param checkpoints the checkpoint file names the worker's ComfyUI can load; it gets jobs for
+     *     those and jobs that need no checkpoint
+     * @return the job with its rendered workflow, or empty when there is no work for the worker
+     */
+    @Transactional
+    public Optional<LeasedJob> claim(String workerName, List<String> checkpoints) {
+        Instant now = clock.instant();
+        Optional<JobRow> leased = dispatcher.leaseNext(workerName, checkpoints, now,
+                now.plus(properties.claimConfirmTimeout()), now.plus(properties.attemptTimeout()));
+        if (leased.isEmpty()) {
+            return Optional.empty();
+        }
+        JobRow job = leased.get();
+        Optional<ObjectNode> workflow = renderer.render(job);
+        if (workflow.isEmpty()) {
+            applyFailure(job, "The model \"" + job.parameters().modelId() + "\" is no longer offered.", false);
+            return Optional.empty();
+        }
+        log.info("Job {} attempt {} leased to worker {}", job.id(), job.attempt(), workerName);
+        return Optional.of(new LeasedJob(job.id(), job.attempt(), workflow.get(), job.id() + "-" + job.attempt(),
+                properties.leaseTimeout(), properties.attemptTimeout()));
+    }
+
+    /** The RUNNING job each worker holds (the one it started last), by worker name: for the fleet's status. */
+    @Transactional(readOnly = true)
+    public Map<String, UUID> runningJobByWorker() {
+        return jobs.runningJobByWorker();
+    }
+
+    /** Whether any job waits in the queue (a cheap look before trying waiting claims one by one). */
+    @Transactional(readOnly = true)
+    public boolean hasQueuedJobs() {
+        return jobs.anyQueued();
+    }
+
+    /**
+     * Extends the lease of the current attempt (the first heartbeat also confirms the claim) and
+     * records its sampler progress.
+     *
+     * @param step the sampler step reached (clamped to 0 … {@code totalSteps})
+     * @throws StaleAttemptException when the caller no longer holds the job, or its deadline passed
+     * @throws NotYourJobException when the attempt is leased to another worker than the caller's token's
+     */
+    @Transactional
+    public ExtendedLease heartbeat(UUID jobId, int attempt, WorkerIdentity caller, int step, int totalSteps) {
+        Instant now = clock.instant();
+        int total = Math.max(0, totalSteps);
+        String worker = jobs.extendLease(jobId, attempt, caller.name(), now, now.plus(properties.leaseTimeout()),
+                        Math.clamp(step, 0, total), total)
+                .orElseThrow(() -> refusal(jobId, attempt, caller));
+        return new ExtendedLease(worker, properties.leaseTimeout());
+    }
+
+    /**
+     * Stores the images of the current attempt, marks the job SUCCEEDED and captures its hold, in
+     * one transaction. If the transaction does not commit, the written files are removed.
+     *
+     * @param images 1 … {@value WorkerApiLimits#MAX_IMAGES_PER_JOB} PNG, JPEG or WebP files
+     * @return {@code SUCCEEDED}
+     * @throws StaleAttemptException when the attempt no longer holds the job (re-queued, already
+     *     completed, or past its deadline — which then fails the attempt): nothing is stored or charged
+     * @throws NotYourJobException when the attempt is leased to another worker than the caller's token's
+     * @throws InvalidUploadException when there are no images, too many, or a file is not an image
+     */
+    @Transactional(noRollbackFor = AttemptTimedOutException.class)
+    public JobStatus complete(UUID jobId, int attempt, WorkerIdentity caller, List<UploadedImage> images) {
+        JobRow job = fencedJob(jobId, attempt, caller);
+        Instant now = clock.instant();
+        if (!job.attemptDeadlineAt().isAfter(now)) {
+            applyFailure(job, timeoutMessage(), true);
+            throw new AttemptTimedOutException(jobId, attempt); // committed: the timeout stands
+        }
+        List<String> contentTypes = checkImages(images);
+        List<String> written = new ArrayList<>();
+        deleteOnRollback(written);
+        for (int position = 0; position < images.size(); position++) {
+            UUID imageId = UUID.randomUUID();
+            String key = "jobs/" + jobId + "/" + imageId;
+            store.put(key, images.get(position).bytes());
+            written.add(key);
+            jobs.insertImage(imageId, jobId, position, key, contentTypes.get(position), images.get(position).bytes().length, now);
+        }
+        if (!jobs.markSucceeded(jobId, attempt, now)) {
+            throw new StaleAttemptException(jobId, attempt);
+        }
+        ledger.capture(job.holdId(), jobId);
+        events.publishEvent(new AttemptEnded(jobId, attempt, job.workerName(), true));
+        log.info("Job {} attempt {} succeeded with {} image(s); charged {}", jobId, attempt, images.size(),
+                job.parameters().priceCredits());
+        return JobStatus.SUCCEEDED;
+    }
+
+    /**
+     * Records a failed attempt: re-queued while attempts remain and the error is retryable, else
+     * FAILED with the hold released (nothing charged).
+     *
+     * @param reason shown to the user; blank gives a generic sentence, longer than
+     *     {@value WorkerApiLimits#MAX_REASON_LENGTH} characters is cut
+     * @return {@code QUEUED} (will be retried) or {@code FAILED}
+     * @throws StaleAttemptException when the attempt no longer holds the job
+     * @throws NotYourJobException when the attempt is leased to another worker than the caller's token's
+     */
+    @Transactional
+    public JobStatus fail(UUID jobId, int attempt, WorkerIdentity caller, String reason, boolean retryable) {
+        JobRow job = fencedJob(jobId, attempt, caller);
+        return applyFailure(job, reason == null || reason.isBlank() ? "The worker reported an error." : reason, retryable);
+    }
+
+    /**
+     * Keeps a live preview of the running attempt (ComfyUI's preview of the sampler's latent), so
+     * the job page can show it; it is dropped when the attempt ends (migration V5's trigger).
+     *
+     * @param image a PNG or JPEG of at most {@value WorkerApiLimits#MAX_PREVIEW_BYTES} bytes
+     * @throws InvalidUploadException when it is not a PNG or JPEG
+     * @throws StaleAttemptException when the attempt no longer holds the job
+     * @throws NotYourJobException when the attempt is leased to another worker than the caller's token's
+     */
+    @Transactional
+    public void savePreview(UUID jobId, int attempt, WorkerIdentity caller, byte[] image) {
+        String contentType = ImageFormats.sniff(image).filter(type -> !type.equals("image/webp"))
+                .orElseThrow(() -> new InvalidUploadException("A preview must be a PNG or JPEG image."));
+        if (!jobs.savePreview(jobId, attempt, caller.name(), contentType, image, clock.instant())) {
+            throw refusal(jobId, attempt, caller);
+        }
+    }
+
+    /**
+     * Gives a claimed job back unfinished (its worker is shutting down): QUEUED again without using
+     * up an attempt, nothing charged. After {@code max-handbacks} hand-backs of the same job a
+     * further one counts as a failed, retryable attempt, so a job cannot circle for ever.
+     *
+     * @return {@code QUEUED}, or {@code FAILED} when that further failure was the last attempt
+     * @throws StaleAttemptException when the attempt no longer holds the job
+     * @throws NotYourJobException when the attempt is leased to another worker than the caller's token's
+     */
+    @Transactional
+    public JobStatus handBack(UUID jobId, int attempt, WorkerIdentity caller, String reason) {
+        JobRow job = fencedJob(jobId, attempt, caller);
+        return applyHandBack(job, "The worker gave the job back: "
+                + (reason == null || reason.isBlank() ? "handed back" : reason));
+    }
+
+    /**
+     * Fails every running attempt whose lease expired (the worker died or lost its network) or
+     * whose deadline passed (attempt-timeout), as retryable failures; a claim never confirmed by a
+     * heartbeat is handed back instead (no attempt used). Safe to run on several
+     * server instances at once: rows are taken with {@code FOR UPDATE SKIP LOCKED}.
+     *
+     * @return how many attempts were failed or handed back, at most {@value #REAP_BATCH} per call
+     */
+    @Transactional
+    public int reapOverdue() {
+        Instant now = clock.instant();
+        List<JobRow> overdue = jobs.lockOverdue(now, REAP_BATCH);
+        for (JobRow job : overdue) {
+            if (!job.attemptDeadlineAt().isAfter(now)) {
+                applyFailure(job, timeoutMessage(), true);
+            } else if (!job.leaseConfirmed()) {
+                applyHandBack(job, "The worker did not confirm its claim.");
+            } else {
+                applyFailure(job, "The worker stopped responding.", true);
+            }
+        }
+        return overdue.size();
+    }
+
+    private JobRow fencedJob(UUID jobId, int attempt, WorkerIdentity caller) {
+        JobRow job = jobs.lock(jobId)
+                .filter(row -> row.status() == JobStatus.RUNNING && row.attempt() == attempt)
+                .orElseThrow(() -> new StaleAttemptException(jobId, attempt));
+        if (!caller.mayActFor(job.workerName())) {
+            throw new NotYourJobException(jobId, attempt);
+        }
+        return job;
+    }
+
+    /** Why a fenced write changed nothing: the attempt is another worker's, or it is stale. */
+    private RuntimeException refusal(UUID jobId, int attempt, WorkerIdentity caller) {
+        boolean othersAttempt = jobs.find(jobId).filter(row -> row.status() == JobStatus.RUNNING
+                && row.attempt() == attempt && !caller.mayActFor(row.workerName())).isPresent();
+        return othersAttempt ? new NotYourJobException(jobId, attempt) : new StaleAttemptException(jobId, attempt);
+    }
+
+    private JobStatus applyHandBack(JobRow job, String reason) {
+        if (job.handbacks() >= properties.maxHandbacks()) {
+            return applyFailure(job, reason + " (given back " + job.handbacks() + " times already)", true);
+        }
+        jobs.handBack(job.id(), job.attempt());
+        log.info("Job {} attempt {} back in the queue, no attempt used: {}", job.id(), job.attempt(), reason);
+        return JobStatus.QUEUED;
+    }
+
+    private JobStatus applyFailure(JobRow job, String reason, boolean retryable) {
+        if (job.workerName() != null) {
+            events.publishEvent(new AttemptEnded(job.id(), job.attempt(), job.workerName(), false));
+        }
+        String error = reason.length() > WorkerApiLimits.MAX_REASON_LENGTH
+                ? reason.substring(0, WorkerApiLimits.MAX_REASON_LENGTH) : reason;
+        if (retryable && job.attemptsUsed() < job.maxAttempts()) {
+            jobs.requeue(job.id(), job.attempt(), error);
+            log.warn("Job {} attempt {} failed, will retry: {}", job.id(), job.attempt(), error);
+            return JobStatus.QUEUED;
+        }
+        jobs.markFailed(job.id(), job.attempt(), error, clock.instant());
+        ledger.release(job.holdId(), job.id(), "Not charged: the generation failed");
+        log.warn("Job {} failed after {} attempt(s); hold released: {}", job.id(), job.attemptsUsed(), error);
+        return JobStatus.FAILED;
+    }
+
+    private String timeoutMessage() {
+        return "The attempt took longer than " + properties.attemptTimeout().toMinutes() + " minutes.";
+    }
+
+    private static List<String> checkImages(List<UploadedImage> images) {
+        if (images.isEmpty()) {
+            throw new InvalidUploadException("A completion needs at least one image.");
+        }
+        if (images.size() > WorkerApiLimits.MAX_IMAGES_PER_JOB) {
+            throw new InvalidUploadException("A completion may carry at most " + WorkerApiLimits.MAX_IMAGES_PER_JOB + " images.");
+        }
+        return images.stream().map(image -> ImageFormats.sniff(image.bytes()).orElseThrow(() ->
+                new InvalidUploadException("\"" + image.fileName() + "\" is not a PNG, JPEG or WebP image."))).toList();
+    }
+
+    private void deleteOnRollback(List<String> keys) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED) {
+                    keys.forEach(store::delete);
+                }
+            }
+        });
+    }
+}

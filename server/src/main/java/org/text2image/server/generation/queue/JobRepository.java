@@ -1,0 +1,234 @@
+package org.text2image.server.generation.queue;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import org.text2image.server.generation.JobImage;
+import org.text2image.server.generation.JobParameters;
+import org.text2image.server.generation.JobPreview;
+import org.text2image.server.generation.JobStatus;
+
+/** SQL for jobs and their images. Every state change is a conditional UPDATE fenced on status and attempt. */
+@Repository
+public class JobRepository {
+
+    private final JdbcClient jdbc;
+
+    JobRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public void insert(UUID id, long userId, JobParameters p, long holdId, int maxAttempts, Instant now) {
+        jdbc.sql("""
+                INSERT INTO generation_job (id, user_id, model_id, checkpoint, prompt, negative_prompt, width, height,
+                    batch_size, seed, steps, cfg_scale, sampler, scheduler, price_credits, hold_id, status, attempt,
+                    max_attempts, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, ?, ?)""")
+                .params(id, userId, p.modelId(), p.checkpoint(), p.prompt(), p.negativePrompt(), p.width(), p.height(),
+                        p.batchSize(), p.seed(), p.steps(), p.cfgScale(), p.sampler(), p.scheduler(), p.priceCredits(),
+                        holdId, maxAttempts, ts(now))
+                .update();
+    }
+
+    public Optional<JobRow> find(UUID id) {
+        return jdbc.sql("SELECT " + JobRow.COLUMNS + " FROM generation_job WHERE id = ?").params(id)
+                .query(JobRow::map).optional();
+    }
+
+    public Optional<JobRow> lock(UUID id) {
+        return jdbc.sql("SELECT " + JobRow.COLUMNS + " FROM generation_job WHERE id = ? FOR UPDATE").params(id)
+                .query(JobRow::map).optional();
+    }
+
+    /** Each worker holding RUNNING jobs → the one it started last. */
+    public Map<String, UUID> runningJobByWorker() {
+        Map<String, UUID> byWorker = new HashMap<>();
+        jdbc.sql("""
+                SELECT DISTINCT ON (worker_name) worker_name, id FROM generation_job
+                WHERE status = 'RUNNING' AND worker_name IS NOT NULL
+                ORDER BY worker_name, attempt_started_at DESC""")
+                .query(rs -> {
+                    byWorker.put(rs.getString("worker_name"), rs.getObject("id", UUID.class));
+                });
+        return byWorker;
+    }
+
+    public boolean anyQueued() {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM generation_job WHERE status = 'QUEUED')").query(Boolean.class).single();
+    }
+
+    public int countActive(long userId) {
+        return jdbc.sql("SELECT count(*) FROM generation_job WHERE user_id = ? AND status IN ('QUEUED', 'RUNNING')")
+                .params(userId).query(Integer.class).single();
+    }
+
+    /**
+     * Extends the lease of a current attempt leased to {@code worker} (any worker when null);
+     * returns the holding worker's name, or empty when fenced out.
+     */
+    public Optional<String> extendLease(UUID id, int attempt, String worker, Instant now, Instant leaseUntil, int step, int total) {
+        return jdbc.sql("""
+                UPDATE generation_job SET lease_expires_at = :lease, lease_confirmed = true, progress_step = :step,
+                    progress_total = :total
+                WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt AND attempt_deadline_at > :now
+                  AND (CAST(:worker AS text) IS NULL OR worker_name = :worker)
+                RETURNING worker_name""")
+                .param("worker", worker).param("lease", ts(leaseUntil)).param("step", step).param("total", total).param("id", id)
+                .param("attempt", attempt).param("now", ts(now))
+                .query(String.class).optional();
+    }
+
+    public boolean markSucceeded(UUID id, int attempt, Instant now) {
+        return jdbc.sql("""
+                UPDATE generation_job SET status = 'SUCCEEDED', finished_at = :now, lease_expires_at = NULL,
+                    attempt_deadline_at = NULL, progress_step = progress_total
+                WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
+                .param("now", ts(now)).param("id", id).param("attempt", attempt).update() == 1;
+    }
+
+    public boolean requeue(UUID id, int attempt, String error) {
+        return jdbc.sql("""
+                UPDATE generation_job SET status = 'QUEUED', worker_name = NULL, lease_expires_at = NULL,
+                    attempt_deadline_at = NULL, progress_step = 0, progress_total = 0, last_error = :error
+                WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
+                .param("error", error).param("id", id).param("attempt", attempt).update() == 1;
+    }
+
+    /** Back to the queue without using up an attempt: the claim never ran (hand-back, unconfirmed claim). */
+    public boolean handBack(UUID id, int attempt) {
+        return jdbc.sql("""
+                UPDATE generation_job SET status = 'QUEUED', handbacks = handbacks + 1, worker_name = NULL,
+                    lease_expires_at = NULL, attempt_deadline_at = NULL, progress_step = 0, progress_total = 0
+                WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
+                .param("id", id).param("attempt", attempt).update() == 1;
+    }
+
+    public boolean markFailed(UUID id, int attempt, String error, Instant now) {
+        return jdbc.sql("""
+                UPDATE generation_job SET status = 'FAILED', worker_name = NULL, lease_expires_at = NULL,
+                    attempt_deadline_at = NULL, last_error = :error, finished_at = :now
+                WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt""")
+                .param("error", error).param("now", ts(now)).param("id", id).param("attempt", attempt)
+                .update() == 1;
+    }
+
+    /**
+     * Cancels a queued or running job of the user. A running attempt loses its lease here; its
+     * worker learns it at the next heartbeat (refused) and any later completion is stale.
+     */
+    public boolean markCancelled(UUID id, long userId, Instant now) {
+        return jdbc.sql("""
+                UPDATE generation_job SET status = 'CANCELLED', finished_at = :now, last_error = 'Cancelled by you.',
+                    worker_name = NULL, lease_expires_at = NULL, attempt_deadline_at = NULL
+                WHERE id = :id AND user_id = :user AND status IN ('QUEUED', 'RUNNING')""")
+                .param("now", ts(now)).param("id", id).param("user", userId).update() == 1;
+    }
+
+    /** Running attempts whose lease expired or whose deadline passed, locked for the caller. */
+    public List<JobRow> lockOverdue(Instant now, int limit) {
+        return jdbc.sql("SELECT " + JobRow.COLUMNS + """
+                 FROM generation_job
+                WHERE status = 'RUNNING' AND (lease_expires_at <= :now OR attempt_deadline_at <= :now)
+                ORDER BY lease_expires_at LIMIT :limit FOR UPDATE SKIP LOCKED""")
+                .param("now", ts(now)).param("limit", limit).query(JobRow::map).list();
+    }
+
+    /**
+     * 1-based place in the queue, or 0 when the job is not queued: 1 + the queued jobs ahead of it by
+     * priority, then age. The {@link Dispatcher}'s fair share, affinity and capability keys are left
+     * out (they depend on which worker asks next), so this is the place in the plain order.
+     */
+    public int queuePosition(JobRow job) {
+        if (job.status() != JobStatus.QUEUED) {
+            return 0;
+        }
+        return 1 + jdbc.sql("""
+                SELECT count(*) FROM generation_job q
+                JOIN generation_job me ON me.id = :id
+                WHERE q.status = 'QUEUED' AND (q.priority > me.priority
+                      OR (q.priority = me.priority AND (q.created_at, q.id) < (me.created_at, me.id)))""")
+                .param("id", job.id()).query(Integer.class).single();
+    }
+
+    public List<JobRow> page(long userId, int offset, int limit) {
+        return jdbc.sql("SELECT " + JobRow.COLUMNS
+                        + " FROM generation_job WHERE user_id = ? ORDER BY created_at DESC, id DESC OFFSET ? LIMIT ?")
+                .params(userId, offset, limit).query(JobRow::map).list();
+    }
+
+    public long count(long userId) {
+        return jdbc.sql("SELECT count(*) FROM generation_job WHERE user_id = ?").params(userId)
+                .query(Long.class).single();
+    }
+
+    public void insertImage(UUID imageId, UUID jobId, int position, String key, String contentType, long size, Instant now) {
+        jdbc.sql("""
+                INSERT INTO job_image (id, job_id, position, storage_key, content_type, size_bytes, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                .params(imageId, jobId, position, key, contentType, size, ts(now)).update();
+    }
+
+    /**
+     * Keeps {@code image} as the job's preview if {@code attempt} is the running one, leased to
+     * {@code worker} (any worker when null); false otherwise.
+     */
+    public boolean savePreview(UUID id, int attempt, String worker, String contentType, byte[] image, Instant now) {
+        return jdbc.sql("""
+                INSERT INTO job_preview (job_id, attempt, content_type, image, updated_at)
+                SELECT id, attempt, :type, :image, :now FROM generation_job
+                WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt
+                  AND (CAST(:worker AS text) IS NULL OR worker_name = :worker)
+                ON CONFLICT (job_id) DO UPDATE SET attempt = EXCLUDED.attempt, content_type = EXCLUDED.content_type,
+                    image = EXCLUDED.image, updated_at = EXCLUDED.updated_at""")
+                .param("worker", worker).param("type", contentType).param("image", image).param("now", ts(now)).param("id", id)
+                .param("attempt", attempt).update() == 1;
+    }
+
+    /** The running attempt's latest preview as {@code [content type, bytes]}, if any. */
+    public Optional<JobPreview> preview(UUID jobId) {
+        return jdbc.sql("SELECT content_type, image, updated_at FROM job_preview WHERE job_id = ?").params(jobId)
+                .query((rs, n) -> new JobPreview(rs.getString("content_type"), rs.getBytes("image"),
+                        rs.getObject("updated_at", OffsetDateTime.class).toInstant().toEpochMilli()))
+                .optional();
+    }
+
+    /** When the job's preview last changed, in epoch milliseconds; 0 without one. */
+    public long previewVersion(UUID jobId) {
+        return jdbc.sql("SELECT (extract(epoch FROM updated_at) * 1000)::bigint FROM job_preview WHERE job_id = ?")
+                .params(jobId).query(Long.class).optional().orElse(0L);
+    }
+
+    public List<JobImage> images(UUID jobId) {
+        return jdbc.sql("SELECT id, position, content_type FROM job_image WHERE job_id = ? ORDER BY position")
+                .params(jobId)
+                .query((rs, n) -> new JobImage(rs.getObject("id", UUID.class), rs.getInt("position"),
+                        rs.getString("content_type")))
+                .list();
+    }
+
+    /** The image with its owner, for the ownership check. */
+    public Optional<StoredImageRow> image(UUID imageId) {
+        return jdbc.sql("""
+                SELECT i.id, i.job_id, i.position, i.storage_key, i.content_type, j.user_id
+                FROM job_image i JOIN generation_job j ON j.id = i.job_id WHERE i.id = ?""")
+                .params(imageId)
+                .query((rs, n) -> new StoredImageRow(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class),
+                        rs.getInt("position"), rs.getString("storage_key"), rs.getString("content_type"),
+                        rs.getLong("user_id")))
+                .optional();
+    }
+
+    public record StoredImageRow(UUID id, UUID jobId, int position, String storageKey, String contentType, long ownerId) {
+    }
+
+    public static OffsetDateTime ts(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,91 @@
+package org.text2image.server.generation.web;
+
+import java.util.Map;
+import org.text2image.server.catalog.Model;
+import org.text2image.server.generation.GenerationRequest;
+import org.text2image.server.generation.GenerationService;
+import org.text2image.server.generation.JobParameters;
+
+/**
+ * The Generate form exactly as typed. Every field is a String so that a non-number ("abc", "1.5"
+ * for a width) becomes a message beside the field instead of a 400 page, and the user's input is
+ * shown again unchanged. An empty number means "the model's default" (for the seed: random).
+ */
+record GenerateForm(String modelId, String prompt, String negativePrompt, String width, String height,
+                    String batchSize, String seed, String steps, String cfgScale, String sampler, String scheduler) {
+
+    /** A fresh form with the model's defaults and a random seed. */
+    static GenerateForm defaults(Model model) {
+        return new GenerateForm(model.id(), "", "", String.valueOf(model.width()), String.valueOf(model.height()), "1",
+                "", String.valueOf(model.steps().defaultValue()), decimal(model.cfgScale().defaultValue()),
+                model.sampler(), model.scheduler());
+    }
+
+    /** "Re-use these settings": every parameter of an earlier job, including its seed. */
+    static GenerateForm of(JobParameters job) {
+        return new GenerateForm(job.modelId(), job.prompt(), job.negativePrompt(), String.valueOf(job.width()),
+                String.valueOf(job.height()), String.valueOf(job.batchSize()), String.valueOf(job.seed()),
+                String.valueOf(job.steps()), decimal(job.cfgScale()), job.sampler(), job.scheduler());
+    }
+
+    /**
+     * The request for {@link GenerationService}; a field that is not a number gets a message in
+     * {@code errors} (keyed by field name) and is passed on as null.
+     */
+    GenerationRequest toRequest(Map<String, String> errors) {
+        return new GenerationRequest(blankToNull(modelId), prompt, negativePrompt,
+                whole("width", "Width", width, errors), whole("height", "Height", height, errors),
+                whole("batchSize", "Batch size", batchSize, errors), seed(errors),
+                whole("steps", "Steps", steps, errors), cfg(errors), blankToNull(sampler), blankToNull(scheduler));
+    }
+
+    private static Integer whole(String field, String label, String value, Map<String, String> errors) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            // Parsed as long so that a huge number gets the validator's range message, not this one.
+            return (int) Math.clamp(Long.parseLong(value.strip()), Integer.MIN_VALUE, Integer.MAX_VALUE);
+        } catch (NumberFormatException e) {
+            errors.put(field, label + " must be a whole number.");
+            return null;
+        }
+    }
+
+    private Long seed(Map<String, String> errors) {
+        if (seed == null || seed.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(seed.strip());
+        } catch (NumberFormatException e) {
+            errors.put("seed", "Seed must be a whole number from 0 to " + Long.MAX_VALUE + ", or empty for a random one.");
+            return null;
+        }
+    }
+
+    private Double cfg(Map<String, String> errors) {
+        if (cfgScale == null || cfgScale.isBlank()) {
+            return null;
+        }
+        try {
+            double value = Double.parseDouble(cfgScale.strip());
+            if (Double.isFinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        errors.put("cfgScale", "CFG scale must be a number, such as 7 or 7.5.");
+        return null;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
+    }
+
+    /** {@code 7.0 → "7"}, {@code 7.5 → "7.5"}: how a person would type it. */
+    static String decimal(double value) {
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf((long) value) : String.valueOf(value);
+    }
+}

@@ -1,0 +1,109 @@
+package org.text2image.server.generation.web;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.ModelMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.ModelAndView;
+import org.text2image.server.account.SignedInUser;
+import org.text2image.server.catalog.Model;
+import org.text2image.server.credits.InsufficientCreditsException;
+import org.text2image.server.generation.GenerationRequest;
+import org.text2image.server.generation.GenerationService;
+import org.text2image.server.generation.InvalidGenerationRequestException;
+import org.text2image.server.generation.JobView;
+import org.text2image.server.generation.TooManyQueuedJobsException;
+import org.text2image.server.generation.Viewer;
+import org.text2image.server.support.PageNotFoundException;
+
+/**
+ * The Generate page: {@code GET /generate} (optionally {@code ?from={jobId}} to re-use a job's
+ * settings), {@code POST /generate} (submit; on success redirect to the job page), and two htmx
+ * fragments: {@code /generate/quote} (cost line and size hints) and {@code /generate/advanced}
+ * (a model's advanced defaults when the model changes).
+ */
+@Controller
+@RequestMapping("/generate")
+class GeneratePageController {
+
+    private final GenerationService generation;
+    private final GeneratePageModel pageModel;
+
+    GeneratePageController(GenerationService generation, GeneratePageModel pageModel) {
+        this.generation = generation;
+        this.pageModel = pageModel;
+    }
+
+    @GetMapping
+    String form(@AuthenticationPrincipal SignedInUser user, @RequestParam(required = false) String from,
+                ModelMap model) {
+        GenerateForm form = from == null
+                ? GenerateForm.defaults(pageModel.selectedModel(null))
+                : GenerateForm.of(ownJob(user, from).parameters());
+        pageModel.fill(model, user, form, Map.of());
+        return "generation/generate";
+    }
+
+    @PostMapping
+    ModelAndView submit(@AuthenticationPrincipal SignedInUser user, @ModelAttribute("form") GenerateForm form) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        GenerationRequest request = form.toRequest(errors);
+        if (!errors.isEmpty()) {
+            // Also report what else is wrong, so the user fixes everything in one go.
+            try {
+                generation.quote(request);
+            } catch (InvalidGenerationRequestException e) {
+                e.fieldErrors().forEach(errors::putIfAbsent);
+            }
+            return page(user, form, errors, HttpStatus.UNPROCESSABLE_CONTENT, null, false);
+        }
+        try {
+            JobView job = generation.submit(user.id(), request);
+            return new ModelAndView("redirect:/jobs/" + job.id());
+        } catch (InvalidGenerationRequestException e) {
+            return page(user, form, e.fieldErrors(), HttpStatus.UNPROCESSABLE_CONTENT, null, false);
+        } catch (InsufficientCreditsException e) {
+            return page(user, form, Map.of(), HttpStatus.PAYMENT_REQUIRED, e.getMessage(), true);
+        } catch (TooManyQueuedJobsException e) {
+            return page(user, form, Map.of(), HttpStatus.TOO_MANY_REQUESTS, e.getMessage(), false);
+        }
+    }
+
+    @GetMapping("/quote")
+    String quote(@AuthenticationPrincipal SignedInUser user, @RequestParam(required = false) String modelId,
+                 @RequestParam(required = false) String batchSize, @RequestParam(required = false) String width,
+                 @RequestParam(required = false) String height, ModelMap model) {
+        pageModel.fillLive(model, user, modelId, batchSize, width, height);
+        return "generation/generate :: live";
+    }
+
+    @GetMapping("/advanced")
+    String advanced(@RequestParam(required = false) String modelId, ModelMap model) {
+        Model selected = pageModel.selectedModel(modelId);
+        model.addAttribute("selectedModel", selected);
+        model.addAttribute("form", GenerateForm.defaults(selected));
+        model.addAttribute("errors", Map.of());
+        return "generation/generate :: advanced";
+    }
+
+    private ModelAndView page(SignedInUser user, GenerateForm form, Map<String, String> errors, HttpStatus status,
+                              String problem, boolean buyCredits) {
+        ModelAndView page = new ModelAndView("generation/generate", status);
+        pageModel.fill(page.getModelMap(), user, form, errors);
+        page.addObject("problem", problem);
+        page.addObject("buyCredits", buyCredits);
+        return page;
+    }
+
+    private JobView ownJob(SignedInUser user, String jobId) {
+        return UrlIds.parse(jobId).flatMap(id -> generation.find(id, new Viewer(user.id(), false)))
+                .orElseThrow(() -> new PageNotFoundException("No job " + jobId + " of user " + user.id()));
+    }
+}

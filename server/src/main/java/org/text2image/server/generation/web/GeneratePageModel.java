@@ -1,0 +1,126 @@
+package org.text2image.server.generation.web;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import org.springframework.ui.ModelMap;
+import org.text2image.server.account.SignedInUser;
+import org.text2image.server.catalog.Model;
+import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.generation.GenerationRequest;
+import org.text2image.server.generation.GenerationService;
+import org.text2image.server.generation.InvalidGenerationRequestException;
+import org.text2image.server.pricing.Price;
+
+/**
+ * Builds what the Generate page and its live fragments show: the models, the limits, the
+ * generator status, the cost line and the size hints.
+ */
+@Component
+class GeneratePageModel {
+
+    /** Sizes are not refused when they are not multiples of this; the form only recommends it. */
+    static final int SIZE_MULTIPLE = 64;
+    /** Jobs shown in the "Recent" column. */
+    static final int RECENT_JOBS = 6;
+    private static final Set<String> ADVANCED_FIELDS = Set.of("seed", "steps", "cfgScale", "sampler", "scheduler");
+
+    private final GenerationService generation;
+    private final CreditLedger ledger;
+
+    GeneratePageModel(GenerationService generation, CreditLedger ledger) {
+        this.generation = generation;
+        this.ledger = ledger;
+    }
+
+    /**
+     * The cost line: the price for this model, size and batch size with its breakdown, or null
+     * when they are not valid.
+     *
+     * @param availableCredits the user's available balance
+     */
+    record Cost(Price price, long availableCredits) {
+
+        /** The total, or null without a price. */
+        public Long priceCredits() {
+            return price == null ? null : price.totalCredits();
+        }
+
+        /** Whether the balance covers the price. */
+        public boolean affordable() {
+            return price != null && price.totalCredits() <= availableCredits;
+        }
+    }
+
+    /** Fills the whole Generate page. */
+    void fill(ModelMap model, SignedInUser user, GenerateForm form, Map<String, String> errors) {
+        List<Model> models = generation.models();
+        model.addAttribute("form", form);
+        model.addAttribute("errors", errors);
+        Set<String> unavailable = generation.unavailableModelIds();
+        model.addAttribute("models", models);
+        model.addAttribute("unavailableModels", unavailable);
+        model.addAttribute("pickModel", models.size() > 1);
+        model.addAttribute("selectedModel", form.modelId() == null || form.modelId().isBlank()
+                ? models.stream().filter(m -> !unavailable.contains(m.id())).findFirst().orElse(models.getFirst())
+                : selectedModel(form.modelId()));
+        model.addAttribute("limits", generation.limits());
+        model.addAttribute("generator", generation.generatorStatus());
+        model.addAttribute("advancedOpen", errors.keySet().stream().anyMatch(ADVANCED_FIELDS::contains));
+        model.addAttribute("recent", generation.history(user.id(), 0, RECENT_JOBS).jobs());
+        fillLive(model, user, form.modelId(), form.batchSize(), form.width(), form.height());
+    }
+
+    /** Fills the cost line and the size hints (the page and the {@code /generate/quote} fragment). */
+    void fillLive(ModelMap model, SignedInUser user, String modelId, String batchSize, String width, String height) {
+        model.addAttribute("cost", new Cost(price(modelId, batchSize, width, height),
+                ledger.balance(user.id()).availableCredits()));
+        Map<String, String> hints = new LinkedHashMap<>();
+        sizeHint(width, generation.limits().maxWidth()).ifPresent(hint -> hints.put("width", hint));
+        sizeHint(height, generation.limits().maxHeight()).ifPresent(hint -> hints.put("height", hint));
+        model.addAttribute("hints", hints);
+    }
+
+    /** The enabled model with this id, else the default model (so the form always has one). */
+    Model selectedModel(String modelId) {
+        List<Model> models = generation.models();
+        return models.stream().filter(m -> m.id().equals(modelId)).findFirst().orElse(models.getFirst());
+    }
+
+    private Price price(String modelId, String batchSize, String width, String height) {
+        Map<String, String> errors = new LinkedHashMap<>();
+        GenerateForm priced = new GenerateForm(modelId, "", "", width, height, batchSize, "0", "", "", "", "");
+        GenerationRequest request = priced.toRequest(errors);
+        if (!errors.isEmpty()) {
+            return null;
+        }
+        try {
+            // A placeholder prompt: only the model, the size and the batch size matter for the price.
+            return generation.price(new GenerationRequest(request.modelId(), "price", null, request.width(),
+                    request.height(), request.batchSize(), 0L, null, null, null, null));
+        } catch (InvalidGenerationRequestException e) {
+            return null;
+        }
+    }
+
+    private Optional<String> sizeHint(String value, int max) {
+        int size;
+        try {
+            size = Integer.parseInt(value == null ? "" : value.strip());
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+        if (size < generation.limits().minSize() || size > max || size % SIZE_MULTIPLE == 0) {
+            return Optional.empty();
+        }
+        int lower = size / SIZE_MULTIPLE * SIZE_MULTIPLE;
+        int upper = lower + SIZE_MULTIPLE;
+        String suggestion = lower < generation.limits().minSize() ? String.valueOf(upper)
+                : upper > max ? String.valueOf(lower) : lower + " or " + upper;
+        return Optional.of("Not a multiple of 64: it will still work, but " + suggestion
+                + " usually gives cleaner results.");
+    }
+}

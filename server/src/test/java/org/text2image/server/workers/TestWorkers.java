@@ -1,0 +1,24 @@
+package org.text2image.server.workers;
+
+import java.util.List;
+import org.text2image.server.generation.WorkerAvailability;
+
+/** Records worker reports as a claim through the worker API would, for tests outside the workers package. */
+public final class TestWorkers {
+
+    private TestWorkers() {
+    }
+
+    /**
+     * Records that {@code workerName} called in now.
+     *
+     * @param availability the application's {@link WorkerAvailability} (the workers module's presence)
+     * @param backendReachable whether its ComfyUI answers
+     * @param checkpoints the checkpoints its ComfyUI lists
+     */
+    public static void report(WorkerAvailability availability, String workerName, boolean backendReachable,
+                              List<String> checkpoints) {
+        ((WorkerPresence) availability).report(new WorkerPresence.Report(workerName, backendReachable, checkpoints,
+                null, null, null, null), null);
+    }
+}
