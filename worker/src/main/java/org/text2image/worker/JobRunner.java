@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
+import org.text2image.worker.api.WorkerApiLimits;
 import org.text2image.worker.comfyui.ComfyUiClient;
 import org.text2image.worker.comfyui.ComfyUiEvents;
 import org.text2image.worker.comfyui.ComfyUiException;
@@ -53,8 +54,6 @@ public final class JobRunner implements AutoCloseable {
     private static final Duration MIN_HEARTBEAT_INTERVAL = Duration.ofMillis(100);
     /** At most one live preview per this interval is relayed to the server. */
     static final Duration PREVIEW_INTERVAL = Duration.ofSeconds(1);
-    /** Most images one attempt may upload (a batch is far smaller; this bounds memory). */
-    public static final int MAX_IMAGES = 64;
 
     private final ComfyUiClient comfyUi;
     private final ComfyUiEvents events;
@@ -330,8 +329,9 @@ public final class JobRunner implements AutoCloseable {
         if (outputs.isEmpty()) {
             return reporter.fail(job, "the workflow produced no images", false);
         }
-        if (outputs.size() > MAX_IMAGES) {
-            return reporter.fail(job, "the workflow produced " + outputs.size() + " images, more than " + MAX_IMAGES, false);
+        if (outputs.size() > WorkerApiLimits.MAX_IMAGES_PER_COMPLETION) {
+            return reporter.fail(job, "the workflow produced " + outputs.size() + " images, more than "
+                    + WorkerApiLimits.MAX_IMAGES_PER_COMPLETION, false);
         }
         List<ImageFile> images = new ArrayList<>();
         for (ImageRef output : outputs) {

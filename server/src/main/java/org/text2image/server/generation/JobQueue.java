@@ -21,6 +21,7 @@ import org.text2image.worker.api.HandBackRequest;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
+import org.text2image.worker.api.WorkerApiLimits;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -37,15 +38,10 @@ import tools.jackson.databind.node.ObjectNode;
 public class JobQueue {
 
     private static final Logger log = LoggerFactory.getLogger(JobQueue.class);
-    private static final int MAX_ERROR_LENGTH = 1000;
-    /** Most images one completion may carry. */
-    public static final int MAX_IMAGES_PER_JOB = 64;
     /** PostgreSQL channel notified, on commit, when a job becomes QUEUED: submitted or re-queued (migration V4). */
     public static final String QUEUED_CHANNEL = "generation_job_queued";
     /** PostgreSQL channel notified with a job's id when its status, attempt, progress or preview changes (migration V9). */
     public static final String CHANGED_CHANNEL = "generation_job_changed";
-    /** Largest preview kept, in bytes (ComfyUI's previews are small JPEGs). */
-    public static final int MAX_PREVIEW_BYTES = 2 * 1024 * 1024;
 
     private final JobRepository jobs;
     private final Dispatcher dispatcher;
@@ -127,7 +123,7 @@ public class JobQueue {
      * Stores the images of the current attempt, marks the job SUCCEEDED and captures its hold, in
      * one transaction. If the transaction does not commit, the written files are removed.
      *
-     * @param images 1 … {@value #MAX_IMAGES_PER_JOB} PNG, JPEG or WebP files
+     * @param images 1 … {@value WorkerApiLimits#MAX_IMAGES_PER_COMPLETION} PNG, JPEG or WebP files
      * @throws StaleAttemptException when the attempt no longer holds the job (re-queued, already
      *     completed, or past its deadline — which then fails the attempt): nothing is stored or charged
      * @throws InvalidUploadException when there are no images, too many, or a file is not an image
@@ -176,7 +172,7 @@ public class JobQueue {
      * Keeps a live preview of the running attempt (ComfyUI's preview of the sampler's latent), so
      * the job page can show it; it is dropped when the attempt ends (migration V5's trigger).
      *
-     * @param image a PNG or JPEG of at most {@value #MAX_PREVIEW_BYTES} bytes
+     * @param image a PNG or JPEG of at most {@value WorkerApiLimits#MAX_PREVIEW_BYTES} bytes
      * @throws InvalidUploadException when it is not a PNG or JPEG
      * @throws StaleAttemptException when the attempt no longer holds the job
      */
@@ -244,7 +240,8 @@ public class JobQueue {
     }
 
     private JobStatus applyFailure(JobRow job, String reason, boolean retryable) {
-        String error = reason.length() > MAX_ERROR_LENGTH ? reason.substring(0, MAX_ERROR_LENGTH) : reason;
+        int max = WorkerApiLimits.MAX_FAIL_REASON_CHARS;
+        String error = reason.length() > max ? reason.substring(0, max) : reason;
         if (retryable && job.attemptsUsed() < job.maxAttempts()) {
             jobs.requeue(job.id(), job.attempt(), error);
             log.warn("Job {} attempt {} failed, will retry: {}", job.id(), job.attempt(), error);
@@ -264,8 +261,9 @@ public class JobQueue {
         if (images.isEmpty()) {
             throw new InvalidUploadException("A completion needs at least one image.");
         }
-        if (images.size() > MAX_IMAGES_PER_JOB) {
-            throw new InvalidUploadException("A completion may carry at most " + MAX_IMAGES_PER_JOB + " images.");
+        if (images.size() > WorkerApiLimits.MAX_IMAGES_PER_COMPLETION) {
+            throw new InvalidUploadException("A completion may carry at most " + WorkerApiLimits.MAX_IMAGES_PER_COMPLETION
+                    + " images.");
         }
         return images.stream().map(image -> ImageFormats.sniff(image.bytes()).orElseThrow(() ->
                 new InvalidUploadException("\"" + image.fileName() + "\" is not a PNG, JPEG or WebP image."))).toList();

@@ -29,13 +29,12 @@ import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
 import org.text2image.worker.api.WorkerApi;
+import org.text2image.worker.api.WorkerApiLimits;
 
 /** The worker API (see {@link WorkerApi} for the contract); errors are problem details from {@link WorkerApiErrors}. */
 @RestController
 @RequestMapping(WorkerApi.BASE_PATH)
 class WorkerApiController {
-
-    private static final int MAX_NAME = 64;
 
     private final JobQueue queue;
     private final ClaimWaiters waiters;
@@ -86,11 +85,11 @@ class WorkerApiController {
                                  HttpServletRequest request) throws IOException {
         byte[] image;
         try (var in = request.getInputStream()) {
-            image = in.readNBytes(JobQueue.MAX_PREVIEW_BYTES + 1);
+            image = in.readNBytes(WorkerApiLimits.MAX_PREVIEW_BYTES + 1);
         }
-        if (image.length > JobQueue.MAX_PREVIEW_BYTES) {
+        if (image.length > WorkerApiLimits.MAX_PREVIEW_BYTES) {
             throw new ResponseStatusException(HttpStatus.CONTENT_TOO_LARGE,
-                    "A preview may be at most " + JobQueue.MAX_PREVIEW_BYTES + " bytes.");
+                    "A preview may be at most " + WorkerApiLimits.MAX_PREVIEW_BYTES + " bytes.");
         }
         queue.savePreview(jobId, attempt, image);
         return ResponseEntity.noContent().build();
@@ -108,8 +107,9 @@ class WorkerApiController {
     }
 
     private static void checkName(String name) {
-        if (name == null || name.isBlank() || name.length() > MAX_NAME) {
-            throw new InvalidUploadException("workerName must be 1 to " + MAX_NAME + " characters.");
+        if (name == null || name.isBlank() || name.length() > WorkerApiLimits.MAX_WORKER_NAME_CHARS) {
+            throw new InvalidUploadException(
+                    "workerName must be 1 to " + WorkerApiLimits.MAX_WORKER_NAME_CHARS + " characters.");
         }
     }
 }

@@ -14,6 +14,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.servlet.mvc.method.annotation.RequestBodyAdviceAdapter;
 import org.text2image.worker.api.ClaimRequest;
+import org.text2image.worker.api.WorkerApiLimits;
 
 /**
  * Records what a worker reports with each claim (GPU, VRAM, ComfyUI version, checkpoints, and the
@@ -49,7 +50,7 @@ class WorkerReports extends RequestBodyAdviceAdapter {
         ClaimRequest claim = (ClaimRequest) body;
         String name = claim.workerName();
         requireTokensName(name);
-        if (name != null && !name.isBlank() && name.length() <= WorkerTokens.MAX_NAME) {
+        if (name != null && !name.isBlank() && name.length() <= WorkerApiLimits.MAX_WORKER_NAME_CHARS) {
             record(claim, tokenId());
         }
         return body;

@@ -23,6 +23,7 @@ import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.api.WorkerApiLimits;
 
 /** Live previews: relayed by the running attempt's worker, shown to the job's owner only, gone when the attempt ends. */
 @IntegrationTest
@@ -81,7 +82,7 @@ class LivePreviewTest {
         ClaimedJob claimed = queue.claim(new ClaimRequest("gpu-1", true, List.of())).orElseThrow();
 
         assertThat(postPreview(jobId, claimed.attempt(), "image/png", "not a png".getBytes()).statusCode()).isEqualTo(400);
-        assertThat(postPreview(jobId, claimed.attempt(), "image/png", new byte[JobQueue.MAX_PREVIEW_BYTES + 1]).statusCode())
+        assertThat(postPreview(jobId, claimed.attempt(), "image/png", new byte[WorkerApiLimits.MAX_PREVIEW_BYTES + 1]).statusCode())
                 .isEqualTo(413);
         assertThat(postPreview(jobId, claimed.attempt(), "text/plain", Images.png(8, 8)).statusCode()).isEqualTo(415);
         assertThat(db.jdbc().sql("SELECT count(*) FROM job_preview").query(Long.class).single()).isZero();
