@@ -45,13 +45,13 @@ final class ServerReporter {
         server.preview(job.jobId(), job.attempt(), preview);
     }
 
-    JobRunner.Result complete(ClaimedJob job, List<ImageFile> images) {
+    AttemptResult complete(ClaimedJob job, List<ImageFile> images) {
         return send(job, () -> server.complete(job.jobId(), job.attempt(), images),
                 JobReport.Outcome.SUCCEEDED, images.size() + " image(s)", images.size());
     }
 
     /** Fails the attempt; the reason is put on one line and cut to {@link WorkerApiLimits#MAX_FAIL_REASON_CHARS}. */
-    JobRunner.Result fail(ClaimedJob job, String reason, boolean retryable) {
+    AttemptResult fail(ClaimedJob job, String reason, boolean retryable) {
         String oneLine = reason.strip().replaceAll("\\s+", " ");
         int max = WorkerApiLimits.MAX_FAIL_REASON_CHARS;
         String shown = oneLine.length() <= max ? oneLine : oneLine.substring(0, max - 1) + "…";
@@ -60,19 +60,19 @@ final class ServerReporter {
     }
 
     /** Gives the job back unfinished: queued again without using up an attempt. */
-    JobRunner.Result handBack(ClaimedJob job, String reason) {
+    AttemptResult handBack(ClaimedJob job, String reason) {
         return send(job, () -> server.handBack(job.jobId(), new HandBackRequest(job.attempt(), reason)),
                 JobReport.Outcome.HANDED_BACK, "handed back: " + reason, 0);
     }
 
-    private JobRunner.Result send(ClaimedJob job, Supplier<JobOutcome> call, JobReport.Outcome outcome, String detail,
+    private AttemptResult send(ClaimedJob job, Supplier<JobOutcome> call, JobReport.Outcome outcome, String detail,
                                   int images) {
         for (int i = 1; ; i++) {
             try {
                 JobOutcome answer = call.get();
-                return new JobRunner.Result(outcome, detail + " (job now " + answer.status() + ")", images);
+                return new AttemptResult(outcome, detail + " (job now " + answer.status() + ")", images);
             } catch (StaleAttemptException e) {
-                return new JobRunner.Result(JobReport.Outcome.STOPPED, "attempt no longer ours, " + detail + " not kept", 0);
+                return new AttemptResult(JobReport.Outcome.STOPPED, "attempt no longer ours, " + detail + " not kept", 0);
             } catch (WorkerApiUnavailableException e) {
                 if (i >= ATTEMPTS || !pause(RETRY_DELAY.multipliedBy(i))) {
                     return unreported(job, detail, e);
@@ -83,9 +83,9 @@ final class ServerReporter {
         }
     }
 
-    private static JobRunner.Result unreported(ClaimedJob job, String detail, WorkerApiException e) {
+    private static AttemptResult unreported(ClaimedJob job, String detail, WorkerApiException e) {
         log.warn("could not report job {} attempt {} ({}): {}", job.jobId(), job.attempt(), detail, e.getMessage());
-        return new JobRunner.Result(JobReport.Outcome.UNREPORTED, detail + "; not reported: " + e.getMessage(), 0);
+        return new AttemptResult(JobReport.Outcome.UNREPORTED, detail + "; not reported: " + e.getMessage(), 0);
     }
 
     private static boolean pause(Duration delay) {

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
@@ -61,8 +60,8 @@ public final class WorkerLoop implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Thread thread;
     private final ScheduledExecutorService prefetcher;
-    private final AtomicReference<FutureTask<JobRunner.Started>> prefetched = new AtomicReference<>();
-    private volatile ScheduledFuture<?> prefetchedKeepAlive;
+    private final AtomicReference<FutureTask<Attempt>> prefetched = new AtomicReference<>();
+    private volatile KeepAlive prefetchedKeepAlive;
     private volatile ComfyUiHealth.Status lastStatus = ComfyUiHealth.Status.unreachable();
 
     /** A loop with the system clock and clients built from {@code config}. */
@@ -172,16 +171,16 @@ public final class WorkerLoop implements Runnable {
     }
 
     /** Finishes {@code first}, then each prefetched job in turn; a stopping loop hands the prefetched one back. */
-    private void runJobs(JobRunner.Started first) {
-        JobRunner.Started current = first;
+    private void runJobs(Attempt first) {
+        Attempt current = first;
         while (current != null) {
-            JobReport report = runner.finish(current);
+            JobReport report = current.finish();
             if (report.outcome() != JobReport.Outcome.SUCCEEDED) {
                 health.invalidate();
             }
             current = takePrefetched();
             if (current != null && stopRequested.getCount() == 0) {
-                runner.abandon(current, "worker stopping");
+                current.abandon("worker stopping");
                 current = null;
             }
         }
@@ -196,15 +195,13 @@ public final class WorkerLoop implements Runnable {
             return;
         }
         ComfyUiHealth.Status status = lastStatus;
-        FutureTask<JobRunner.Started> task = new FutureTask<>(() -> {
+        FutureTask<Attempt> task = new FutureTask<>(() -> {
             try {
-                JobRunner.Started started = server.claim(new ClaimRequest(config.workerName(), true, status.checkpoints(),
+                Attempt started = server.claim(new ClaimRequest(config.workerName(), true, status.checkpoints(),
                                 status.gpuName(), status.vramTotalBytes(), status.vramFreeBytes(), status.comfyUiVersion(), 0))
                         .map(job -> runner.start(job, this::prefetch)).orElse(null);
                 if (started != null) { // heartbeat it while it waits behind the running job
-                    Duration interval = runner.heartbeatInterval(started);
-                    prefetchedKeepAlive = prefetcher.scheduleWithFixedDelay(() -> runner.keepAlive(started),
-                            interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+                    prefetchedKeepAlive = KeepAlive.start(started, prefetcher);
                 }
                 return started;
             } catch (WorkerApiException e) {
@@ -222,8 +219,8 @@ public final class WorkerLoop implements Runnable {
     }
 
     /** The prefetched job, once its prompt is posted; null when none was prefetched. Waits through interrupts. */
-    private JobRunner.Started takePrefetched() {
-        FutureTask<JobRunner.Started> task = prefetched.getAndSet(null);
+    private Attempt takePrefetched() {
+        FutureTask<Attempt> task = prefetched.getAndSet(null);
         if (task == null) {
             return null;
         }
@@ -231,10 +228,10 @@ public final class WorkerLoop implements Runnable {
         try {
             while (true) {
                 try {
-                    JobRunner.Started started = task.get();
-                    ScheduledFuture<?> keepAlive = prefetchedKeepAlive;
+                    Attempt started = task.get();
+                    KeepAlive keepAlive = prefetchedKeepAlive;
                     if (keepAlive != null) {
-                        keepAlive.cancel(false);
+                        keepAlive.stop();
                         prefetchedKeepAlive = null;
                     }
                     return started;
