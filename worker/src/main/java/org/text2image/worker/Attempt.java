@@ -16,7 +16,7 @@ import org.text2image.worker.comfyui.PromptRun;
  * One started attempt, from {@link JobRunner#start} (prompt posted, claim confirmed) to its end:
  * {@link #finish} follows the prompt with heartbeats and previews and completes or fails it;
  * {@link #abandon} hands it back unfinished; while it waits its turn on ComfyUI, {@link #keepAlive}
- * keeps its lease. It ends once.
+ * keeps its lease. Finish or abandon it, once.
  *
  * <p>Following: up to {@link ClaimedJob#timeoutSeconds()} (then the prompt is interrupted and the
  * attempt failed, retryable, {@code "timed out after N s"}), a heartbeat every
@@ -24,11 +24,11 @@ import org.text2image.worker.comfyui.PromptRun;
  * and stops without uploading. Interrupting the following thread stops the prompt and hands the job
  * back ({@code "worker stopped"}). Failures are named by {@link FailureClassifier}.
  *
- * <p>Threads: an attempt may be started on one thread (the prefetch thread), kept alive from
- * another and finished on a third (the loop). Its fields are final but two, guarded by its lock:
- * how it ended before it was finished (a heartbeat said stop, or starting failed) and whether its
- * end has begun. A keep-alive beat under way completes before {@link #finish} or {@link #abandon}
- * reads them, and none is sent after.
+ * <p>Threads: a prefetched attempt is started and kept alive on the prefetch thread and finished
+ * on the loop's. Its fields are final but two, guarded by its lock: how it ended before it was
+ * finished (a heartbeat said stop, or starting failed) and whether its end has begun. A keep-alive
+ * beat under way completes before {@link #finish} or {@link #abandon} reads them (unless the
+ * waiting thread is interrupted), and none is sent after.
  */
 public final class Attempt {
 
@@ -67,8 +67,9 @@ public final class Attempt {
      * the attempt. Never throws for job-level failures.
      */
     public JobReport finish() {
-        AttemptResult result = beginEnd();
+        AttemptResult result;
         try (PromptRun following = run) {
+            result = beginEnd();
             if (result == null) {
                 result = follow(following);
             }
@@ -90,7 +91,13 @@ public final class Attempt {
     public JobReport abandon(String reason) {
         boolean interrupted = Thread.interrupted(); // a stopNow() must not keep the hand-back from being sent
         try {
-            AttemptResult early = beginEnd();
+            AttemptResult early;
+            try {
+                early = beginEnd();
+            } catch (InterruptedException e) {
+                interrupted = true;
+                early = null;
+            }
             if (run != null) {
                 run.close();
             }
@@ -131,9 +138,17 @@ public final class Attempt {
         return parts.heartbeats().interval(job);
     }
 
-    /** Marks the end as begun (no keep-alive beat after this) and returns how it ended already, if it did. */
-    private AttemptResult beginEnd() {
-        lock.lock();
+    /**
+     * Marks the end as begun (no keep-alive beat after this) and returns how the attempt ended
+     * already, if it did. Waits for a keep-alive beat under way, at most one heartbeat call.
+     *
+     * @throws InterruptedException when interrupted while waiting for a beat (stopNow()); without a
+     *     beat under way, an interrupt does not keep it from reading how the attempt ended
+     */
+    private AttemptResult beginEnd() throws InterruptedException {
+        if (!lock.tryLock()) {
+            lock.lockInterruptibly();
+        }
         try {
             ending = true;
             return endedEarly;
