@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.comfyui.ComfyUiClient;
 import org.text2image.worker.comfyui.ComfyUiException;
 import org.text2image.worker.comfyui.SystemStats;
@@ -22,7 +23,7 @@ final class ComfyUiHealth {
 
     /**
      * One check's result; {@code checkpoints} is empty and the device fields are null when
-     * unreachable (see {@link org.text2image.worker.api.ClaimRequest} for their meaning).
+     * unreachable (see {@link ClaimRequest} for their meaning).
      */
     record Status(boolean reachable, List<String> checkpoints, String gpuName, Long vramTotalBytes,
                   Long vramFreeBytes, String comfyUiVersion) {
@@ -36,6 +37,12 @@ final class ComfyUiHealth {
             return new Status(true, checkpoints, device == null ? null : device.name(),
                     device == null ? null : device.vramTotalBytes(), device == null ? null : device.vramFreeBytes(),
                     stats.comfyuiVersion().isEmpty() ? null : stats.comfyuiVersion());
+        }
+
+        /** A claim reporting this status; {@code waitSeconds} 0 answers at once. */
+        ClaimRequest claim(String workerName, int waitSeconds) {
+            return new ClaimRequest(workerName, reachable, checkpoints, gpuName, vramTotalBytes, vramFreeBytes,
+                    comfyUiVersion, waitSeconds);
         }
 
         /** Whether this differs from {@code other} in what is worth logging (free VRAM moves all the time). */

@@ -2,9 +2,10 @@ package org.text2image.worker;
 
 import java.time.Duration;
 import java.util.UUID;
+import org.text2image.worker.api.ClaimedJob;
 
 /**
- * What {@link JobRunner#run} did with one attempt (also logged as one line).
+ * What {@link JobRunner#run} (or {@link Attempt#finish}) did with one attempt (also logged as one line).
  *
  * @param jobId the job
  * @param attempt the attempt number
@@ -14,6 +15,10 @@ import java.util.UUID;
  * @param elapsed from the start of the run to the end of the report
  */
 public record JobReport(UUID jobId, int attempt, Outcome outcome, String detail, int images, Duration elapsed) {
+
+    static JobReport of(ClaimedJob job, AttemptResult result, Duration elapsed) {
+        return new JobReport(job.jobId(), job.attempt(), result.outcome(), result.detail(), result.images(), elapsed);
+    }
 
     /** How an attempt ended. */
     public enum Outcome {

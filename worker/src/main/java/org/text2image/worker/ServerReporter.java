@@ -11,6 +11,7 @@ import org.text2image.worker.api.HandBackRequest;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
+import org.text2image.worker.api.WorkerApiLimits;
 import org.text2image.worker.comfyui.Preview;
 
 /**
@@ -23,8 +24,6 @@ final class ServerReporter {
     private static final Logger log = LoggerFactory.getLogger(ServerReporter.class);
     private static final int ATTEMPTS = 3;
     private static final Duration RETRY_DELAY = Duration.ofMillis(500);
-    /** Longest failure reason sent; the server keeps at most 1000 characters. */
-    static final int MAX_REASON_CHARS = 1000;
 
     private final WorkerApiClient server;
 
@@ -36,37 +35,44 @@ final class ServerReporter {
         return server.heartbeat(job.jobId(), heartbeat);
     }
 
+    /** Relays a live preview; one larger than {@link WorkerApiLimits#MAX_PREVIEW_BYTES} is not sent (the server would refuse it). */
     void preview(ClaimedJob job, Preview preview) {
+        if (preview.bytes().length > WorkerApiLimits.MAX_PREVIEW_BYTES) {
+            log.debug("preview for job {} attempt {} not sent: {} bytes is more than the server keeps", job.jobId(),
+                    job.attempt(), preview.bytes().length);
+            return;
+        }
         server.preview(job.jobId(), job.attempt(), preview);
     }
 
-    JobRunner.Result complete(ClaimedJob job, List<ImageFile> images) {
+    AttemptResult complete(ClaimedJob job, List<ImageFile> images) {
         return send(job, () -> server.complete(job.jobId(), job.attempt(), images),
                 JobReport.Outcome.SUCCEEDED, images.size() + " image(s)", images.size());
     }
 
-    /** Fails the attempt; the reason is put on one line and cut to {@link #MAX_REASON_CHARS}. */
-    JobRunner.Result fail(ClaimedJob job, String reason, boolean retryable) {
+    /** Fails the attempt; the reason is put on one line and cut to {@link WorkerApiLimits#MAX_FAIL_REASON_CHARS}. */
+    AttemptResult fail(ClaimedJob job, String reason, boolean retryable) {
         String oneLine = reason.strip().replaceAll("\\s+", " ");
-        String shown = oneLine.length() <= MAX_REASON_CHARS ? oneLine : oneLine.substring(0, MAX_REASON_CHARS - 1) + "…";
+        int max = WorkerApiLimits.MAX_FAIL_REASON_CHARS;
+        String shown = oneLine.length() <= max ? oneLine : oneLine.substring(0, max - 1) + "…";
         return send(job, () -> server.fail(job.jobId(), new FailRequest(job.attempt(), shown, retryable)),
                 retryable ? JobReport.Outcome.FAILED_RETRYABLE : JobReport.Outcome.FAILED_PERMANENTLY, shown, 0);
     }
 
     /** Gives the job back unfinished: queued again without using up an attempt. */
-    JobRunner.Result handBack(ClaimedJob job, String reason) {
+    AttemptResult handBack(ClaimedJob job, String reason) {
         return send(job, () -> server.handBack(job.jobId(), new HandBackRequest(job.attempt(), reason)),
                 JobReport.Outcome.HANDED_BACK, "handed back: " + reason, 0);
     }
 
-    private JobRunner.Result send(ClaimedJob job, Supplier<JobOutcome> call, JobReport.Outcome outcome, String detail,
+    private AttemptResult send(ClaimedJob job, Supplier<JobOutcome> call, JobReport.Outcome outcome, String detail,
                                   int images) {
         for (int i = 1; ; i++) {
             try {
                 JobOutcome answer = call.get();
-                return new JobRunner.Result(outcome, detail + " (job now " + answer.status() + ")", images);
+                return new AttemptResult(outcome, detail + " (job now " + answer.status() + ")", images);
             } catch (StaleAttemptException e) {
-                return new JobRunner.Result(JobReport.Outcome.STOPPED, "attempt no longer ours, " + detail + " not kept", 0);
+                return new AttemptResult(JobReport.Outcome.STOPPED, "attempt no longer ours, " + detail + " not kept", 0);
             } catch (WorkerApiUnavailableException e) {
                 if (i >= ATTEMPTS || !pause(RETRY_DELAY.multipliedBy(i))) {
                     return unreported(job, detail, e);
@@ -77,9 +83,9 @@ final class ServerReporter {
         }
     }
 
-    private static JobRunner.Result unreported(ClaimedJob job, String detail, WorkerApiException e) {
+    private static AttemptResult unreported(ClaimedJob job, String detail, WorkerApiException e) {
         log.warn("could not report job {} attempt {} ({}): {}", job.jobId(), job.attempt(), detail, e.getMessage());
-        return new JobRunner.Result(JobReport.Outcome.UNREPORTED, detail + "; not reported: " + e.getMessage(), 0);
+        return new AttemptResult(JobReport.Outcome.UNREPORTED, detail + "; not reported: " + e.getMessage(), 0);
     }
 
     private static boolean pause(Duration delay) {

@@ -1,14 +1,12 @@
 package org.text2image.worker;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -26,9 +24,7 @@ import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
 import org.text2image.worker.api.WorkerApi;
 import org.text2image.worker.comfyui.Preview;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,7 +41,8 @@ public final class WorkerApiClient implements AutoCloseable {
     /** Largest answer read (a claimed job carries its workflow), in bytes. */
     public static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
-    private static final JsonMapper JSON = JsonMapper.builder()
+    /** Reads and writes the API's JSON; unknown properties are ignored, so a newer server can add some. */
+    static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private final URI base;
@@ -88,11 +85,8 @@ public final class WorkerApiClient implements AutoCloseable {
         return claimed(send(post));
     }
 
-    private static Optional<ClaimedJob> claimed(Answer answer) {
-        if (answer.status() == 204) {
-            return Optional.empty();
-        }
-        return Optional.of(read(expectOk(answer, "claim"), ClaimedJob.class, "claim"));
+    private static Optional<ClaimedJob> claimed(ApiAnswer answer) {
+        return answer.status() == 204 ? Optional.empty() : Optional.of(answer.as(ClaimedJob.class, "claim"));
     }
 
     /**
@@ -103,7 +97,7 @@ public final class WorkerApiClient implements AutoCloseable {
         HttpRequest post = json("claim", request, requestTimeout.plusSeconds(request.waitSeconds()));
         String what = post.method() + " " + post.uri();
         return http.sendAsync(post, HttpResponse.BodyHandlers.ofInputStream())
-                .thenApply(response -> claimed(answer(what, response)));
+                .thenApply(response -> claimed(ApiAnswer.of(what, response)));
     }
 
     /**
@@ -127,10 +121,7 @@ public final class WorkerApiClient implements AutoCloseable {
 
     /** {@code POST /claim/cancel}: ends this worker's waiting long-poll claims (they answer 204). */
     public void cancelClaims(String workerName) {
-        Answer answer = send(json("claim/cancel", new ClaimCancel(workerName)));
-        if (answer.status() != 204) {
-            expectOk(answer, "cancel claims");
-        }
+        send(json("claim/cancel", new ClaimCancel(workerName))).expectDone("cancel claims");
     }
 
     /**
@@ -143,10 +134,7 @@ public final class WorkerApiClient implements AutoCloseable {
         HttpRequest request = request("jobs/" + jobId + "/preview?" + WorkerApi.ATTEMPT_PART + "=" + attempt)
                 .header("Content-Type", preview.contentType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(preview.bytes())).build();
-        Answer answer = send(request);
-        if (answer.status() != 204) {
-            expectOk(answer, "preview");
-        }
+        send(request).expectDone("preview");
     }
 
     /**
@@ -155,7 +143,7 @@ public final class WorkerApiClient implements AutoCloseable {
      * @throws StaleAttemptException on 409: the attempt is no longer ours
      */
     public JobOutcome handBack(UUID jobId, HandBackRequest request) {
-        return read(expectOk(send(json("jobs/" + jobId + "/handback", request)), "handback"), JobOutcome.class, "handback");
+        return send(json("jobs/" + jobId + "/handback", request)).as(JobOutcome.class, "handback");
     }
 
     /**
@@ -164,8 +152,7 @@ public final class WorkerApiClient implements AutoCloseable {
      * @throws StaleAttemptException on 409: the attempt is no longer ours
      */
     public HeartbeatResponse heartbeat(UUID jobId, Heartbeat heartbeat) {
-        return read(expectOk(send(json("jobs/" + jobId + "/heartbeat", heartbeat)), "heartbeat"),
-                HeartbeatResponse.class, "heartbeat");
+        return send(json("jobs/" + jobId + "/heartbeat", heartbeat)).as(HeartbeatResponse.class, "heartbeat");
     }
 
     /**
@@ -178,7 +165,7 @@ public final class WorkerApiClient implements AutoCloseable {
         Multipart form = Multipart.completion(WorkerApi.ATTEMPT_PART, attempt, WorkerApi.IMAGE_PART, images);
         HttpRequest request = request("jobs/" + jobId + "/complete").header("Content-Type", form.contentType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build();
-        return read(expectOk(send(request), "complete"), JobOutcome.class, "complete");
+        return send(request).as(JobOutcome.class, "complete");
     }
 
     /**
@@ -187,7 +174,7 @@ public final class WorkerApiClient implements AutoCloseable {
      * @throws StaleAttemptException on 409: the attempt is no longer ours
      */
     public JobOutcome fail(UUID jobId, FailRequest request) {
-        return read(expectOk(send(json("jobs/" + jobId + "/fail", request)), "fail"), JobOutcome.class, "fail");
+        return send(json("jobs/" + jobId + "/fail", request)).as(JobOutcome.class, "fail");
     }
 
     /** Stops the HTTP client this object made (a caller-owned one is left alone); calls under way fail. */
@@ -216,10 +203,10 @@ public final class WorkerApiClient implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
     }
 
-    private Answer send(HttpRequest request) {
+    private ApiAnswer send(HttpRequest request) {
         String what = request.method() + " " + request.uri();
         try {
-            return answer(what, http.send(request, HttpResponse.BodyHandlers.ofInputStream()));
+            return ApiAnswer.of(what, http.send(request, HttpResponse.BodyHandlers.ofInputStream()));
         } catch (HttpTimeoutException e) {
             throw new WorkerApiUnavailableException(what + " timed out", e);
         } catch (IOException e) {
@@ -232,63 +219,8 @@ public final class WorkerApiClient implements AutoCloseable {
         }
     }
 
-    /** Reads the answer's body, at most {@link #MAX_ANSWER_BYTES}. */
-    private static Answer answer(String what, HttpResponse<InputStream> response) {
-        try (InputStream in = response.body()) {
-            byte[] body = in.readNBytes(MAX_ANSWER_BYTES + 1);
-            if (body.length > MAX_ANSWER_BYTES) {
-                throw new WorkerApiException(what + " answered more than " + MAX_ANSWER_BYTES + " bytes");
-            }
-            return new Answer(response.statusCode(), body);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static String describe(Throwable e) {
         return e.getMessage() != null ? e.getMessage()
                 : e instanceof java.net.ConnectException ? "connection refused" : e.getClass().getSimpleName();
-    }
-
-    private static byte[] expectOk(Answer answer, String call) {
-        int status = answer.status();
-        if (status == 200) {
-            return answer.body();
-        }
-        String detail = call + " answered HTTP " + status + problem(answer.body());
-        throw switch (status) {
-            case 401, 403 -> new WorkerAuthException(detail + " (is the worker token right?)");
-            case 409 -> new StaleAttemptException(detail);
-            default -> status >= 500 ? new WorkerApiUnavailableException(detail) : new WorkerApiException(detail);
-        };
-    }
-
-    /** The problem detail's {@code detail} (or {@code title}), RFC 9457, else the start of the body. */
-    private static String problem(byte[] body) {
-        if (body.length == 0) {
-            return "";
-        }
-        try {
-            JsonNode problem = JSON.readTree(body);
-            String text = problem.path("detail").asString(problem.path("title").asString(""));
-            if (!text.isBlank()) {
-                return ": " + text;
-            }
-        } catch (JacksonException e) {
-            // not a problem document; fall through to the raw text
-        }
-        return ": " + new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8).strip();
-    }
-
-    private static <T> T read(byte[] body, Class<T> type, String call) {
-        try {
-            return JSON.readValue(body, type);
-        } catch (JacksonException e) {
-            throw new WorkerApiException(call + " answered a body that is not a " + type.getSimpleName()
-                    + ": " + e.getOriginalMessage(), e);
-        }
-    }
-
-    private record Answer(int status, byte[] body) {
     }
 }

@@ -3,6 +3,7 @@ package org.text2image.worker;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import org.text2image.worker.api.WorkerApiLimits;
 
 /**
  * Settings of one worker process (or of the server's embedded worker).
@@ -10,7 +11,7 @@ import java.util.Objects;
  * @param serverUrl the server, such as {@code https://t2i.example.com} (http or https)
  * @param token the worker token the server expects ({@code T2I_WORKER_TOKEN}), 1–4096 visible characters
  * @param comfyUiUrl the ComfyUI this worker drives, such as {@code http://127.0.0.1:8188}
- * @param workerName shown on the admin page, 1–64 characters
+ * @param workerName shown on the admin page, 1 to {@link WorkerApiLimits#MAX_WORKER_NAME_CHARS} characters
  * @param idleInterval pause between claims when there is no work and the claim did not wait (default 1 s)
  * @param heartbeatInterval time between heartbeats of a running job (default 5 s; at most a third
  *     of the lease is used)
@@ -33,8 +34,6 @@ public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String w
                            Duration connectTimeout, Duration serverRequestTimeout, Duration comfyUiRequestTimeout,
                            Duration claimWait, boolean prefetch) {
 
-    /** Longest worker name, as the server's claim endpoint accepts. */
-    public static final int MAX_NAME_CHARS = 64;
     /** Longest token accepted. */
     public static final int MAX_TOKEN_CHARS = 4096;
     /** Longest value accepted for any of the durations. */
@@ -49,8 +48,9 @@ public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String w
             throw new IllegalArgumentException("token must be 1 to " + MAX_TOKEN_CHARS + " visible ASCII characters");
         }
         workerName = workerName == null ? "" : workerName.strip();
-        if (workerName.isEmpty() || workerName.length() > MAX_NAME_CHARS || workerName.chars().anyMatch(Character::isISOControl)) {
-            throw new IllegalArgumentException("workerName must be 1 to " + MAX_NAME_CHARS + " printable characters");
+        int maxName = WorkerApiLimits.MAX_WORKER_NAME_CHARS;
+        if (workerName.isEmpty() || workerName.length() > maxName || workerName.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException("workerName must be 1 to " + maxName + " printable characters");
         }
         requireDuration(idleInterval, "idleInterval");
         requireDuration(heartbeatInterval, "heartbeatInterval");

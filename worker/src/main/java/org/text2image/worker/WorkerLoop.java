@@ -5,50 +5,33 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.FutureTask;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.comfyui.ComfyUiClient;
 import org.text2image.worker.comfyui.PromptRun;
 
 /**
- * The worker's pull loop: check ComfyUI's health (cached), claim with {@code backendReachable}
- * and the installed checkpoints — a long-poll claim the server holds up to
- * {@link WorkerConfig#claimWait()} until a job arrives — and run the job with {@link JobRunner}.
- * While the server is unreachable it backs off, doubling the pause up to
- * {@link WorkerConfig#maxBackoff()}, and keeps trying.
- *
- * <p>Prefetch ({@link WorkerConfig#prefetch()}): when the running prompt reaches its last sampler
- * step the loop claims the next job and posts it to ComfyUI behind the running one, so the GPU
- * goes straight on while the finished job's images are uploaded. A stopping loop hands a
- * prefetched job back (its prompt is removed from ComfyUI); no attempt is used.
+ * The worker's pull loop, run until shutdown: check ComfyUI's health (cached), claim with
+ * {@code backendReachable} and the installed checkpoints — a long-poll claim the server holds up to
+ * {@link WorkerConfig#claimWait()} until a job arrives ({@link ClaimWait}) — and run the job with
+ * {@link JobRunner}, then any job {@link Prefetch} claimed meanwhile. While the server is
+ * unreachable it backs off, doubling the pause up to {@link WorkerConfig#maxBackoff()}, and keeps
+ * trying.
  *
  * <p>Run it on a thread of the caller's ({@code new Thread(loop).start()}). {@link #stop()} ends
- * the loop after the current job (a waiting claim is cancelled, a job arriving with it handed
- * back); {@link #stopNow()} also interrupts the thread, which stops the current prompt and hands
- * the job back (queued again, no attempt used). {@link #awaitStopped} waits for the end.
+ * the loop after the current job (a waiting claim is cancelled, a job arriving with it handed back,
+ * a prefetched job handed back and its prompt removed from ComfyUI); {@link #stopNow()} also
+ * interrupts the thread, which stops the current prompt and hands the job back (queued again, no
+ * attempt used). {@link #awaitStopped} waits for the end.
  */
 public final class WorkerLoop implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerLoop.class);
-    /** How long {@link #stop()} lets the server answer a cancelled long-poll claim before abandoning the call. */
-    static final Duration CLAIM_CANCEL_GRACE = Duration.ofSeconds(2);
-    /** How often a waiting claim looks at stop requests and ComfyUI's health. */
-    static final Duration CLAIM_WATCH_INTERVAL = Duration.ofMillis(100);
 
     private final WorkerConfig config;
     private final WorkerApiClient server;
@@ -56,14 +39,12 @@ public final class WorkerLoop implements Runnable {
     private final ComfyUiHealth health;
     private final JobRunner runner;
     private final String clientId;
+    private final StopSignal stop = new StopSignal();
+    private final ClaimWait claimWait;
+    private final Prefetch prefetch;
     private final AtomicBoolean started = new AtomicBoolean();
-    private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Thread thread;
-    private final ScheduledExecutorService prefetcher;
-    private final AtomicReference<FutureTask<JobRunner.Started>> prefetched = new AtomicReference<>();
-    private volatile ScheduledFuture<?> prefetchedKeepAlive;
-    private volatile ComfyUiHealth.Status lastStatus = ComfyUiHealth.Status.unreachable();
 
     /** A loop with the system clock and clients built from {@code config}. */
     public WorkerLoop(WorkerConfig config) {
@@ -83,8 +64,8 @@ public final class WorkerLoop implements Runnable {
         this.health = new ComfyUiHealth(comfyUi, config.healthCheckInterval(), clock);
         this.clientId = clientId(config.workerName());
         this.runner = new JobRunner(comfyUi, server, clientId, config.heartbeatInterval(), timing, clock);
-        this.prefetcher = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("prefetch-" + config.workerName()).daemon(true).factory());
+        this.claimWait = new ClaimWait(server, health, stop);
+        this.prefetch = new Prefetch(config, server, runner, stop);
     }
 
     /** The ComfyUI {@code client_id} of this loop: the name, made URL-safe, and a random suffix. */
@@ -102,17 +83,17 @@ public final class WorkerLoop implements Runnable {
         log.info("worker {} started: server {}, ComfyUI {}", config.workerName(), config.serverUrl(), config.comfyUiUrl());
         try {
             int failures = 0;
-            while (stopRequested.getCount() > 0) {
+            while (!stop.requested()) {
                 try {
                     failures = step(failures);
                 } catch (RuntimeException e) {
                     log.error("worker loop error; carrying on", e);
                     failures++;
-                    pause(backoff(failures));
+                    stop.pause(backoff(failures));
                 }
             }
         } finally {
-            prefetcher.shutdownNow();
+            prefetch.close();
             runner.close();
             server.close();
             comfyUi.close();
@@ -121,177 +102,72 @@ public final class WorkerLoop implements Runnable {
         }
     }
 
-    /** One claim and its job or pause; returns the count of consecutive server failures. */
+    /** One claim and its jobs, or a pause; returns the count of consecutive server failures. */
     private int step(int failures) {
         ComfyUiHealth.Status status = health.current();
         if (status.reachable()) {
             runner.warmUp(); // the job that comes with the claim need not wait for the socket
         }
-        ClaimRequest request = new ClaimRequest(config.workerName(), status.reachable(), status.checkpoints(),
-                status.gpuName(), status.vramTotalBytes(), status.vramFreeBytes(), status.comfyUiVersion(),
-                (int) config.claimWait().toSeconds());
-        long started = System.nanoTime();
+        long waitStart = System.nanoTime();
         Optional<ClaimedJob> job;
         try {
-            job = claim(request, status);
-        } catch (WorkerAuthException e) {
-            log.error("the server refused this worker: {}", e.getMessage());
-            pause(config.maxBackoff());
-            return failures + 1;
+            job = claimWait.claim(status.claim(config.workerName(), (int) config.claimWait().toSeconds()), status);
         } catch (WorkerApiException e) {
-            if (stopRequested.getCount() == 0) {
-                return failures; // the claim was cut short by stop()
-            }
-            Duration backoff = backoff(failures + 1);
-            if (failures == 0) {
-                log.warn("cannot claim from the server ({}); retrying with back-off up to {} ms", e.getMessage(),
-                        config.maxBackoff().toMillis());
-            }
-            pause(backoff);
-            return failures + 1;
+            return claimFailed(failures, e);
         }
         if (failures > 0) {
             log.info("the server answers again");
         }
-        if (job.isPresent() && stopRequested.getCount() == 0) {
-            runner.handBack(job.get(), "worker stopping");
-            return 0;
-        }
         if (job.isEmpty()) {
-            // A long-poll claim that waited its time is followed at once; one answered early (no
-            // long-poll on the server, ComfyUI down, or cancelled) is followed after the idle pause.
-            Duration waited = Duration.ofNanos(System.nanoTime() - started);
-            if (config.claimWait().isZero() || waited.compareTo(config.claimWait().minusSeconds(1)) < 0) {
-                pause(config.idleInterval());
-            }
-            return 0;
+            idle(Duration.ofNanos(System.nanoTime() - waitStart));
+        } else if (stop.requested()) {
+            runner.handBack(job.get(), "worker stopping");
+        } else {
+            runJobs(runner.start(job.get(), prefetch.hook(status)));
         }
-        lastStatus = status;
-        runJobs(runner.start(job.get(), this::prefetch));
         return 0;
     }
 
-    /** Finishes {@code first}, then each prefetched job in turn; a stopping loop hands the prefetched one back. */
-    private void runJobs(JobRunner.Started first) {
-        JobRunner.Started current = first;
+    /** Backs off after a claim the server did not answer; returns the new count of consecutive failures. */
+    private int claimFailed(int failures, WorkerApiException e) {
+        if (e instanceof WorkerAuthException) {
+            log.error("the server refused this worker: {}", e.getMessage());
+            stop.pause(config.maxBackoff());
+            return failures + 1;
+        }
+        if (stop.requested()) {
+            return failures; // the claim was cut short by stop()
+        }
+        if (failures == 0) {
+            log.warn("cannot claim from the server ({}); retrying with back-off up to {} ms", e.getMessage(),
+                    config.maxBackoff().toMillis());
+        }
+        stop.pause(backoff(failures + 1));
+        return failures + 1;
+    }
+
+    /**
+     * No job: a long-poll claim that waited its time is followed at once; one answered early (no
+     * long-poll on the server, ComfyUI down, or cancelled) is followed after the idle pause.
+     */
+    private void idle(Duration waited) {
+        if (config.claimWait().isZero() || waited.compareTo(config.claimWait().minusSeconds(1)) < 0) {
+            stop.pause(config.idleInterval());
+        }
+    }
+
+    /** Finishes {@code first}, then each prefetched attempt in turn; a stopping loop hands the prefetched one back. */
+    private void runJobs(Attempt first) {
+        Attempt current = first;
         while (current != null) {
-            JobReport report = runner.finish(current);
+            JobReport report = current.finish();
             if (report.outcome() != JobReport.Outcome.SUCCEEDED) {
                 health.invalidate();
             }
-            current = takePrefetched();
-            if (current != null && stopRequested.getCount() == 0) {
-                runner.abandon(current, "worker stopping");
+            current = prefetch.take();
+            if (current != null && stop.requested()) {
+                current.abandon("worker stopping");
                 current = null;
-            }
-        }
-    }
-
-    /**
-     * The running prompt reached its last step: claim the next job (no long-poll) on the prefetch
-     * thread and, if there is one, post it to ComfyUI behind the running prompt.
-     */
-    private void prefetch() {
-        if (!config.prefetch() || stopRequested.getCount() == 0 || prefetched.get() != null) {
-            return;
-        }
-        ComfyUiHealth.Status status = lastStatus;
-        FutureTask<JobRunner.Started> task = new FutureTask<>(() -> {
-            try {
-                JobRunner.Started started = server.claim(new ClaimRequest(config.workerName(), true, status.checkpoints(),
-                                status.gpuName(), status.vramTotalBytes(), status.vramFreeBytes(), status.comfyUiVersion(), 0))
-                        .map(job -> runner.start(job, this::prefetch)).orElse(null);
-                if (started != null) { // heartbeat it while it waits behind the running job
-                    Duration interval = runner.heartbeatInterval(started);
-                    prefetchedKeepAlive = prefetcher.scheduleWithFixedDelay(() -> runner.keepAlive(started),
-                            interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
-                }
-                return started;
-            } catch (WorkerApiException e) {
-                log.info("could not prefetch the next job ({}); claiming after this one", e.getMessage());
-                return null;
-            }
-        });
-        if (prefetched.compareAndSet(null, task)) {
-            try {
-                prefetcher.execute(task);
-            } catch (RejectedExecutionException e) {
-                prefetched.set(null); // stopping
-            }
-        }
-    }
-
-    /** The prefetched job, once its prompt is posted; null when none was prefetched. Waits through interrupts. */
-    private JobRunner.Started takePrefetched() {
-        FutureTask<JobRunner.Started> task = prefetched.getAndSet(null);
-        if (task == null) {
-            return null;
-        }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    JobRunner.Started started = task.get();
-                    ScheduledFuture<?> keepAlive = prefetchedKeepAlive;
-                    if (keepAlive != null) {
-                        keepAlive.cancel(false);
-                        prefetchedKeepAlive = null;
-                    }
-                    return started;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    log.error("prefetching the next job failed", e.getCause());
-                    return null;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /**
-     * Sends the claim and watches it while the server holds it. When the loop is asked to stop, or
-     * ComfyUI's health changes (it went down, came back, or its checkpoints changed), the server is
-     * asked to end the claim ({@code POST /claim/cancel}) so a fresh one can carry the news; a call
-     * the server has not answered {@link #CLAIM_CANCEL_GRACE} later is abandoned.
-     */
-    private Optional<ClaimedJob> claim(ClaimRequest request, ComfyUiHealth.Status status) {
-        CompletableFuture<Optional<ClaimedJob>> answer = server.claimAsync(request);
-        long cancelledAt = 0;
-        boolean cancelled = false;
-        while (true) {
-            try {
-                return answer.get(CLAIM_WATCH_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (TimeoutException e) {
-                // still waiting: look at stop and health below
-            } catch (ExecutionException e) {
-                throw WorkerApiClient.unwrap(e.getCause(), "claim");
-            } catch (InterruptedException e) { // stopNow(): end the claim on the server too, quickly
-                answer.cancel(true);
-                stopRequested.countDown();
-                try {
-                    server.cancelClaims(config.workerName());
-                } catch (WorkerApiException ignored) {
-                    // the claim's provisional lease covers a job leased to it anyway
-                }
-                Thread.currentThread().interrupt();
-                return Optional.empty();
-            }
-            if (!cancelled && (stopRequested.getCount() == 0 || health.current().differsFrom(status))) {
-                cancelled = true;
-                cancelledAt = System.nanoTime();
-                try {
-                    server.cancelClaims(config.workerName());
-                } catch (WorkerApiException e) {
-                    log.info("could not end the waiting claim on the server ({}); abandoning it", e.getMessage());
-                    cancelledAt -= CLAIM_CANCEL_GRACE.toNanos();
-                }
-            } else if (cancelled && System.nanoTime() - cancelledAt >= CLAIM_CANCEL_GRACE.toNanos()) {
-                answer.cancel(true);
-                return Optional.empty();
             }
         }
     }
@@ -301,24 +177,14 @@ public final class WorkerLoop implements Runnable {
         return delay.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : delay;
     }
 
-    /** Sleeps, waking early on stop. */
-    private void pause(Duration delay) {
-        try {
-            stopRequested.await(delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            stopRequested.countDown();
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
      * Asks the loop to end after the current job. A waiting long-poll claim is ended: the server
      * is asked to answer it ({@code POST /claim/cancel}), and if it has not answered within
-     * {@link #CLAIM_CANCEL_GRACE} the call is abandoned. A job that arrives with the ending claim
+     * {@link ClaimWait#CANCEL_GRACE} the call is abandoned. A job that arrives with the ending claim
      * is handed back unrun.
      */
     public void stop() {
-        stopRequested.countDown();
+        stop.request();
     }
 
     /** Ends the loop and abandons the current job: its prompt is interrupted and the job handed back (no attempt used). */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.text2image.worker.api.WorkerApiLimits;
 
 /**
  * The standalone worker: {@code java -jar text2image-worker.jar --server URL --token T --comfyui URL
@@ -142,7 +143,8 @@ public final class WorkerMain {
     private static String hostName() {
         try {
             String host = InetAddress.getLocalHost().getHostName();
-            return host.length() > WorkerConfig.MAX_NAME_CHARS ? host.substring(0, WorkerConfig.MAX_NAME_CHARS) : host;
+            int max = WorkerApiLimits.MAX_WORKER_NAME_CHARS;
+            return host.length() > max ? host.substring(0, max) : host;
         } catch (UnknownHostException e) {
             return "worker";
         }

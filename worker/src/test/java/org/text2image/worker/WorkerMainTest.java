@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.URI;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.text2image.worker.api.WorkerApiLimits;
 
 /** Command-line and environment parsing of the standalone worker. */
 class WorkerMainTest {
@@ -40,7 +41,7 @@ class WorkerMainTest {
         WorkerConfig config = WorkerMain.parse(new String[] {"--server", "http://s", "--token", "t", "--comfyui", "http://c"},
                 NO_ENV).orElseThrow();
 
-        assertThat(config.workerName()).isNotBlank().hasSizeLessThanOrEqualTo(WorkerConfig.MAX_NAME_CHARS);
+        assertThat(config.workerName()).isNotBlank().hasSizeLessThanOrEqualTo(WorkerApiLimits.MAX_WORKER_NAME_CHARS);
     }
 
     @Test

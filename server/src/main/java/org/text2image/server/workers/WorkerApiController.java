@@ -136,13 +136,13 @@ class WorkerApiController {
     }
 
     /**
-     * A worker name is 1 … {@value WorkerApiLimits#MAX_WORKER_NAME_LENGTH} characters, and an issued
+     * A worker name is 1 … {@value WorkerApiLimits#MAX_WORKER_NAME_CHARS} characters, and an issued
      * token works for the worker it was created for only: another name is refused (403) before
      * anything is recorded. The configured token (the embedded worker's) may use any name.
      */
     private static void checkName(String name, String tokenName) {
-        if (name == null || name.isBlank() || name.length() > WorkerApiLimits.MAX_WORKER_NAME_LENGTH) {
-            throw new InvalidUploadException("workerName must be 1 to " + WorkerApiLimits.MAX_WORKER_NAME_LENGTH
+        if (name == null || name.isBlank() || name.length() > WorkerApiLimits.MAX_WORKER_NAME_CHARS) {
+            throw new InvalidUploadException("workerName must be 1 to " + WorkerApiLimits.MAX_WORKER_NAME_CHARS
                     + " characters.");
         }
         if (!identity(tokenName).mayActFor(name)) {

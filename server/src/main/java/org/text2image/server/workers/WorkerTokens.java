@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.text2image.worker.api.WorkerApiLimits;
 
 /**
  * Worker tokens an admin issues: {@code t2iw_} + 32 random bytes in base64url (48 characters).
@@ -28,7 +29,6 @@ class WorkerTokens {
 
     /** Prefix of every issued token, so a leaked one is recognisable. */
     static final String PREFIX = "t2iw_";
-    static final int MAX_NAME = 64;
     private static final int MAX_TOKEN_LENGTH = 100;
     private static final Logger log = LoggerFactory.getLogger(WorkerTokens.class);
 
@@ -53,14 +53,16 @@ class WorkerTokens {
     }
 
     /**
-     * Creates a token named {@code name} (1–64 characters after trimming).
+     * Creates a token named {@code name} (1 to {@value WorkerApiLimits#MAX_WORKER_NAME_CHARS}
+     * characters after trimming).
      *
      * @throws IllegalArgumentException when the name is blank or too long
      */
     IssuedToken create(String name, long adminId, String adminEmail) {
         String trimmed = name == null ? "" : name.strip();
-        if (trimmed.isEmpty() || trimmed.length() > MAX_NAME) {
-            throw new IllegalArgumentException("A token name must be 1 to " + MAX_NAME + " characters.");
+        if (trimmed.isEmpty() || trimmed.length() > WorkerApiLimits.MAX_WORKER_NAME_CHARS) {
+            throw new IllegalArgumentException(
+                    "A token name must be 1 to " + WorkerApiLimits.MAX_WORKER_NAME_CHARS + " characters.");
         }
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);

@@ -8,7 +8,7 @@ import java.util.List;
  * <p>The GPU and ComfyUI fields are optional (null when unknown, or from a worker older than
  * them); the server shows them on its admin Workers page and does not use them to dispatch.
  *
- * @param workerName the worker's display name (1–64 characters)
+ * @param workerName the worker's display name (1 to {@link WorkerApiLimits#MAX_WORKER_NAME_CHARS} characters)
  * @param backendReachable whether the worker's ComfyUI answered its last health check; a worker
  *     whose backend is down keeps calling claim (so the server knows it is alive) but gets no job
  * @param checkpoints checkpoint file names the worker can load, or empty when unknown

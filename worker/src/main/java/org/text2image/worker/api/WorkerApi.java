@@ -19,7 +19,7 @@ package org.text2image.worker.api;
  * within the server's {@code claim-confirm-timeout} (15 s) goes back to the queue without using
  * up an attempt, so a worker should heartbeat as soon as its prompt is posted.
  * Every call carries {@code Authorization: Bearer <worker token>}; a wrong token is 401. Errors
- * are RFC 9457 problem details.
+ * are RFC 9457 problem details. The limits both sides keep are in {@link WorkerApiLimits}.
  */
 public final class WorkerApi {
 

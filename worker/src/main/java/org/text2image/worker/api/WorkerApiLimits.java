@@ -1,19 +1,35 @@
 package org.text2image.worker.api;
 
 /**
- * Limits of the worker API that the server enforces and the worker respects, defined once here
- * for both sides.
+ * The worker API's limits, named once for both sides: the server refuses (or cuts) what goes past
+ * them and the worker keeps within them before it sends. They are part of the contract
+ * (docs/WORKER_API.md, "Limits"), not settings: changing one changes the API.
  */
 public final class WorkerApiLimits {
 
-    /** Most images one completion may carry (one per image of the job's batch). */
-    public static final int MAX_IMAGES_PER_JOB = 64;
-    /** Largest live preview, in bytes (ComfyUI's previews are small JPEGs). */
+    /**
+     * Longest worker name, in characters: {@link ClaimRequest#workerName()}, {@link ClaimCancel}
+     * and the name a worker token is issued for. The server answers 400 for a longer one.
+     */
+    public static final int MAX_WORKER_NAME_CHARS = 64;
+
+    /**
+     * Most images one completion may carry. The server answers 400 for more; the worker fails an
+     * attempt whose workflow produced more (not retryable) instead of uploading them.
+     */
+    public static final int MAX_IMAGES_PER_COMPLETION = 64;
+
+    /**
+     * Largest live preview, in bytes (2 MiB; ComfyUI's previews are small JPEGs). The server
+     * answers 413 for a larger one; the worker does not send it.
+     */
     public static final int MAX_PREVIEW_BYTES = 2 * 1024 * 1024;
-    /** Longest failure reason kept, in characters; a longer one is cut. */
-    public static final int MAX_REASON_LENGTH = 1000;
-    /** Longest worker name, in characters (names are 1 … this). */
-    public static final int MAX_WORKER_NAME_LENGTH = 64;
+
+    /**
+     * Longest failure reason kept, in characters ({@link FailRequest#reason()}). The server cuts
+     * a longer one; the worker puts its reason on one line and cuts it to this before sending.
+     */
+    public static final int MAX_FAIL_REASON_CHARS = 1000;
 
     private WorkerApiLimits() {
     }

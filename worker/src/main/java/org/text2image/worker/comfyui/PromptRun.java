@@ -1,6 +1,5 @@
 package org.text2image.worker.comfyui;
 
-import java.net.http.WebSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,14 +21,13 @@ import tools.jackson.databind.JsonNode;
  * {@code executing} with {@code node: null} means done; the result is always read from
  * {@code GET /history/{id}}. Frames sent while the socket is down are lost, so when the socket
  * drops (or fails to open), or when nothing arrives for {@link Timing#silenceBeforePoll}, the run
- * polls {@code /history/{id}} and {@code /queue} instead. Not thread-safe for callers: one thread
- * awaits.
+ * polls {@code /history/{id}} and {@code /queue} instead ({@link HistoryPoll}). Not thread-safe for
+ * callers: one thread awaits.
  */
 public final class PromptRun implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PromptRun.class);
     private static final Duration MAX_SLICE = Duration.ofMillis(200);
-    private static final int VANISHED_CHECKS = 2;
 
     /** Receives the sampler's {@code progress} frames: {@code value} of {@code max} steps. */
     @FunctionalInterface
@@ -69,8 +67,8 @@ public final class PromptRun implements AutoCloseable {
         }
     }
 
-    private final ComfyUiClient client;
     private final String promptId;
+    private final HistoryPoll historyPoll;
     private final ProgressListener listener;
     private final Timing timing;
     private final Clock clock;
@@ -85,12 +83,10 @@ public final class PromptRun implements AutoCloseable {
     private boolean closed;
     private Instant lastActivity;
     private Instant nextPoll;
-    private Instant unreachableSince;
-    private int vanishedChecks;
 
     private PromptRun(ComfyUiClient client, String promptId, ProgressListener listener, Timing timing, Clock clock) {
-        this.client = client;
         this.promptId = promptId;
+        this.historyPoll = new HistoryPoll(client, promptId, timing.unreachableLimit());
         this.listener = listener;
         this.timing = timing;
         this.clock = clock;
@@ -197,32 +193,9 @@ public final class PromptRun implements AutoCloseable {
 
     private Optional<PromptHistory> poll() {
         Instant now = clock.instant();
-        try {
-            Optional<PromptHistory> history = client.history(promptId);
-            if (history.isEmpty() && !client.queue().contains(promptId)) {
-                // Queue first, then history again: ComfyUI writes the history before it drops the prompt from the queue.
-                history = client.history(promptId);
-                if (history.isEmpty() && ++vanishedChecks >= VANISHED_CHECKS) {
-                    throw new ComfyUiException("prompt " + promptId
-                            + " is neither queued nor in ComfyUI's history (was ComfyUI restarted?)");
-                }
-            } else {
-                vanishedChecks = 0;
-            }
-            unreachableSince = null;
-            schedulePoll(now);
-            return history;
-        } catch (ComfyUiUnavailableException e) {
-            if (unreachableSince == null) {
-                unreachableSince = now;
-            } else if (!now.isBefore(unreachableSince.plus(timing.unreachableLimit()))) {
-                throw new ComfyUiUnavailableException("ComfyUI unreachable for "
-                        + timing.unreachableLimit().toSeconds() + " s while following prompt " + promptId + ": "
-                        + e.getMessage(), e);
-            }
-            schedulePoll(now);
-            return Optional.empty();
-        }
+        Optional<PromptHistory> history = historyPoll.check(now);
+        schedulePoll(now);
+        return history;
     }
 
     private void schedulePoll(Instant now) {

@@ -140,7 +140,7 @@ public class JobQueue {
      * Stores the images of the current attempt, marks the job SUCCEEDED and captures its hold, in
      * one transaction. If the transaction does not commit, the written files are removed.
      *
-     * @param images 1 … {@value WorkerApiLimits#MAX_IMAGES_PER_JOB} PNG, JPEG or WebP files
+     * @param images 1 … {@value WorkerApiLimits#MAX_IMAGES_PER_COMPLETION} PNG, JPEG or WebP files
      * @return {@code SUCCEEDED}
      * @throws StaleAttemptException when the attempt no longer holds the job (re-queued, already
      *     completed, or past its deadline — which then fails the attempt): nothing is stored or charged
@@ -180,7 +180,7 @@ public class JobQueue {
      * FAILED with the hold released (nothing charged).
      *
      * @param reason shown to the user; blank gives a generic sentence, longer than
-     *     {@value WorkerApiLimits#MAX_REASON_LENGTH} characters is cut
+     *     {@value WorkerApiLimits#MAX_FAIL_REASON_CHARS} characters is cut
      * @return {@code QUEUED} (will be retried) or {@code FAILED}
      * @throws StaleAttemptException when the attempt no longer holds the job
      * @throws NotYourJobException when the attempt is leased to another worker than the caller's token's
@@ -279,8 +279,8 @@ public class JobQueue {
         if (job.workerName() != null) {
             events.publishEvent(new AttemptEnded(job.id(), job.attempt(), job.workerName(), false));
         }
-        String error = reason.length() > WorkerApiLimits.MAX_REASON_LENGTH
-                ? reason.substring(0, WorkerApiLimits.MAX_REASON_LENGTH) : reason;
+        String error = reason.length() > WorkerApiLimits.MAX_FAIL_REASON_CHARS
+                ? reason.substring(0, WorkerApiLimits.MAX_FAIL_REASON_CHARS) : reason;
         if (retryable && job.attemptsUsed() < job.maxAttempts()) {
             jobs.requeue(job.id(), job.attempt(), error);
             log.warn("Job {} attempt {} failed, will retry: {}", job.id(), job.attempt(), error);
@@ -300,8 +300,8 @@ public class JobQueue {
         if (images.isEmpty()) {
             throw new InvalidUploadException("A completion needs at least one image.");
         }
-        if (images.size() > WorkerApiLimits.MAX_IMAGES_PER_JOB) {
-            throw new InvalidUploadException("A completion may carry at most " + WorkerApiLimits.MAX_IMAGES_PER_JOB + " images.");
+        if (images.size() > WorkerApiLimits.MAX_IMAGES_PER_COMPLETION) {
+            throw new InvalidUploadException("A completion may carry at most " + WorkerApiLimits.MAX_IMAGES_PER_COMPLETION + " images.");
         }
         return images.stream().map(image -> ImageFormats.sniff(image.bytes()).orElseThrow(() ->
                 new InvalidUploadException("\"" + image.fileName() + "\" is not a PNG, JPEG or WebP image."))).toList();

@@ -1,0 +1,100 @@
+package org.text2image.worker;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.text2image.worker.api.ClaimedJob;
+import org.text2image.worker.comfyui.ComfyUiClient;
+import org.text2image.worker.comfyui.ComfyUiException;
+import org.text2image.worker.comfyui.ImageRef;
+import org.text2image.worker.comfyui.PromptHistory;
+
+/**
+ * Ends attempts and reports how to the server: a finished prompt's images downloaded with
+ * {@code /view} and uploaded, or a failure as {@link FailureClassifier} names it, a stop the server
+ * asked for, a timeout, a hand-back. An end that leaves the prompt on ComfyUI removes it first
+ * ({@code /interrupt} and a queue delete). Thread-safe.
+ */
+final class AttemptOutcomes {
+
+    private static final Logger log = LoggerFactory.getLogger(AttemptOutcomes.class);
+
+    private final ComfyUiClient comfyUi;
+    private final ServerReporter reporter;
+
+    AttemptOutcomes(ComfyUiClient comfyUi, ServerReporter reporter) {
+        this.comfyUi = comfyUi;
+        this.reporter = reporter;
+    }
+
+    /** The prompt is done: uploads its images, or fails the attempt when it did not produce them. */
+    AttemptResult finished(ClaimedJob job, PromptHistory history) {
+        Optional<FailureClassifier.Failure> failure = FailureClassifier.of(history);
+        if (failure.isPresent()) {
+            return reporter.fail(job, failure.get().reason(), failure.get().retryable());
+        }
+        List<ImageFile> images = new ArrayList<>();
+        for (ImageRef output : history.outputImages()) {
+            images.add(new ImageFile(output.filename(), ImageFile.contentTypeOf(output.filename()), comfyUi.view(output)));
+        }
+        return reporter.complete(job, images);
+    }
+
+    /**
+     * The attempt ended in {@code e}: reported as a failure, or, when the worker thread was
+     * interrupted, its prompt stopped and the job handed back ({@code "worker stopped"}); the
+     * interrupt is kept for the caller.
+     */
+    AttemptResult failed(ClaimedJob job, Exception e) {
+        if (FailureClassifier.stoppedByWorker(e)) {
+            return stoppedByWorker(job);
+        }
+        if (!(e instanceof ComfyUiException)) { // a bug here must not leave the job leased until its lease expires
+            log.error("job {} attempt {} hit a worker error", job.jobId(), job.attempt(), e);
+        }
+        FailureClassifier.Failure failure = FailureClassifier.of(e);
+        return reporter.fail(job, failure.reason(), failure.retryable());
+    }
+
+    /** The attempt ran past its time: its prompt is stopped and the attempt failed, retryable. */
+    AttemptResult timedOut(ClaimedJob job, Duration elapsed) {
+        stopPrompt(job.promptId());
+        return reporter.fail(job, "timed out after " + elapsed.toSeconds() + " s", true);
+    }
+
+    /** The server said stop (409 or cancelled): the prompt is stopped and nothing is uploaded. */
+    AttemptResult stopped(ClaimedJob job, String why) {
+        stopPrompt(job.promptId());
+        return AttemptResult.stopped(why);
+    }
+
+    /** Gives the job back unfinished (no attempt used) and logs it; its prompt, if any, is the caller's to stop. */
+    JobReport handedBack(ClaimedJob job, String reason) {
+        AttemptResult result = reporter.handBack(job, reason);
+        log.info("job {} attempt {} {}: {}", job.jobId(), job.attempt(), result.outcome(), result.detail());
+        return JobReport.of(job, result, Duration.ZERO);
+    }
+
+    /** Interrupts the prompt if it runs and removes it from the queue if it waits; a failure is only logged. */
+    void stopPrompt(String promptId) {
+        try {
+            comfyUi.interrupt(promptId);
+            comfyUi.deleteFromQueue(List.of(promptId));
+        } catch (ComfyUiException e) {
+            log.warn("could not stop prompt {} on ComfyUI: {}", promptId, e.getMessage());
+        }
+    }
+
+    private AttemptResult stoppedByWorker(ClaimedJob job) {
+        Thread.interrupted(); // the hand-back must be sent; the interrupt is restored below
+        try {
+            stopPrompt(job.promptId());
+            return reporter.handBack(job, "worker stopped");
+        } finally {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
