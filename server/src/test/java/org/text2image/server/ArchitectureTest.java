@@ -2,7 +2,6 @@ package org.text2image.server;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -11,32 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Package by feature, kept honest: no cycles between features, controllers stay inside their feature. */
+/**
+ * Rules Spring Modulith does not cover ({@link ModularityTest} checks the modules, their allowed
+ * dependencies and cycles): controllers stay package-private, and the server reaches the worker
+ * module only through its API and entry points.
+ */
 class ArchitectureTest {
 
     private static final JavaClasses SERVER = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.text2image.server");
-
-    @Test
-    void featuresDoNotDependOnEachOtherInCycles() {
-        slices().matching("org.text2image.server.(*)..").should().beFreeOfCycles().check(SERVER);
-    }
-
-    @Test
-    void theLedgerDependsOnNoOtherFeature() {
-        noClasses().that().resideInAPackage("..server.credits..")
-                .should().dependOnClassesThat().resideInAnyPackage("..server.generation..", "..server.account..",
-                        "..server.workers..", "..server.web..", "..server.catalog..")
-                .check(SERVER);
-    }
-
-    @Test
-    void generationKnowsNothingOfWorkersOrPages() {
-        noClasses().that().resideInAPackage("..server.generation..")
-                .should().dependOnClassesThat().resideInAnyPackage("..server.workers..")
-                .check(SERVER);
-    }
 
     @Test
     void controllersArePackagePrivate() {

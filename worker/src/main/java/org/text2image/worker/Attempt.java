@@ -163,6 +163,7 @@ public final class Attempt {
         Duration interval = heartbeatInterval();
         Instant nextHeartbeat = clock.instant().plus(interval);
         PreviewRelay previews = new PreviewRelay(job, parts.reporter(), clock);
+        boolean reportedReachable = true;
         while (true) {
             Instant now = clock.instant();
             Instant wake = earliest(earliest(nextHeartbeat, deadline), previews.due(now));
@@ -176,8 +177,10 @@ public final class Attempt {
             if (!now.isBefore(deadline)) {
                 return parts.outcomes().timedOut(job, Duration.between(startedAt, now));
             }
-            if (!now.isBefore(nextHeartbeat)) {
-                Optional<String> stop = parts.heartbeats().beat(job, progress);
+            boolean reachable = following.backendReachable();
+            if (!now.isBefore(nextHeartbeat) || reachable != reportedReachable) { // a change goes out at once
+                reportedReachable = reachable;
+                Optional<String> stop = parts.heartbeats().beat(job, progress, reachable);
                 if (stop.isPresent()) {
                     return parts.outcomes().stopped(job, stop.get());
                 }

@@ -36,14 +36,24 @@ final class Heartbeats {
     }
 
     /**
-     * Sends one heartbeat.
+     * Sends one heartbeat from a worker whose ComfyUI answers.
      *
      * @return why the attempt must stop ({@code "cancelled"}, {@code "attempt no longer ours: ..."}),
      *     or empty to carry on
      */
     Optional<String> beat(ClaimedJob job, SamplerProgress progress) {
+        return beat(job, progress, true);
+    }
+
+    /**
+     * Sends one heartbeat, saying whether the worker's ComfyUI answers (the server shows it on the job page).
+     *
+     * @return why the attempt must stop, or empty to carry on
+     */
+    Optional<String> beat(ClaimedJob job, SamplerProgress progress, boolean backendReachable) {
         try {
-            HeartbeatResponse answer = reporter.heartbeat(job, new Heartbeat(job.attempt(), progress.step(), progress.total()));
+            HeartbeatResponse answer = reporter.heartbeat(job,
+                    new Heartbeat(job.attempt(), progress.step(), progress.total(), backendReachable));
             return answer.cancelRequested() ? Optional.of("cancelled") : Optional.empty();
         } catch (StaleAttemptException e) {
             return Optional.of("attempt no longer ours: " + e.getMessage());

@@ -109,7 +109,7 @@ class JobRunnerTest {
             assertThat(failure.request().retryable()).isFalse();
             assertThat(failure.request().attempt()).isEqualTo(1);
             assertThat(failure.request().reason()).isEqualTo(
-                    "CheckpointLoaderSimple (node 4): Value not in list: ckpt_name: 'v1-5-pruned-emaonly.safetensors' not in []");
+                    "This GPU worker does not have the model file v1-5-pruned-emaonly.safetensors installed, so it cannot run this job.");
         });
         assertThat(server.completions()).isEmpty();
     }
@@ -197,6 +197,27 @@ class JobRunnerTest {
             assertThat(beat.heartbeat().totalSteps()).isEqualTo(20);
             assertThat(beat.heartbeat().step()).isBetween(1, 20);
         });
+    }
+
+    @Test
+    void heartbeatsSayComfyUiIsUnreachableWhileItIsDownDuringTheRun() throws Exception {
+        comfyUi.runDuration(Duration.ofSeconds(5));
+        ClaimedJob job = Jobs.claimed(ComfyUiFixtures.modelFreeWorkflow());
+        Thread outage = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(500); // the prompt is posted and running
+                comfyUi.goOffline();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        JobReport report = runner.run(job);
+        outage.join();
+
+        assertThat(report.outcome()).isEqualTo(JobReport.Outcome.FAILED_RETRYABLE);
+        assertThat(server.heartbeats()).extracting(beat -> beat.heartbeat().backendReachable())
+                .startsWith(true).contains(false);
     }
 
     @Test

@@ -7,7 +7,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Checks the ledger's invariants (ARCHITECTURE.md, "Credits ledger") against the whole database
+ * Checks the ledger's invariants (docs/ARCHITECTURE.md, "Credits ledger") against the whole database
  * and lists every violation in words; an empty list means the books are sound.
  *
  * <ul>

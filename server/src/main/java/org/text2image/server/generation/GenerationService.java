@@ -212,6 +212,7 @@ public class GenerationService {
                 job.maxAttempts(), position, waitEstimator.estimatedWaitSeconds(position),
                 job.status() == JobStatus.QUEUED && workers.status().isOnline()
                         && !workers.canRunNow(job.parameters().checkpoint()),
+                job.status() == JobStatus.RUNNING && job.backendUnreachable(),
                 job.progressStep(),
                 job.progressTotal(), job.lastError(), job.createdAt(), job.finishedAt(), jobImages, previewVersion(job),
                 ledger.receipt(job.id()).map(JobReceipt::summary).orElse(null));

@@ -16,6 +16,7 @@ import java.util.UUID;
  *     (position × median run time of recent jobs ÷ online workers); null when not queued, when no
  *     job has succeeded yet, or when no worker is online
  * @param noWorkerHasModel while QUEUED: workers are online but none has the job's checkpoint
+ * @param backendUnreachable while RUNNING: the attempt's worker reports that it cannot reach its ComfyUI
  * @param progressStep sampler step reached by the running attempt (0 when unknown)
  * @param progressTotal sampler steps of the running attempt (0 when unknown)
  * @param error why the job failed, or why the last attempt failed when it is being retried
@@ -25,7 +26,7 @@ import java.util.UUID;
  */
 public record JobView(UUID id, long userId, JobParameters parameters, String modelName, JobStatus status, int attempt,
                       int maxAttempts, int queuePosition, Integer estimatedWaitSeconds, boolean noWorkerHasModel,
-                      int progressStep, int progressTotal, String error,
+                      boolean backendUnreachable, int progressStep, int progressTotal, String error,
                       Instant createdAt, Instant finishedAt, List<JobImage> images, long previewVersion,
                       String receipt) {
 

@@ -13,7 +13,7 @@ import org.text2image.worker.WorkerConfig;
 import org.text2image.worker.WorkerLoop;
 
 /**
- * Runs the worker module's {@link WorkerLoop} inside the server (ARCHITECTURE.md, "embedded
+ * Runs the worker module's {@link WorkerLoop} inside the server (docs/ARCHITECTURE.md, "embedded
  * worker"): it starts once the web server listens and calls the worker API on
  * {@code http://127.0.0.1:<port>} with the server's own token — one code path with remote workers.
  * On shutdown it stops before the web server does, so a running job can still be reported.

@@ -78,8 +78,8 @@ class WorkerApiController {
     HeartbeatResponse heartbeat(@PathVariable UUID jobId, @RequestBody Heartbeat heartbeat,
                                 @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName) {
         ExtendedLease lease = queue.heartbeat(jobId, heartbeat.attempt(), identity(tokenName), heartbeat.step(),
-                heartbeat.totalSteps());
-        presence.seen(lease.workerName());
+                heartbeat.totalSteps(), heartbeat.reachable());
+        presence.seen(lease.workerName(), heartbeat.reachable());
         return new HeartbeatResponse(lease.leaseTimeout().toSeconds(), false);
     }
 

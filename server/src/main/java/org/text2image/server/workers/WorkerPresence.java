@@ -78,13 +78,13 @@ class WorkerPresence implements WorkerAvailability {
                 .param("checkpoints", checkpoints).update();
     }
 
-    /** Records that a worker running a job was heard from (a heartbeat: its ComfyUI answers). */
-    void seen(String workerName) {
+    /** Records that a worker running a job was heard from (a heartbeat), and whether its ComfyUI answers. */
+    void seen(String workerName, boolean backendReachable) {
         jdbc.sql("""
-                INSERT INTO worker_presence (worker_name, last_seen_at, backend_reachable) VALUES (?, ?, true)
+                INSERT INTO worker_presence (worker_name, last_seen_at, backend_reachable) VALUES (?, ?, ?)
                 ON CONFLICT (worker_name) DO UPDATE
-                SET last_seen_at = excluded.last_seen_at, backend_reachable = true""")
-                .params(workerName, WorkerTokens.ts(clock.instant())).update();
+                SET last_seen_at = excluded.last_seen_at, backend_reachable = excluded.backend_reachable""")
+                .params(workerName, WorkerTokens.ts(clock.instant()), backendReachable).update();
     }
 
     /** Counts an attempt's result for its worker (a worker with no presence row yet is not counted). */

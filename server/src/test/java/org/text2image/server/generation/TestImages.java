@@ -6,22 +6,34 @@ import org.text2image.server.account.SignedInUser;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.support.Images;
 import org.text2image.server.support.TestCatalog;
+import org.text2image.server.support.TestDatabase;
 
-/** A real PNG, and a job completed with it as a worker would do (claim, then complete). */
+/** Real PNGs of a job's size, and a job completed with them as a worker would do (claim, then complete). */
 public final class TestImages {
-
-    public static final byte[] PNG = Images.png(64, 64);
 
     private TestImages() {
     }
 
-    /** Claims the next queued job (it must be {@code job}) and completes it with {@link #PNG}; returns the image id. */
+    /** What a worker uploads for the job: one PNG of the job's width and height per image of its batch. */
+    public static List<UploadedImage> result(TestDatabase db, UUID jobId) {
+        return db.jdbc().sql("SELECT width, height, batch_size FROM generation_job WHERE id = ?").params(jobId)
+                .query((rs, n) -> {
+                    byte[] png = Images.png(rs.getInt("width"), rs.getInt("height"));
+                    return java.util.stream.IntStream.range(0, rs.getInt("batch_size"))
+                            .mapToObj(i -> new UploadedImage("out-" + i + ".png", png)).toList();
+                }).single();
+    }
+
+    /** Claims the next queued job (it must be {@code job}) and completes it with PNGs of its size; returns the first image's id. */
     public static UUID complete(JobQueue queue, GenerationService generation, JobView job, SignedInUser owner) {
         LeasedJob claimed = queue.claim("test-worker", TestCatalog.CHECKPOINTS).orElseThrow();
         if (!claimed.jobId().equals(job.id())) {
             throw new IllegalStateException("Claimed " + claimed.jobId() + ", expected " + job.id());
         }
-        queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", PNG)));
+        byte[] png = Images.png(job.parameters().width(), job.parameters().height());
+        List<UploadedImage> images = java.util.stream.IntStream.range(0, job.parameters().batchSize())
+                .mapToObj(i -> new UploadedImage("out-" + i + ".png", png)).toList();
+        queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, images);
         return generation.find(job.id(), new Viewer(owner.id(), false)).orElseThrow().images().getFirst().id();
     }
 }

@@ -5,6 +5,8 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.imageio.ImageIO;
 
 /** Real image bytes for tests. */
@@ -13,8 +15,14 @@ public final class Images {
     private Images() {
     }
 
-    /** A PNG of the given size filled with one colour. */
+    private static final Map<String, byte[]> PNGS = new ConcurrentHashMap<>();
+
+    /** A PNG of the given size filled with one colour (made once per size; do not modify the array). */
     public static byte[] png(int width, int height) {
+        return PNGS.computeIfAbsent(width + "x" + height, key -> draw(width, height));
+    }
+
+    private static byte[] draw(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         var g = image.createGraphics();
         g.setColor(new Color(200, 80, 40));

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,7 @@ import org.text2image.server.account.AccountService;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.LeasedJob;
-import org.text2image.server.generation.UploadedImage;
+import org.text2image.server.generation.TestImages;
 import org.text2image.server.generation.Viewer;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.generation.queue.JobQueue;
@@ -62,7 +61,7 @@ class LivePreviewTest {
         assertThat(generation.progress(jobId, new Viewer(owner, false)).orElseThrow().previewVersion()).isPositive();
         assertThat(generation.preview(jobId, new Viewer(stranger, false))).isEmpty();
 
-        queue.complete(jobId, claimed.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", Images.png(8, 8))));
+        queue.complete(jobId, claimed.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, jobId));
         assertThat(generation.preview(jobId, new Viewer(owner, false))).isEmpty();
         assertThat(db.jdbc().sql("SELECT count(*) FROM job_preview").query(Long.class).single()).isZero();
     }

@@ -162,7 +162,7 @@ class LongPollClaimTest {
     void handBackOverHttpQueuesTheJobAgainAndAStaleOneIs409() throws Exception {
         UUID jobId = generation.submit(user, GenerationRequest.ofPrompt("a heron")).id();
         LeasedJob claimed = queue.claim("gpu-a", TestCatalog.CHECKPOINTS).orElseThrow();
-        queue.heartbeat(jobId, claimed.attempt(), WorkerIdentity.CONFIGURED, 0, 20);
+        queue.heartbeat(jobId, claimed.attempt(), WorkerIdentity.CONFIGURED, 0, 20, true);
 
         HttpResponse<String> handBack = post("/jobs/" + jobId + "/handback",
                 "{\"attempt\": " + claimed.attempt() + ", \"reason\": \"worker shutting down\"}");

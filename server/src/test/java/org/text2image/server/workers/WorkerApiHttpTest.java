@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -86,8 +87,8 @@ class WorkerApiHttpTest {
         assertThat(claimed.get("workflow").get("9").get("inputs").get("filename_prefix").asString())
                 .isEqualTo("text2image/" + jobId + "-1");
 
-        HttpResponse<String> first = complete(jobId, attempt, Images.png(16, 16));
-        HttpResponse<String> second = complete(jobId, attempt, Images.png(16, 16));
+        HttpResponse<String> first = complete(jobId, attempt, Images.png(512, 512));
+        HttpResponse<String> second = complete(jobId, attempt, Images.png(512, 512));
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(first.body()).get("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(second.statusCode()).isEqualTo(409);
@@ -102,7 +103,7 @@ class WorkerApiHttpTest {
         int attempt = JSON.readTree(post("/claim", claimBody(), TOKEN).body()).get("attempt").asInt();
         HttpResponse<String> response = complete(jobId, attempt, "<html>not an image</html>".getBytes());
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("not a PNG, JPEG or WebP");
+        assertThat(response.body()).contains("not a PNG or JPEG image");
         assertThat(count("SELECT count(*) FROM job_image")).isZero();
         assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 1));
     }
@@ -136,6 +137,62 @@ class WorkerApiHttpTest {
                 "{\"attempt\": 7, \"reason\": \"boom\", \"retryable\": false}", TOKEN);
         assertThat(response.statusCode()).isEqualTo(409);
         assertThat(db.jdbc().sql("SELECT status FROM generation_job").query(String.class).single()).isEqualTo("RUNNING");
+    }
+
+    @Test
+    void aTruncatedCompletionIsA400ProblemAndStoresNothing() throws Exception {
+        UUID job = generation.submit(user, GenerationRequest.of("sd15", "a cat")).id();
+        int attempt = claimOverHttp();
+        byte[] whole = completionBody("b0undary", attempt, List.of(Images.png(512, 512)));
+
+        HttpResponse<String> response = completeRaw(job, "b0undary", java.util.Arrays.copyOf(whole, whole.length / 2));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).contains("problem+json");
+        assertThat(JSON.readTree(response.body()).get("retryable").asBoolean()).isFalse();
+        assertNothingStoredAndStillRunning();
+    }
+
+    @Test
+    void bytesThatOnlyStartLikeAPngAreRefused() throws Exception {
+        UUID job = generation.submit(user, GenerationRequest.of("sd15", "a cat")).id();
+        int attempt = claimOverHttp();
+        byte[] png = Images.png(512, 512);
+        byte[] fake = java.util.Arrays.copyOf(png, 64); // the signature and header, no image data
+
+        HttpResponse<String> response = completeRaw(job, "b", completionBody("b", attempt, List.of(fake)));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("detail").asString()).contains("could not be decoded");
+        assertNothingStoredAndStillRunning();
+    }
+
+    @Test
+    void anImageOfAnotherSizeThanTheJobIsRefused() throws Exception {
+        UUID job = generation.submit(user, GenerationRequest.of("sd15", "a cat")).id();
+        int attempt = claimOverHttp();
+
+        HttpResponse<String> response = completeRaw(job, "b", completionBody("b", attempt, List.of(Images.png(8, 8))));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("detail").asString()).contains("is 8×8 pixels; this job asked for 512×512");
+        assertNothingStoredAndStillRunning();
+    }
+
+    @Test
+    void moreImagesThanTheBatchSizeAreRefused() throws Exception {
+        UUID job = generation.submit(user, GenerationRequest.of("sd15", "a cat")).id();
+        int attempt = claimOverHttp();
+        byte[] png = Images.png(512, 512);
+
+        HttpResponse<String> response = completeRaw(job, "b", completionBody("b", attempt, List.of(png, png)));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(response.body()).get("detail").asString())
+                .contains("batch size of 1, so a completion may carry at most 1 image(s); it carried 2");
+        assertNothingStoredAndStillRunning();
+        assertThat(completeRaw(job, "b", completionBody("b", attempt, List.of(png))).statusCode()).isEqualTo(200);
+        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 0));
     }
 
     private static String claimBody() {
@@ -174,4 +231,41 @@ class WorkerApiHttpTest {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** Claims the queued job over HTTP and returns its attempt. */
+    private int claimOverHttp() throws Exception {
+        HttpResponse<String> claim = post("/claim", claimBody(), TOKEN);
+        assertThat(claim.statusCode()).isEqualTo(200);
+        return JSON.readTree(claim.body()).get("attempt").asInt();
+    }
+
+    /** A completion body: the attempt part, then one image part per file. */
+    static byte[] completionBody(String boundary, int attempt, List<byte[]> images) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"attempt\"\r\n\r\n" + attempt + "\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < images.size(); i++) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"out-" + i
+                    + ".png\"\r\nContent-Type: image/png\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+            body.writeBytes(images.get(i));
+            body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return body.toByteArray();
+    }
+
+    private HttpResponse<String> completeRaw(UUID jobId, String boundary, byte[] body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(
+                        "http://localhost:" + port + "/api/worker/v1/jobs/" + jobId + "/complete"))
+                .header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void assertNothingStoredAndStillRunning() {
+        assertThat(count("SELECT count(*) FROM job_image")).isZero();
+        assertThat(db.jdbc().sql("SELECT status FROM generation_job").query(String.class).single()).isEqualTo("RUNNING");
+        assertThat(ledger.balance(user).heldCredits()).isPositive();
+    }
 }

@@ -211,7 +211,7 @@ class WorkersPageTest {
         body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"attempt\"\r\n\r\n"
                 + claimed.get("attempt").asInt() + "\r\n--" + boundary
                 + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n").getBytes());
-        body.writeBytes(org.text2image.server.support.Images.png(16, 16));
+        body.writeBytes(org.text2image.server.support.Images.png(512, 512));
         body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes());
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
                         "http://localhost:" + port + "/api/worker/v1/jobs/" + claimed.get("jobId").asString() + "/complete"))

@@ -22,7 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * HTTP client for one ComfyUI server (routes and answer shapes in COMFYUI.md; ComfyUI v0.8.0
+ * HTTP client for one ComfyUI server (routes and answer shapes in docs/COMFYUI.md; ComfyUI v0.8.0
  * {@code server.py}). Thread-safe.
  *
  * <p>Errors: connection refused, timeouts and HTTP 5xx throw {@link ComfyUiUnavailableException};

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
-/** Reads ComfyUI's JSON answers into the worker's records (shapes in COMFYUI.md and the fixtures). */
+/** Reads ComfyUI's JSON answers into the worker's records (shapes in docs/COMFYUI.md and the fixtures). */
 final class ComfyUiResponses {
 
     /** Longest validation message kept; the server stores at most 1000 characters of a reason. */
@@ -20,17 +20,41 @@ final class ComfyUiResponses {
      * with {@code "; "}; {@code error.message (error.details)} when {@code node_errors} is empty.
      */
     static String validationMessage(JsonNode body) {
+        List<String> missingFiles = new ArrayList<>();
         List<String> clauses = new ArrayList<>();
         for (Map.Entry<String, JsonNode> node : body.path("node_errors").properties()) {
             String where = node.getValue().path("class_type").asString("node") + " (node " + node.getKey() + ")";
             for (JsonNode error : node.getValue().path("errors")) {
-                clauses.add(where + ": " + join(error.path("message").asString(""), error.path("details").asString("")));
+                Optional<String> missing = missingModelFile(error);
+                if (missing.isPresent()) {
+                    missingFiles.add(missing.get());
+                } else {
+                    clauses.add(where + ": " + join(error.path("message").asString(""), error.path("details").asString("")));
+                }
             }
+        }
+        if (!missingFiles.isEmpty()) {
+            clauses.addFirst("This GPU worker does not have the model file" + (missingFiles.size() > 1 ? "s " : " ")
+                    + String.join(", ", missingFiles) + " installed, so it cannot run this job.");
         }
         String message = clauses.isEmpty()
                 ? withDetails(body.path("error").path("message").asString(""), body.path("error").path("details").asString(""))
-                : String.join("; ", clauses);
+                : String.join(" ", clauses);
         return truncate(message.isBlank() ? "ComfyUI rejected the prompt" : message);
+    }
+
+    /**
+     * The file a {@code value_not_in_list} error names when the input picks a model file
+     * ({@code ckpt_name}, {@code lora_name}, {@code vae_name}, … — ComfyUI's loaders list the
+     * installed files as the input's options): a checkpoint or LoRA that is not installed.
+     */
+    private static Optional<String> missingModelFile(JsonNode error) {
+        JsonNode extra = error.path("extra_info");
+        if (!error.path("type").asString("").equals("value_not_in_list")
+                || !extra.path("input_name").asString("").endsWith("_name") || !extra.path("received_value").isString()) {
+            return Optional.empty();
+        }
+        return Optional.of(extra.path("received_value").asString());
     }
 
     private static String join(String message, String details) {

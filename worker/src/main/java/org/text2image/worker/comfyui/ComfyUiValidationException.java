@@ -7,7 +7,7 @@ package org.text2image.worker.comfyui;
  *
  * <p>The message is built from the answer's {@code node_errors}, one clause per error, for example
  * {@code CheckpointLoaderSimple (node 4): Value not in list: ckpt_name: 'x.safetensors' not in []},
- * falling back to {@code error.message} when no node is named (see COMFYUI.md, "Submitting").
+ * falling back to {@code error.message} when no node is named (see docs/COMFYUI.md, "Submitting").
  */
 public class ComfyUiValidationException extends ComfyUiException {
 

@@ -27,6 +27,11 @@ final class HistoryPoll {
         this.unreachableLimit = unreachableLimit;
     }
 
+    /** Whether the last look found ComfyUI unreachable (false before the first look). */
+    boolean unreachable() {
+        return unreachableSince != null;
+    }
+
     /**
      * One look at the prompt.
      *

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * A finished prompt, from {@code GET /history/{prompt_id}}: {@code {"<id>": {"outputs": {"<node>":
- * {"images": [...]}}, "status": {"status_str", "completed", "messages"}}}} (COMFYUI.md, "Results").
+ * {"images": [...]}}, "status": {"status_str", "completed", "messages"}}}} (docs/COMFYUI.md, "Results").
  *
  * @param promptId the prompt
  * @param statusStr {@code success} or {@code error}

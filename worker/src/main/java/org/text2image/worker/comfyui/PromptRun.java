@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Follows one prompt on ComfyUI's {@code GET /ws?clientId=} WebSocket (COMFYUI.md, "Following a
+ * Follows one prompt on ComfyUI's {@code GET /ws?clientId=} WebSocket (docs/COMFYUI.md, "Following a
  * prompt"). Open it <em>before</em> posting the prompt, as ComfyUI's own frontend does, so no frame
  * is missed; then call {@link #awaitDone} until it returns the history entry.
  *
@@ -258,6 +258,14 @@ public final class PromptRun implements AutoCloseable {
     /** The last preview image received (previews are off unless ComfyUI or the prompt enables them). */
     public Optional<Preview> lastPreview() {
         return Optional.ofNullable(lastPreview);
+    }
+
+    /**
+     * Whether ComfyUI answered the run's last look at {@code /history} (true while the socket
+     * carries the run and no look was needed). Read by the thread that awaits the run.
+     */
+    public boolean backendReachable() {
+        return !historyPoll.unreachable();
     }
 
     /** Whether the socket is open (false once it dropped; the run then follows by polling). */

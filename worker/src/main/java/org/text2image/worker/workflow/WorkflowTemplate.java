@@ -14,7 +14,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A ComfyUI API-format workflow (a graph {@code {"<node id>": {"class_type", "inputs"}}}, see
- * COMFYUI.md) with {@code {{placeholder}}} strings that {@link #render} replaces with typed values.
+ * docs/COMFYUI.md) with {@code {{placeholder}}} strings that {@link #render} replaces with typed values.
  *
  * <p>A string that is exactly one placeholder ({@code "seed": "{{seed}}"}) becomes the value with
  * its JSON type (a number stays a number); a placeholder inside a longer string

@@ -61,8 +61,8 @@ class ComfyUiClientTest {
     void missingCheckpointThrowsAValidationExceptionWithAReadableMessage() {
         assertThatThrownBy(() -> client.submit(ComfyUiFixtures.sd15Workflow(), "p", "c"))
                 .isInstanceOf(ComfyUiValidationException.class)
-                .hasMessage("CheckpointLoaderSimple (node 4): Value not in list: "
-                        + "ckpt_name: 'v1-5-pruned-emaonly.safetensors' not in []")
+                .hasMessage("This GPU worker does not have the model file v1-5-pruned-emaonly.safetensors installed, "
+                        + "so it cannot run this job.")
                 .extracting(e -> ((ComfyUiValidationException) e).errorType())
                 .isEqualTo("prompt_outputs_failed_validation");
         assertThat(standIn.submittedPrompts()).isEmpty();

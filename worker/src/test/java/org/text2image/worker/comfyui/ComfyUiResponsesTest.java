@@ -55,6 +55,15 @@ class ComfyUiResponsesTest {
                 + "images, received_type(LATENT) mismatch input_type(IMAGE)");
     }
 
+    @Test
+    void aCheckpointThatIsNotInstalledIsSaidInAPlainSentence() {
+        String captured = ComfyUiFixtures.text("post_missing_ckpt.txt");
+        JsonNode body = JSON.readTree(captured.substring(captured.indexOf('{')));
+
+        assertThat(ComfyUiResponses.validationMessage(body)).isEqualTo(
+                "This GPU worker does not have the model file v1-5-pruned-emaonly.safetensors installed, so it cannot run this job.");
+    }
+
     private static String message(List<String> lines, String name) {
         return ComfyUiResponses.validationMessage(JSON.readTree(lines.get(lines.indexOf("### " + name) + 1)));
     }

@@ -61,7 +61,8 @@ class Dispatcher {
             )
             UPDATE generation_job SET status = 'RUNNING', attempt = attempt + 1, worker_name = :worker,
                 lease_expires_at = :lease, lease_confirmed = false, attempt_deadline_at = :deadline,
-                attempt_started_at = :now, progress_step = 0, progress_total = 0
+                attempt_started_at = :now, progress_step = 0, progress_total = 0,
+                backend_unreachable = false
             WHERE id = (SELECT id FROM candidate)
             RETURNING\s""" + JobRow.COLUMNS;
 

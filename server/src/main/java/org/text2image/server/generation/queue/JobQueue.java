@@ -2,7 +2,6 @@ package org.text2image.server.generation.queue;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -13,8 +12,6 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.generation.AttemptEnded;
 import org.text2image.server.generation.AttemptTimedOutException;
@@ -27,7 +24,6 @@ import org.text2image.server.generation.NotYourJobException;
 import org.text2image.server.generation.StaleAttemptException;
 import org.text2image.server.generation.UploadedImage;
 import org.text2image.server.generation.WorkerIdentity;
-import org.text2image.server.storage.ImageStore;
 import org.text2image.worker.api.WorkerApiLimits;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -59,18 +55,18 @@ public class JobQueue {
     private final JobRepository jobs;
     private final Dispatcher dispatcher;
     private final CreditLedger ledger;
-    private final ImageStore store;
+    private final UploadedImages uploads;
     private final WorkflowRenderer renderer;
     private final ApplicationEventPublisher events;
     private final GenerationProperties properties;
     private final Clock clock;
 
-    JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, ImageStore store,
+    JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, UploadedImages uploads,
              WorkflowRenderer renderer, ApplicationEventPublisher events, GenerationProperties properties, Clock clock) {
         this.jobs = jobs;
         this.dispatcher = dispatcher;
         this.ledger = ledger;
-        this.store = store;
+        this.uploads = uploads;
         this.renderer = renderer;
         this.events = events;
         this.properties = properties;
@@ -123,15 +119,18 @@ public class JobQueue {
      * records its sampler progress.
      *
      * @param step the sampler step reached (clamped to 0 … {@code totalSteps})
+     * @param backendReachable whether the worker's ComfyUI answers; while it does not, the job page
+     *     says the generator is offline
      * @throws StaleAttemptException when the caller no longer holds the job, or its deadline passed
      * @throws NotYourJobException when the attempt is leased to another worker than the caller's token's
      */
     @Transactional
-    public ExtendedLease heartbeat(UUID jobId, int attempt, WorkerIdentity caller, int step, int totalSteps) {
+    public ExtendedLease heartbeat(UUID jobId, int attempt, WorkerIdentity caller, int step, int totalSteps,
+                                   boolean backendReachable) {
         Instant now = clock.instant();
         int total = Math.max(0, totalSteps);
         String worker = jobs.extendLease(jobId, attempt, caller.name(), now, now.plus(properties.leaseTimeout()),
-                        Math.clamp(step, 0, total), total)
+                        Math.clamp(step, 0, total), total, backendReachable)
                 .orElseThrow(() -> refusal(jobId, attempt, caller));
         return new ExtendedLease(worker, properties.leaseTimeout());
     }
@@ -140,12 +139,13 @@ public class JobQueue {
      * Stores the images of the current attempt, marks the job SUCCEEDED and captures its hold, in
      * one transaction. If the transaction does not commit, the written files are removed.
      *
-     * @param images 1 … {@value WorkerApiLimits#MAX_IMAGES_PER_COMPLETION} PNG, JPEG or WebP files
+     * @param images 1 … the job's batch size whole PNG or JPEG files of the job's size ({@link UploadedImages})
      * @return {@code SUCCEEDED}
      * @throws StaleAttemptException when the attempt no longer holds the job (re-queued, already
      *     completed, or past its deadline — which then fails the attempt): nothing is stored or charged
      * @throws NotYourJobException when the attempt is leased to another worker than the caller's token's
-     * @throws InvalidUploadException when there are no images, too many, or a file is not an image
+     * @throws InvalidUploadException when there are no images, more than the batch size, or a file
+     *     is not a whole image of the job's size: nothing is stored
      */
     @Transactional(noRollbackFor = AttemptTimedOutException.class)
     public JobStatus complete(UUID jobId, int attempt, WorkerIdentity caller, List<UploadedImage> images) {
@@ -155,16 +155,7 @@ public class JobQueue {
             applyFailure(job, timeoutMessage(), true);
             throw new AttemptTimedOutException(jobId, attempt); // committed: the timeout stands
         }
-        List<String> contentTypes = checkImages(images);
-        List<String> written = new ArrayList<>();
-        deleteOnRollback(written);
-        for (int position = 0; position < images.size(); position++) {
-            UUID imageId = UUID.randomUUID();
-            String key = "jobs/" + jobId + "/" + imageId;
-            store.put(key, images.get(position).bytes());
-            written.add(key);
-            jobs.insertImage(imageId, jobId, position, key, contentTypes.get(position), images.get(position).bytes().length, now);
-        }
+        uploads.store(job, images, now);
         if (!jobs.markSucceeded(jobId, attempt, now)) {
             throw new StaleAttemptException(jobId, attempt);
         }
@@ -294,27 +285,5 @@ public class JobQueue {
 
     private String timeoutMessage() {
         return "The attempt took longer than " + properties.attemptTimeout().toMinutes() + " minutes.";
-    }
-
-    private static List<String> checkImages(List<UploadedImage> images) {
-        if (images.isEmpty()) {
-            throw new InvalidUploadException("A completion needs at least one image.");
-        }
-        if (images.size() > WorkerApiLimits.MAX_IMAGES_PER_COMPLETION) {
-            throw new InvalidUploadException("A completion may carry at most " + WorkerApiLimits.MAX_IMAGES_PER_COMPLETION + " images.");
-        }
-        return images.stream().map(image -> ImageFormats.sniff(image.bytes()).orElseThrow(() ->
-                new InvalidUploadException("\"" + image.fileName() + "\" is not a PNG, JPEG or WebP image."))).toList();
-    }
-
-    private void deleteOnRollback(List<String> keys) {
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                if (status != STATUS_COMMITTED) {
-                    keys.forEach(store::delete);
-                }
-            }
-        });
     }
 }

@@ -73,14 +73,15 @@ public class JobRepository {
      * Extends the lease of a current attempt leased to {@code worker} (any worker when null);
      * returns the holding worker's name, or empty when fenced out.
      */
-    public Optional<String> extendLease(UUID id, int attempt, String worker, Instant now, Instant leaseUntil, int step, int total) {
+    public Optional<String> extendLease(UUID id, int attempt, String worker, Instant now, Instant leaseUntil, int step,
+                                        int total, boolean backendReachable) {
         return jdbc.sql("""
                 UPDATE generation_job SET lease_expires_at = :lease, lease_confirmed = true, progress_step = :step,
-                    progress_total = :total
+                    progress_total = :total, backend_unreachable = NOT :reachable
                 WHERE id = :id AND status = 'RUNNING' AND attempt = :attempt AND attempt_deadline_at > :now
                   AND (CAST(:worker AS text) IS NULL OR worker_name = :worker)
                 RETURNING worker_name""")
-                .param("worker", worker).param("lease", ts(leaseUntil)).param("step", step).param("total", total).param("id", id)
+                .param("worker", worker).param("reachable", backendReachable).param("lease", ts(leaseUntil)).param("step", step).param("total", total).param("id", id)
                 .param("attempt", attempt).param("now", ts(now))
                 .query(String.class).optional();
     }

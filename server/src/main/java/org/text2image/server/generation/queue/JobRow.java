@@ -15,13 +15,13 @@ import org.text2image.server.generation.JobStatus;
 public record JobRow(UUID id, long userId, JobParameters parameters, long holdId, JobStatus status, int attempt,
               int maxAttempts, String workerName, Instant leaseExpiresAt, Instant attemptDeadlineAt,
               int progressStep, int progressTotal, String lastError, Instant createdAt, Instant finishedAt,
-              int handbacks, boolean leaseConfirmed) {
+              int handbacks, boolean leaseConfirmed, boolean backendUnreachable) {
 
     public static final String COLUMNS = """
             id, user_id, model_id, checkpoint, prompt, negative_prompt, width, height, batch_size, seed, steps,
             cfg_scale, sampler, scheduler, price_credits, hold_id, status, attempt, max_attempts, worker_name,
             lease_expires_at, attempt_deadline_at, progress_step, progress_total, last_error, created_at,
-            finished_at, handbacks, lease_confirmed""";
+            finished_at, handbacks, lease_confirmed, backend_unreachable""";
 
     /** Attempts that count against {@link #maxAttempts()}: claims minus those handed back unrun. */
     public int attemptsUsed() {
@@ -38,7 +38,7 @@ public record JobRow(UUID id, long userId, JobParameters parameters, long holdId
                 rs.getString("worker_name"), instant(rs, "lease_expires_at"), instant(rs, "attempt_deadline_at"),
                 rs.getInt("progress_step"), rs.getInt("progress_total"), rs.getString("last_error"),
                 instant(rs, "created_at"), instant(rs, "finished_at"), rs.getInt("handbacks"),
-                rs.getBoolean("lease_confirmed"));
+                rs.getBoolean("lease_confirmed"), rs.getBoolean("backend_unreachable"));
     }
 
     public static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -12,7 +12,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Fills a job's model template with the job's parameters. The SaveImage filename prefix is
  * {@code text2image/<job id>-<attempt>}, so each attempt's files are its own and ComfyUI's cache
- * never hands one job another job's file (COMFYUI.md).
+ * never hands one job another job's file (docs/COMFYUI.md).
  */
 @Component
 class WorkflowRenderer {

@@ -3,7 +3,6 @@ package org.text2image.server.generation.queue;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,6 @@ import org.text2image.server.generation.JobView;
 import org.text2image.server.generation.LeasedJob;
 import org.text2image.server.generation.StaleAttemptException;
 import org.text2image.server.generation.TestImages;
-import org.text2image.server.generation.UploadedImage;
 import org.text2image.server.generation.Viewer;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.support.IntegrationTest;
@@ -56,7 +54,7 @@ class CancelRunningJobTest {
     void cancellingARunningJobReleasesTheHoldAndRefusesTheAttemptsHeartbeatAndCompletion() {
         JobView job = submitSdxl();
         LeasedJob claimed = queue.claim("gpu-1", TestCatalog.CHECKPOINTS).orElseThrow();
-        queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 5, 20);
+        queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 5, 20, true);
 
         JobView cancelled = generation.cancel(job.id(), user);
 
@@ -65,9 +63,9 @@ class CancelRunningJobTest {
         assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
         assertThat(db.jdbc().sql("SELECT count(*) FROM generation_job WHERE lease_expires_at IS NULL AND worker_name IS NULL"
                 + " AND finished_at IS NOT NULL").query(Long.class).single()).isEqualTo(1);
-        assertThatThrownBy(() -> queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 6, 20))
+        assertThatThrownBy(() -> queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 6, 20, true))
                 .isInstanceOf(StaleAttemptException.class);
-        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("late.png", TestImages.PNG)))).isInstanceOf(StaleAttemptException.class);
+        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()))).isInstanceOf(StaleAttemptException.class);
         assertThat(ledger.balance(user)).as("nothing captured").isEqualTo(new Balance(20, 0));
         assertThat(db.jdbc().sql("SELECT count(*) FROM job_image").query(Long.class).single()).isZero();
         assertThat(db.jdbc().sql("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'").query(Long.class).single())

@@ -23,11 +23,10 @@ import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.JobView;
 import org.text2image.server.generation.LeasedJob;
-import org.text2image.server.generation.UploadedImage;
+import org.text2image.server.generation.TestImages;
 import org.text2image.server.generation.Viewer;
 import org.text2image.server.generation.WorkerAvailability;
 import org.text2image.server.generation.WorkerIdentity;
-import org.text2image.server.support.Images;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestCatalog;
@@ -198,7 +197,7 @@ class DispatcherTest {
         TestWorkers.report(workers, "gpu-1", true, TestCatalog.CHECKPOINTS);
         LeasedJob running = queue.claim("gpu-1", TestCatalog.CHECKPOINTS).orElseThrow();
         clock.advance(Duration.ofSeconds(20));
-        queue.complete(running.jobId(), running.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", Images.png(8, 8))));
+        queue.complete(running.jobId(), running.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, running.jobId()));
 
         JobView second = submit(alice, "sd15");
         later();
@@ -226,7 +225,7 @@ class DispatcherTest {
     private UUID runNext(String worker) {
         LeasedJob job = queue.claim(worker, TestCatalog.CHECKPOINTS).orElseThrow();
         later();
-        queue.complete(job.jobId(), job.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", Images.png(8, 8))));
+        queue.complete(job.jobId(), job.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.jobId()));
         return job.jobId();
     }
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,11 +19,10 @@ import org.text2image.server.generation.JobStatus;
 import org.text2image.server.generation.JobView;
 import org.text2image.server.generation.LeasedJob;
 import org.text2image.server.generation.StaleAttemptException;
-import org.text2image.server.generation.UploadedImage;
+import org.text2image.server.generation.TestImages;
 import org.text2image.server.generation.Viewer;
 import org.text2image.server.generation.WorkerAvailability;
 import org.text2image.server.generation.WorkerIdentity;
-import org.text2image.server.support.Images;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestCatalog;
@@ -76,7 +74,7 @@ class HandBackTest {
         assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 1));
         LeasedJob second = claim("gpu-2");
         assertThat(second.attempt()).isEqualTo(2); // the fencing token still grows
-        queue.complete(job.id(), second.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", Images.png(8, 8))));
+        queue.complete(job.id(), second.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()));
         assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 0));
     }
 
@@ -88,9 +86,9 @@ class HandBackTest {
 
         assertThatThrownBy(() -> queue.handBack(job.id(), stopping.attempt(), WorkerIdentity.CONFIGURED, "again"))
                 .isInstanceOf(StaleAttemptException.class);
-        assertThatThrownBy(() -> queue.heartbeat(job.id(), stopping.attempt(), WorkerIdentity.CONFIGURED, 1, 20))
+        assertThatThrownBy(() -> queue.heartbeat(job.id(), stopping.attempt(), WorkerIdentity.CONFIGURED, 1, 20, true))
                 .isInstanceOf(StaleAttemptException.class);
-        assertThatThrownBy(() -> queue.complete(job.id(), stopping.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("late.png", Images.png(8, 8))))).isInstanceOf(StaleAttemptException.class);
+        assertThatThrownBy(() -> queue.complete(job.id(), stopping.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()))).isInstanceOf(StaleAttemptException.class);
         assertThat(view(job.id()).status()).isEqualTo(JobStatus.QUEUED);
     }
 
@@ -126,7 +124,7 @@ class HandBackTest {
     void aConfirmedClaimKeepsTheFullLease() {
         JobView job = submit();
         LeasedJob claimed = claim("gpu-1");
-        queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 0, 20);
+        queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 0, 20, true);
 
         clock.advance(Duration.ofSeconds(59));
         assertThat(queue.reapOverdue()).isZero();

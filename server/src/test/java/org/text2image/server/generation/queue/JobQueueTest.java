@@ -29,11 +29,11 @@ import org.text2image.server.generation.JobStatus;
 import org.text2image.server.generation.JobView;
 import org.text2image.server.generation.LeasedJob;
 import org.text2image.server.generation.StaleAttemptException;
+import org.text2image.server.generation.TestImages;
 import org.text2image.server.generation.UploadedImage;
 import org.text2image.server.generation.Viewer;
 import org.text2image.server.generation.WorkerAvailability;
 import org.text2image.server.generation.WorkerIdentity;
-import org.text2image.server.support.Images;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.Races;
@@ -111,8 +111,8 @@ class JobQueueTest {
     void completionStoresImagesAndChargesOnce() {
         JobView job = submitSdxl();
         LeasedJob claimed = claim("gpu-1");
-        queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", Images.png(8, 8))));
-        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", Images.png(8, 8))))).isInstanceOf(StaleAttemptException.class);
+        queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()));
+        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()))).isInstanceOf(StaleAttemptException.class);
         JobView done = view(job.id());
         assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(done.images()).hasSize(1);
@@ -127,7 +127,7 @@ class JobQueueTest {
         fail(claim("gpu-1"), true);
         LeasedJob third = claim("gpu-1");
         assertThat(third.attempt()).isEqualTo(3);
-        queue.complete(job.id(), 3, WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", Images.png(8, 8))));
+        queue.complete(job.id(), 3, WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()));
         assertThat(view(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 0));
         assertThat(captures(job.id())).isEqualTo(1);
@@ -160,7 +160,7 @@ class JobQueueTest {
     void expiredLeaseRequeuesTheJobForAnotherWorkerAndChargesOnce() {
         JobView job = submitSdxl();
         LeasedJob dead = claim("gpu-dies");
-        queue.heartbeat(job.id(), dead.attempt(), WorkerIdentity.CONFIGURED, 1, 20); // it started, then died
+        queue.heartbeat(job.id(), dead.attempt(), WorkerIdentity.CONFIGURED, 1, 20, true); // it started, then died
         clock.advance(Duration.ofSeconds(61));
         assertThat(queue.reapOverdue()).isEqualTo(1);
         assertThat(view(job.id()).status()).isEqualTo(JobStatus.QUEUED);
@@ -169,13 +169,13 @@ class JobQueueTest {
         LeasedJob other = claim("gpu-2");
         assertThat(other.attempt()).isEqualTo(2);
         // The first worker wakes up and reports: fenced out, nothing stored or charged.
-        assertThatThrownBy(() -> queue.heartbeat(job.id(), dead.attempt(), WorkerIdentity.CONFIGURED, 5, 20))
+        assertThatThrownBy(() -> queue.heartbeat(job.id(), dead.attempt(), WorkerIdentity.CONFIGURED, 5, 20, true))
                 .isInstanceOf(StaleAttemptException.class);
-        assertThatThrownBy(() -> queue.complete(job.id(), dead.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("late.png", Images.png(8, 8))))).isInstanceOf(StaleAttemptException.class);
+        assertThatThrownBy(() -> queue.complete(job.id(), dead.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()))).isInstanceOf(StaleAttemptException.class);
         assertThat(imageRows(job.id())).isZero();
         assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 3));
 
-        queue.complete(job.id(), other.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", Images.png(8, 8))));
+        queue.complete(job.id(), other.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()));
         assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 0));
         assertThat(captures(job.id())).isEqualTo(1);
         assertThat(imageRows(job.id())).isEqualTo(1);
@@ -187,7 +187,7 @@ class JobQueueTest {
         LeasedJob claimed = claim("gpu-1");
         for (int i = 0; i < 4; i++) {
             clock.advance(Duration.ofSeconds(45));
-            queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, i + 1, 20);
+            queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, i + 1, 20, true);
             assertThat(queue.reapOverdue()).isZero();
         }
         JobView running = view(job.id());
@@ -202,16 +202,16 @@ class JobQueueTest {
         LeasedJob claimed = claim("gpu-1");
         for (int i = 0; i < 5; i++) {
             clock.advance(Duration.ofSeconds(55));
-            queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, i, 20);
+            queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, i, 20, true);
         }
         clock.advance(Duration.ofSeconds(30));
-        assertThatThrownBy(() -> queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 7, 20))
+        assertThatThrownBy(() -> queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 7, 20, true))
                 .isInstanceOf(StaleAttemptException.class);
         assertThat(queue.reapOverdue()).isEqualTo(1);
         JobView retried = view(job.id());
         assertThat(retried.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(retried.error()).isEqualTo("The attempt took longer than 5 minutes.");
-        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("late.png", Images.png(8, 8))))).isInstanceOf(StaleAttemptException.class);
+        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()))).isInstanceOf(StaleAttemptException.class);
         assertThat(captures(job.id())).isZero();
         assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 3));
     }
@@ -221,7 +221,7 @@ class JobQueueTest {
         JobView job = submitSdxl();
         LeasedJob claimed = claim("gpu-1");
         clock.advance(Duration.ofMinutes(5).plusSeconds(1));
-        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("late.png", Images.png(8, 8))))).isInstanceOf(StaleAttemptException.class);
+        assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()))).isInstanceOf(StaleAttemptException.class);
         assertThat(view(job.id()).status()).isEqualTo(JobStatus.QUEUED);
         assertThat(imageRows(job.id())).isZero();
         assertThat(captures(job.id())).isZero();
@@ -244,7 +244,7 @@ class JobQueueTest {
         JobView job = submitSdxl();
         LeasedJob claimed = claim("gpu-1");
         assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("x.txt", "hello".getBytes()))))
-                .isInstanceOf(InvalidUploadException.class).hasMessageContaining("not a PNG, JPEG or WebP");
+                .isInstanceOf(InvalidUploadException.class).hasMessageContaining("not a PNG or JPEG image");
         assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, List.of()))
                 .isInstanceOf(InvalidUploadException.class);
         assertThat(view(job.id()).status()).isEqualTo(JobStatus.RUNNING);
@@ -276,7 +276,7 @@ class JobQueueTest {
         JobView job = submitSdxl();
         LeasedJob claimed = claim("gpu-1");
         List<Boolean> accepted = race(2, () -> {
-            queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", Images.png(8, 8))));
+            queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()));
             return true;
         });
         assertThat(accepted).containsExactlyInAnyOrder(true, false);
@@ -299,7 +299,7 @@ class JobQueueTest {
                 Future<Boolean> completed = pool.submit(() -> {
                     start.await();
                     try {
-                        queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", Images.png(8, 8))));
+                        queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()));
                         return true;
                     } catch (StaleAttemptException e) {
                         return false;

@@ -30,7 +30,6 @@ import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.JobView;
 import org.text2image.server.generation.LeasedJob;
 import org.text2image.server.generation.TestImages;
-import org.text2image.server.generation.UploadedImage;
 import org.text2image.server.generation.Viewer;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.generation.queue.JobQueue;
@@ -75,10 +74,10 @@ class JobEventsTest {
         assertThat(next(events)).contains("\"status\":\"QUEUED\"").contains("\"queuePosition\":1");
         LeasedJob claimed = queue.claim("test-worker", TestCatalog.CHECKPOINTS).orElseThrow();
         assertThat(next(events)).contains("\"status\":\"RUNNING\"").contains("\"step\":0");
-        queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 7, 20);
+        queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 7, 20, true);
         assertThat(next(events)).contains("\"step\":7").contains("\"totalSteps\":20").contains("\"final\":false");
-        queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 7, 20);
-        queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", TestImages.PNG)));
+        queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 7, 20, true);
+        queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()));
         assertThat(next(events)).as("an unchanged heartbeat sends nothing")
                 .contains("\"status\":\"SUCCEEDED\"").contains("\"final\":true");
         assertThat(events.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).as("stream closed after the final event")

@@ -27,6 +27,7 @@ import org.text2image.server.generation.LeasedJob;
 import org.text2image.server.generation.TestImages;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.generation.queue.JobQueue;
+import org.text2image.server.support.Images;
 import org.text2image.server.support.TestCatalog;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
@@ -72,6 +73,23 @@ class JobPageTest {
     }
 
     @Test
+    void aRunningJobWhoseWorkerCannotReachComfyUiSaysTheGeneratorIsOffline() throws Exception {
+        JobView job = submit("sd15", "a lighthouse");
+        LeasedJob claimed = queue.claim("test-worker", TestCatalog.CHECKPOINTS).orElseThrow();
+        queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 3, 20, true);
+        assertThat(page(get("/jobs/" + job.id() + "/status"), alice)).doesNotContain("id=\"generator-offline\"");
+
+        queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 3, 20, false);
+        String offline = page(get("/jobs/" + job.id() + "/status"), alice);
+        assertThat(Html.textOf(offline, "generator-offline"))
+                .startsWith("The generator is offline right now: the GPU worker cannot reach its image engine (ComfyUI).");
+        assertThat(Html.textOf(offline, "job-state")).isEqualTo("Generating — step 3 / 20");
+
+        queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 4, 20, true);
+        assertThat(page(get("/jobs/" + job.id() + "/status"), alice)).doesNotContain("id=\"generator-offline\"");
+    }
+
+    @Test
     void statusFragmentPollsWhileRunningAndShowsStepProgressAndAttempt() throws Exception {
         JobView job = submit("sd15", "a lighthouse");
         LeasedJob first = queue.claim("test-worker", TestCatalog.CHECKPOINTS).orElseThrow();
@@ -83,7 +101,7 @@ class JobPageTest {
         assertThat(Html.textOf(page(get("/jobs/" + job.id() + "/status"), alice), "job-retry"))
                 .isEqualTo("Attempt 1 of 3 failed (ComfyUI ran out of memory); it will be tried again.");
         LeasedJob second = queue.claim("test-worker", TestCatalog.CHECKPOINTS).orElseThrow();
-        queue.heartbeat(job.id(), second.attempt(), WorkerIdentity.CONFIGURED, 12, 30);
+        queue.heartbeat(job.id(), second.attempt(), WorkerIdentity.CONFIGURED, 12, 30, true);
 
         String html = page(get("/jobs/" + job.id() + "/status"), alice);
 
@@ -190,7 +208,7 @@ class JobPageTest {
                 .andExpect(header().string("X-Content-Type-Options", "nosniff"))
                 .andExpect(header().doesNotExist("Content-Disposition"))
                 .andReturn().getResponse().getContentAsByteArray();
-        assertThat(bytes).isEqualTo(TestImages.PNG);
+        assertThat(bytes).isEqualTo(Images.png(job.parameters().width(), job.parameters().height()));
 
         mvc.perform(get("/images/" + imageId).param("download", "true").with(user(alice)))
                 .andExpect(header().string("Content-Disposition",

@@ -18,11 +18,10 @@ import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.JobView;
 import org.text2image.server.generation.LeasedJob;
-import org.text2image.server.generation.UploadedImage;
+import org.text2image.server.generation.TestImages;
 import org.text2image.server.generation.WorkerAvailability;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.generation.queue.JobQueue;
-import org.text2image.server.support.Images;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestCatalog;
 import org.text2image.server.support.TestDatabase;
@@ -72,7 +71,7 @@ class QueueWaitPageTest {
         TestWorkers.report(workers, "gpu-1", true, TestCatalog.CHECKPOINTS);
         LeasedJob running = queue.claim("gpu-1", TestCatalog.CHECKPOINTS).orElseThrow();
         clock.advance(Duration.ofSeconds(20));
-        queue.complete(first.id(), running.attempt(), WorkerIdentity.CONFIGURED, List.of(new UploadedImage("a.png", Images.png(8, 8))));
+        queue.complete(first.id(), running.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, first.id()));
         submit();
         JobView third = submit();
 

@@ -22,7 +22,7 @@ final class StandInRunner implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(StandInRunner.class);
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** A preview frame: event type 1 (preview image), format 2 (PNG), a 64×64 PNG (COMFYUI.md, "WebSocket"). */
+    /** A preview frame: event type 1 (preview image), format 2 (PNG), a 64×64 PNG (docs/COMFYUI.md, "WebSocket"). */
     private static final byte[] PREVIEW_FRAME = previewFrame(Pngs.solid(64, 64, 0x336699));
 
     private final StandInState state;

@@ -1,0 +1,10 @@
+/**
+ * Jobs: submit, the queue and its dispatcher ({@code queue}, whose {@code JobQueue} is the named
+ * interface the worker API uses), and the pages ({@code web}). Generation knows nothing of the
+ * workers module or the site's shared web layer: what it needs of the fleet comes through
+ * {@link org.text2image.server.generation.WorkerAvailability}.
+ */
+@ApplicationModule(allowedDependencies = {"account", "catalog", "credits", "pricing", "storage", "support"})
+package org.text2image.server.generation;
+
+import org.springframework.modulith.ApplicationModule;

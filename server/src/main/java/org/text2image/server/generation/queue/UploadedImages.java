@@ -1,0 +1,110 @@
+package org.text2image.server.generation.queue;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.text2image.server.generation.InvalidUploadException;
+import org.text2image.server.generation.UploadedImage;
+import org.text2image.server.storage.ImageStore;
+import org.text2image.worker.api.WorkerApiLimits;
+
+/**
+ * Checks a completion's images against the job and stores them. Every file is decoded (the JDK's
+ * ImageIO reads PNG and JPEG), so bytes that only start like an image are refused, and each must
+ * have the job's width and height (or, for a size that is not a multiple of 8, the multiple of 8
+ * below it, as Stable Diffusion renders it); there are 1 … batch-size files (at most
+ * {@value WorkerApiLimits#MAX_IMAGES_PER_COMPLETION}). A refusal stores nothing.
+ */
+@Component
+class UploadedImages {
+
+    private final JobRepository jobs;
+    private final ImageStore store;
+
+    UploadedImages(JobRepository jobs, ImageStore store) {
+        this.jobs = jobs;
+        this.store = store;
+    }
+
+    /**
+     * Checks every image, then writes the files and their {@code job_image} rows in the caller's
+     * transaction; the files are removed again if that transaction does not commit.
+     *
+     * @throws InvalidUploadException when there are no images, more than the job's batch size, or
+     *     a file is not a whole PNG or JPEG of the job's size
+     */
+    void store(JobRow job, List<UploadedImage> images, Instant now) {
+        List<String> contentTypes = check(job, images);
+        List<String> written = new ArrayList<>();
+        deleteOnRollback(written);
+        for (int position = 0; position < images.size(); position++) {
+            UUID imageId = UUID.randomUUID();
+            String key = "jobs/" + job.id() + "/" + imageId;
+            byte[] bytes = images.get(position).bytes();
+            store.put(key, bytes);
+            written.add(key);
+            jobs.insertImage(imageId, job.id(), position, key, contentTypes.get(position), bytes.length, now);
+        }
+    }
+
+    private static List<String> check(JobRow job, List<UploadedImage> images) {
+        int batchSize = job.parameters().batchSize();
+        if (images.isEmpty()) {
+            throw new InvalidUploadException("A completion needs at least one image.");
+        }
+        if (images.size() > Math.min(batchSize, WorkerApiLimits.MAX_IMAGES_PER_COMPLETION)) {
+            throw new InvalidUploadException("This job has a batch size of " + batchSize + ", so a completion may carry at most "
+                    + Math.min(batchSize, WorkerApiLimits.MAX_IMAGES_PER_COMPLETION) + " image(s); it carried " + images.size() + ".");
+        }
+        return images.stream().map(image -> checkOne(job, image)).toList();
+    }
+
+    private static String checkOne(JobRow job, UploadedImage image) {
+        String name = "\"" + image.fileName() + "\"";
+        String contentType = ImageFormats.sniff(image.bytes()).filter(type -> !type.equals("image/webp"))
+                .orElseThrow(() -> new InvalidUploadException(name + " is not a PNG or JPEG image."));
+        BufferedImage decoded;
+        try {
+            decoded = ImageIO.read(new ByteArrayInputStream(image.bytes()));
+        } catch (IOException | RuntimeException e) {
+            decoded = null;
+        }
+        if (decoded == null) {
+            throw new InvalidUploadException(name + " could not be decoded: it is not a whole " + contentType + " image.");
+        }
+        int width = job.parameters().width();
+        int height = job.parameters().height();
+        if (!fits(decoded.getWidth(), width) || !fits(decoded.getHeight(), height)) {
+            throw new InvalidUploadException(name + " is " + decoded.getWidth() + "×" + decoded.getHeight()
+                    + " pixels; this job asked for " + width + "×" + height + ".");
+        }
+        return contentType;
+    }
+
+    /**
+     * Whether an image side has the size asked for. Stable Diffusion's latent space works in blocks
+     * of 8 pixels, so a size that is not a multiple of 8 comes back rounded down to one.
+     */
+    private static boolean fits(int actual, int asked) {
+        return actual == asked || actual == asked - asked % 8;
+    }
+
+    private void deleteOnRollback(List<String> keys) {
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                if (status != STATUS_COMMITTED) {
+                    keys.forEach(store::delete);
+                }
+            }
+        });
+    }
+}
