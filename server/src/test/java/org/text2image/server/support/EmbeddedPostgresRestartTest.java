@@ -96,6 +96,17 @@ class EmbeddedPostgresRestartTest {
         });
     }
 
+    @Test
+    void refusesADataFolderThatARunningServerUsesAndLeavesItsDatabaseRunning() {
+        Path dataDir = temp.resolve("pg");
+        runner(dataDir).run(running -> {
+            runner(dataDir).run(second -> assertThat(second).getFailure()
+                    .rootCause().hasMessageContaining("is in use by another running server"));
+            assertThat(JdbcClient.create(running.getBean(DataSource.class)).sql("SELECT 1").query(Integer.class).single())
+                    .isEqualTo(1);
+        });
+    }
+
     /** Starts and stops the embedded PostgreSQL on {@code dataDir}; returns its postmaster.pid as it was while running. */
     private static String runUntilStopped(Path dataDir) {
         String[] pidFile = new String[1];
