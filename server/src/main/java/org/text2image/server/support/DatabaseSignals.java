@@ -31,11 +31,16 @@ import org.springframework.stereotype.Component;
  * a notification only means "look again".
  *
  * <p>A {@link SmartLifecycle}: stopped and started again with its context (Spring pauses idle
- * test contexts), each start with a fresh thread and connection. Subscribe before it starts.
+ * test contexts), each start with a fresh thread and connection. Subscribe before it starts. Its
+ * {@link #PHASE} starts it before, and stops it after, the web server and the beans that subscribe
+ * (the default phase), so requests that drain at shutdown are still woken; the pool and the
+ * database close only after it.
  */
 @Component
 public class DatabaseSignals implements SmartLifecycle {
 
+    /** Below the web server's start/stop phase ({@code DEFAULT_PHASE - 2048}). */
+    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
     static final Duration RECONNECT_DELAY = Duration.ofSeconds(1);
     static final Duration FALLBACK_RING = Duration.ofSeconds(1);
     private static final int WAIT_MILLIS = 500;
@@ -115,6 +120,11 @@ public class DatabaseSignals implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
     }
 
     private void listen() {

@@ -8,7 +8,8 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
 
 /**
- * A Spring Boot test on the real embedded PostgreSQL (one per test context, fresh data), with the
+ * A Spring Boot test on the real embedded PostgreSQL (one per test context, fresh data, not
+ * durable: commits need not survive an OS crash), with the
  * test models of {@code src/test/resources/config/models.json}, a {@link MutableClock}, no embedded
  * worker, and a real HTTP port. Each test context gets its own PostgreSQL data directory. {@link TestDatabase#clean()} empties the tables between tests.
  */
@@ -17,6 +18,7 @@ import org.springframework.context.annotation.Import;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "text2image.database.embedded-data-dir=target/test-postgres/${random.uuid}",
         "text2image.database.embedded-clean=true",
+        "text2image.database.embedded-durable=false",
         "text2image.embedded-worker.enabled=false",
         "text2image.catalog.models-file=src/test/resources/config/models.json",
         "text2image.storage.local-folder=target/test-images",
