@@ -99,13 +99,14 @@ class GenerateEndToEndTest extends EndToEndTestBase {
     }
 
     @Test
-    void aComfyUiValidationErrorFailsAtOnceWithItsMessageAndChargesNothing() throws Exception {
+    void aCheckpointMissingOnTheWorkerFailsAtOnceWithAPlainSentenceAndChargesNothing() throws Exception {
         long user = accounts.register("validation@example.com", "correct horse").id();
         JobView job = generation.submit(user, GenerationRequest.of("hardcoded", "a castle"));
         JobView done = awaitJob(job.id(), user, j -> j.status().isFinal());
         assertThat(done.status()).isEqualTo(JobStatus.FAILED);
         assertThat(done.attempt()).isEqualTo(1);
-        assertThat(done.error()).contains("sd-v1-4-not-installed.safetensors").contains("not in");
+        assertThat(done.error()).isEqualTo("This GPU worker does not have the model file sd-v1-4-not-installed.safetensors "
+                + "installed, so it cannot run this job.");
         assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
         assertThat(count("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'")).isZero();
     }
