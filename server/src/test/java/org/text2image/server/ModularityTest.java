@@ -55,7 +55,7 @@ class ModularityTest {
                 Generated from the code by `ModularityTest` (Spring Modulith); do not edit by hand. Each module
                 is a direct sub-package of `org.text2image.server`. Other modules may use its base package
                 (its public API) and its named interfaces only; its sub-packages are internal. The tables each
-                module owns are listed in [docs/ARCHITECTURE.md](docs/ARCHITECTURE.md#modules-and-the-tables-they-own).
+                module owns are listed in [ARCHITECTURE.md](ARCHITECTURE.md#server-modules-and-the-tables-they-own).
 
                 | module | named interfaces | uses |
                 |---|---|---|
