@@ -97,7 +97,14 @@ final class ComfyUiHealth {
         try {
             checkpoints = comfyUi.checkpoints();
         } catch (ComfyUiException e) {
-            checkpoints = List.of();
+            // The list is what the worker can run: without it the worker must not claim (an empty
+            // list would take only model-free jobs and hide the models it has).
+            if (!e.getMessage().equals(lastProblem)) {
+                log.warn("ComfyUI at {} did not list its checkpoints: {}", url, e.getMessage());
+                lastProblem = e.getMessage();
+            }
+            reported = Status.unreachable();
+            return reported;
         }
         Status status = Status.reachable(checkpoints, stats);
         if (status.differsFrom(reported)) {

@@ -205,7 +205,9 @@ class JobRunnerTest {
         ClaimedJob job = Jobs.claimed(ComfyUiFixtures.modelFreeWorkflow());
         Thread outage = Thread.ofVirtual().start(() -> {
             try {
-                Thread.sleep(500); // the prompt is posted and running
+                for (int i = 0; i < 200 && comfyUi.submittedPrompts().isEmpty(); i++) {
+                    Thread.sleep(50); // until the prompt is posted and running
+                }
                 comfyUi.goOffline();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -102,6 +102,11 @@ public final class ComfyUiStandIn implements AutoCloseable {
         return this;
     }
 
+    /** Makes {@code GET /models/checkpoints} answer 500 (aiohttp's plain-text error) while {@code broken}. */
+    public void breakCheckpointList(boolean broken) {
+        state.checkpointsBroken(broken);
+    }
+
     /** The installed checkpoint files. */
     public List<String> installedCheckpoints() {
         return state.checkpoints();

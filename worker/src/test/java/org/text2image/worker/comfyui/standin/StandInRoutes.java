@@ -66,7 +66,13 @@ final class StandInRoutes extends Handler.Abstract {
             case "GET /system_stats" -> json(response, callback, 200, systemStats);
             case "GET /features" -> json(response, callback, 200, features);
             case "GET /models" -> json(response, callback, 200, models);
-            case "GET /models/checkpoints" -> json(response, callback, 200, strings(state.checkpoints()));
+            case "GET /models/checkpoints" -> {
+                if (state.checkpointsBroken()) {
+                    text(response, callback, 500, "500 Internal Server Error\n\nServer got itself in trouble");
+                } else {
+                    json(response, callback, 200, strings(state.checkpoints()));
+                }
+            }
             case "GET /embeddings" -> json(response, callback, 200, NODES.arrayNode());
             case "GET /object_info" -> json(response, callback, 200, objectInfo(null));
             case "POST /free" -> text(response, callback, 200, "");

@@ -30,6 +30,7 @@ final class StandInState {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private List<String> checkpoints = List.of();
+    private boolean checkpointsBroken;
     private int failNext;
     private int hangNext;
     private boolean dropNext;
@@ -66,6 +67,14 @@ final class StandInState {
     }
 
     // settings
+
+    boolean checkpointsBroken() {
+        return locked(() -> checkpointsBroken);
+    }
+
+    void checkpointsBroken(boolean broken) {
+        locked(() -> checkpointsBroken = broken);
+    }
 
     List<String> checkpoints() {
         return locked(() -> checkpoints);
