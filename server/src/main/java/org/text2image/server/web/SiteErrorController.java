@@ -102,7 +102,7 @@ class SiteErrorController implements ErrorController {
 
     /**
      * The reason given with {@code sendError(status, reason)} by the code that refused the request
-     * (the firewall's handler in {@link PageSecurity}); null when none.
+     * (the firewall's handler in {@link PageSecurity}, {@link NulCharacterFilter}); null when none.
      * Used only when no exception was recorded, so the container's own messages never reach a page.
      */
     private static String givenReason(HttpServletRequest request) {

@@ -2,8 +2,10 @@ package org.text2image.server.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,6 +120,24 @@ class ErrorPagesTest {
             assertThat(response.statusCode()).as(path.substring(0, Math.min(40, path.length())))
                     .isLessThan(500);
             assertIsHtml(response);
+        }
+    }
+
+    @Test
+    void aSessionCookieThatCannotNameASessionIsIgnored() throws Exception {
+        // Spring Session's cookie holds the session id in Base64; these decode to text with NUL and to 60 characters
+        for (String cookie : new String[] {"YQBi", Base64.getEncoder().encodeToString("x".repeat(60).getBytes())}) {
+            HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(browser.url("/login"))
+                    .header("Cookie", "SESSION=" + cookie).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(Html.text(page.body())).contains("Sign in");
+
+            HttpResponse<String> claim = HttpClient.newHttpClient().send(HttpRequest.newBuilder(browser.url("/api/worker/v1/claim"))
+                    .header("Cookie", "SESSION=" + cookie).header("Authorization", "Bearer test-worker-token")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"workerName\": \"gpu-1\", \"backendReachable\": true}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(claim.statusCode()).isEqualTo(204);
         }
     }
 
