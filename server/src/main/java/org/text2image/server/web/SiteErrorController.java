@@ -1,5 +1,6 @@
 package org.text2image.server.web;
 
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
@@ -50,6 +51,10 @@ class SiteErrorController implements ErrorController {
 
     @RequestMapping("${server.error.path:/error}")
     Object error(HttpServletRequest request) {
+        if (request.getDispatcherType() != DispatcherType.ERROR) { // asked for by its URL: no page is there
+            log.warn("404 {}", request.getRequestURI());
+            return page(HttpStatus.NOT_FOUND, null, request.getRequestURI());
+        }
         HttpStatusCode status = status(request);
         // The original path; the method is lost: the container dispatches error pages as GET.
         String path = String.valueOf(request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));

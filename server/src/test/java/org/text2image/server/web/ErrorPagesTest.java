@@ -79,6 +79,9 @@ class ErrorPagesTest {
             assertIsHtml(page);
             assertThat(Html.text(page.body())).contains("We can't find that page");
         }
+        HttpResponse<String> errorPageItself = get("/error", "*/*");
+        assertThat(errorPageItself.statusCode()).as("the error page asked for directly is not a 500").isEqualTo(404);
+        assertIsHtml(errorPageItself);
         HttpResponse<String> api = browser.send(HttpRequest.newBuilder(browser.url("/api/worker/v1/no-such-call"))
                 .header("Authorization", "Bearer test-worker-token").header("Accept", "text/html").GET().build());
         assertThat(api.statusCode()).isEqualTo(404);
