@@ -53,6 +53,10 @@ class ApiExceptionHandler {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail malformedJson(HttpMessageNotReadableException e) {
+        if (e.getMostSpecificCause() instanceof NulFreeStringDeserializer.NulInTextException nul) {
+            return problem(HttpStatus.BAD_REQUEST, "Text must not contain the NUL character (U+0000); found in "
+                    + (nul.field().isEmpty() ? "the body" : nul.field()) + ".", false);
+        }
         return problem(HttpStatus.BAD_REQUEST, "The request body is not valid JSON of the expected shape.", false);
     }
 

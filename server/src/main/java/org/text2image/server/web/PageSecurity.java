@@ -15,6 +15,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Security of the pages: form sign-in backed by the accounts table, sessions in the database
@@ -62,6 +63,18 @@ class PageSecurity {
     private static void denied(HttpServletRequest request, HttpServletResponse response, AccessDeniedException e)
             throws IOException {
         response.sendError(e instanceof CsrfException ? HttpServletResponse.SC_FORBIDDEN : HttpServletResponse.SC_NOT_FOUND);
+    }
+
+    /**
+     * A URL that Spring Security's firewall refuses ({@code ;}, {@code //}, an encoded {@code /},
+     * {@code ..}, a control character): a 400 with a plain reason, which {@link SiteErrorController}
+     * shows on the site's error page (problem details under {@code /api/}). The stock handler sends
+     * a bare 400, which Boot answered with JSON.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler() {
+        return (request, response, e) -> response.sendError(HttpServletResponse.SC_BAD_REQUEST,
+                "The address contains characters the site does not accept, such as ';' or '//'. Check the link.");
     }
 
     @Bean

@@ -110,10 +110,11 @@ class PagesTest {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(Html.text(missing.body())).contains("We can't find that page");
         assertThat(Html.textOf(missing.body(), "balance")).isEqualTo("20 credits");
-        HttpResponse<String> forApiClients = browser.send(HttpRequest.newBuilder(url("/no-such-page"))
+        HttpResponse<String> askingForJson = browser.send(HttpRequest.newBuilder(url("/no-such-page"))
                 .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(forApiClients.statusCode()).isEqualTo(404);
-        assertThat(forApiClients.body()).startsWith("{");
+        assertThat(askingForJson.statusCode()).isEqualTo(404);
+        assertThat(Html.text(askingForJson.body())).as("a page path answers with a page, whatever the client accepts")
+                .contains("We can't find that page");
     }
 
     private URI url(String path) {
