@@ -214,7 +214,20 @@ class JobRunnerTest {
             }
         });
 
-        JobReport report = runner.run(job);
+        // A dead ComfyUI refuses at once; a short request timeout keeps a connection the outage left
+        // half-open from holding the run's next look for long.
+        JobRunner patient = new JobRunner(new ComfyUiClient(comfyUi.baseUrl(), Duration.ofSeconds(1), Duration.ofSeconds(1)),
+                new WorkerApiClient(server.baseUrl(), FakeWorkerApi.TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(10)),
+                "t2i-test-worker", Duration.ofMillis(100),
+                new PromptRun.Timing(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofSeconds(4)),
+                Clock.systemUTC());
+
+        JobReport report;
+        try {
+            report = patient.run(job);
+        } finally {
+            patient.close();
+        }
         outage.join();
 
         assertThat(report.outcome()).isEqualTo(JobReport.Outcome.FAILED_RETRYABLE);
