@@ -15,6 +15,7 @@ import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.TestAccounts;
+import org.text2image.server.support.TestCatalog;
 import org.text2image.server.support.TestDatabase;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -176,7 +177,7 @@ class NulCharacterTest {
     }
 
     private static String claimBody(String workerName) {
-        return "{\"workerName\": \"" + workerName + "\", \"backendReachable\": true, \"checkpoints\": []}";
+        return "{\"workerName\": \"" + workerName + "\", \"backendReachable\": true, \"checkpoints\": [\"" + TestCatalog.SD15 + "\"]}";
     }
 
     private HttpResponse<String> worker(String path, String json) throws Exception {
