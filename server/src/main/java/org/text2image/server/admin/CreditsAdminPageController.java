@@ -15,7 +15,7 @@ import org.springframework.web.servlet.ModelAndView;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.CreditAdjustments;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.InvalidAdjustmentException;
 import org.text2image.server.credits.LedgerInvariants;
 
@@ -32,14 +32,14 @@ class CreditsAdminPageController {
 
     private final AccountService accounts;
     private final CreditAdjustments adjustments;
-    private final CreditLedger ledger;
+    private final CreditStatements statements;
     private final LedgerInvariants invariants;
 
-    CreditsAdminPageController(AccountService accounts, CreditAdjustments adjustments, CreditLedger ledger,
+    CreditsAdminPageController(AccountService accounts, CreditAdjustments adjustments, CreditStatements statements,
                                LedgerInvariants invariants) {
         this.accounts = accounts;
         this.adjustments = adjustments;
-        this.ledger = ledger;
+        this.statements = statements;
         this.invariants = invariants;
     }
 
@@ -66,7 +66,7 @@ class CreditsAdminPageController {
                 adjustments.adjust(admin.id(), user.id(), credits, reason, days == null ? null : Math.toIntExact(days));
                 String notice = (credits > 0 ? "Added " + credits : "Removed " + -credits) + " credits "
                         + (credits > 0 ? "to " : "from ") + user.email() + ". Balance now "
-                        + ledger.balance(user.id()).availableCredits() + " available.";
+                        + statements.balance(user.id()).availableCredits() + " available.";
                 return new ModelAndView(show(model, new AdjustmentForm("", "", "", ""), Map.of(), notice));
             } catch (InvalidAdjustmentException e) {
                 errors.putAll(e.fieldErrors());

@@ -11,6 +11,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.catalog.ModelCatalog;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.JobReceipt;
 import org.text2image.server.pricing.Price;
 import org.text2image.server.storage.ImageStore;
@@ -29,6 +30,7 @@ public class GenerationService {
     private final GenerationValidator validator;
     private final JobRepository jobs;
     private final CreditLedger ledger;
+    private final CreditStatements statements;
     private final ModelCatalog catalog;
     private final ImageStore images;
     private final WorkerPresence presence;
@@ -38,10 +40,11 @@ public class GenerationService {
 
     GenerationService(GenerationValidator validator, JobRepository jobs, CreditLedger ledger, ModelCatalog catalog,
                       ImageStore images, WorkerPresence presence, WaitEstimator waitEstimator,
-                      GenerationProperties properties, Clock clock) {
+                      GenerationProperties properties, Clock clock, CreditStatements statements) {
         this.validator = validator;
         this.jobs = jobs;
         this.ledger = ledger;
+        this.statements = statements;
         this.catalog = catalog;
         this.images = images;
         this.presence = presence;
@@ -195,6 +198,6 @@ public class GenerationService {
                         && !presence.canRunNow(job.parameters().checkpoint()),
                 job.progressStep(),
                 job.progressTotal(), job.lastError(), job.createdAt(), job.finishedAt(), jobImages, previewVersion(job),
-                ledger.receipt(job.id()).map(JobReceipt::summary).orElse(null));
+                statements.receipt(job.id()).map(JobReceipt::summary).orElse(null));
     }
 }

@@ -20,7 +20,7 @@ import org.springframework.test.web.servlet.ResultActions;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.CreditLot;
 import org.text2image.server.credits.EntryKind;
 import org.text2image.server.credits.LedgerInvariants;
@@ -36,7 +36,7 @@ class CreditsAdminPageTest {
 
     @Autowired MockMvc mvc;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired LedgerInvariants invariants;
     @Autowired TestDatabase db;
 
@@ -63,11 +63,11 @@ class CreditsAdminPageTest {
         assertThat(Html.textOf(html, "notice")).isEqualTo("Added 10 credits to alice@example.com. Balance now 30 available.");
         assertThat(html.split("Added 10 credits", -1)).as("the notice is shown once").hasSize(2);
         assertThat(Html.textOf(html, "audit")).contains("admin@example.com", "alice@example.com", "+10", "Goodwill after an outage");
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(30, 0));
-        CreditLot lot = ledger.lots(alice.id()).getFirst();
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(30, 0));
+        CreditLot lot = statements.lots(alice.id()).getFirst();
         assertThat(lot.source()).isEqualTo(LotSource.ADMIN);
         assertThat(lot.expiresAt()).isBetween(Instant.now().plus(Duration.ofDays(29)), Instant.now().plus(Duration.ofDays(31)));
-        assertThat(ledger.entries(alice.id(), 1)).singleElement().satisfies(entry -> {
+        assertThat(statements.entries(alice.id(), 1)).singleElement().satisfies(entry -> {
             assertThat(entry.kind()).isEqualTo(EntryKind.GRANT);
             assertThat(entry.reason()).isEqualTo("Admin adjustment: Goodwill after an outage");
         });
@@ -77,8 +77,8 @@ class CreditsAdminPageTest {
     void aNegativeAmountRemovesAvailableCredits() throws Exception {
         adjust("alice@example.com", "-5", "Refunded a duplicate signup", "").andExpect(status().isOk());
 
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(15, 0));
-        assertThat(ledger.entries(alice.id(), 1)).singleElement()
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(15, 0));
+        assertThat(statements.entries(alice.id(), 1)).singleElement()
                 .satisfies(entry -> assertThat(entry.kind()).isEqualTo(EntryKind.DEBIT));
         assertThat(auditRows()).isEqualTo(1);
     }
@@ -101,8 +101,8 @@ class CreditsAdminPageTest {
                 .andReturn().getResponse().getContentAsString();
 
         assertThat(Html.textOf(html, errorId)).contains(message);
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
-        assertThat(ledger.entries(alice.id(), 10)).hasSize(1); // the signup grant only
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20, 0));
+        assertThat(statements.entries(alice.id(), 10)).hasSize(1); // the signup grant only
         assertThat(auditRows()).isZero();
     }
 
@@ -112,7 +112,7 @@ class CreditsAdminPageTest {
         mvc.perform(get("/admin/ledger").with(user(alice))).andExpect(status().isNotFound());
         mvc.perform(post("/admin/credits").with(csrf()).with(user(alice)).param("email", "alice@example.com")
                 .param("amount", "1000").param("reason", "me")).andExpect(status().isNotFound());
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20, 0));
     }
 
     @Test

@@ -39,6 +39,7 @@ class LedgerPropertiesTest {
     private static TransactionTemplate tx;
     private static MutableClock clock;
     private static CreditLedger ledger;
+    private static CreditStatements statements;
     private static CreditExpiry expiry;
     private static CreditAdjustments adjustments;
     private static LedgerInvariants invariants;
@@ -53,7 +54,9 @@ class LedgerPropertiesTest {
         jdbc = JdbcClient.create(ds);
         tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         clock = new MutableClock();
-        ledger = new CreditLedger(jdbc, clock, event -> { });
+        LedgerRows rows = new LedgerRows(jdbc, clock, event -> { });
+        ledger = new CreditLedger(rows, new LotRows(jdbc, rows));
+        statements = new CreditStatements(jdbc);
         expiry = new CreditExpiry(jdbc, ledger, clock);
         adjustments = new CreditAdjustments(ledger, jdbc, clock);
         invariants = new LedgerInvariants(jdbc);
@@ -135,7 +138,7 @@ class LedgerPropertiesTest {
     }
 
     private static void check(long user, Model model, String after) {
-        assertThat(ledger.balance(user)).as("balance after " + after)
+        assertThat(statements.balance(user)).as("balance after " + after)
                 .isEqualTo(new Balance(model.available(), model.held()));
         assertThat(invariants.violations()).as("invariants after " + after).isEmpty();
         long expired = jdbc.sql("SELECT coalesce(sum(amount_credits), 0) FROM ledger_entry WHERE user_id = ? AND kind = 'EXPIRE'")

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.LedgerInvariants;
 import org.text2image.server.support.Images;
 import org.text2image.server.support.IntegrationTest;
@@ -37,7 +37,7 @@ class JobQueueTest {
     @Autowired GenerationService generation;
     @Autowired JobQueue queue;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
     @Autowired LedgerInvariants invariants;
@@ -62,7 +62,7 @@ class JobQueueTest {
         JobView job = submitSdxl();
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(job.queuePosition()).isEqualTo(1);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 3));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 3));
     }
 
     @Test
@@ -105,7 +105,7 @@ class JobQueueTest {
         JobView done = view(job.id());
         assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(done.images()).hasSize(1);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 0));
         assertThat(captures(job.id())).isEqualTo(1);
     }
 
@@ -118,7 +118,7 @@ class JobQueueTest {
         assertThat(third.attempt()).isEqualTo(3);
         queue.complete(job.id(), 3, List.of(new UploadedImage("a.png", Images.png(8, 8))));
         assertThat(view(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 0));
         assertThat(captures(job.id())).isEqualTo(1);
     }
 
@@ -132,7 +132,7 @@ class JobQueueTest {
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.attempt()).isEqualTo(3);
         assertThat(failed.error()).isEqualTo("ComfyUI error");
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
         assertThat(captures(job.id())).isZero();
         assertThat(queue.claim(new ClaimRequest("gpu-1", true, List.of()))).isEmpty();
     }
@@ -142,7 +142,7 @@ class JobQueueTest {
         JobView job = submitSdxl();
         assertThat(fail(claim("gpu-1"), false)).isEqualTo("FAILED");
         assertThat(view(job.id()).attempt()).isEqualTo(1);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
     }
 
     @Test
@@ -163,10 +163,10 @@ class JobQueueTest {
         assertThatThrownBy(() -> queue.complete(job.id(), dead.attempt(),
                 List.of(new UploadedImage("late.png", Images.png(8, 8))))).isInstanceOf(StaleAttemptException.class);
         assertThat(imageRows(job.id())).isZero();
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 3));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 3));
 
         queue.complete(job.id(), other.attempt(), List.of(new UploadedImage("a.png", Images.png(8, 8))));
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 0));
         assertThat(captures(job.id())).isEqualTo(1);
         assertThat(imageRows(job.id())).isEqualTo(1);
     }
@@ -204,7 +204,7 @@ class JobQueueTest {
         assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(),
                 List.of(new UploadedImage("late.png", Images.png(8, 8))))).isInstanceOf(StaleAttemptException.class);
         assertThat(captures(job.id())).isZero();
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 3));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 3));
     }
 
     @Test
@@ -228,7 +228,7 @@ class JobQueueTest {
             queue.reapOverdue();
         }
         assertThat(view(job.id()).status()).isEqualTo(JobStatus.FAILED);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
     }
 
     @Test
@@ -249,7 +249,7 @@ class JobQueueTest {
         JobView job = submitSdxl();
         generation.cancel(job.id(), user);
         assertThat(view(job.id()).status()).isEqualTo(JobStatus.CANCELLED);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
         assertThat(queue.claim(new ClaimRequest("gpu-1", true, List.of()))).isEmpty();
         assertThatThrownBy(() -> generation.cancel(job.id(), user)).isInstanceOf(JobNotCancellableException.class);
     }

@@ -19,7 +19,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.PageTest;
@@ -35,7 +35,7 @@ class ModelAvailabilityTest {
     @Autowired MockMvc mvc;
     @Autowired GenerationService generation;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
 
@@ -67,7 +67,7 @@ class ModelAvailabilityTest {
                 .satisfies(e -> assertThat(((InvalidGenerationRequestException) e).fieldErrors())
                         .containsEntry("modelId", "No GPU worker has offered SDXL lately, so it cannot run now. Pick another model."));
         assertThat(db.jdbc().sql("SELECT count(*) FROM generation_job").query(Long.class).single()).isZero();
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20, 0));
 
         assertThat(generation.submit(alice.id(), request("sd15")).status()).isEqualTo(JobStatus.QUEUED);
         assertThat(generation.submit(alice.id(), request("modelfree")).status()).isEqualTo(JobStatus.QUEUED);

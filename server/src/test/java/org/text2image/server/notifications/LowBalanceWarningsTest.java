@@ -12,6 +12,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.InsufficientCreditsException;
 import org.text2image.server.support.Races;
 import org.text2image.server.support.IntegrationTest;
@@ -25,6 +26,8 @@ import org.text2image.server.support.TestDatabase;
 class LowBalanceWarningsTest {
 
     @Autowired CreditLedger ledger;
+
+    @Autowired CreditStatements statements;
     @Autowired AccountService accounts;
     @Autowired MailOutbox outbox;
     @Autowired TransactionTemplate tx;
@@ -55,7 +58,7 @@ class LowBalanceWarningsTest {
 
         hold(alice, 3);
         hold(alice, 1);
-        assertThat(ledger.balance(alice)).isEqualTo(new Balance(0, 20));
+        assertThat(statements.balance(alice)).isEqualTo(new Balance(0, 20));
         assertThat(mails()).hasSize(1);
     }
 
@@ -98,7 +101,7 @@ class LowBalanceWarningsTest {
             ledger.hold(alice, 16, UUID.randomUUID());
             s.setRollbackOnly(); // e.g. the job insert after the hold failed
         });
-        assertThat(ledger.balance(alice)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice)).isEqualTo(new Balance(20, 0));
         assertThat(mails()).isEmpty();
         assertThat(warnedUsers()).isZero();
 
@@ -113,7 +116,7 @@ class LowBalanceWarningsTest {
             ledger.hold(alice, 5, UUID.randomUUID()); // refused: the whole transaction rolls back
         })).isInstanceOf(InsufficientCreditsException.class);
 
-        assertThat(ledger.balance(alice)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice)).isEqualTo(new Balance(20, 0));
         assertThat(mails()).isEmpty();
         assertThat(warnedUsers()).isZero();
     }
@@ -130,7 +133,7 @@ class LowBalanceWarningsTest {
         });
 
         assertThat(held).filteredOn(ok -> ok).hasSize(6);
-        assertThat(ledger.balance(alice)).isEqualTo(new Balance(2, 18));
+        assertThat(statements.balance(alice)).isEqualTo(new Balance(2, 18));
         assertThat(mails()).singleElement().satisfies(mail -> assertThat(mail.body()).contains("2 credits available"));
     }
 

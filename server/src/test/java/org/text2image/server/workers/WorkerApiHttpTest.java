@@ -15,7 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.support.Images;
@@ -34,7 +34,7 @@ class WorkerApiHttpTest {
     @LocalServerPort int port;
     @Autowired GenerationService generation;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired TestDatabase db;
 
     final HttpClient http = HttpClient.newHttpClient();
@@ -90,7 +90,7 @@ class WorkerApiHttpTest {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(first.body()).get("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(second.statusCode()).isEqualTo(409);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 0));
         assertThat(count("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM job_image")).isEqualTo(1);
     }
@@ -103,7 +103,7 @@ class WorkerApiHttpTest {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("not a PNG, JPEG or WebP");
         assertThat(count("SELECT count(*) FROM job_image")).isZero();
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 1));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 1));
     }
 
     @Test
