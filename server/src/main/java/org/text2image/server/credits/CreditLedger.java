@@ -3,6 +3,7 @@ package org.text2image.server.credits;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -28,21 +29,40 @@ import org.springframework.transaction.annotation.Transactional;
  *       unique index on the resolving entry);</li>
  *   <li>a capture is exactly the held amount, read from the hold row.</li>
  * </ul>
- * Every movement locks the user's account row before it reads or changes the user's balance or
- * lots, so one user's movements are serialised while different users never contend; locks are
- * always taken in the order job, hold, account, lots. To keep the hot row's lock short, a hold
- * writes its new hold row before it takes the lock, and a capture or release settles the hold row
- * before. {@link LedgerInvariants} checks the books.
+ *
+ * <p><b>Lock order.</b> Every movement locks the user's account row before it reads or changes the
+ * user's balance or lots, so one user's movements are serialised while different users never
+ * contend. Row locks are always taken in this order:
+ * <ol>
+ *   <li>the job ({@code generation_job}, by the caller: submit, complete, fail, cancel);</li>
+ *   <li>the hold ({@code credit_hold}): a hold writes its new row before it takes the account
+ *       lock, and a capture or release settles it before, to keep the hot row's lock short;</li>
+ *   <li>the account ({@code credit_account});</li>
+ *   <li>the user's lots ({@code credit_lot}, with {@code credit_hold_lot}, {@code credit_debit}
+ *       and {@code credit_debit_lot});</li>
+ *   <li>what the {@link BalanceChanged} listeners write ({@code low_balance_warning}, then
+ *       {@code mail_outbox}; their foreign keys share-lock the user's {@code app_user} row).</li>
+ * </ol>
+ * The last step holds because a command publishes its {@link BalanceChanged} once, as its last
+ * statement, after all its ledger rows are written. The listeners stay inside the transaction
+ * rather than after commit: that is what makes "one mail per crossing, written in the same
+ * transaction as the credit change" hold (a rolled-back change leaves no mail, a committed one
+ * cannot lose its mail to a crash between commit and a second transaction), and the account lock
+ * is what makes it one mail when several changes race. Their rows are the user's own and are only
+ * written under that account lock, so they add no deadlock; they lengthen the lock by one or two
+ * small statements. {@link LedgerInvariants} checks the books.
  */
 @Service
 public class CreditLedger {
 
     private final LedgerRows rows;
     private final LotRows lots;
+    private final ApplicationEventPublisher events;
 
-    CreditLedger(LedgerRows rows, LotRows lots) {
+    CreditLedger(LedgerRows rows, LotRows lots, ApplicationEventPublisher events) {
         this.rows = rows;
         this.lots = lots;
+        this.events = events;
     }
 
     /**
@@ -78,15 +98,15 @@ public class CreditLedger {
     public boolean grant(long userId, long amountCredits, LotSource source, Instant expiresAt, String idempotencyKey,
                          String reason) {
         requirePositive("grant", amountCredits);
-        Balance balance = rows.lock(userId);
+        Balance before = rows.lock(userId);
         if (rows.keyUsed(idempotencyKey)) {
             return false;
         }
         long lotId = lots.add(userId, source, amountCredits, expiresAt);
-        balance = rows.change(userId, amountCredits, 0).after();
+        Balance granted = rows.change(userId, amountCredits, 0).after();
         rows.append(new LedgerRows.Entry(userId, EntryKind.GRANT, amountCredits, null, lotId, null, idempotencyKey,
-                reason), balance);
-        lots.expireDue(userId, balance); // a lot granted already past its expiry
+                reason), granted);
+        publish(userId, before, lots.expireDue(userId, granted)); // a lot granted already past its expiry
         return true;
     }
 
@@ -100,7 +120,9 @@ public class CreditLedger {
     @Transactional
     public long expireDue(long userId) {
         Balance before = rows.lock(userId);
-        return before.availableCredits() - lots.expireDue(userId, before).availableCredits();
+        Balance after = lots.expireDue(userId, before);
+        publish(userId, before, after);
+        return before.availableCredits() - after.availableCredits();
     }
 
     /**
@@ -118,11 +140,13 @@ public class CreditLedger {
         requirePositive("hold", amountCredits);
         // The new hold row first: it contends with nothing, so the account lock is held for less.
         long holdId = rows.openHold(userId, amountCredits);
-        requireSpendable(userId, amountCredits, rows.lockForSpending(userId));
+        LedgerRows.LockedAccount locked = rows.lockForSpending(userId);
+        requireSpendable(userId, amountCredits, locked);
         lots.take(userId, LotRows.Portions.HOLD, holdId, amountCredits);
         Balance after = rows.change(userId, -amountCredits, amountCredits).after();
         rows.append(new LedgerRows.Entry(userId, EntryKind.HOLD, amountCredits, holdId, null, jobId,
                 "hold:job:" + jobId, "Reserved for a generation"), after);
+        publish(userId, locked.balance(), after);
         return holdId;
     }
 
@@ -134,7 +158,8 @@ public class CreditLedger {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void capture(long holdId, UUID jobId) {
-        resolve(holdId, jobId, EntryKind.CAPTURE, "Charged for a generation");
+        BalanceChanged change = resolve(holdId, jobId, EntryKind.CAPTURE, "Charged for a generation");
+        publish(change.userId(), change.before(), change.after());
     }
 
     /**
@@ -148,7 +173,7 @@ public class CreditLedger {
     public void release(long holdId, UUID jobId, String reason) {
         BalanceChanged change = resolve(holdId, jobId, EntryKind.RELEASE, reason);
         lots.giveBack(holdId);
-        lots.expireDue(change.userId(), change.after());
+        publish(change.userId(), change.before(), lots.expireDue(change.userId(), change.after()));
     }
 
     /**
@@ -173,16 +198,23 @@ public class CreditLedger {
         Balance after = rows.change(userId, -amountCredits, 0).after();
         rows.append(new LedgerRows.Entry(userId, EntryKind.DEBIT, amountCredits, null, null, null, idempotencyKey,
                 reason), after);
+        publish(userId, locked.balance(), after);
         return true;
     }
 
-    /** Expires the locked account's due lots, then checks that {@code amount} is available; returns the balance. */
-    private Balance requireSpendable(long userId, long amount, LedgerRows.LockedAccount locked) {
+    /** Expires the locked account's due lots, then checks that {@code amount} is available. */
+    private void requireSpendable(long userId, long amount, LedgerRows.LockedAccount locked) {
         Balance balance = locked.lotsDue() ? lots.expireDue(userId, locked.balance()) : locked.balance();
         if (balance.availableCredits() < amount) {
             throw new InsufficientCreditsException(amount, balance.availableCredits());
         }
-        return balance;
+    }
+
+    /** The command's whole change, once, as its last step (see the lock order above); nothing when there was none. */
+    private void publish(long userId, Balance before, Balance after) {
+        if (!before.equals(after)) {
+            events.publishEvent(new BalanceChanged(userId, before, after));
+        }
     }
 
     /**

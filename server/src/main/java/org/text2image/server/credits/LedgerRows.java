@@ -3,7 +3,6 @@ package org.text2image.server.credits;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.UUID;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -31,12 +30,10 @@ class LedgerRows {
 
     private final JdbcClient jdbc;
     private final Clock clock;
-    private final ApplicationEventPublisher events;
 
-    LedgerRows(JdbcClient jdbc, Clock clock, ApplicationEventPublisher events) {
+    LedgerRows(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
         this.clock = clock;
-        this.events = events;
     }
 
     void openAccount(long userId) {
@@ -72,7 +69,10 @@ class LedgerRows {
                 .params(idempotencyKey).query(Boolean.class).single();
     }
 
-    /** Changes the cached balance (locking the row if the caller has not); the change, before and after. */
+    /**
+     * Changes the cached balance (locking the row if the caller has not); the change, before and
+     * after. Publishes nothing: the command publishes its whole change once, last.
+     */
     BalanceChanged change(long userId, long availableDelta, long heldDelta) {
         Balance after = jdbc.sql("""
                 UPDATE credit_account SET available_credits = available_credits + :available,
@@ -81,9 +81,7 @@ class LedgerRows {
                 .param("available", availableDelta).param("held", heldDelta).param("user", userId)
                 .query(Balance.class).single();
         Balance before = new Balance(after.availableCredits() - availableDelta, after.heldCredits() - heldDelta);
-        BalanceChanged change = new BalanceChanged(userId, before, after);
-        events.publishEvent(change);
-        return change;
+        return new BalanceChanged(userId, before, after);
     }
 
     /** Appends an entry with the balance after it. */

@@ -21,9 +21,13 @@ import org.text2image.server.support.SiteProperties;
  * the threshold delete the row, which arms the next warning (returned credits of a failed or
  * cancelled job do not).
  *
- * <p>It listens to the ledger's {@link BalanceChanged} inside the ledger's transaction, after the
- * ledger locked the user's account row: one user's changes are handled one at a time, and a change
- * that rolls back (a refused hold, a failed submit) rolls back its warning and its mail too.
+ * <p>It listens to the ledger's {@link BalanceChanged} inside the ledger's transaction, not after
+ * commit. The ledger publishes it as a command's last step, with the user's account row locked, so
+ * its two rows ({@code low_balance_warning}, then {@code mail_outbox}) come last in the ledger's lock
+ * order (documented on {@code CreditLedger}): one user's changes are handled one at a time, which
+ * makes racing changes send one mail; a change that rolls back (a refused hold, a failed submit)
+ * rolls back its warning and its mail; and a committed crossing always has its mail, which an
+ * after-commit listener could lose to a crash between the two transactions.
  */
 @Component
 public class LowBalanceWarnings {

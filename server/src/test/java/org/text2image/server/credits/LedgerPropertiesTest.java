@@ -54,8 +54,8 @@ class LedgerPropertiesTest {
         jdbc = JdbcClient.create(ds);
         tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         clock = new MutableClock();
-        LedgerRows rows = new LedgerRows(jdbc, clock, event -> { });
-        ledger = new CreditLedger(rows, new LotRows(jdbc, rows));
+        LedgerRows rows = new LedgerRows(jdbc, clock);
+        ledger = new CreditLedger(rows, new LotRows(jdbc, rows), event -> { });
         statements = new CreditStatements(jdbc);
         expiry = new CreditExpiry(jdbc, ledger, clock);
         adjustments = new CreditAdjustments(ledger, jdbc, clock);

@@ -14,6 +14,8 @@ import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.InsufficientCreditsException;
+import org.text2image.server.credits.LotSource;
+import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.Races;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.TestDatabase;
@@ -32,6 +34,7 @@ class LowBalanceWarningsTest {
     @Autowired MailOutbox outbox;
     @Autowired TransactionTemplate tx;
     @Autowired TestDatabase db;
+    @Autowired MutableClock clock;
 
     long alice;
 
@@ -85,6 +88,15 @@ class LowBalanceWarningsTest {
         tx.executeWithoutResult(s -> ledger.release(hold, job, "Job failed")); // 4 -> 20, no new credits
         hold(alice, 16); // the retry crosses again
         assertThat(mails()).hasSize(1);
+    }
+
+    @Test
+    void aGrantThatExpiresAtOnceLeavesTheBalanceAndSendsNoSecondMail() {
+        hold(alice, 17); // 20 -> 3: one mail
+        ledger.grant(alice, 10, LotSource.PURCHASE, clock.instant().minusSeconds(60), "late:1", "Granted after its expiry");
+
+        assertThat(statements.balance(alice)).isEqualTo(new Balance(3, 17));
+        assertThat(mails()).as("the listener sees the command's net change, 3 -> 3").hasSize(1);
     }
 
     @Test
