@@ -1,8 +1,11 @@
 package org.text2image.server.admin;
 
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -90,8 +93,24 @@ class CreditsAdminPageController {
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
         model.addAttribute("notice", notice);
-        model.addAttribute("audit", adjustments.audit(AUDIT_ROWS));
+        model.addAttribute("audit", auditLines());
         return "admin/credits";
+    }
+
+    /** The newest audit rows with the emails of their admin and user, from the account module. */
+    private List<AuditLine> auditLines() {
+        List<CreditAdjustments.AuditRow> rows = adjustments.audit(AUDIT_ROWS);
+        Set<Long> users = new HashSet<>();
+        rows.forEach(row -> {
+            users.add(row.adminId());
+            if (row.targetUserId() != null) {
+                users.add(row.targetUserId());
+            }
+        });
+        Map<Long, String> emails = accounts.emails(users);
+        return rows.stream().map(row -> new AuditLine(row.createdAt(), emails.get(row.adminId()),
+                row.targetUserId() == null ? null : emails.get(row.targetUserId()), row.amountCredits(), row.reason()))
+                .toList();
     }
 
     private static Long parseLong(String text, String field, String message, Map<String, String> errors) {
@@ -107,6 +126,10 @@ class CreditsAdminPageController {
         return text.length() > 60 ? text.substring(0, 60) + "…" : text;
     }
 
+
+    /** One audit row as the page shows it. */
+    record AuditLine(Instant createdAt, String adminEmail, String targetEmail, Long amountCredits, String reason) {
+    }
 
     /** The form as typed, to show it again beside its errors. */
     record AdjustmentForm(String email, String amount, String reason, String expiresInDays) {

@@ -95,21 +95,26 @@ public class CreditAdjustments {
         log.info("Admin {} adjusted user {} by {} credits: {}", adminId, userId, amount, why);
     }
 
-    /** The newest audit rows, with the emails of the admin and the user, at most {@code limit} (1–500). */
+    /**
+     * The newest audit rows, at most {@code limit} (1–500). They name users by id: the emails
+     * belong to the account module, which the caller asks.
+     */
     @Transactional(readOnly = true)
     public List<AuditRow> audit(int limit) {
         return jdbc.sql("""
-                SELECT a.id, a.admin_id, admin.email AS admin_email, a.action, a.target_user_id,
-                       target.email AS target_email, a.amount_credits, a.reason, a.created_at
-                FROM admin_audit a
-                JOIN app_user admin ON admin.id = a.admin_id
-                LEFT JOIN app_user target ON target.id = a.target_user_id
-                ORDER BY a.id DESC LIMIT ?""")
+                SELECT id, admin_id, action, target_user_id, amount_credits, reason, created_at
+                FROM admin_audit ORDER BY id DESC LIMIT ?""")
                 .params(Math.clamp(limit, 1, 500)).query(AuditRow.class).list();
     }
 
-    /** One {@code admin_audit} row, with the emails of the admin and of the user it was about (null if none). */
-    public record AuditRow(long id, long adminId, String adminEmail, String action, Long targetUserId,
-                           String targetEmail, Long amountCredits, String reason, Instant createdAt) {
+    /**
+     * One {@code admin_audit} row.
+     *
+     * @param action {@code CREDITS_ADDED} or {@code CREDITS_REMOVED}
+     * @param targetUserId the user whose credits changed (null for an action about no user)
+     * @param amountCredits the signed change: + added, − removed
+     */
+    public record AuditRow(long id, long adminId, String action, Long targetUserId, Long amountCredits, String reason,
+                           Instant createdAt) {
     }
 }

@@ -59,7 +59,7 @@ class LedgerPropertiesTest {
         statements = new CreditStatements(jdbc);
         expiry = new CreditExpiry(jdbc, ledger, clock);
         adjustments = new CreditAdjustments(ledger, jdbc, clock);
-        invariants = new LedgerInvariants(jdbc);
+        invariants = new LedgerInvariants(jdbc, List::of);
         admin = newUser("admin");
     }
 
