@@ -10,6 +10,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.BalanceChanged;
+import org.text2image.server.credits.CreditsProperties;
 import org.text2image.server.support.SiteProperties;
 
 /**
@@ -37,11 +38,11 @@ public class LowBalanceWarnings {
     private final JdbcClient jdbc;
     private final MailOutbox outbox;
     private final AccountService accounts;
-    private final LowBalanceProperties properties;
+    private final CreditsProperties properties;
     private final SiteProperties site;
     private final Clock clock;
 
-    LowBalanceWarnings(JdbcClient jdbc, MailOutbox outbox, AccountService accounts, LowBalanceProperties properties,
+    LowBalanceWarnings(JdbcClient jdbc, MailOutbox outbox, AccountService accounts, CreditsProperties properties,
                        SiteProperties site, Clock clock) {
         this.jdbc = jdbc;
         this.outbox = outbox;

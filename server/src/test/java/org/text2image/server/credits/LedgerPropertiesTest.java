@@ -57,7 +57,7 @@ class LedgerPropertiesTest {
         LedgerRows rows = new LedgerRows(jdbc, clock);
         ledger = new CreditLedger(rows, new LotRows(jdbc, rows), event -> { });
         statements = new CreditStatements(jdbc);
-        expiry = new CreditExpiry(jdbc, ledger, clock);
+        expiry = new CreditExpiry(jdbc, ledger, new CreditsProperties(Duration.ofMinutes(1), 5), clock);
         adjustments = new CreditAdjustments(ledger, jdbc, clock);
         invariants = new LedgerInvariants(jdbc, List::of);
         admin = newUser("admin");
