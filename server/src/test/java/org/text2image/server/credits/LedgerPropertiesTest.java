@@ -58,7 +58,7 @@ class LedgerPropertiesTest {
         ledger = new CreditLedger(rows, new LotRows(jdbc, rows), event -> { });
         statements = new CreditStatements(jdbc);
         expiry = new CreditExpiry(jdbc, ledger, new CreditsProperties(Duration.ofMinutes(1), 5), clock);
-        adjustments = new CreditAdjustments(ledger, jdbc, clock);
+        adjustments = new CreditAdjustments(ledger, jdbc, tx, clock);
         invariants = new LedgerInvariants(jdbc, List::of);
         admin = newUser("admin");
     }
@@ -123,10 +123,12 @@ class LedgerPropertiesTest {
                 model.expireDue(clock.instant());
                 if (adj.amount() < 0 && -adj.amount() > model.available()) {
                     assertThatThrownBy(() -> tx.executeWithoutResult(s ->
-                            adjustments.adjust(admin, user, adj.amount(), "property removal", null)))
+                            adjustments.adjust(admin, user, adj.amount(), "property removal", null,
+                                    UUID.randomUUID().toString())))
                             .isInstanceOf(InvalidAdjustmentException.class);
                 } else {
-                    tx.executeWithoutResult(s -> adjustments.adjust(admin, user, adj.amount(), "property adjustment", null));
+                    tx.executeWithoutResult(s -> adjustments.adjust(admin, user, adj.amount(), "property adjustment", null,
+                            UUID.randomUUID().toString()));
                     if (adj.amount() > 0) {
                         model.grant(adj.amount(), null);
                     } else {
