@@ -18,6 +18,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.text2image.server.credits.CreditStatements;
+import org.text2image.server.credits.Credits;
 
 /**
  * {@code /register} (form and submit) and {@code /login} (the form; Spring Security handles its
@@ -57,7 +58,7 @@ class AccountPagesController {
         }
         signIn(user, request, response);
         long credits = statements.balance(user.id()).availableCredits();
-        redirect.addFlashAttribute("notice", "Welcome — you have " + credits + " free credit" + (credits == 1 ? "" : "s") + ".");
+        redirect.addFlashAttribute("notice", "Welcome — you have " + Credits.format(credits, "free") + ".");
         return new ModelAndView("redirect:/generate");
     }
 

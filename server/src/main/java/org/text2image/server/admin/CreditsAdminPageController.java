@@ -21,6 +21,7 @@ import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.CreditAdjustments;
 import org.text2image.server.credits.CreditStatements;
+import org.text2image.server.credits.Credits;
 import org.text2image.server.credits.InvalidAdjustmentException;
 import org.text2image.server.credits.LedgerInvariants;
 
@@ -102,7 +103,7 @@ class CreditsAdminPageController {
             return "This adjustment was already applied; nothing changed. Balance of " + user.email() + ": "
                     + available + " available.";
         }
-        return (credits > 0 ? "Added " + credits + " credits to " : "Removed " + -credits + " credits from ")
+        return (credits > 0 ? "Added " + Credits.format(credits) + " to " : "Removed " + Credits.format(-credits) + " from ")
                 + user.email() + ". Balance now " + available + " available.";
     }
 

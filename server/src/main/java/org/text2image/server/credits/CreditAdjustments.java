@@ -76,8 +76,8 @@ public class CreditAdjustments {
         } catch (UnknownAccountException e) {
             throw new InvalidAdjustmentException(Map.of("user", "There is no such user (or it has no credit account)."));
         } catch (InsufficientCreditsException e) {
-            throw new InvalidAdjustmentException(Map.of("amount", "The user has only " + e.availableCredits()
-                    + " credits available; an adjustment cannot make a balance negative."));
+            throw new InvalidAdjustmentException(Map.of("amount", "The user has only "
+                    + Credits.format(e.availableCredits()) + " available; an adjustment cannot make a balance negative."));
         }
     }
 
@@ -139,7 +139,7 @@ public class CreditAdjustments {
                 .params(adminId, amount > 0 ? "CREDITS_ADDED" : "CREDITS_REMOVED", userId, amount, why,
                         OffsetDateTime.now(clock))
                 .update();
-        log.info("Admin {} adjusted user {} by {} credits: {}", adminId, userId, amount, why);
+        log.info("Admin {} adjusted user {} by {}: {}", adminId, userId, Credits.format(amount), why);
         return true;
     }
 

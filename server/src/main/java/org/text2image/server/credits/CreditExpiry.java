@@ -65,7 +65,7 @@ public class CreditExpiry {
             }
         }
         if (total > 0) {
-            log.info("Expired {} credit(s)", total);
+            log.info("Expired {}", Credits.format(total));
         }
         return total;
     }

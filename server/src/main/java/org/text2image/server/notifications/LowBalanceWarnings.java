@@ -10,6 +10,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.BalanceChanged;
+import org.text2image.server.credits.Credits;
 import org.text2image.server.credits.CreditsProperties;
 import org.text2image.server.support.SiteProperties;
 
@@ -93,10 +94,7 @@ public class LowBalanceWarnings {
                 %s
 
                 You get this mail once each time your balance drops below %s.
-                """.formatted(credits(availableCredits), site.link("/credits"), credits(properties.lowBalanceThreshold()));
-    }
-
-    private static String credits(long amount) {
-        return amount + (amount == 1 ? " credit" : " credits");
+                """.formatted(Credits.format(availableCredits), site.link("/credits"),
+                        Credits.format(properties.lowBalanceThreshold()));
     }
 }

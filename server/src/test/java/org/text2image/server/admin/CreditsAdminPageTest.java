@@ -81,6 +81,14 @@ class CreditsAdminPageTest {
     }
 
     @Test
+    void theNoticeSaysOneCreditInTheSingular() throws Exception {
+        MvcResult posted = adjust("alice@example.com", "-1", "Rounding", "").andExpect(status().isSeeOther()).andReturn();
+
+        assertThat(Html.textOf(followRedirect(posted), "notice"))
+                .isEqualTo("Removed 1 credit from alice@example.com. Balance now 19 available.");
+    }
+
+    @Test
     void aNegativeAmountRemovesAvailableCredits() throws Exception {
         adjust("alice@example.com", "-5", "Refunded a duplicate signup", "").andExpect(status().isSeeOther());
 

@@ -51,7 +51,7 @@ class CreditsBrowserTest extends BrowserTestBase {
         signIn("maya@example.com");
         browser.get(url("/credits"));
         assertThat(browser.findElement(By.id("balance")).getText()).isEqualTo("35 credits");
-        assertThat(browser.findElement(By.id("credits-expiring")).getText()).startsWith("15 expire on");
+        assertThat(browser.findElement(By.id("credits-expiring")).getText()).startsWith("15 credits expiring on");
         assertThat(browser.findElement(By.id("ledger")).getText()).contains("Admin adjustment: Welcome bonus", "+15");
         assertThat(browser.findElement(By.id("totals-week")).getText()).isEqualTo("This week 35 0 0 0");
         Chromium.screenshot(browser, "credits");
