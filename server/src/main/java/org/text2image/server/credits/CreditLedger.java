@@ -11,46 +11,37 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * The credits ledger's commands: the only code that moves credits. Every movement is an
  * append-only {@code ledger_entry} row with a unique idempotency key, and the cached balance in
- * {@code credit_account} changes in the same transaction. Reads are {@link CreditStatements}.
+ * {@code credit_account} changes in the same transaction. Reads are {@link CreditStatements};
+ * {@link LedgerInvariants} checks the books.
  *
- * <p>Credits come in <b>lots</b> ({@code credit_lot}): every grant is one, with an optional
- * expiry. A hold takes its credits from the user's lots, the one that expires soonest first and
- * never-expiring lots last ({@code credit_hold_lot} records how much from which); a capture
- * consumes them; a release returns them to their lots. What is left of a lot when it expires is
- * moved out by an {@code EXPIRE} entry ({@link #expireDue}, run before every hold and release and
- * by the scheduled {@code CreditExpiry} task). A hold taken from a lot that later expires stays
- * capturable: its credits left the lot when it was placed.
- *
- * <p>Rules, each enforced in SQL (migrations V1 and V6), not only here:
- * <ul>
- *   <li>available and held credits, and every lot's remainder, are never negative (CHECK
- *       constraints, conditional UPDATEs);</li>
- *   <li>a hold resolves at most once (conditional UPDATE on {@code credit_hold.status} and a
- *       unique index on the resolving entry);</li>
- *   <li>a capture is exactly the held amount, read from the hold row.</li>
- * </ul>
+ * <p>Credits come in <b>lots</b> ({@code credit_lot}), one per grant, optionally expiring. A hold
+ * takes its credits from the lots that expire soonest (never-expiring ones last); a capture consumes
+ * them; a release returns them to their lots. What is left of a lot when it expires leaves by an
+ * {@code EXPIRE} entry ({@link #expireDue}; run before every spend and release, and by
+ * {@code CreditExpiry}). A hold taken from a lot that later expires stays capturable. Enforced in SQL
+ * too (migrations V1, V6): balances and lots never negative (CHECKs, conditional UPDATEs), a hold
+ * resolves at most once (conditional UPDATE, unique index), a capture is the held amount.
  *
  * <p><b>Lock order.</b> Every movement locks the user's account row before it reads or changes the
- * user's balance or lots, so one user's movements are serialised while different users never
- * contend. Row locks are always taken in this order:
+ * user's balance or lots: one user's movements are serialised, different users never contend. Row
+ * locks are always taken in this order:
  * <ol>
- *   <li>the job ({@code generation_job}, by the caller: submit, complete, fail, cancel);</li>
- *   <li>the hold ({@code credit_hold}): a hold writes its new row before it takes the account
- *       lock, and a capture or release settles it before, to keep the hot row's lock short;</li>
+ *   <li>the job ({@code generation_job}), by the caller that completes, fails or cancels it (a
+ *       submit inserts it after the hold: a new row waits on nothing);</li>
+ *   <li>the hold ({@code credit_hold}): a hold inserts it before the account lock, a capture or
+ *       release settles it before, to keep the hot row's lock short;</li>
  *   <li>the account ({@code credit_account});</li>
- *   <li>the user's lots ({@code credit_lot}, with {@code credit_hold_lot}, {@code credit_debit}
- *       and {@code credit_debit_lot});</li>
- *   <li>what the {@link BalanceChanged} listeners write ({@code low_balance_warning}, then
- *       {@code mail_outbox}; their foreign keys share-lock the user's {@code app_user} row).</li>
+ *   <li>the user's lots ({@code credit_lot}, {@code credit_hold_lot}, {@code credit_debit},
+ *       {@code credit_debit_lot});</li>
+ *   <li>what the {@link BalanceChanged} listeners write: {@code low_balance_warning}, then
+ *       {@code mail_outbox} (their foreign keys share-lock the user's {@code app_user} row).</li>
  * </ol>
- * The last step holds because a command publishes its {@link BalanceChanged} once, as its last
- * statement, after all its ledger rows are written. The listeners stay inside the transaction
- * rather than after commit: that is what makes "one mail per crossing, written in the same
- * transaction as the credit change" hold (a rolled-back change leaves no mail, a committed one
- * cannot lose its mail to a crash between commit and a second transaction), and the account lock
- * is what makes it one mail when several changes race. Their rows are the user's own and are only
- * written under that account lock, so they add no deadlock; they lengthen the lock by one or two
- * small statements. {@link LedgerInvariants} checks the books.
+ * Step 5 comes last because a command publishes one {@link BalanceChanged}, its whole change, as its
+ * last statement. The listeners run inside the transaction, not after commit, to keep the promise
+ * "one mail per crossing, written in the same transaction as the credit change": a rolled-back
+ * change leaves no mail, a committed one cannot lose its mail to a crash before a second
+ * transaction, and the account lock makes racing changes send one. Their rows are the user's own,
+ * written only under that lock, so they add no deadlock, only a statement or two to the lock.
  */
 @Service
 public class CreditLedger {
