@@ -71,8 +71,10 @@ public class CreditAdjustments {
         validate(amount, why, expiresInDays, key);
         try {
             return Boolean.TRUE.equals(tx.execute(status -> apply(adminId, userId, amount, why, expiresInDays, key)));
-        } catch (DuplicateKeyException e) {
-            return false; // the same key, sent at the same moment for another user, was applied first
+        } catch (DuplicateKeyException e) { // the same key, sent at the same moment for another user, won
+            log.warn("Admin {} sent adjustment {} for user {} while it was being applied: nothing changed",
+                    adminId, key, userId);
+            return false;
         } catch (UnknownAccountException e) {
             throw new InvalidAdjustmentException(Map.of("user", "There is no such user (or it has no credit account)."));
         } catch (InsufficientCreditsException e) {

@@ -12,6 +12,7 @@ import jakarta.servlet.http.Cookie;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -169,6 +170,20 @@ class CreditsAdminPageTest {
         assertThat(posts).extracting(post -> post.getFlashMap().get("notice")).containsExactlyInAnyOrder(
                 "Added 7 credits to alice@example.com. Balance now 27 available.",
                 "This adjustment was already applied; nothing changed. Balance of alice@example.com: 27 available.");
+    }
+
+    @Test
+    void oneKeySentForTwoUsersAtOnceAppliesOnce() throws Exception {
+        SignedInUser bob = accounts.register("bob@example.com", "correct horse");
+        String key = UUID.randomUUID().toString();
+        List<MvcResult> posts = Races.race(List.<Callable<MvcResult>>of(
+                () -> adjust("alice@example.com", "7", "Goodwill", "", key).andReturn(),
+                () -> adjust("bob@example.com", "7", "Goodwill", "", key).andReturn()));
+
+        assertThat(statements.balance(alice.id()).availableCredits() + statements.balance(bob.id()).availableCredits())
+                .isEqualTo(47);
+        assertThat(auditRows()).isEqualTo(1);
+        assertThat(posts).extracting(post -> post.getResponse().getStatus()).containsOnly(303);
     }
 
     @ParameterizedTest(name = "{0}")
