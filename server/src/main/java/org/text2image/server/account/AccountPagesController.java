@@ -17,7 +17,8 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
+import org.text2image.server.credits.Credits;
 
 /**
  * {@code /register} (form and submit) and {@code /login} (the form; Spring Security handles its
@@ -27,13 +28,13 @@ import org.text2image.server.credits.CreditLedger;
 class AccountPagesController {
 
     private final AccountService accounts;
-    private final CreditLedger ledger;
+    private final CreditStatements statements;
     private final SecurityContextRepository contexts = new HttpSessionSecurityContextRepository();
     private final SecurityContextHolderStrategy holder = SecurityContextHolder.getContextHolderStrategy();
 
-    AccountPagesController(AccountService accounts, CreditLedger ledger) {
+    AccountPagesController(AccountService accounts, CreditStatements statements) {
         this.accounts = accounts;
-        this.ledger = ledger;
+        this.statements = statements;
     }
 
     @GetMapping("/login")
@@ -56,8 +57,8 @@ class AccountPagesController {
             return form(email, e.fieldErrors(), HttpStatus.UNPROCESSABLE_CONTENT);
         }
         signIn(user, request, response);
-        long credits = ledger.balance(user.id()).availableCredits();
-        redirect.addFlashAttribute("notice", "Welcome — you have " + credits + " free credit" + (credits == 1 ? "" : "s") + ".");
+        long credits = statements.balance(user.id()).availableCredits();
+        redirect.addFlashAttribute("notice", "Welcome — you have " + Credits.format(credits, "free") + ".");
         return new ModelAndView("redirect:/generate");
     }
 

@@ -2,10 +2,12 @@ package org.text2image.server.account;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
@@ -62,6 +64,15 @@ public class AccountService implements UserDetailsService {
     public Optional<SignedInUser> find(long id) {
         return jdbc.sql("SELECT id, email, password_hash, role FROM app_user WHERE id = ?").params(id)
                 .query(SignedInUser.class).optional();
+    }
+
+    /** The emails of these accounts, by id (ids without an account are left out). */
+    @Transactional(readOnly = true)
+    public Map<Long, String> emails(Collection<Long> ids) {
+        return jdbc.sql("SELECT id, email FROM app_user WHERE id = ANY(?)")
+                .params((Object) ids.stream().mapToLong(Long::longValue).toArray())
+                .query((rs, n) -> Map.entry(rs.getLong("id"), rs.getString("email"))).list().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
     /** The account with this email (compared case-insensitively), if any. */

@@ -8,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -28,17 +27,20 @@ public class CreditExpiry {
 
     private final JdbcClient jdbc;
     private final CreditLedger ledger;
+    private final CreditsProperties properties;
     private final Clock clock;
 
-    CreditExpiry(JdbcClient jdbc, CreditLedger ledger, Clock clock) {
+    CreditExpiry(JdbcClient jdbc, CreditLedger ledger, CreditsProperties properties, Clock clock) {
         this.jdbc = jdbc;
         this.ledger = ledger;
+        this.properties = properties;
         this.clock = clock;
     }
 
     @Bean
-    RecurringTask<Void> creditExpiryTask(@Value("${text2image.credits.expiry-interval:1m}") java.time.Duration interval) {
-        return Tasks.recurring("credit-expiry", FixedDelay.of(interval)).execute((instance, context) -> expireAllDue());
+    RecurringTask<Void> creditExpiryTask() {
+        return Tasks.recurring("credit-expiry", FixedDelay.of(properties.expiryInterval()))
+                .execute((instance, context) -> expireAllDue());
     }
 
     /**
@@ -63,7 +65,7 @@ public class CreditExpiry {
             }
         }
         if (total > 0) {
-            log.info("Expired {} credit(s)", total);
+            log.info("Expired {}", Credits.format(total));
         }
         return total;
     }

@@ -24,11 +24,11 @@ class CreditsPageController {
     /** Ledger entries per page. */
     static final int PAGE_SIZE = 50;
 
-    private final CreditLedger ledger;
+    private final CreditStatements statements;
     private final Clock clock;
 
-    CreditsPageController(CreditLedger ledger, Clock clock) {
-        this.ledger = ledger;
+    CreditsPageController(CreditStatements statements, Clock clock) {
+        this.statements = statements;
         this.clock = clock;
     }
 
@@ -36,20 +36,20 @@ class CreditsPageController {
     @GetMapping("/credits")
     String credits(@AuthenticationPrincipal(expression = "id") long userId,
                    @RequestParam(defaultValue = "1") String page, Model model) {
-        long total = ledger.entryCount(userId);
+        long total = statements.entryCount(userId);
         int pages = (int) Math.max(1, (total + PAGE_SIZE - 1) / PAGE_SIZE);
         int current = parsePage(page, pages);
         ZonedDateTime now = ZonedDateTime.now(clock.withZone(ZoneOffset.UTC));
         Instant weekStart = now.toLocalDate().with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY))
                 .atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant monthStart = now.toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-        model.addAttribute("balance", ledger.balance(userId));
-        model.addAttribute("entries", ledger.entries(userId, (current - 1) * PAGE_SIZE, PAGE_SIZE));
+        model.addAttribute("balance", statements.balance(userId));
+        model.addAttribute("entries", statements.entries(userId, (current - 1) * PAGE_SIZE, PAGE_SIZE));
         model.addAttribute("page", current);
         model.addAttribute("pages", pages);
-        model.addAttribute("week", ledger.totals(userId, weekStart));
-        model.addAttribute("month", ledger.totals(userId, monthStart));
-        model.addAttribute("lots", ledger.lots(userId).stream().filter(lot -> lot.expiresAt() != null).toList());
+        model.addAttribute("week", statements.totals(userId, weekStart));
+        model.addAttribute("month", statements.totals(userId, monthStart));
+        model.addAttribute("lots", statements.expiring(userId));
         return "credits/credits";
     }
 

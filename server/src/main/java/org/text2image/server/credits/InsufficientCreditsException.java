@@ -7,8 +7,7 @@ public class InsufficientCreditsException extends RuntimeException {
     private final long availableCredits;
 
     public InsufficientCreditsException(long requiredCredits, long availableCredits) {
-        super("This costs " + requiredCredits + " credit" + (requiredCredits == 1 ? "" : "s")
-                + " but you have " + availableCredits + " available.");
+        super("This costs " + Credits.format(requiredCredits) + " but you have " + availableCredits + " available.");
         this.requiredCredits = requiredCredits;
         this.availableCredits = availableCredits;
     }

@@ -13,6 +13,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.catalog.ModelCatalog;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.JobReceipt;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.generation.queue.JobRepository;
@@ -35,6 +36,7 @@ public class GenerationService {
     private final GenerationValidator validator;
     private final JobRepository jobs;
     private final CreditLedger ledger;
+    private final CreditStatements statements;
     private final ModelCatalog catalog;
     private final ImageStore images;
     private final WorkerAvailability workers;
@@ -44,10 +46,11 @@ public class GenerationService {
 
     GenerationService(GenerationValidator validator, JobRepository jobs, CreditLedger ledger, ModelCatalog catalog,
                       ImageStore images, WorkerAvailability workers, WaitEstimator waitEstimator,
-                      GenerationProperties properties, Clock clock) {
+                      GenerationProperties properties, Clock clock, CreditStatements statements) {
         this.validator = validator;
         this.jobs = jobs;
         this.ledger = ledger;
+        this.statements = statements;
         this.catalog = catalog;
         this.images = images;
         this.workers = workers;
@@ -215,6 +218,6 @@ public class GenerationService {
                 job.status() == JobStatus.RUNNING && job.backendUnreachable(),
                 job.progressStep(),
                 job.progressTotal(), job.lastError(), job.createdAt(), job.finishedAt(), jobImages, previewVersion(job),
-                ledger.receipt(job.id()).map(JobReceipt::summary).orElse(null));
+                statements.receipt(job.id()).map(JobReceipt::summary).orElse(null));
     }
 }

@@ -10,6 +10,8 @@ import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.BalanceChanged;
+import org.text2image.server.credits.Credits;
+import org.text2image.server.credits.CreditsProperties;
 import org.text2image.server.support.SiteProperties;
 
 /**
@@ -21,9 +23,13 @@ import org.text2image.server.support.SiteProperties;
  * the threshold delete the row, which arms the next warning (returned credits of a failed or
  * cancelled job do not).
  *
- * <p>It listens to the ledger's {@link BalanceChanged} inside the ledger's transaction, after the
- * ledger locked the user's account row: one user's changes are handled one at a time, and a change
- * that rolls back (a refused hold, a failed submit) rolls back its warning and its mail too.
+ * <p>It listens to the ledger's {@link BalanceChanged} inside the ledger's transaction, not after
+ * commit. The ledger publishes it as a command's last step, with the user's account row locked, so
+ * its two rows ({@code low_balance_warning}, then {@code mail_outbox}) come last in the ledger's lock
+ * order (documented on {@code CreditLedger}): one user's changes are handled one at a time, which
+ * makes racing changes send one mail; a change that rolls back (a refused hold, a failed submit)
+ * rolls back its warning and its mail; and a committed crossing always has its mail, which an
+ * after-commit listener could lose to a crash between the two transactions.
  */
 @Component
 public class LowBalanceWarnings {
@@ -33,11 +39,11 @@ public class LowBalanceWarnings {
     private final JdbcClient jdbc;
     private final MailOutbox outbox;
     private final AccountService accounts;
-    private final LowBalanceProperties properties;
+    private final CreditsProperties properties;
     private final SiteProperties site;
     private final Clock clock;
 
-    LowBalanceWarnings(JdbcClient jdbc, MailOutbox outbox, AccountService accounts, LowBalanceProperties properties,
+    LowBalanceWarnings(JdbcClient jdbc, MailOutbox outbox, AccountService accounts, CreditsProperties properties,
                        SiteProperties site, Clock clock) {
         this.jdbc = jdbc;
         this.outbox = outbox;
@@ -88,10 +94,7 @@ public class LowBalanceWarnings {
                 %s
 
                 You get this mail once each time your balance drops below %s.
-                """.formatted(credits(availableCredits), site.link("/credits"), credits(properties.lowBalanceThreshold()));
-    }
-
-    private static String credits(long amount) {
-        return amount + (amount == 1 ? " credit" : " credits");
+                """.formatted(Credits.format(availableCredits), site.link("/credits"),
+                        Credits.format(properties.lowBalanceThreshold()));
     }
 }

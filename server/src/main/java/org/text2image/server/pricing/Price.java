@@ -1,5 +1,7 @@
 package org.text2image.server.pricing;
 
+import org.text2image.server.credits.Credits;
+
 /**
  * What a job costs and why: {@code perImageCredits × sizeFactor × batchSize = totalCredits}.
  *
@@ -25,7 +27,7 @@ public record Price(long perImageCredits, int sizeFactor, int baseWidth, int bas
      * 1024×1024 (base 512×512) × 2 images"}; parts equal to 1 are left out.
      */
     public String breakdown() {
-        StringBuilder text = new StringBuilder(credits(perImageCredits)).append(" per image");
+        StringBuilder text = new StringBuilder(Credits.format(perImageCredits)).append(" per image");
         if (sizeFactor > 1) {
             text.append(" × ").append(sizeFactor).append(" for ").append(width).append('×').append(height)
                     .append(" (base ").append(baseWidth).append('×').append(baseHeight).append(')');
@@ -34,9 +36,5 @@ public record Price(long perImageCredits, int sizeFactor, int baseWidth, int bas
             text.append(" × ").append(batchSize).append(" images");
         }
         return text.toString();
-    }
-
-    private static String credits(long amount) {
-        return amount + (amount == 1 ? " credit" : " credits");
     }
 }

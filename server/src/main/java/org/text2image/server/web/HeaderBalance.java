@@ -4,7 +4,7 @@ import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Component;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.UnknownAccountException;
 import org.text2image.server.notifications.LowBalanceWarnings;
 
@@ -17,11 +17,11 @@ import org.text2image.server.notifications.LowBalanceWarnings;
 @Component("headerBalance")
 public class HeaderBalance {
 
-    private final CreditLedger ledger;
+    private final CreditStatements statements;
     private final LowBalanceWarnings lowBalance;
 
-    HeaderBalance(CreditLedger ledger, LowBalanceWarnings lowBalance) {
-        this.ledger = ledger;
+    HeaderBalance(CreditStatements statements, LowBalanceWarnings lowBalance) {
+        this.statements = statements;
         this.lowBalance = lowBalance;
     }
 
@@ -31,7 +31,7 @@ public class HeaderBalance {
             return null;
         }
         try {
-            return ledger.balance(user.id());
+            return statements.balance(user.id());
         } catch (UnknownAccountException e) {
             return null;
         }

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import org.springframework.stereotype.Component;
+import org.text2image.server.credits.Credits;
 
 /**
  * Small text helpers for templates, as {@code @pageFormats}: credit amounts with the right plural
@@ -21,9 +22,9 @@ public class PageFormats {
         this.clock = clock;
     }
 
-    /** {@code "1 credit"}, {@code "20 credits"}. */
+    /** {@code "1 credit"}, {@code "20 credits"}: {@link Credits#format}, for templates. */
     public String credits(long amount) {
-        return amount + (amount == 1 ? " credit" : " credits");
+        return Credits.format(amount);
     }
 
     /** {@code "3 May 2026, 14:05"}; empty for null. */

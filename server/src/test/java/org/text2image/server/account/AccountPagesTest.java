@@ -14,7 +14,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
 import org.text2image.server.web.PageTest;
@@ -24,7 +24,7 @@ class AccountPagesTest {
 
     @Autowired MockMvc mvc;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired TestDatabase db;
 
     @BeforeEach
@@ -39,7 +39,7 @@ class AccountPagesTest {
                 .andExpect(redirectedUrl("/generate")).andReturn();
 
         SignedInUser user = accounts.loadUserByUsername("new@example.com");
-        assertThat(ledger.balance(user.id())).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user.id())).isEqualTo(new Balance(20, 0));
         Cookie session = registered.getResponse().getCookie("SESSION");
         assertThat(session).as("a signed-in session").isNotNull();
         String generate = mvc.perform(get("/generate").cookie(session)).andExpect(status().isOk())

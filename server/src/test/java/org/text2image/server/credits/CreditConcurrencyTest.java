@@ -23,6 +23,8 @@ import org.text2image.server.support.TestDatabase;
 class CreditConcurrencyTest {
 
     @Autowired CreditLedger ledger;
+
+    @Autowired CreditStatements statements;
     @Autowired AccountService accounts;
     @Autowired TransactionTemplate tx;
     @Autowired MutableClock clock;
@@ -56,7 +58,7 @@ class CreditConcurrencyTest {
         });
 
         assertThat(results.stream().filter(won -> won)).hasSize(20);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 20));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(0, 20));
     }
 
     @Test
@@ -68,7 +70,7 @@ class CreditConcurrencyTest {
                     () -> resolves(() -> tx.executeWithoutResult(s -> ledger.capture(hold, job))),
                     () -> resolves(() -> tx.executeWithoutResult(s -> ledger.release(hold, job, "Not charged: cancelled")))));
             assertThat(results).as("round " + round).containsExactlyInAnyOrder(true, false);
-            assertThat(ledger.balance(user).heldCredits()).isZero();
+            assertThat(statements.balance(user).heldCredits()).isZero();
         }
     }
 
@@ -106,7 +108,7 @@ class CreditConcurrencyTest {
         assertThat(expiriesWon).as("expiry calls that found the lot (a hold may have expired it first)").isLessThanOrEqualTo(1);
         assertThat(db.jdbc().sql("SELECT sum(amount_credits) FROM ledger_entry WHERE kind = 'EXPIRE'").query(Long.class).single())
                 .isEqualTo(10);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(0, 20));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(0, 20));
     }
 
     private static boolean resolves(Runnable action) {

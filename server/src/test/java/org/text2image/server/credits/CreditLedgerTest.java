@@ -16,6 +16,8 @@ import org.text2image.server.support.TestDatabase;
 class CreditLedgerTest {
 
     @Autowired CreditLedger ledger;
+
+    @Autowired CreditStatements statements;
     @Autowired AccountService accounts;
     @Autowired TransactionTemplate tx;
     @Autowired TestDatabase db;
@@ -31,18 +33,18 @@ class CreditLedgerTest {
 
     @Test
     void signupGrantsTwentyCreditsOnce() {
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
         assertThat(ledger.grant(user, 20, "signup:" + user, "again")).isFalse();
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
     }
 
     @Test
     void holdThenCaptureChargesTheHeldAmount() {
         UUID job = UUID.randomUUID();
         long hold = tx.execute(s -> ledger.hold(user, 4, job));
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(16, 4));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(16, 4));
         tx.executeWithoutResult(s -> ledger.capture(hold, job));
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(16, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(16, 0));
     }
 
     @Test
@@ -54,7 +56,7 @@ class CreditLedgerTest {
                 .isInstanceOf(HoldAlreadyResolvedException.class);
         assertThatThrownBy(() -> tx.executeWithoutResult(s -> ledger.release(hold, job, "again")))
                 .isInstanceOf(HoldAlreadyResolvedException.class);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
     }
 
     @Test
@@ -62,8 +64,8 @@ class CreditLedgerTest {
         assertThatThrownBy(() -> tx.execute(s -> ledger.hold(user, 21, UUID.randomUUID())))
                 .isInstanceOf(InsufficientCreditsException.class)
                 .hasMessageContaining("costs 21 credits but you have 20 available");
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
-        assertThat(ledger.entries(user, 10)).hasSize(1);
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.entries(user, 10)).hasSize(1);
     }
 
     @Test

@@ -22,6 +22,8 @@ import org.text2image.server.support.TestDatabase;
 class CreditLotsTest {
 
     @Autowired CreditLedger ledger;
+
+    @Autowired CreditStatements statements;
     @Autowired CreditExpiry expiry;
     @Autowired AccountService accounts;
     @Autowired TransactionTemplate tx;
@@ -51,11 +53,11 @@ class CreditLotsTest {
 
         hold(7);
 
-        List<CreditLot> lots = ledger.lots(user); // in spending order; the 2-day lot is used up
+        List<CreditLot> lots = statements.lots(user); // in spending order; the 2-day lot is used up
         assertThat(lots).extracting(CreditLot::remainingCredits).containsExactly(3L, 20L);
         assertThat(lots.getFirst().expiresAt()).isAfter(clock.instant().plus(Duration.ofDays(9)));
         assertThat(lots.getLast().expiresAt()).isNull();
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(23, 7));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(23, 7));
     }
 
     @Test
@@ -67,8 +69,8 @@ class CreditLotsTest {
         assertThat(expiry.expireAllDue()).isEqualTo(3);
         assertThat(expiry.expireAllDue()).isZero();
 
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 2));
-        assertThat(ledger.entries(user, 1)).singleElement().satisfies(entry -> {
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 2));
+        assertThat(statements.entries(user, 1)).singleElement().satisfies(entry -> {
             assertThat(entry.kind()).isEqualTo(EntryKind.EXPIRE);
             assertThat(entry.amountCredits()).isEqualTo(3);
             assertThat(entry.availableAfter()).isEqualTo(20);
@@ -85,7 +87,7 @@ class CreditLotsTest {
 
         tx.executeWithoutResult(s -> ledger.capture(hold, job));
 
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
     }
 
     @Test
@@ -97,9 +99,9 @@ class CreditLotsTest {
 
         tx.executeWithoutResult(s -> ledger.release(hold, job, "Not charged: the generation failed"));
 
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
         // The 4 return to their lot, which has expired: its whole remainder (1 + 4) leaves at once.
-        assertThat(ledger.entries(user, 2)).extracting(LedgerEntry::kind, LedgerEntry::amountCredits).containsExactly(
+        assertThat(statements.entries(user, 2)).extracting(LedgerEntry::kind, LedgerEntry::amountCredits).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(EntryKind.EXPIRE, 5L),
                 org.assertj.core.groups.Tuple.tuple(EntryKind.RELEASE, 4L));
     }
@@ -108,26 +110,26 @@ class CreditLotsTest {
     void aHoldNeverSpendsExpiredCreditsEvenBeforeTheTaskRuns() {
         grant(5, Duration.ofHours(1), "promo");
         clock.advance(Duration.ofHours(2));
-        assertThat(ledger.balance(user).availableCredits()).isEqualTo(25); // the task has not run yet
+        assertThat(statements.balance(user).availableCredits()).isEqualTo(25); // the task has not run yet
 
         assertThatThrownBy(() -> hold(21)).isInstanceOf(InsufficientCreditsException.class)
                 .hasMessageContaining("20");
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(25, 0)); // the refused hold wrote nothing
+        assertThat(statements.balance(user)).isEqualTo(new Balance(25, 0)); // the refused hold wrote nothing
         assertThat(expiry.expireAllDue()).isEqualTo(5);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
     }
 
     @Test
     void aReplayedGrantAddsNoLot() {
         grant(5, Duration.ofDays(1), "promo");
         assertThat(ledger.grant(user, 5, LotSource.ADMIN, null, "test:promo", "again")).isFalse();
-        assertThat(ledger.lots(user)).hasSize(2);
+        assertThat(statements.lots(user)).hasSize(2);
     }
 
     @Test
     void aGrantAlreadyPastItsExpiryExpiresAtOnce() {
         assertThat(ledger.grant(user, 5, LotSource.ADMIN, clock.instant().minusSeconds(1), "test:late", "late")).isTrue();
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
     }
 
     private void grant(long amount, Duration validFor, String key) {

@@ -45,7 +45,7 @@ class CreditsPageTest {
                 .andReturn().getResponse().getContentAsString();
 
         assertThat(Html.textOf(html, "credits-available")).isEqualTo("17 credits");
-        assertThat(Html.textOf(html, "credits-held")).startsWith("3 more reserved");
+        assertThat(Html.textOf(html, "credits-held")).isEqualTo("Plus 3 credits reserved for jobs in progress: charged only if they succeed.");
         assertThat(Html.textOf(html, "balance")).isEqualTo("17 credits · 3 reserved");
         assertThat(Html.text(html)).contains("Purchases are not available yet.")
                 .contains("Reserved Reserved for a generation").contains("Added Free credits for signing up");
@@ -66,7 +66,7 @@ class CreditsPageTest {
         assertThat(ledgerText).contains("Added Promotion · expires", "+10", "Reserved Reserved for a generation", "−3",
                 "Charged Charged for a generation", "3 (from reserved)", "Removed Admin adjustment: duplicate", "−2");
         // The hold and the removal both took from the promotion first: it expires soonest.
-        assertThat(Html.textOf(html, "credits-expiring")).startsWith("5 expire on");
+        assertThat(Html.textOf(html, "credits-expiring")).startsWith("5 credits expiring on");
         assertThat(Html.textOf(html, "totals-week")).isEqualTo("This week 30 3 0 2");
         assertThat(Html.textOf(html, "totals-month")).isEqualTo("This month 30 3 0 2");
     }

@@ -39,6 +39,7 @@ class LedgerPropertiesTest {
     private static TransactionTemplate tx;
     private static MutableClock clock;
     private static CreditLedger ledger;
+    private static CreditStatements statements;
     private static CreditExpiry expiry;
     private static CreditAdjustments adjustments;
     private static LedgerInvariants invariants;
@@ -53,10 +54,12 @@ class LedgerPropertiesTest {
         jdbc = JdbcClient.create(ds);
         tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         clock = new MutableClock();
-        ledger = new CreditLedger(jdbc, clock, event -> { });
-        expiry = new CreditExpiry(jdbc, ledger, clock);
-        adjustments = new CreditAdjustments(ledger, jdbc, clock);
-        invariants = new LedgerInvariants(jdbc);
+        LedgerRows rows = new LedgerRows(jdbc, clock);
+        ledger = new CreditLedger(rows, new LotRows(jdbc, rows), event -> { });
+        statements = new CreditStatements(jdbc);
+        expiry = new CreditExpiry(jdbc, ledger, new CreditsProperties(Duration.ofMinutes(1), 5), clock);
+        adjustments = new CreditAdjustments(ledger, jdbc, tx, clock);
+        invariants = new LedgerInvariants(jdbc, List::of);
         admin = newUser("admin");
     }
 
@@ -120,10 +123,12 @@ class LedgerPropertiesTest {
                 model.expireDue(clock.instant());
                 if (adj.amount() < 0 && -adj.amount() > model.available()) {
                     assertThatThrownBy(() -> tx.executeWithoutResult(s ->
-                            adjustments.adjust(admin, user, adj.amount(), "property removal", null)))
+                            adjustments.adjust(admin, user, adj.amount(), "property removal", null,
+                                    UUID.randomUUID().toString())))
                             .isInstanceOf(InvalidAdjustmentException.class);
                 } else {
-                    tx.executeWithoutResult(s -> adjustments.adjust(admin, user, adj.amount(), "property adjustment", null));
+                    tx.executeWithoutResult(s -> adjustments.adjust(admin, user, adj.amount(), "property adjustment", null,
+                            UUID.randomUUID().toString()));
                     if (adj.amount() > 0) {
                         model.grant(adj.amount(), null);
                     } else {
@@ -135,7 +140,7 @@ class LedgerPropertiesTest {
     }
 
     private static void check(long user, Model model, String after) {
-        assertThat(ledger.balance(user)).as("balance after " + after)
+        assertThat(statements.balance(user)).as("balance after " + after)
                 .isEqualTo(new Balance(model.available(), model.held()));
         assertThat(invariants.violations()).as("invariants after " + after).isEmpty();
         long expired = jdbc.sql("SELECT coalesce(sum(amount_credits), 0) FROM ledger_entry WHERE user_id = ? AND kind = 'EXPIRE'")

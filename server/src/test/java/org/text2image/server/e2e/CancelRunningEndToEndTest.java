@@ -15,7 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.JobStatus;
 import org.text2image.server.generation.JobView;
@@ -25,7 +25,7 @@ class CancelRunningEndToEndTest extends EndToEndTestBase {
 
     @Autowired MockMvc mvc;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
 
     @AfterEach
     void booksBalance() {
@@ -42,12 +42,12 @@ class CancelRunningEndToEndTest extends EndToEndTestBase {
         int interruptsBefore = STAND_IN.interruptCount();
         JobView job = generation.submit(user, GenerationRequest.ofPrompt("a run that never ends"));
         awaitJob(job.id(), user, j -> j.status() == JobStatus.RUNNING);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 1));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 1));
 
         mvc.perform(post("/jobs/" + job.id() + "/cancel").cookie(session).with(csrf()))
                 .andExpect(redirectedUrl("/jobs/" + job.id()));
 
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
         Instant deadline = Instant.now().plusSeconds(20);
         while (STAND_IN.interruptCount() == interruptsBefore && Instant.now().isBefore(deadline)) {
             Thread.sleep(25);
@@ -57,7 +57,7 @@ class CancelRunningEndToEndTest extends EndToEndTestBase {
         JobView cancelled = awaitJob(job.id(), user, j -> j.status().isFinal());
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(cancelled.images()).isEmpty();
-        assertThat(ledger.balance(user)).as("nothing charged afterwards").isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).as("nothing charged afterwards").isEqualTo(new Balance(20, 0));
         assertThat(count("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'")).isZero();
     }
 }

@@ -13,8 +13,8 @@ import org.text2image.server.support.TestAccounts;
 
 /**
  * A real headless Chromium: an admin adds expiring credits with a reason on /admin/credits, a
- * refused adjustment shows its message beside the field, and the user's Credits page then shows
- * the entry, its expiry and the totals. Screenshots go to target/screenshots.
+ * refused adjustment shows its message beside the field, reloading the result page grants nothing
+ * again, and the user's Credits page then shows the entry, its expiry and the totals. Screenshots go to target/screenshots.
  */
 class CreditsBrowserTest extends BrowserTestBase {
 
@@ -43,12 +43,15 @@ class CreditsBrowserTest extends BrowserTestBase {
                 .isEqualTo("Added 15 credits to maya@example.com. Balance now 35 available.");
         assertThat(browser.findElement(By.id("audit")).getText()).contains("Welcome bonus", "+15");
         Chromium.screenshot(browser, "admin-credits");
+        browser.navigate().refresh(); // repeats the GET only: nothing is granted again
+        assertThat(browser.findElements(By.id("notice"))).isEmpty();
+        assertThat(browser.findElements(By.cssSelector("#audit .audit-row"))).hasSize(1);
 
         browser.findElement(By.id("sign-out")).click();
         signIn("maya@example.com");
         browser.get(url("/credits"));
         assertThat(browser.findElement(By.id("balance")).getText()).isEqualTo("35 credits");
-        assertThat(browser.findElement(By.id("credits-expiring")).getText()).startsWith("15 expire on");
+        assertThat(browser.findElement(By.id("credits-expiring")).getText()).startsWith("15 credits expiring on");
         assertThat(browser.findElement(By.id("ledger")).getText()).contains("Admin adjustment: Welcome bonus", "+15");
         assertThat(browser.findElement(By.id("totals-week")).getText()).isEqualTo("This week 35 0 0 0");
         Chromium.screenshot(browser, "credits");

@@ -17,7 +17,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GeneratorStatus;
 import org.text2image.server.generation.JobImage;
@@ -30,7 +30,7 @@ class GenerateEndToEndTest extends EndToEndTestBase {
 
     @Autowired MockMvc mvc;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
 
     @AfterEach
     void booksBalance() {
@@ -61,7 +61,7 @@ class GenerateEndToEndTest extends EndToEndTestBase {
         assertThat(png.getWidth()).isEqualTo(512);
         assertThat(png.getHeight()).isEqualTo(384);
 
-        assertThat(ledger.balance(aliceId)).isEqualTo(new Balance(19, 0));
+        assertThat(statements.balance(aliceId)).isEqualTo(new Balance(19, 0));
         assertThat(count("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE' AND job_id = ?", jobId)).isEqualTo(1);
         var submitted = STAND_IN.submittedPrompts().getLast();
         assertThat(submitted.promptId()).isEqualTo(jobId + "-1");
@@ -80,7 +80,7 @@ class GenerateEndToEndTest extends EndToEndTestBase {
         JobView done = awaitJob(job.id(), user, j -> j.status().isFinal());
         assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(done.attempt()).isEqualTo(3);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 0));
         assertThat(count("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'")).isEqualTo(1);
     }
 
@@ -93,7 +93,7 @@ class GenerateEndToEndTest extends EndToEndTestBase {
         assertThat(done.status()).isEqualTo(JobStatus.FAILED);
         assertThat(done.attempt()).isEqualTo(3);
         assertThat(done.error()).contains("OutOfMemoryError");
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
         assertThat(count("SELECT count(*) FROM ledger_entry WHERE kind = 'RELEASE' AND job_id = ?", job.id())).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'")).isZero();
     }
@@ -107,7 +107,7 @@ class GenerateEndToEndTest extends EndToEndTestBase {
         assertThat(done.attempt()).isEqualTo(1);
         assertThat(done.error()).isEqualTo("This GPU worker does not have the model file sd-v1-4-not-installed.safetensors "
                 + "installed, so it cannot run this job.");
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
         assertThat(count("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'")).isZero();
     }
 
@@ -126,7 +126,7 @@ class GenerateEndToEndTest extends EndToEndTestBase {
         assertThat(waiting.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(waiting.attempt()).isZero();
         generation.cancel(sdxl.id(), user);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 0));
     }
 
     @Test

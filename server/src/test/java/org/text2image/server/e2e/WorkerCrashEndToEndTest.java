@@ -18,7 +18,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.LedgerInvariants;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
@@ -56,7 +56,7 @@ class WorkerCrashEndToEndTest {
     @Autowired GenerationService generation;
     @Autowired JobQueue queue;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired LedgerInvariants invariants;
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
@@ -111,7 +111,7 @@ class WorkerCrashEndToEndTest {
         assertThat(db.jdbc().sql("SELECT count(*) FROM job_image").query(Long.class).single()).isEqualTo(1);
         assertThat(db.jdbc().sql("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'").query(Long.class).single())
                 .isEqualTo(1);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 0));
     }
 
     @Test
@@ -135,7 +135,7 @@ class WorkerCrashEndToEndTest {
         assertThat(STAND_IN.interruptCount()).isGreaterThan(interruptsBefore);
         assertThat(db.jdbc().sql("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'").query(Long.class).single())
                 .isEqualTo(1);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 0));
     }
 
     private void startWorker(String name) {

@@ -16,7 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.LedgerInvariants;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
@@ -37,7 +37,7 @@ class WorkerFleetEndToEndTest {
     @LocalServerPort int port;
     @Autowired GenerationService generation;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired LedgerInvariants invariants;
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
@@ -96,7 +96,7 @@ class WorkerFleetEndToEndTest {
         assertThat(count("SELECT count(DISTINCT worker_name) FROM generation_job WHERE worker_name IS NOT NULL"))
                 .as("the work was spread over the workers").isGreaterThanOrEqualTo(2);
         for (long user : users) {
-            assertThat(ledger.balance(user)).isEqualTo(new Balance(16, 0)); // 4 jobs at 1 credit each
+            assertThat(statements.balance(user)).isEqualTo(new Balance(16, 0)); // 4 jobs at 1 credit each
         }
     }
 

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.InsufficientCreditsException;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.Races;
@@ -20,7 +20,7 @@ class ConcurrentSubmitTest {
 
     @Autowired GenerationService generation;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired TestDatabase db;
 
     @BeforeEach
@@ -40,7 +40,7 @@ class ConcurrentSubmitTest {
             }
         });
         assertThat(accepted).filteredOn(ok -> ok).hasSize(6);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(2, 18));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(2, 18));
         assertThat(db.jdbc().sql("SELECT count(*) FROM generation_job WHERE user_id = ?").params(user)
                 .query(Long.class).single()).isEqualTo(6);
         // Each hold saw the one before it: the available balance after each went down by exactly 3.

@@ -20,7 +20,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestDatabase;
@@ -38,7 +38,7 @@ class ModelAvailabilityTest {
     @Autowired GenerationService generation;
     @Autowired JobQueue queue;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
 
@@ -70,7 +70,7 @@ class ModelAvailabilityTest {
                 .satisfies(e -> assertThat(((InvalidGenerationRequestException) e).fieldErrors())
                         .containsEntry("modelId", "No GPU worker has offered SDXL lately, so it cannot run now. Pick another model."));
         assertThat(db.jdbc().sql("SELECT count(*) FROM generation_job").query(Long.class).single()).isZero();
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20, 0));
 
         assertThat(generation.submit(alice.id(), request("sd15")).status()).isEqualTo(JobStatus.QUEUED);
         assertThat(generation.submit(alice.id(), request("modelfree")).status()).isEqualTo(JobStatus.QUEUED);

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.text2image.server.Text2ImageApplication;
+import org.text2image.server.credits.CreditsProperties;
 
 /** The low-balance threshold: a negative one stops the server at start-up, 0 turns warnings off. */
 class LowBalanceSettingsTest {
@@ -30,8 +32,8 @@ class LowBalanceSettingsTest {
 
     @Test
     void aThresholdOfZeroNeverCountsAsLow() {
-        LowBalanceWarnings off = new LowBalanceWarnings(null, null, null, new LowBalanceProperties(0), null, null);
-        LowBalanceWarnings five = new LowBalanceWarnings(null, null, null, new LowBalanceProperties(5), null, null);
+        LowBalanceWarnings off = new LowBalanceWarnings(null, null, null, new CreditsProperties(Duration.ofMinutes(1), 0), null, null);
+        LowBalanceWarnings five = new LowBalanceWarnings(null, null, null, new CreditsProperties(Duration.ofMinutes(1), 5), null, null);
 
         assertThat(off.isLow(0)).isFalse();
         assertThat(five.isLow(4)).isTrue();

@@ -12,9 +12,12 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.InsufficientCreditsException;
-import org.text2image.server.support.Races;
+import org.text2image.server.credits.LotSource;
 import org.text2image.server.support.IntegrationTest;
+import org.text2image.server.support.MutableClock;
+import org.text2image.server.support.Races;
 import org.text2image.server.support.TestDatabase;
 
 /**
@@ -25,10 +28,13 @@ import org.text2image.server.support.TestDatabase;
 class LowBalanceWarningsTest {
 
     @Autowired CreditLedger ledger;
+
+    @Autowired CreditStatements statements;
     @Autowired AccountService accounts;
     @Autowired MailOutbox outbox;
     @Autowired TransactionTemplate tx;
     @Autowired TestDatabase db;
+    @Autowired MutableClock clock;
 
     long alice;
 
@@ -55,7 +61,7 @@ class LowBalanceWarningsTest {
 
         hold(alice, 3);
         hold(alice, 1);
-        assertThat(ledger.balance(alice)).isEqualTo(new Balance(0, 20));
+        assertThat(statements.balance(alice)).isEqualTo(new Balance(0, 20));
         assertThat(mails()).hasSize(1);
     }
 
@@ -85,6 +91,15 @@ class LowBalanceWarningsTest {
     }
 
     @Test
+    void aGrantThatExpiresAtOnceLeavesTheBalanceAndSendsNoSecondMail() {
+        hold(alice, 17); // 20 -> 3: one mail
+        ledger.grant(alice, 10, LotSource.PURCHASE, clock.instant().minusSeconds(60), "late:1", "Granted after its expiry");
+
+        assertThat(statements.balance(alice)).isEqualTo(new Balance(3, 17));
+        assertThat(mails()).as("the listener sees the command's net change, 3 -> 3").hasSize(1);
+    }
+
+    @Test
     void theDatabaseKeepsAtMostOneWarningPerUser() {
         hold(alice, 16);
         assertThat(warnedUsers()).isEqualTo(1);
@@ -98,7 +113,7 @@ class LowBalanceWarningsTest {
             ledger.hold(alice, 16, UUID.randomUUID());
             s.setRollbackOnly(); // e.g. the job insert after the hold failed
         });
-        assertThat(ledger.balance(alice)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice)).isEqualTo(new Balance(20, 0));
         assertThat(mails()).isEmpty();
         assertThat(warnedUsers()).isZero();
 
@@ -113,7 +128,7 @@ class LowBalanceWarningsTest {
             ledger.hold(alice, 5, UUID.randomUUID()); // refused: the whole transaction rolls back
         })).isInstanceOf(InsufficientCreditsException.class);
 
-        assertThat(ledger.balance(alice)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice)).isEqualTo(new Balance(20, 0));
         assertThat(mails()).isEmpty();
         assertThat(warnedUsers()).isZero();
     }
@@ -130,7 +145,7 @@ class LowBalanceWarningsTest {
         });
 
         assertThat(held).filteredOn(ok -> ok).hasSize(6);
-        assertThat(ledger.balance(alice)).isEqualTo(new Balance(2, 18));
+        assertThat(statements.balance(alice)).isEqualTo(new Balance(2, 18));
         assertThat(mails()).singleElement().satisfies(mail -> assertThat(mail.body()).contains("2 credits available"));
     }
 

@@ -17,6 +17,7 @@ import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.support.IntegrationTest;
@@ -37,6 +38,7 @@ class ConcurrentSessionRequestsTest {
     @Autowired AccountService accounts;
     @Autowired GenerationService generation;
     @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired TestDatabase db;
     @Autowired JdbcIndexedSessionRepository sessions;
 
@@ -67,7 +69,7 @@ class ConcurrentSessionRequestsTest {
                     WHERE j.id = ? AND e.kind = 'RELEASE'""").params(job).query(Long.class).single())
                     .as("the hold is released once").isEqualTo(1);
         }
-        assertThat(ledger.balance(alice)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice)).isEqualTo(new Balance(20, 0));
         HttpResponse<String> after = browser.get("/history");
         assertThat(after.statusCode()).as("the session still works").isEqualTo(200);
     }

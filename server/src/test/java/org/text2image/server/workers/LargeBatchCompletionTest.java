@@ -15,6 +15,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.support.Images;
@@ -38,6 +39,7 @@ class LargeBatchCompletionTest {
     @Autowired GenerationService generation;
     @Autowired AccountService accounts;
     @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired TestDatabase db;
 
     final HttpClient http = HttpClient.newHttpClient();

@@ -16,7 +16,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.support.Images;
@@ -36,7 +36,7 @@ class WorkerApiHttpTest {
     @LocalServerPort int port;
     @Autowired GenerationService generation;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired TestDatabase db;
 
     final HttpClient http = HttpClient.newHttpClient();
@@ -92,7 +92,7 @@ class WorkerApiHttpTest {
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(first.body()).get("status").asString()).isEqualTo("SUCCEEDED");
         assertThat(second.statusCode()).isEqualTo(409);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 0));
         assertThat(count("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'")).isEqualTo(1);
         assertThat(count("SELECT count(*) FROM job_image")).isEqualTo(1);
     }
@@ -105,7 +105,7 @@ class WorkerApiHttpTest {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("not a PNG or JPEG image");
         assertThat(count("SELECT count(*) FROM job_image")).isZero();
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 1));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 1));
     }
 
     @Test
@@ -192,7 +192,7 @@ class WorkerApiHttpTest {
                 .contains("batch size of 1, so a completion may carry at most 1 image(s); it carried 2");
         assertNothingStoredAndStillRunning();
         assertThat(completeRaw(job, "b", completionBody("b", attempt, List.of(png))).statusCode()).isEqualTo(200);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 0));
     }
 
     private static String claimBody() {
@@ -266,6 +266,6 @@ class WorkerApiHttpTest {
     private void assertNothingStoredAndStillRunning() {
         assertThat(count("SELECT count(*) FROM job_image")).isZero();
         assertThat(db.jdbc().sql("SELECT status FROM generation_job").query(String.class).single()).isEqualTo("RUNNING");
-        assertThat(ledger.balance(user).heldCredits()).isPositive();
+        assertThat(statements.balance(user).heldCredits()).isPositive();
     }
 }

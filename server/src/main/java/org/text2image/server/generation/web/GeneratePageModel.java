@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.ui.ModelMap;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.catalog.Model;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.InvalidGenerationRequestException;
@@ -29,11 +29,11 @@ class GeneratePageModel {
     private static final Set<String> ADVANCED_FIELDS = Set.of("seed", "steps", "cfgScale", "sampler", "scheduler");
 
     private final GenerationService generation;
-    private final CreditLedger ledger;
+    private final CreditStatements statements;
 
-    GeneratePageModel(GenerationService generation, CreditLedger ledger) {
+    GeneratePageModel(GenerationService generation, CreditStatements statements) {
         this.generation = generation;
-        this.ledger = ledger;
+        this.statements = statements;
     }
 
     /**
@@ -77,7 +77,7 @@ class GeneratePageModel {
     /** Fills the cost line and the size hints (the page and the {@code /generate/quote} fragment). */
     void fillLive(ModelMap model, SignedInUser user, String modelId, String batchSize, String width, String height) {
         model.addAttribute("cost", new Cost(price(modelId, batchSize, width, height),
-                ledger.balance(user.id()).availableCredits()));
+                statements.balance(user.id()).availableCredits()));
         Map<String, String> hints = new LinkedHashMap<>();
         sizeHint(width, generation.limits().maxWidth()).ifPresent(hint -> hints.put("width", hint));
         sizeHint(height, generation.limits().maxHeight()).ifPresent(hint -> hints.put("height", hint));

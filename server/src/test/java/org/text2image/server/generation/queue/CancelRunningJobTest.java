@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.LedgerInvariants;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
@@ -33,7 +33,7 @@ class CancelRunningJobTest {
     @Autowired GenerationService generation;
     @Autowired JobQueue queue;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired TestDatabase db;
     @Autowired LedgerInvariants invariants;
 
@@ -60,13 +60,13 @@ class CancelRunningJobTest {
 
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
         assertThat(db.jdbc().sql("SELECT count(*) FROM generation_job WHERE lease_expires_at IS NULL AND worker_name IS NULL"
                 + " AND finished_at IS NOT NULL").query(Long.class).single()).isEqualTo(1);
         assertThatThrownBy(() -> queue.heartbeat(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, 6, 20, true))
                 .isInstanceOf(StaleAttemptException.class);
         assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()))).isInstanceOf(StaleAttemptException.class);
-        assertThat(ledger.balance(user)).as("nothing captured").isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).as("nothing captured").isEqualTo(new Balance(20, 0));
         assertThat(db.jdbc().sql("SELECT count(*) FROM job_image").query(Long.class).single()).isZero();
         assertThat(db.jdbc().sql("SELECT count(*) FROM ledger_entry WHERE kind = 'CAPTURE'").query(Long.class).single())
                 .isZero();
@@ -82,7 +82,7 @@ class CancelRunningJobTest {
 
         assertThatThrownBy(() -> generation.cancel(job.id(), user)).isInstanceOf(JobNotCancellableException.class)
                 .hasMessageContaining("this one is cancelled");
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
     }
 
     @Test
@@ -93,7 +93,7 @@ class CancelRunningJobTest {
 
         assertThatThrownBy(() -> generation.cancel(job.id(), other)).isInstanceOf(JobNotFoundException.class);
         assertThat(generation.find(job.id(), new Viewer(user, false)).orElseThrow().status()).isEqualTo(JobStatus.RUNNING);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 3));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 3));
     }
 
     private JobView submitSdxl() {

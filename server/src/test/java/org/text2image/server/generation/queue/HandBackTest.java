@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.LedgerInvariants;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
@@ -40,7 +40,7 @@ class HandBackTest {
     @Autowired WorkerAvailability workers;
     @Autowired JobQueue queue;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
     @Autowired LedgerInvariants invariants;
@@ -71,11 +71,11 @@ class HandBackTest {
         JobView queued = view(job.id());
         assertThat(queued.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(queued.attempt()).isZero();
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 1));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 1));
         LeasedJob second = claim("gpu-2");
         assertThat(second.attempt()).isEqualTo(2); // the fencing token still grows
         queue.complete(job.id(), second.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()));
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 0));
     }
 
     @Test
@@ -117,7 +117,7 @@ class HandBackTest {
         JobView queued = view(job.id());
         assertThat(queued.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(queued.attempt()).isZero();
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(19, 1));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 1));
     }
 
     @Test
@@ -151,7 +151,7 @@ class HandBackTest {
         JobView failed = view(job.id());
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.error()).contains("given back 10 times already");
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
     }
 
     @Test

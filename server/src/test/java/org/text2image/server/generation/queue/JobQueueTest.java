@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.LedgerInvariants;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
@@ -49,7 +49,7 @@ class JobQueueTest {
     @Autowired WorkerAvailability workers;
     @Autowired JobQueue queue;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
     @Autowired LedgerInvariants invariants;
@@ -74,7 +74,7 @@ class JobQueueTest {
         JobView job = submitSdxl();
         assertThat(job.status()).isEqualTo(JobStatus.QUEUED);
         assertThat(job.queuePosition()).isEqualTo(1);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 3));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 3));
     }
 
     @Test
@@ -116,7 +116,7 @@ class JobQueueTest {
         JobView done = view(job.id());
         assertThat(done.status()).isEqualTo(JobStatus.SUCCEEDED);
         assertThat(done.images()).hasSize(1);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 0));
         assertThat(captures(job.id())).isEqualTo(1);
     }
 
@@ -129,7 +129,7 @@ class JobQueueTest {
         assertThat(third.attempt()).isEqualTo(3);
         queue.complete(job.id(), 3, WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()));
         assertThat(view(job.id()).status()).isEqualTo(JobStatus.SUCCEEDED);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 0));
         assertThat(captures(job.id())).isEqualTo(1);
     }
 
@@ -143,7 +143,7 @@ class JobQueueTest {
         assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
         assertThat(failed.attempt()).isEqualTo(3);
         assertThat(failed.error()).isEqualTo("ComfyUI error");
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
         assertThat(captures(job.id())).isZero();
         assertThat(queue.claim("gpu-1", TestCatalog.CHECKPOINTS)).isEmpty();
     }
@@ -153,7 +153,7 @@ class JobQueueTest {
         JobView job = submitSdxl();
         assertThat(fail(claim("gpu-1"), false)).isEqualTo("FAILED");
         assertThat(view(job.id()).attempt()).isEqualTo(1);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
     }
 
     @Test
@@ -173,10 +173,10 @@ class JobQueueTest {
                 .isInstanceOf(StaleAttemptException.class);
         assertThatThrownBy(() -> queue.complete(job.id(), dead.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()))).isInstanceOf(StaleAttemptException.class);
         assertThat(imageRows(job.id())).isZero();
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 3));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 3));
 
         queue.complete(job.id(), other.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()));
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 0));
         assertThat(captures(job.id())).isEqualTo(1);
         assertThat(imageRows(job.id())).isEqualTo(1);
     }
@@ -213,7 +213,7 @@ class JobQueueTest {
         assertThat(retried.error()).isEqualTo("The attempt took longer than 5 minutes.");
         assertThatThrownBy(() -> queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, job.id()))).isInstanceOf(StaleAttemptException.class);
         assertThat(captures(job.id())).isZero();
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(17, 3));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(17, 3));
     }
 
     @Test
@@ -236,7 +236,7 @@ class JobQueueTest {
             queue.reapOverdue();
         }
         assertThat(view(job.id()).status()).isEqualTo(JobStatus.FAILED);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
     }
 
     @Test
@@ -256,7 +256,7 @@ class JobQueueTest {
         JobView job = submitSdxl();
         generation.cancel(job.id(), user);
         assertThat(view(job.id()).status()).isEqualTo(JobStatus.CANCELLED);
-        assertThat(ledger.balance(user)).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(user)).isEqualTo(new Balance(20, 0));
         assertThat(queue.claim("gpu-1", TestCatalog.CHECKPOINTS)).isEmpty();
         assertThatThrownBy(() -> generation.cancel(job.id(), user)).isInstanceOf(JobNotCancellableException.class);
     }

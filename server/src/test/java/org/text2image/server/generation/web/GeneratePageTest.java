@@ -20,7 +20,7 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.JobView;
@@ -37,7 +37,7 @@ class GeneratePageTest {
     @Autowired MockMvc mvc;
     @Autowired WorkerAvailability workers;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired GenerationService generation;
     @Autowired JobQueue queue;
     @Autowired TestDatabase db;
@@ -96,7 +96,7 @@ class GeneratePageTest {
     @Test
     void aSubmitIsHeldAtThePriceTheFormShowed() throws Exception {
         submit(Map.of("modelId", "sd15", "width", "1024", "height", "576")).andExpect(status().is3xxRedirection());
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(17, 3));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(17, 3));
     }
 
     @Test
@@ -181,7 +181,7 @@ class GeneratePageTest {
         assertThat(Html.attributeOf(html, "cost-buy-credits", "href")).isEqualTo("/credits");
         assertThat(count("generation_job")).isEqualTo(6);
         assertThat(count("ledger_entry")).isEqualTo(entries);
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(2, 18));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(2, 18));
     }
 
     @Test
@@ -190,7 +190,7 @@ class GeneratePageTest {
                 .andReturn().getResponse().getRedirectedUrl();
 
         assertThat(location).matches("/jobs/[0-9a-f-]{36}");
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(17, 3));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(17, 3));
         assertThat(Html.textOf(page(get("/generate")), "balance")).isEqualTo("17 credits · 3 reserved");
         String job = page(get(location));
         assertThat(Html.textOf(job, "job-state")).isEqualTo("Queued — position 1");
@@ -248,7 +248,7 @@ class GeneratePageTest {
     private void assertNothingWritten() {
         assertThat(count("generation_job")).isZero();
         assertThat(count("ledger_entry")).as("only the signup grant").isEqualTo(1);
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20, 0));
     }
 
     private long count(String table) {

@@ -19,7 +19,7 @@ import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilde
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.Balance;
-import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.JobView;
@@ -38,7 +38,7 @@ class JobPageTest {
 
     @Autowired MockMvc mvc;
     @Autowired AccountService accounts;
-    @Autowired CreditLedger ledger;
+    @Autowired CreditStatements statements;
     @Autowired GenerationService generation;
     @Autowired JobQueue queue;
     @Autowired TestDatabase db;
@@ -119,12 +119,12 @@ class JobPageTest {
     @Test
     void cancellingAQueuedJobReleasesTheHold() throws Exception {
         JobView job = submit("sdxl", "a red fox");
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(17, 3));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(17, 3));
 
         mvc.perform(post("/jobs/" + job.id() + "/cancel").with(csrf()).with(user(alice)))
                 .andExpect(redirectedUrl("/jobs/" + job.id()));
 
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20, 0));
         String html = page(get("/jobs/" + job.id()), alice);
         assertThat(Html.textOf(html, "job-state")).isEqualTo("Cancelled — no credits were deducted.");
         assertThat(Html.tagOf(html, "job-status")).doesNotContain("hx-trigger");
@@ -138,7 +138,7 @@ class JobPageTest {
 
         mvc.perform(post("/jobs/" + job.id() + "/cancel").with(csrf()).with(user(alice)))
                 .andExpect(redirectedUrl("/jobs/" + job.id()));
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20, 0));
         String html = page(get("/jobs/" + job.id()), alice);
         assertThat(Html.textOf(html, "job-state")).isEqualTo("Cancelled — no credits were deducted.");
         assertThat(html).contains("<title>Cancelled — Text2Image</title>");
@@ -148,7 +148,7 @@ class JobPageTest {
                 .andExpect(redirectedUrl("/jobs/" + job.id()))
                 .andExpect(result -> assertThat(result.getFlashMap().get("alert")).asString()
                         .contains("Only a queued or running job"));
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20, 0));
     }
 
     @Test
@@ -164,7 +164,7 @@ class JobPageTest {
         assertThat(Html.textOf(html, "job-not-charged")).isEqualTo("No credits were deducted.");
         assertThat(Html.textOf(html, "job-receipt")).matches("Receipt: held \\d+, released \\d+: failed — not charged");
         assertThat(Html.tagOf(html, "job-status")).doesNotContain("hx-trigger");
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(20, 0));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20, 0));
     }
 
     @Test
@@ -178,7 +178,7 @@ class JobPageTest {
             assertThat(Html.text(html)).as(path).contains("We can't find that page").doesNotContain("alice's secret");
         }
         mvc.perform(post("/jobs/" + job.id() + "/cancel").with(csrf()).with(user(bob))).andExpect(status().isNotFound());
-        assertThat(ledger.balance(alice.id())).isEqualTo(new Balance(19, 1));
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(19, 1));
     }
 
     @Test
