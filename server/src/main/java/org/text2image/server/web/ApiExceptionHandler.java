@@ -19,17 +19,17 @@ import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.multipart.support.MissingServletRequestPartException;
 import org.text2image.server.credits.InsufficientCreditsException;
-import org.text2image.server.generation.InvalidGenerationRequestException;
 import org.text2image.server.generation.InvalidUploadException;
 import org.text2image.server.generation.JobNotCancellableException;
 import org.text2image.server.generation.JobNotFoundException;
 import org.text2image.server.generation.NotYourJobException;
 import org.text2image.server.generation.StaleAttemptException;
 import org.text2image.server.generation.TooManyQueuedJobsException;
+import org.text2image.server.support.InvalidInputException;
 
 /**
  * The one error mapping of the JSON APIs ({@code @RestController}s): RFC 9457 problem details with
- * a {@code retryable} flag (and {@code errors} per field for bad generation requests). 4xx are
+ * a {@code retryable} flag (and {@code errors} per field for input that breaks a rule). 4xx are
  * logged at WARN, 5xx at ERROR.
  */
 @RestControllerAdvice(annotations = RestController.class)
@@ -38,8 +38,8 @@ class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
-    @ExceptionHandler(InvalidGenerationRequestException.class)
-    ProblemDetail invalidRequest(InvalidGenerationRequestException e) {
+    @ExceptionHandler(InvalidInputException.class)
+    ProblemDetail invalidRequest(InvalidInputException e) {
         ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, e.getMessage(), false);
         problem.setProperty("errors", e.fieldErrors());
         return problem;

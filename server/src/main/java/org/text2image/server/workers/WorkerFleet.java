@@ -14,10 +14,10 @@ import org.text2image.server.generation.queue.JobQueue;
 
 /** The workers the server has heard from, with their status, for the admin Workers page. */
 @Component
-class WorkerFleet {
+public class WorkerFleet {
 
     /** What the page shows for a worker's state. */
-    enum Status { ONLINE, BUSY, BACKEND_UNREACHABLE, OFFLINE }
+    public enum Status { ONLINE, BUSY, BACKEND_UNREACHABLE, OFFLINE }
 
     /**
      * One worker. Device fields are null until the worker reports them.
@@ -25,7 +25,7 @@ class WorkerFleet {
      * @param currentJobId the RUNNING job it holds, or null
      * @param tokenName the issued token it used last, or null for the configured token
      */
-    record WorkerRow(String name, Status status, Instant lastSeenAt, UUID currentJobId, long jobsDone, long jobsFailed,
+    public record WorkerRow(String name, Status status, Instant lastSeenAt, UUID currentJobId, long jobsDone, long jobsFailed,
                      String gpuName, Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion, String tokenName,
                      String lastSeen, String vramTotal, String vramFree) {
     }
@@ -46,7 +46,7 @@ class WorkerFleet {
     }
 
     /** Every worker, most recently seen first (at most 500). */
-    List<WorkerRow> list() {
+    public List<WorkerRow> list() {
         Instant onlineSince = clock.instant().minus(generation.workerOnlineWindow());
         Map<String, UUID> running = queue.runningJobByWorker();
         Map<Long, String> tokenNames = tokens.list().stream()

@@ -25,7 +25,7 @@ import org.text2image.worker.api.WorkerApiLimits;
  * audit log exists.
  */
 @Component
-class WorkerTokens {
+public class WorkerTokens {
 
     /** Prefix of every issued token, so a leaked one is recognisable. */
     static final String PREFIX = "t2iw_";
@@ -33,14 +33,14 @@ class WorkerTokens {
     private static final Logger log = LoggerFactory.getLogger(WorkerTokens.class);
 
     /** A token row for the admin page; times may be null. */
-    record TokenRow(long id, String name, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+    public record TokenRow(long id, String name, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
         boolean revoked() {
             return revokedAt != null;
         }
     }
 
     /** A newly created token: {@code token} is the only time the secret exists outside the worker. */
-    record IssuedToken(long id, String name, String token) {
+    public record IssuedToken(long id, String name, String token) {
     }
 
     private final JdbcClient jdbc;
@@ -58,7 +58,7 @@ class WorkerTokens {
      *
      * @throws IllegalArgumentException when the name is blank or too long
      */
-    IssuedToken create(String name, long adminId, String adminEmail) {
+    public IssuedToken create(String name, long adminId, String adminEmail) {
         String trimmed = name == null ? "" : name.strip();
         if (trimmed.isEmpty() || trimmed.length() > WorkerApiLimits.MAX_WORKER_NAME_CHARS) {
             throw new IllegalArgumentException(
@@ -75,7 +75,7 @@ class WorkerTokens {
     }
 
     /** Revokes a token; its workers get 401 from their next call. Revoking twice changes nothing. */
-    boolean revoke(long id, String adminEmail) {
+    public boolean revoke(long id, String adminEmail) {
         boolean revoked = jdbc.sql("UPDATE worker_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
                 .params(ts(clock.instant()), id).update() == 1;
         if (revoked) {
@@ -105,7 +105,7 @@ class WorkerTokens {
     }
 
     /** Every token, newest first (at most 500). */
-    List<TokenRow> list() {
+    public List<TokenRow> list() {
         return jdbc.sql("""
                 SELECT id, name, created_at, last_used_at, revoked_at FROM worker_token ORDER BY id DESC LIMIT 500""")
                 .query((rs, n) -> new TokenRow(rs.getLong("id"), rs.getString("name"),

@@ -1,5 +1,7 @@
-package org.text2image.server.notifications;
+package org.text2image.server.admin;
 
+import org.text2image.server.notifications.MailOutbox;
+import org.text2image.server.notifications.OutboxDelivery;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,6 +30,6 @@ class OutboxPageController {
         model.addAttribute("mails", outbox.newest(LISTED));
         model.addAttribute("total", outbox.count());
         model.addAttribute("smtpConfigured", delivery.smtpConfigured());
-        return "notifications/outbox";
+        return "admin/outbox";
     }
 }

@@ -1,5 +1,6 @@
-package org.text2image.server.credits;
+package org.text2image.server.credits.web;
 
+import org.text2image.server.credits.CreditStatements;
 import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Instant;

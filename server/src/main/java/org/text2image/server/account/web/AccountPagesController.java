@@ -1,5 +1,8 @@
-package org.text2image.server.account;
+package org.text2image.server.account.web;
 
+import org.text2image.server.account.AccountService;
+import org.text2image.server.account.RegistrationException;
+import org.text2image.server.account.SignedInUser;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.Map;

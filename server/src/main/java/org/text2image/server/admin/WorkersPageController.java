@@ -1,5 +1,7 @@
-package org.text2image.server.workers;
+package org.text2image.server.admin;
 
+import org.text2image.server.workers.WorkerFleet;
+import org.text2image.server.workers.WorkerTokens;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
@@ -58,7 +60,7 @@ class WorkersPageController {
     private String show(Model model) {
         model.addAttribute("tokens", tokens.list());
         model.addAttribute("workers", fleet.list());
-        return "workers/workers";
+        return "admin/workers";
     }
 
 }

@@ -1,0 +1,60 @@
+package org.text2image.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One owner per table (docs/ARCHITECTURE.md, "Server modules and the tables they own"): the code of
+ * a module names no table another module owns (comments aside). Another module asks the owner
+ * through its public API or an interface, or reacts to its events.
+ */
+class TableOwnershipTest {
+
+    private static final Path SOURCES = Path.of("src/main/java/org/text2image/server");
+    private static final Pattern COMMENTS = Pattern.compile("/\\*.*?\\*/|//[^\\n]*", Pattern.DOTALL);
+
+    /** Module → the tables it owns; the same table as in docs/ARCHITECTURE.md. */
+    static final Map<String, List<String>> OWNERS = Map.of(
+            "account", List.of("app_user"),
+            "credits", List.of("credit_account", "credit_lot", "credit_hold", "credit_hold_lot", "credit_debit",
+                    "credit_debit_lot", "ledger_entry", "admin_audit"),
+            "generation", List.of("generation_job", "job_image", "job_preview"),
+            "workers", List.of("worker_presence", "worker_token"),
+            "notifications", List.of("low_balance_warning", "mail_outbox"),
+            "web", List.of("spring_session", "spring_session_attributes"),
+            "support", List.of("scheduled_tasks", "flyway_schema_history"));
+
+    @Test
+    void everyModuleQueriesOnlyItsOwnTables() throws IOException {
+        try (Stream<Path> modules = Files.list(SOURCES)) {
+            for (Path module : modules.filter(Files::isDirectory).toList()) {
+                String name = module.getFileName().toString();
+                List<String> othersTables = OWNERS.entrySet().stream().filter(owner -> !owner.getKey().equals(name))
+                        .flatMap(owner -> owner.getValue().stream()).toList();
+                try (Stream<Path> files = Files.walk(module)) {
+                    for (Path source : files.filter(file -> file.toString().endsWith(".java")).toList()) {
+                        String code = COMMENTS.matcher(Files.readString(source)).replaceAll("");
+                        assertThat(othersTables).as(SOURCES.relativize(source).toString())
+                                .noneMatch(table -> Pattern.compile("(?i)\\b" + table + "\\b").matcher(code).find());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void theCheckSeesATableNamedInCode() {
+        String code = COMMENTS.matcher("// worker_presence in a comment\nString sql = \"SELECT * FROM worker_presence\";")
+                .replaceAll("");
+        assertThat(Pattern.compile("(?i)\\bworker_presence\\b").matcher(code).find()).isTrue();
+        assertThat(Pattern.compile("(?i)\\bgeneration_job\\b").matcher("NOTIFY generation_job_queued").find()).isFalse();
+    }
+}
