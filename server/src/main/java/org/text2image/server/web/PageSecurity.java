@@ -32,7 +32,7 @@ class PageSecurity {
         return http
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/", "/login", "/register", "/error", "/css/**", "/js/**", "/webjars/**",
-                                "/favicon.ico", "/help").permitAll()
+                                "/favicon.ico", "/favicon.svg", "/help").permitAll()
                         .requestMatchers("/admin/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/generate", false).permitAll())

@@ -61,11 +61,16 @@ class SiteErrorController implements ErrorController {
         Throwable error = errorAttributes.getError(new ServletWebRequest(request));
         String reason = error == null ? givenReason(request) : null;
         if (status.is5xxServerError()) {
-            log.error("{} {}", status.value(), path);
+            log.error("{} {}", status.value(), path, error); // with its stack trace, when there is one
             return isApi(path) ? problem(status, SERVER_FAULT, path) : page(status, null, path);
         }
         String standardDetail = error instanceof ErrorResponse standard ? standard.getBody().getDetail() : null;
-        log.warn("{} {}: {}", status.value(), path, reason != null ? reason : error);
+        Object why = reason != null && !reason.isBlank() ? reason : error;
+        if (why == null || why.toString().isBlank() || why.toString().equals("{}")) {
+            log.warn("{} {}", status.value(), path);
+        } else {
+            log.warn("{} {}: {}", status.value(), path, why);
+        }
         if (isApi(path)) {
             return problem(status, firstOf(reason, standardDetail, PAGE_MESSAGES.get(status.value()),
                     "The request was refused."), path);
