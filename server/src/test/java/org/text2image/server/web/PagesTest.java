@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.web.servlet.MockMvc;
+import org.text2image.server.account.AccountProperties;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.support.TestDatabase;
@@ -27,6 +28,7 @@ import org.text2image.server.support.TestDatabase;
 class PagesTest {
 
     @Autowired MockMvc mvc;
+    @Autowired AccountProperties signup;
     @Autowired AccountService accounts;
     @Autowired TestDatabase db;
     @LocalServerPort int port;
@@ -44,6 +46,8 @@ class PagesTest {
         String html = mvc.perform(get("/")).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(Html.text(html)).contains("Turn words into images.");
         assertThat(Html.attributeOf(html, "sign-up", "href")).isEqualTo("/register");
+        assertThat(Html.textOf(html, "sign-up")).as("the configured signup credits")
+                .isEqualTo("Sign up — " + signup.signupCredits() + " free credits");
         assertThat(Html.attributeOf(html, "sign-in", "href")).isEqualTo("/login");
         assertThat(html).doesNotContain("id=\"balance\"").doesNotContain("id=\"sign-out\"");
     }
