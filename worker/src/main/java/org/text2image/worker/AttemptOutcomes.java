@@ -78,13 +78,21 @@ final class AttemptOutcomes {
         return JobReport.of(job, result, Duration.ZERO);
     }
 
-    /** Interrupts the prompt if it runs and removes it from the queue if it waits; a failure is only logged. */
+    /**
+     * Removes the prompt from ComfyUI's queue if it waits, then interrupts it if it runs; a failure
+     * of either is only logged and does not skip the other. In this order a prompt that starts
+     * between the two calls is still stopped: {@code POST /interrupt} only reaches the running one.
+     */
     void stopPrompt(String promptId) {
         try {
-            comfyUi.interrupt(promptId);
             comfyUi.deleteFromQueue(List.of(promptId));
         } catch (ComfyUiException e) {
-            log.warn("could not stop prompt {} on ComfyUI: {}", promptId, e.getMessage());
+            log.warn("could not remove prompt {} from ComfyUI's queue: {}", promptId, e.getMessage());
+        }
+        try {
+            comfyUi.interrupt(promptId);
+        } catch (ComfyUiException e) {
+            log.warn("could not interrupt prompt {} on ComfyUI: {}", promptId, e.getMessage());
         }
     }
 
