@@ -184,6 +184,11 @@ class ClaimWaiters implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
+        cancelAll();
+    }
+
+    /** Ends every waiting claim with 204. */
+    void cancelAll() {
         for (Waiter waiter : waiting) {
             waiter.result().setResult(noWork());
         }

@@ -116,8 +116,9 @@ class GenerateEndToEndTest extends EndToEndTestBase {
         long user = accounts.register("sdxl@example.com", "correct horse").id();
         // Another worker, elsewhere, offered SDXL lately: the submit is accepted; only that worker could run it.
         db.jdbc().sql("""
-                INSERT INTO worker_presence (worker_name, last_seen_at, backend_reachable, checkpoints)
-                VALUES ('gpu-xl-elsewhere', now(), false, ARRAY['sd_xl_base_1.0.safetensors', 'v1-5-pruned-emaonly.safetensors'])""").update();
+                INSERT INTO worker_presence (worker_name, last_seen_at, backend_reachable, checkpoints, checkpoints_reported)
+                VALUES ('gpu-xl-elsewhere', now(), false, ARRAY['sd_xl_base_1.0.safetensors', 'v1-5-pruned-emaonly.safetensors'],
+                        true)""").update();
         JobView sdxl = generation.submit(user, GenerationRequest.of("sdxl", "a castle"));
         JobView sd15 = generation.submit(user, GenerationRequest.ofPrompt("a cottage"));
         // The worker lists only the sd15 checkpoint: it passes over the older sdxl job.

@@ -3,15 +3,20 @@ package org.text2image.server.support;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** Empties the application's tables between tests (TRUNCATE does not fire the ledger's row trigger). */
+/**
+ * Empties the application's tables between tests (TRUNCATE does not fire the ledger's row trigger),
+ * after ending the long-poll claims a previous test's workers left waiting.
+ */
 public class TestDatabase {
 
     private static final int CLEAN_ATTEMPTS = 5;
 
     private final JdbcClient jdbc;
+    private final Runnable endWaitingClaims;
 
-    TestDatabase(JdbcClient jdbc) {
+    TestDatabase(JdbcClient jdbc, Runnable endWaitingClaims) {
         this.jdbc = jdbc;
+        this.endWaitingClaims = endWaitingClaims;
     }
 
     /**
@@ -19,6 +24,7 @@ public class TestDatabase {
      * generation_job in its own order, so TRUNCATE can be picked as a deadlock victim; it is retried.
      */
     public void clean() {
+        endWaitingClaims.run(); // a previous test's stopped worker must not take this test's jobs
         for (int attempt = 1; ; attempt++) {
             try {
                 jdbc.sql("""

@@ -1,12 +1,21 @@
 package org.text2image.server.workers;
 
 import java.util.List;
+import org.springframework.context.ApplicationContext;
 import org.text2image.server.generation.WorkerAvailability;
 
 /** Records worker reports as a claim through the worker API would, for tests outside the workers package. */
 public final class TestWorkers {
 
     private TestWorkers() {
+    }
+
+    /**
+     * Ends every long-poll claim waiting at the server: a claim still in flight when a test's
+     * worker stopped may wait there after the worker's cancel, and would take the next test's job.
+     */
+    public static void endWaitingClaims(ApplicationContext context) {
+        context.getBeanProvider(ClaimWaiters.class).ifAvailable(ClaimWaiters::cancelAll);
     }
 
     /**
