@@ -120,7 +120,8 @@ class WorkerCrashEndToEndTest {
         int interruptsBefore = STAND_IN.interruptCount();
         JobView job = generation.submit(user, GenerationRequest.ofPrompt("takes forever once"));
         startWorker("gpu-slow");
-        await(job.id(), j -> STAND_IN.submittedPrompts().stream().anyMatch(p -> p.promptId().equals(job.id() + "-1")));
+        // Running, not only submitted: a prompt stopped while still pending would leave the hang for the retry.
+        await(job.id(), j -> (job.id() + "-1").equals(STAND_IN.runningPromptId()));
 
         clock.advance(Duration.ofMinutes(5).plusSeconds(1));
         // The reaper skips a row a worker's heartbeat holds locked at that moment; the next run takes it.

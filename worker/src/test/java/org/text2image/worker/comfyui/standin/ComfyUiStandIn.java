@@ -226,6 +226,11 @@ public final class ComfyUiStandIn implements AutoCloseable {
         return sockets.openedCount();
     }
 
+    /** The {@code prompt_id} of the prompt running now, or null when none runs. */
+    public String runningPromptId() {
+        return state.runningPromptId();
+    }
+
     /** How many {@code POST /interrupt} requests arrived (whether or not they stopped a prompt). */
     public int interruptCount() {
         return state.interrupts();

@@ -161,6 +161,11 @@ final class StandInState {
         }
     }
 
+    /** The id of the prompt running now, or null. */
+    String runningPromptId() {
+        return locked(() -> running == null ? null : running.promptId());
+    }
+
     /** {@code queue_remaining} of status frames: pending plus running. */
     int queueRemaining() {
         return locked(() -> pending.size() + (running == null ? 0 : 1));
