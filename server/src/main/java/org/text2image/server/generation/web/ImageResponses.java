@@ -17,8 +17,8 @@ import org.text2image.server.generation.ImageContent;
  * {@code If-None-Match} gets {@code 304} without a body. The body is the stored {@link Resource},
  * never the whole image in memory: Spring streams it and answers {@code Range} requests
  * ({@code 206}, or {@code 416} for a range outside the image); a whole local file of at least
- * {@value #SENDFILE_MIN_BYTES} bytes goes out through Tomcat's sendfile (zero copies), as Tomcat's
- * own file servlet does.
+ * {@value #SENDFILE_MIN_BYTES} bytes answering a {@code GET} goes out through Tomcat's sendfile
+ * (zero copies), as Tomcat's own file servlet does.
  */
 final class ImageResponses {
 
@@ -59,7 +59,8 @@ final class ImageResponses {
         }
         Resource resource = image.resource();
         long length = contentLength(resource);
-        if (request.getHeader(HttpHeaders.RANGE) == null && length >= SENDFILE_MIN_BYTES && resource.isFile()
+        if ("GET".equals(request.getMethod()) && request.getHeader(HttpHeaders.RANGE) == null
+                && length >= SENDFILE_MIN_BYTES && resource.isFile()
                 && Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORTED))) {
             request.setAttribute(SENDFILE_FILE, file(resource));
             request.setAttribute(SENDFILE_START, 0L);

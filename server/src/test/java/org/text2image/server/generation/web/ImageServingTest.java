@@ -167,6 +167,10 @@ class ImageServingTest {
         mvc.perform(get(urls.sign(imageId, alice.id(), "")).cookie(session)).andExpect(status().isOk())
                 .andExpect(header().doesNotExist("Set-Cookie"));
         mvc.perform(get(urls.sign(imageId, alice.id(), "/thumb")).cookie(session)).andExpect(status().isOk());
+        mvc.perform(get("/i/" + imageId + "?v=1&exp=1&sig=forged").cookie(session)).andExpect(status().isNotFound())
+                .andExpect(header().doesNotExist("Set-Cookie"));
+        mvc.perform(get("/i/" + imageId + "?v=1&exp=1&sig=forged")).andExpect(status().isNotFound())
+                .andExpect(header().doesNotExist("Set-Cookie"));
         assertThat(lastSessionAccess()).isEqualTo(lastAccess);
 
         mvc.perform(get("/images/" + imageId).cookie(session)).andExpect(status().isNotFound());
@@ -235,7 +239,7 @@ class ImageServingTest {
         store.put(key, large);
         String url = "http://localhost:" + port + urls.sign(imageId, alice.id(), "");
 
-        try (HttpClient http = HttpClient.newHttpClient()) {
+        try (HttpClient http = HttpClient.newHttpClient()) { // over real HTTP, Tomcat sends the whole file with sendfile
             HttpResponse<byte[]> whole = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(whole.statusCode()).isEqualTo(200);
             assertThat(whole.headers().firstValue("Content-Length")).hasValue(String.valueOf(large.length));
@@ -256,6 +260,7 @@ class ImageServingTest {
                 .andReturn().getResponse().getContentAsByteArray();
     }
 
+    /** The one session's last access (milliseconds); fails when another session was created. */
     private long lastSessionAccess() {
         return db.jdbc().sql("SELECT last_access_time FROM spring_session").query(Long.class).single();
     }
