@@ -20,10 +20,9 @@ import org.text2image.server.generation.queue.JobRepository;
 import org.text2image.server.generation.queue.JobRow;
 import org.text2image.server.generation.queue.WaitEstimator;
 import org.text2image.server.pricing.Price;
-import org.text2image.server.storage.ImageStore;
 
 /**
- * The user's side of generation: submit a job, follow it, list history, cancel, fetch images.
+ * The user's side of generation: submit a job, follow it, list history, cancel. Images are served through {@link GeneratedImages}.
  * The worker's side is {@link org.text2image.server.generation.queue.JobQueue}.
  */
 @Service
@@ -38,21 +37,19 @@ public class GenerationService {
     private final CreditLedger ledger;
     private final CreditStatements statements;
     private final ModelCatalog catalog;
-    private final ImageStore images;
     private final WorkerAvailability workers;
     private final WaitEstimator waitEstimator;
     private final GenerationProperties properties;
     private final Clock clock;
 
     GenerationService(GenerationValidator validator, JobRepository jobs, CreditLedger ledger, ModelCatalog catalog,
-                      ImageStore images, WorkerAvailability workers, WaitEstimator waitEstimator,
+                      WorkerAvailability workers, WaitEstimator waitEstimator,
                       GenerationProperties properties, Clock clock, CreditStatements statements) {
         this.validator = validator;
         this.jobs = jobs;
         this.ledger = ledger;
         this.statements = statements;
         this.catalog = catalog;
-        this.images = images;
         this.workers = workers;
         this.waitEstimator = waitEstimator;
         this.properties = properties;
@@ -158,14 +155,6 @@ public class GenerationService {
     public Optional<JobProgress> progress(UUID jobId, Viewer viewer) {
         return jobs.find(jobId).filter(job -> viewer.maySee(job.userId())).map(job -> new JobProgress(job.status(),
                 jobs.queuePosition(job), job.progressStep(), job.progressTotal(), job.attemptsUsed(), previewVersion(job)));
-    }
-
-    /** Image bytes, if {@code viewer} owns the job or is an admin; empty otherwise. */
-    @Transactional(readOnly = true)
-    public Optional<ImageContent> image(UUID imageId, Viewer viewer) {
-        return jobs.image(imageId).filter(row -> viewer.maySee(row.ownerId()))
-                .flatMap(row -> images.get(row.storageKey()).map(bytes ->
-                        new ImageContent(row.id(), row.jobId(), row.position(), row.contentType(), bytes)));
     }
 
     /** The running job's live preview, if {@code viewer} may see the job and there is one. */

@@ -1,6 +1,7 @@
 package org.text2image.server.storage;
 
 import java.util.Optional;
+import org.springframework.core.io.Resource;
 
 /**
  * Where image bytes live, under opaque keys that never reach the browser (images are served by
@@ -16,8 +17,17 @@ public interface ImageStore {
      */
     void put(String key, byte[] bytes);
 
-    /** The bytes under a key, or empty when there are none. */
+    /** The bytes under a key, or empty when there are none. Reads them all into memory. */
     Optional<byte[]> get(String key);
+
+    /**
+     * The bytes under a key as a readable {@link Resource}, without reading them, or empty when
+     * there are none. For a local folder it is a file ({@link Resource#isFile()}), which the web
+     * server can send with zero copies (sendfile) and read by ranges.
+     *
+     * @throws StorageException when the store cannot be asked
+     */
+    Optional<Resource> resource(String key);
 
     /** Removes the bytes under a key, if any. */
     void delete(String key);

@@ -6,6 +6,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Optional;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.core.io.Resource;
 import org.springframework.stereotype.Component;
 
 /** {@link ImageStore} on a local folder; writes go to a temporary file first, then move in place. */
@@ -40,6 +42,12 @@ class LocalFolderImageStore implements ImageStore {
         } catch (IOException e) {
             throw new StorageException("Could not read " + key, e);
         }
+    }
+
+    @Override
+    public Optional<Resource> resource(String key) {
+        Path file = resolve(key);
+        return Files.isRegularFile(file) ? Optional.of(new FileSystemResource(file)) : Optional.empty();
     }
 
     @Override

@@ -8,23 +8,47 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Security of the pages: form sign-in backed by the accounts table, sessions in the database
- * (Spring Session JDBC), CSRF on every form. The worker API has its own chain (order 1).
+ * (Spring Session JDBC), CSRF on every form. The worker API has its own chain (order 1), and so
+ * do the signed image URLs under {@value #SIGNED_IMAGES} (order 0).
  */
 @Configuration(proxyBeanMethods = false)
 class PageSecurity {
 
+    /**
+     * Where the signed image URLs live. They carry their own authorisation (checked by their
+     * controller), so their chain is stateless: no security context, saved request or CSRF token
+     * in a session, and {@link SessionStore} ignores the session cookie on these paths, so Spring
+     * Session never reads or writes a session for them.
+     */
+    static final String SIGNED_IMAGES = "/i/";
+
     private static final LoginUrlAuthenticationEntryPoint LOGIN_PAGE = new LoginUrlAuthenticationEntryPoint("/login");
+
+    @Bean
+    @Order(0)
+    SecurityFilterChain signedImageFilterChain(HttpSecurity http) throws Exception {
+        return http
+                .securityMatcher(SIGNED_IMAGES + "**")
+                .authorizeHttpRequests(auth -> auth.anyRequest().permitAll())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+                .requestCache(cache -> cache.disable())
+                .csrf(csrf -> csrf.disable())
+                .build();
+    }
 
     @Bean
     @Order(2)

@@ -20,7 +20,8 @@ import org.springframework.session.web.http.CookieSerializer;
  * Spring Session ignores that error, but PostgreSQL has aborted the transaction, so the request's
  * next session change (removing another attribute) fails.
  *
- * <p>A session cookie whose id cannot name a session is ignored (see {@link SessionIdCookies}).
+ * <p>A session cookie whose id cannot name a session is ignored, and so is any session cookie on the
+ * signed image URLs (see {@link SessionIdCookies}).
  */
 @Configuration(proxyBeanMethods = false)
 class SessionStore {
@@ -61,6 +62,11 @@ class SessionStore {
      * (36 characters of hex digits and '-'). The cookie holds the id in Base64, so a client can make
      * it decode to anything, such as text with NUL, which PostgreSQL refuses in the session query
      * with a 500 on every request, the error page's included.
+     *
+     * <p>On the signed image URLs ({@link PageSecurity#SIGNED_IMAGES}) there is no session id at all:
+     * those requests need none, and without an id Spring Session neither loads the session (a
+     * query) nor saves its last-access time (an update) when something asks for it, such as Spring
+     * MVC's flash attributes on every request.
      */
     record SessionIdCookies(CookieSerializer cookies) implements CookieSerializer {
 
@@ -73,6 +79,9 @@ class SessionStore {
 
         @Override
         public List<String> readCookieValues(HttpServletRequest request) {
+            if (request.getRequestURI().startsWith(request.getContextPath() + PageSecurity.SIGNED_IMAGES)) {
+                return List.of();
+            }
             return cookies.readCookieValues(request).stream().filter(id -> SESSION_ID.matcher(id).matches()).toList();
         }
     }

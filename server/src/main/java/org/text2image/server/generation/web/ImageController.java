@@ -1,6 +1,7 @@
 package org.text2image.server.generation.web;
 
-import org.springframework.http.ContentDisposition;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.core.io.Resource;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.generation.GeneratedImages;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.ImageContent;
 import org.text2image.server.generation.JobPreview;
@@ -17,36 +19,28 @@ import org.text2image.server.generation.Viewer;
 import org.text2image.server.support.PageNotFoundException;
 
 /**
- * {@code GET /images/{id}}: the authorising image proxy. Bytes go only to the job's owner or an
- * admin; anyone else gets the 404 page. An image never changes, so the browser may keep it for a
- * year, privately. {@code ?download=true} asks the browser to save it.
+ * {@code GET /images/{id}}: the image for a signed-in session. Bytes go only to the job's owner or
+ * an admin; anyone else gets the 404 page. {@code ?download=true} asks the browser to save it.
+ * Caching, {@code ETag} and ranges: {@link ImageResponses}. Pages show images through the cheaper
+ * signed URLs of {@link SignedImageController}; this address is for downloads and links.
  */
 @Controller
 class ImageController {
 
-    /** Images never change once stored: one year, browser only (not shared caches). */
-    static final String CACHE_CONTROL = "private, max-age=31536000, immutable";
-
     private final GenerationService generation;
+    private final GeneratedImages images;
 
-    ImageController(GenerationService generation) {
+    ImageController(GenerationService generation, GeneratedImages images) {
         this.generation = generation;
+        this.images = images;
     }
 
     @GetMapping("/images/{id}")
-    ResponseEntity<byte[]> image(@AuthenticationPrincipal SignedInUser user, @PathVariable String id,
-                                 @RequestParam(defaultValue = "false") boolean download) {
-        ImageContent image = UrlIds.parse(id).flatMap(imageId -> generation.image(imageId, new Viewer(user.id(), user.admin())))
+    ResponseEntity<Resource> image(@AuthenticationPrincipal SignedInUser user, @PathVariable String id,
+                                   @RequestParam(defaultValue = "false") boolean download, HttpServletRequest request) {
+        ImageContent image = UrlIds.parse(id).flatMap(imageId -> images.image(imageId, new Viewer(user.id(), user.admin())))
                 .orElseThrow(() -> new PageNotFoundException("Image " + id + " is unknown or not visible to user " + user.id()));
-        ResponseEntity.BodyBuilder response = ResponseEntity.ok()
-                .contentType(MediaType.parseMediaType(image.contentType()))
-                .header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL)
-                .header("X-Content-Type-Options", "nosniff");
-        if (download) {
-            response.header(HttpHeaders.CONTENT_DISPOSITION,
-                    ContentDisposition.attachment().filename(image.fileName()).build().toString());
-        }
-        return response.body(image.bytes());
+        return ImageResponses.of(image, image.id().toString(), download, request);
     }
 
     /** The running job's live preview; 404 when there is none (the job is not running, or not the viewer's). */

@@ -91,7 +91,7 @@ class HistoryPageTest {
         String html = page("/history");
 
         assertThat(html).contains("href=\"/jobs/" + job.id() + "\"")
-                .containsPattern("<img class=\"history-thumb\"[^>]*src=\"/images/" + imageId + "\"");
+                .containsPattern("<img class=\"history-thumb\"[^>]*src=\"/i/" + imageId + "/thumb\\?v=" + alice.id() + "&amp;exp=\\d+&amp;sig=[\\w-]+\"");
         assertThat(Html.text(html)).contains("Succeeded").contains("Queued").doesNotContain(longPrompt.strip());
         assertThat(Html.attributeOf(html, "nav-history", "aria-current")).isEqualTo("page");
     }

@@ -189,7 +189,8 @@ class JobPageTest {
         String html = page(get("/jobs/" + job.id()), alice);
 
         assertThat(Html.textOf(html, "job-state")).isEqualTo("Done");
-        assertThat(html).containsPattern("<img class=\"job-image\" src=\"/images/" + imageId + "\"");
+        assertThat(html).containsPattern("<img class=\"job-image\" src=\"/i/" + imageId + "\\?v=" + alice.id() + "&amp;exp=\\d+&amp;sig=[\\w-]+\"")
+                .contains("href=\"/images/" + imageId + "\" target=\"_blank\"");
         assertThat(Html.attributeOf(html, "download-1", "href")).isEqualTo("/images/" + imageId + "?download=true");
         assertThat(Html.textOf(html, "job-charged")).isEqualTo("Charged 3 credits.");
         assertThat(Html.textOf(html, "job-receipt")).isEqualTo("Receipt: held 3, charged 3");

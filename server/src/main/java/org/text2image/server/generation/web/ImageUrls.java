@@ -1,0 +1,108 @@
+package org.text2image.server.generation.web;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.UUID;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+import org.text2image.server.account.SignedInUser;
+import org.text2image.server.generation.JobView;
+
+/**
+ * Signed image URLs: {@code /i/{imageId}?v=<viewer id>&exp=<epoch seconds>&sig=<signature>}
+ * (and {@code /i/{imageId}/thumb?…} for the thumbnail), where the signature is the unpadded
+ * Base64url HMAC-SHA256 of {@code "<imageId>|<viewer id>|<exp>"} under the server's key.
+ *
+ * <p>A URL is signed only for a signed-in viewer who may see the image (the job's owner or an
+ * admin), and checking it needs no session and no database: it proves that the server gave it to
+ * such a viewer. It works for whoever holds it until it expires, like the image bytes the viewer
+ * could save; it works for no other image, and changing the viewer, the expiry or the image id
+ * breaks the signature. Expiry times fall on a grid of half the lifetime, so a page shows the same
+ * URL for a while and the browser's cache serves it again.
+ *
+ * <p>Pages call it as {@code @imageUrls}.
+ */
+@Component("imageUrls")
+public class ImageUrls {
+
+    private static final String ALGORITHM = "HmacSHA256";
+
+    private final SecretKeySpec key;
+    private final long ttlSeconds;
+    private final Clock clock;
+
+    ImageUrls(SignedImageProperties properties, Clock clock) {
+        this.key = new SecretKeySpec(keyBytes(properties.signingKey()), ALGORITHM);
+        this.ttlSeconds = properties.signedUrlTtl().toSeconds();
+        this.clock = clock;
+    }
+
+    /** The signed URL of a result image of {@code job}, for the signed-in viewer. */
+    public String image(JobView job, UUID imageId) {
+        return signed(job, imageId, "");
+    }
+
+    /** The signed URL of the thumbnail of a result image of {@code job}, for the signed-in viewer. */
+    public String thumbnail(JobView job, UUID imageId) {
+        return signed(job, imageId, "/thumb");
+    }
+
+    /** A URL signed for {@code viewerId}, which the caller has checked may see the image; {@code suffix} "" or "/thumb". */
+    String sign(UUID imageId, long viewerId, String suffix) {
+        long now = clock.instant().getEpochSecond();
+        long window = ttlSeconds / 2;
+        long expires = now / window * window + ttlSeconds;
+        return "/i/" + imageId + suffix + "?v=" + viewerId + "&exp=" + expires + "&sig=" + signature(imageId, viewerId, expires);
+    }
+
+    /** Whether the parameters of a signed URL are unexpired and signed by this server for that image; malformed ones are not. */
+    boolean verify(UUID imageId, String viewer, String expires, String signature) {
+        try {
+            long viewerId = Long.parseLong(viewer);
+            long expiry = Long.parseLong(expires);
+            return signature != null && expiry >= clock.instant().getEpochSecond()
+                    && MessageDigest.isEqual(signature(imageId, viewerId, expiry).getBytes(StandardCharsets.US_ASCII),
+                    signature.getBytes(StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private String signed(JobView job, UUID imageId, String suffix) {
+        Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+        if (authentication == null || !(authentication.getPrincipal() instanceof SignedInUser viewer)
+                || !(viewer.admin() || viewer.id() == job.userId())
+                || job.images().stream().noneMatch(image -> image.id().equals(imageId))) {
+            throw new IllegalStateException("No image URL for image " + imageId + " of job " + job.id()
+                    + ": the viewer may not see it");
+        }
+        return sign(imageId, viewer.id(), suffix);
+    }
+
+    private String signature(UUID imageId, long viewerId, long expires) {
+        try {
+            Mac mac = Mac.getInstance(ALGORITHM);
+            mac.init(key);
+            byte[] digest = mac.doFinal((imageId + "|" + viewerId + "|" + expires).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is part of every JDK", e);
+        }
+    }
+
+    private static byte[] keyBytes(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return configured.getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return random;
+    }
+}

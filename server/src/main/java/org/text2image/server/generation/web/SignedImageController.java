@@ -1,0 +1,57 @@
+package org.text2image.server.generation.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import org.springframework.core.io.Resource;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.text2image.server.generation.GeneratedImages;
+import org.text2image.server.generation.ImageContent;
+import org.text2image.server.support.PageNotFoundException;
+
+/**
+ * {@code GET /i/{id}?v=…&exp=…&sig=…} and {@code GET /i/{id}/thumb?…}: an image, or its JPEG
+ * thumbnail, by a signed URL of {@link ImageUrls}. No session is read or written for these paths
+ * (their security chain is stateless and the session cookie is ignored), and the signature is
+ * checked without the database; a valid one costs one read of the image's row by primary key (its
+ * storage key). A missing, tampered or expired signature, or one for another image, gets the 404
+ * page, as an unknown image does. Caching, {@code ETag} and ranges: {@link ImageResponses}.
+ */
+@Controller
+class SignedImageController {
+
+    private final ImageUrls urls;
+    private final GeneratedImages images;
+
+    SignedImageController(ImageUrls urls, GeneratedImages images) {
+        this.urls = urls;
+        this.images = images;
+    }
+
+    @GetMapping("/i/{id}")
+    ResponseEntity<Resource> image(@PathVariable String id, @RequestParam(required = false) String v,
+                                   @RequestParam(required = false) String exp, @RequestParam(required = false) String sig,
+                                   HttpServletRequest request) {
+        ImageContent image = verified(id, v, exp, sig, images::authorisedImage);
+        return ImageResponses.of(image, image.id().toString(), false, request);
+    }
+
+    @GetMapping("/i/{id}/thumb")
+    ResponseEntity<Resource> thumbnail(@PathVariable String id, @RequestParam(required = false) String v,
+                                       @RequestParam(required = false) String exp, @RequestParam(required = false) String sig,
+                                       HttpServletRequest request) {
+        ImageContent thumbnail = verified(id, v, exp, sig, images::authorisedThumbnail);
+        return ImageResponses.of(thumbnail, thumbnail.id() + "-thumb", false, request);
+    }
+
+    private ImageContent verified(String id, String viewer, String expires, String signature,
+                                  Function<UUID, Optional<ImageContent>> lookup) {
+        return UrlIds.parse(id).filter(imageId -> urls.verify(imageId, viewer, expires, signature)).flatMap(lookup)
+                .orElseThrow(() -> new PageNotFoundException("Image " + id + ": no valid signed URL, or no such image"));
+    }
+}
