@@ -90,23 +90,20 @@ final class JobFollower {
         while (!last.isFinal() && sink.isOpen()) {
             queued = current.status() == JobStatus.QUEUED;
             awaitChange(timing.deadline(lastSent, lastRead, !current.equals(last), lookAgain));
-            boolean mustRead = false;
-            for (JobChange change; (change = changes.poll()) != null; ) {
-                JobProgress next = change.applyTo(current);
-                mustRead |= next == null;
-                current = next == null ? current : next;
-            }
+            JobProgress folded = fold(current);
             long now = System.nanoTime();
-            if (mustRead || (lookAgain && now - lastRead >= timing.pollInterval()) || now - lastRead >= timing.keepAlive()) {
+            if (folded == null || (lookAgain && now - lastRead >= timing.pollInterval())
+                    || now - lastRead >= timing.keepAlive()) {
                 lookAgain = false;
-                changes.clear();
+                changes.clear(); // the row is newer than any of them
                 Optional<JobProgress> row = read.get();
                 if (row.isEmpty()) {
                     return;
                 }
-                current = row.get();
+                folded = row.get();
                 lastRead = now;
             }
+            current = folded;
             if (!current.equals(last)) {
                 if (urgent(last, current) || now - lastSent >= timing.progressSpacing()) {
                     sink.send(current);
@@ -118,6 +115,18 @@ final class JobFollower {
                 lastSent = now;
             }
         }
+    }
+
+    /** {@code current} with the notified changes applied in order, or null when one of them needs a read. */
+    private JobProgress fold(JobProgress current) {
+        JobProgress folded = current;
+        boolean mustRead = false;
+        for (JobChange change; (change = changes.poll()) != null; ) {
+            JobProgress next = change.applyTo(folded);
+            mustRead |= next == null;
+            folded = next == null ? folded : next;
+        }
+        return mustRead ? null : folded;
     }
 
     private void awaitChange(long deadline) throws InterruptedException {
