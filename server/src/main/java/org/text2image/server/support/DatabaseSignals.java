@@ -22,7 +22,8 @@ import org.springframework.stereotype.Component;
  * PostgreSQL {@code LISTEN}: passes the notifications of the subscribed channels to their
  * subscribers, from whichever server instance the notifying transaction ran on. The channels and
  * the triggers that notify them are in the migrations ({@code generation_job_queued}: a job became
- * QUEUED, V4; {@code generation_job_changed}: a job's state, progress or preview changed, V9).
+ * QUEUED, V4; {@code generation_job_changed}: a job's state, progress or preview changed, V9, with the new
+ * state in its payload since V13).
  * Subscribers run on the listening thread and must return quickly.
  *
  * <p>One pooled connection is held for the LISTEN. When it breaks the signals reconnect after

@@ -107,7 +107,7 @@ class JobEventsTest {
         JobView job = submit();
         Viewer owner = new Viewer(alice.id(), false);
         JobEventStreams streams = new JobEventStreams(generation,
-                new JobEventProperties(Duration.ofMillis(100), null, Duration.ofSeconds(5), 1), signals);
+                new JobEventProperties(Duration.ofMillis(100), null, Duration.ofSeconds(5), 1, 0), signals);
         streams.start();
         try {
             assertThat(streams.open(job.id(), owner)).isPresent();
