@@ -154,7 +154,8 @@ public class GenerationService {
     @Transactional(readOnly = true)
     public Optional<JobProgress> progress(UUID jobId, Viewer viewer) {
         return jobs.find(jobId).filter(job -> viewer.maySee(job.userId())).map(job -> new JobProgress(job.status(),
-                jobs.queuePosition(job), job.progressStep(), job.progressTotal(), job.attemptsUsed(), previewVersion(job)));
+                jobs.queuePosition(job), job.progressStep(), job.progressTotal(), job.attemptsUsed(), previewVersion(job),
+                job.status() == JobStatus.RUNNING && job.backendUnreachable()));
     }
 
     /** The running job's live preview, if {@code viewer} may see the job and there is one. */

@@ -5,8 +5,9 @@ import org.text2image.server.generation.JobProgress;
 import org.text2image.server.generation.JobStatus;
 
 /**
- * One {@code generation_job_changed} notification, parsed. Its payloads (migration V13) are
- * {@code <job id>|<status>|<attempts used>|<step>|<total>} when a job row changed and
+ * One {@code generation_job_changed} notification, parsed. Its payloads (migrations V13, V14) are
+ * {@code <job id>|<status>|<attempts used>|<step>|<total>|<backend unreachable: t or f>} when a job
+ * row changed (without the last field from a server that predates V14) and
  * {@code <job id>|PREVIEW|<attempt>|<preview version, epoch ms>} when a live preview was stored;
  * a bare job id (from a server that predates V13) or an unreadable rest only says that the job
  * changed ({@link Kind#UNKNOWN}).
@@ -37,9 +38,12 @@ record JobChange(UUID jobId, Kind kind, JobProgress progress, long previewVersio
             if (fields.length == 4 && fields[1].equals("PREVIEW")) {
                 return new JobChange(jobId, Kind.PREVIEW, null, Long.parseLong(fields[3]));
             }
-            if (fields.length == 5) {
-                JobProgress state = new JobProgress(JobStatus.valueOf(fields[1]), 0, Integer.parseInt(fields[3]),
-                        Integer.parseInt(fields[4]), Integer.parseInt(fields[2]), 0);
+            if (fields.length == 5 || fields.length == 6) {
+                JobStatus status = JobStatus.valueOf(fields[1]);
+                boolean unreachable = fields.length == 6 && status == JobStatus.RUNNING
+                        && (fields[5].equals("t") || fields[5].equals("true"));
+                JobProgress state = new JobProgress(status, 0, Integer.parseInt(fields[3]),
+                        Integer.parseInt(fields[4]), Integer.parseInt(fields[2]), 0, unreachable);
                 return new JobChange(jobId, Kind.STATE, state, 0);
             }
         } catch (IllegalArgumentException e) {
@@ -73,6 +77,6 @@ record JobChange(UUID jobId, Kind kind, JobProgress progress, long previewVersio
 
     private static JobProgress withPreview(JobProgress progress, long version) {
         return new JobProgress(progress.status(), progress.queuePosition(), progress.step(), progress.totalSteps(),
-                progress.attempt(), version);
+                progress.attempt(), version, progress.backendUnreachable());
     }
 }

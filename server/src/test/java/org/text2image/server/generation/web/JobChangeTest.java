@@ -23,6 +23,16 @@ class JobChangeTest {
     }
 
     @Test
+    void aStatePayloadSaysWhenTheRunningAttemptsWorkerCannotReachComfyUi() {
+        JobProgress offline = JobChange.parse(JOB + "|RUNNING|1|7|20|t").applyTo(RUNNING_WITH_PREVIEW);
+        JobProgress back = JobChange.parse(JOB + "|RUNNING|1|7|20|f").applyTo(offline);
+
+        assertThat(offline).isEqualTo(new JobProgress(JobStatus.RUNNING, 0, 7, 20, 1, 1234L, true));
+        assertThat(back.backendUnreachable()).isFalse();
+        assertThat(back).as("a change the stream must send").isNotEqualTo(offline);
+    }
+
+    @Test
     void aFinalStateDropsThePreviewAndNothingMovesItAfterwards() {
         JobProgress done = JobChange.parse(JOB + "|SUCCEEDED|1|20|20").applyTo(RUNNING_WITH_PREVIEW);
 

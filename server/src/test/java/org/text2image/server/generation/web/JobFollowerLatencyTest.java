@@ -158,6 +158,21 @@ class JobFollowerLatencyTest {
                 .isEqualTo(generation.progress(jobId, new Viewer(alice.id(), false)).orElseThrow().previewVersion());
     }
 
+    @Test
+    void aWorkerLosingComfyUiReachesTheStreamWithoutAStepChange() throws Exception {
+        UUID jobId = follow();
+        next(status(JobStatus.QUEUED));
+        LeasedJob claimed = queue.claim("test-worker", TestCatalog.CHECKPOINTS).orElseThrow();
+        next(status(JobStatus.RUNNING));
+        queue.heartbeat(jobId, claimed.attempt(), WorkerIdentity.CONFIGURED, 3, 20, true);
+        next(progress -> progress.step() == 3 && !progress.backendUnreachable());
+
+        queue.heartbeat(jobId, claimed.attempt(), WorkerIdentity.CONFIGURED, 3, 20, false);
+        next(progress -> progress.step() == 3 && progress.backendUnreachable());
+        queue.heartbeat(jobId, claimed.attempt(), WorkerIdentity.CONFIGURED, 3, 20, true);
+        next(progress -> progress.step() == 3 && !progress.backendUnreachable());
+    }
+
     private UUID follow() {
         UUID jobId = generation.submit(alice.id(), GenerationRequest.of("sd15", "a lighthouse")).id();
         JobFollower.Sink sink = new JobFollower.Sink() {
