@@ -1,0 +1,217 @@
+package org.text2image.server.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.TestPropertySource;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.text2image.server.account.AccountService;
+import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.LotSource;
+import org.text2image.server.support.IntegrationTest;
+import org.text2image.server.support.TestDatabase;
+import org.text2image.worker.comfyui.standin.ComfyUiStandIn;
+
+/**
+ * Serving benchmark (issue 9): the packaged server jar as its own process (embedded PostgreSQL,
+ * embedded worker, a ComfyUI stand-in that takes no time) against anchors measured in the same
+ * run — nginx serving the same image files, the same workflow sent straight to the stand-in, and
+ * the credit ledger alone in this JVM. Prints one table with each goal and whether it is met;
+ * figures go to docs/BENCHMARKS.md. Not part of the test suite; run it with {@code bench/serving.sh}.
+ * The server's JVM options come from {@code T2I_JVM_OPTIONS} (as {@code ./run.sh} uses them).
+ */
+@IntegrationTest
+@TestPropertySource(properties = "spring.datasource.hikari.maximum-pool-size=16")
+class ServingBenchmark {
+
+    static final String CHECKPOINT = "v1-5-pruned-emaonly.safetensors";
+    static final String TOKEN = "bench-worker-token";
+    private static final int USERS = 64;
+    private static final int CLIENT_THREADS = 8;
+    private static final int LATENCY_WARM_UP = 20;
+    private static final int LATENCY_SAMPLES = 40;
+    private static final int WRK_SECONDS = 8;
+
+    @Autowired CreditLedger ledger;
+    @Autowired AccountService accounts;
+    @Autowired TransactionTemplate tx;
+    @Autowired TestDatabase db;
+
+    private final List<String> rows = new ArrayList<>();
+    private Load.Result submits;
+
+    @Test
+    void servingAgainstAnchors() throws Exception {
+        Path work = Files.createTempDirectory("t2i-serving");
+        Path repository = Path.of("..").toAbsolutePath().normalize();
+        String jvmOptions = Objects.requireNonNullElse(System.getenv("T2I_JVM_OPTIONS"), "");
+        double[] memory;
+        try {
+            memory = runServer(repository, jvmOptions, work);
+        } finally {
+            deleteQuietly(work);
+        }
+        double ledgerRate = ledgerPairsPerSecond();
+        rows.add(row("accepted submits/s (HTTP form posts with CSRF, " + USERS + " users, " + CLIENT_THREADS + " client threads)",
+                String.format(Locale.ROOT, "%,.0f/s (POST p50 %.1f ms%s)", submits.perSecond(), submits.medianMs(),
+                        submits.refused() > 0 ? ", " + submits.refused() + " refused" : ""),
+                String.format(Locale.ROOT, "the ledger alone (64 users, 8 threads): %,.0f hold+capture/s", ledgerRate),
+                String.format(Locale.ROOT, "%.2f x", submits.perSecond() / ledgerRate), ">= 1,000/s", submits.perSecond() >= 1000));
+        rows.add(row("server RSS idle / peak (VmRSS / VmHWM)", String.format(Locale.ROOT, "%.0f / %.0f MB", memory[0], memory[1]),
+                "", "", "peak <= 512 MB", memory[1] <= 512));
+        String table = String.join("\n",
+                "Server JVM options: `" + (jvmOptions.isBlank() ? "(none)" : jvmOptions) + "`",
+                "",
+                "| path | server | anchor in the same run | ratio | goal | met |",
+                "|---|---|---|---|---|---|",
+                String.join("\n", rows));
+        System.out.println(table);
+        Path out = Path.of("target", "benchmarks", "serving.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, table + "\n");
+    }
+
+    private double[] runServer(Path repository, String jvmOptions, Path work) throws Exception {
+        try (ComfyUiStandIn comfyUi = new ComfyUiStandIn().start().installedCheckpoints(CHECKPOINT)) {
+            comfyUi.goOffline(); // the embedded worker claims nothing until the noise image is seeded
+            try (ServerProcess server = ServerProcess.start(repository, jvmOptions, work.resolve("server"),
+                    arguments(comfyUi, work))) {
+                return measureServer(server, comfyUi, work);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path folder) throws IOException {
+        try (var paths = Files.walk(folder)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private static List<String> arguments(ComfyUiStandIn comfyUi, Path work) {
+        return List.of("--text2image.database.embedded-data-dir=" + work.resolve("postgres"),
+                "--text2image.database.embedded-durable=false",
+                "--text2image.storage.local-folder=" + work.resolve("images"),
+                "--text2image.embedded-worker.comfyui-url=" + comfyUi.baseUrl(),
+                "--text2image.workers.token=" + TOKEN,
+                "--text2image.accounts.signup-credits=1000000",
+                "--text2image.generation.max-queued-jobs-per-user=1000000",
+                "--logging.level.org.text2image=WARN");
+    }
+
+    /** Measures everything on the running server; returns its RSS idle and peak in MB. */
+    private double[] measureServer(ServerProcess server, ComfyUiStandIn comfyUi, Path work) throws Exception {
+        URI base = URI.create("http://127.0.0.1:" + server.port());
+        SiteClient owner = new SiteClient(base).register("owner@example.com");
+        Thread.sleep(5000);
+        double idle = server.residentMegabytes()[0];
+        String bigImage = ImageSeeder.seedNoiseImage(base, owner);
+        comfyUi.comeBackOnline();
+        UUID smallJob = owner.submit("a small image");
+        requireSucceeded(owner, smallJob);
+        String smallImage = owner.imagePath(smallJob);
+        Path www = work.resolve("www");
+        Files.createDirectories(www);
+        Files.write(www.resolve("big.png"), owner.bytes(bigImage));
+        Files.write(www.resolve("small.png"), owner.bytes(smallImage));
+
+        measureImages(base, owner, www, work, bigImage, smallImage);
+        measureSubmitToImage(owner, comfyUi);
+        measureSubmits(base);
+        return new double[] {idle, server.residentMegabytes()[1]};
+    }
+
+    private void measureImages(URI base, SiteClient owner, Path www, Path work, String bigImage, String smallImage)
+            throws Exception {
+        String cookie = "Cookie: " + owner.cookieHeader();
+        try (NginxAnchor nginx = NginxAnchor.start(www, work.resolve("nginx"))) {
+            for (String name : new String[] {"big", "small"}) {
+                String path = name.equals("big") ? bigImage : smallImage;
+                long size = Files.size(www.resolve(name + ".png"));
+                Wrk.run(base.resolve(path).toString(), cookie, 2); // warm-up: the JIT compiles the path
+                Wrk.Result served = Wrk.run(base.resolve(path).toString(), cookie, WRK_SECONDS);
+                Wrk.Result anchor = Wrk.run("http://127.0.0.1:" + nginx.port() + "/" + name + ".png", null, WRK_SECONDS);
+                double ratio = served.requestsPerSecond() / anchor.requestsPerSecond();
+                double goal = name.equals("big") ? 0.5 : 0.1;
+                rows.add(row(String.format(Locale.ROOT, "`/images/{id}`, %.1f KB PNG, signed in", size / 1024.0),
+                        served.describe(), "nginx (sendfile): " + anchor.describe(),
+                        String.format(Locale.ROOT, "%.3f x", ratio), ">= " + goal + " x nginx", ratio >= goal && served.failures() == 0));
+            }
+        }
+    }
+
+    private void measureSubmitToImage(SiteClient owner, ComfyUiStandIn comfyUi) throws Exception {
+        DirectComfyUi direct = new DirectComfyUi(comfyUi.baseUrl());
+        var graph = comfyUi.submittedPrompts().getLast().graph();
+        List<Double> viaServer = new ArrayList<>();
+        List<Double> straight = new ArrayList<>();
+        for (int i = 0; i < LATENCY_WARM_UP + LATENCY_SAMPLES; i++) {
+            long start = System.nanoTime();
+            UUID job = owner.submit("latency " + i);
+            requireSucceeded(owner, job);
+            owner.bytes(owner.imagePath(job));
+            long middle = System.nanoTime();
+            direct.run(graph);
+            long end = System.nanoTime();
+            if (i >= LATENCY_WARM_UP) {
+                viaServer.add((middle - start) / 1e6);
+                straight.add((end - middle) / 1e6);
+            }
+        }
+        double server = Load.percentile(viaServer, 50);
+        double anchor = Load.percentile(straight, 50);
+        rows.add(row("form submit -> job stream SUCCEEDED -> image bytes, p50 (" + LATENCY_SAMPLES + " jobs, one at a time)",
+                String.format(Locale.ROOT, "%.1f ms (p90 %.1f)", server, Load.percentile(viaServer, 90)),
+                String.format(Locale.ROOT, "same workflow straight to the stand-in (POST /prompt, /history, /view): %.1f ms", anchor),
+                String.format(Locale.ROOT, "%.1f x", server / anchor), "<= 1.5 x direct", server <= 1.5 * anchor));
+    }
+
+    private void measureSubmits(URI base) throws Exception {
+        List<SiteClient> users = new ArrayList<>();
+        for (int i = 0; i < USERS; i++) {
+            users.add(new SiteClient(base).register("user" + i + "@example.com"));
+        }
+        Load.Operation post = (thread, i) -> users.get((int) ((thread + i * CLIENT_THREADS) % USERS)).submit("load " + i) != null;
+        Load.run(CLIENT_THREADS, Duration.ofSeconds(3), post);
+        submits = Load.run(CLIENT_THREADS, Duration.ofSeconds(10), post);
+    }
+
+    private double ledgerPairsPerSecond() throws Exception {
+        db.clean();
+        List<Long> users = new ArrayList<>();
+        for (int i = 0; i < USERS; i++) {
+            long user = accounts.register("ledger" + i + "@example.com", "correct horse").id();
+            ledger.grant(user, 1_000_000, LotSource.PURCHASE, null, "bench:" + user, "benchmark");
+            users.add(user);
+        }
+        Load.Operation pair = (thread, i) -> {
+            long user = users.get((int) ((thread + i * CLIENT_THREADS) % USERS));
+            UUID job = UUID.randomUUID();
+            long hold = tx.execute(s -> ledger.hold(user, 1, job));
+            tx.executeWithoutResult(s -> ledger.capture(hold, job));
+            return true;
+        };
+        Load.run(CLIENT_THREADS, Duration.ofSeconds(3), pair);
+        return Load.run(CLIENT_THREADS, Duration.ofSeconds(8), pair).perSecond();
+    }
+
+    private static void requireSucceeded(SiteClient client, UUID job) throws Exception {
+        String state = client.awaitFinalState(job);
+        if (!state.equals("SUCCEEDED")) {
+            throw new IllegalStateException("job " + job + " ended " + state);
+        }
+    }
+
+    private static String row(String path, String server, String anchor, String ratio, String goal, boolean met) {
+        return "| " + String.join(" | ", path, server, anchor, ratio, goal, met ? "**met**" : "not met") + " |";
+    }
+}
