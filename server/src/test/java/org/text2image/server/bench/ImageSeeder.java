@@ -25,7 +25,7 @@ final class ImageSeeder {
     }
 
     /** Returns the path of the seeded image as the job page links it. */
-    static String seedNoiseImage(URI base, SiteClient owner) throws Exception {
+    static UUID seedNoiseImage(URI base, SiteClient owner) throws Exception {
         UUID job = owner.submit("a detailed image");
         if (job == null) {
             throw new IllegalStateException("the seed job was not accepted");
@@ -47,7 +47,7 @@ final class ImageSeeder {
         if (!state.equals("SUCCEEDED")) {
             throw new IllegalStateException("the seed job ended " + state);
         }
-        return owner.imagePath(job);
+        return job;
     }
 
     private static byte[] noisePng(int width, int height) throws Exception {

@@ -26,6 +26,7 @@ final class SiteClient {
     private static final Pattern CSRF_INPUT = Pattern.compile("<input[^>]*name=\"_csrf\"[^>]*>");
     private static final Pattern VALUE = Pattern.compile("value=\"([^\"]+)\"");
     private static final Pattern IMAGE_LINK = Pattern.compile("(?:href|src)=\"(/images/[^\"]+)\"");
+    private static final Pattern SIGNED_IMAGE = Pattern.compile("src=\"(/i/[^\"/?]+\\?[^\"]+)\"");
     private static final Pattern JOB_LOCATION = Pattern.compile("/jobs/([0-9a-fA-F-]{36})");
 
     private final URI base;
@@ -114,6 +115,12 @@ final class SiteClient {
             }
         }
         return null;
+    }
+
+    /** The signed URL the job page shows its first image with ({@code /i/…?v=&exp=&sig=}), or null. */
+    String signedImagePath(UUID job) throws Exception {
+        Matcher link = SIGNED_IMAGE.matcher(page("/jobs/" + job));
+        return link.find() ? link.group(1).replace("&amp;", "&") : null;
     }
 
     /** GETs {@code path}; the body's bytes (fails on any answer but 200). */
