@@ -12,9 +12,9 @@ import org.text2image.server.generation.GenerationProperties;
  * (docs/JOBS_AND_CREDITS.md, "Which job a worker gets"); among the QUEUED jobs:
  *
  * <ol>
- *   <li><b>Capability</b> (a filter): the job's checkpoint is one the worker listed. A worker that
- *       lists none is "unknown, can run anything"; a job without a checkpoint (a model-free graph)
- *       suits every worker.
+ *   <li><b>Capability</b> (a filter): the job's checkpoint is one the worker listed — the list is
+ *       what it can run, so a worker that lists none gets only jobs without a checkpoint (a
+ *       model-free graph), which suit every worker.
  *   <li><b>Priority</b>: higher first (set by plan; 0 for all until then).
  *   <li><b>Aging</b>: a job waiting longer than {@code text2image.generation.aging-threshold} goes
  *       before every younger job of its priority, oldest first — fair share and affinity cannot
