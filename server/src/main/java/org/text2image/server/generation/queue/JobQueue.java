@@ -267,20 +267,23 @@ public class JobQueue {
     }
 
     private JobStatus applyFailure(JobRow job, String reason, boolean retryable) {
-        if (job.workerName() != null) {
-            events.publishEvent(new AttemptEnded(job.id(), job.attempt(), job.workerName(), false));
-        }
         String error = reason.length() > WorkerApiLimits.MAX_FAIL_REASON_CHARS
                 ? reason.substring(0, WorkerApiLimits.MAX_FAIL_REASON_CHARS) : reason;
+        JobStatus status;
         if (retryable && job.attemptsUsed() < job.maxAttempts()) {
             jobs.requeue(job.id(), job.attempt(), error);
             log.warn("Job {} attempt {} failed, will retry: {}", job.id(), job.attempt(), error);
-            return JobStatus.QUEUED;
+            status = JobStatus.QUEUED;
+        } else {
+            jobs.markFailed(job.id(), job.attempt(), error, clock.instant());
+            ledger.release(job.holdId(), job.id(), "Not charged: the generation failed");
+            log.warn("Job {} failed after {} attempt(s); hold released: {}", job.id(), job.attemptsUsed(), error);
+            status = JobStatus.FAILED;
         }
-        jobs.markFailed(job.id(), job.attempt(), error, clock.instant());
-        ledger.release(job.holdId(), job.id(), "Not charged: the generation failed");
-        log.warn("Job {} failed after {} attempt(s); hold released: {}", job.id(), job.attemptsUsed(), error);
-        return JobStatus.FAILED;
+        if (job.workerName() != null) { // last, after the ledger: the documented lock order
+            events.publishEvent(new AttemptEnded(job.id(), job.attempt(), job.workerName(), false));
+        }
+        return status;
     }
 
     private String timeoutMessage() {
