@@ -176,15 +176,21 @@ public class GenerationService {
 
     /**
      * Ids of the enabled models no worker can run now: every worker that reported its checkpoints
-     * within {@code model-advertisement-window} lacks the model's (see {@link WorkerAvailability#knownUnavailable}).
-     * A submit for one of them is refused.
+     * within {@code model-advertisement-window} lacks the model's (see
+     * {@link WorkerAvailability#knownUnavailable(String, Duration)}); one query for all models. A
+     * submit for one of them is refused.
      */
     @Transactional(readOnly = true)
     public Set<String> unavailableModelIds() {
-        return catalog.enabled().stream()
-                .filter(model -> workers.knownUnavailable(model.checkpoint() == null ? "" : model.checkpoint(),
-                        properties.modelAdvertisementWindow()))
-                .map(Model::id).collect(Collectors.toSet());
+        List<Model> models = catalog.enabled();
+        Set<String> unavailable = workers.knownUnavailable(models.stream().map(GenerationService::checkpoint).toList(),
+                properties.modelAdvertisementWindow());
+        return models.stream().filter(model -> unavailable.contains(checkpoint(model))).map(Model::id)
+                .collect(Collectors.toSet());
+    }
+
+    private static String checkpoint(Model model) {
+        return model.checkpoint() == null ? "" : model.checkpoint();
     }
 
     /** Enabled models for the Generate form. */

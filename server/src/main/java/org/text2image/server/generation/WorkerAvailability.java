@@ -1,6 +1,9 @@
 package org.text2image.server.generation;
 
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
 
 /**
  * What generation needs to know about the worker fleet: who is online and which checkpoints the
@@ -31,5 +34,10 @@ public interface WorkerAvailability {
      * such worker (a fresh install, a ComfyUI that never answered) nothing is known and the answer
      * is false; a job that needs no checkpoint ({@code ""}) is never unavailable.
      */
-    boolean knownUnavailable(String checkpoint, Duration window);
+    default boolean knownUnavailable(String checkpoint, Duration window) {
+        return knownUnavailable(List.of(checkpoint), window).contains(checkpoint);
+    }
+
+    /** Those of {@code checkpoints} the fleet is known not to have, as {@link #knownUnavailable(String, Duration)} decides, in one look. */
+    Set<String> knownUnavailable(Collection<String> checkpoints, Duration window);
 }

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -142,15 +144,19 @@ class WorkerPresence implements WorkerAvailability {
     }
 
     @Override
-    public boolean knownUnavailable(String checkpoint, Duration window) {
-        if (checkpoint.isEmpty() || window.isZero()) {
-            return false;
+    public Set<String> knownUnavailable(Collection<String> checkpoints, Duration window) {
+        String[] asked = checkpoints.stream().filter(checkpoint -> !checkpoint.isEmpty()).distinct().toArray(String[]::new);
+        if (asked.length == 0 || window.isZero()) {
+            return Set.of();
         }
-        return jdbc.sql("""
-                SELECT count(*) > 0 AND count(*) FILTER (WHERE :checkpoint = ANY (checkpoints)) = 0
-                FROM worker_presence WHERE last_seen_at > :since AND checkpoints_reported""")
-                .param("since", WorkerTokens.ts(clock.instant().minus(window))).param("checkpoint", checkpoint)
-                .query(Boolean.class).single();
+        return Set.copyOf(jdbc.sql("""
+                WITH reported AS (
+                    SELECT checkpoints FROM worker_presence WHERE last_seen_at > :since AND checkpoints_reported)
+                SELECT asked FROM unnest(CAST(:asked AS text[])) AS asked
+                WHERE EXISTS (SELECT 1 FROM reported)
+                  AND NOT EXISTS (SELECT 1 FROM reported WHERE asked = ANY (reported.checkpoints))""")
+                .param("since", WorkerTokens.ts(clock.instant().minus(window))).param("asked", asked)
+                .query(String.class).list());
     }
 
     private Instant onlineSince() {

@@ -90,7 +90,7 @@ class ModelAvailabilityTest {
 
     @Test
     void aWorkerWhoseComfyUiNeverAnsweredDoesNotMakeModelsUnavailable() throws Exception {
-        workerReportsUnreachable("gpu-starting");
+        claim("gpu-starting", false);
         assertThat(generation.submit(alice.id(), request("sd15")).status()).isEqualTo(JobStatus.QUEUED);
     }
 
@@ -122,26 +122,19 @@ class ModelAvailabilityTest {
         return GenerationRequest.of(modelId, "a lighthouse");
     }
 
-    private void workerReportsUnreachable(String name) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/api/worker/v1/claim"))
-                .header("Authorization", "Bearer test-worker-token")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"workerName\": \"" + name
-                        + "\", \"backendReachable\": false, \"checkpoints\": []}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(204);
-    }
-
     /** A worker's claim over the real worker API, listing its checkpoints (no job is queued, so it gets 204). */
     private void workerReports(String name, String... checkpoints) throws Exception {
+        claim(name, true, checkpoints);
+    }
+
+    private void claim(String name, boolean backendReachable, String... checkpoints) throws Exception {
         String list = checkpoints.length == 0 ? "" : "\"" + String.join("\", \"", checkpoints) + "\"";
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                         URI.create("http://localhost:" + port + "/api/worker/v1/claim"))
                 .header("Authorization", "Bearer test-worker-token")
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"workerName\": \"" + name
-                        + "\", \"backendReachable\": true, \"checkpoints\": [" + list + "]}"))
+                        + "\", \"backendReachable\": " + backendReachable + ", \"checkpoints\": [" + list + "]}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(204);
     }

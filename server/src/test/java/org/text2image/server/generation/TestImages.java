@@ -2,6 +2,7 @@ package org.text2image.server.generation;
 
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.IntStream;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.support.Images;
@@ -17,11 +18,7 @@ public final class TestImages {
     /** What a worker uploads for the job: one PNG of the job's width and height per image of its batch. */
     public static List<UploadedImage> result(TestDatabase db, UUID jobId) {
         return db.jdbc().sql("SELECT width, height, batch_size FROM generation_job WHERE id = ?").params(jobId)
-                .query((rs, n) -> {
-                    byte[] png = Images.png(rs.getInt("width"), rs.getInt("height"));
-                    return java.util.stream.IntStream.range(0, rs.getInt("batch_size"))
-                            .mapToObj(i -> new UploadedImage("out-" + i + ".png", png)).toList();
-                }).single();
+                .query((rs, n) -> pngs(rs.getInt("width"), rs.getInt("height"), rs.getInt("batch_size"))).single();
     }
 
     /** Claims the next queued job (it must be {@code job}) and completes it with PNGs of its size; returns the first image's id. */
@@ -30,10 +27,14 @@ public final class TestImages {
         if (!claimed.jobId().equals(job.id())) {
             throw new IllegalStateException("Claimed " + claimed.jobId() + ", expected " + job.id());
         }
-        byte[] png = Images.png(job.parameters().width(), job.parameters().height());
-        List<UploadedImage> images = java.util.stream.IntStream.range(0, job.parameters().batchSize())
-                .mapToObj(i -> new UploadedImage("out-" + i + ".png", png)).toList();
-        queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED, images);
+        JobParameters asked = job.parameters();
+        queue.complete(job.id(), claimed.attempt(), WorkerIdentity.CONFIGURED,
+                pngs(asked.width(), asked.height(), asked.batchSize()));
         return generation.find(job.id(), new Viewer(owner.id(), false)).orElseThrow().images().getFirst().id();
+    }
+
+    private static List<UploadedImage> pngs(int width, int height, int count) {
+        byte[] png = Images.png(width, height);
+        return IntStream.range(0, count).mapToObj(i -> new UploadedImage("out-" + i + ".png", png)).toList();
     }
 }
