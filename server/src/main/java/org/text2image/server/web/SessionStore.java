@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.config.SessionRepositoryCustomizer;
 import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
 import org.springframework.session.web.http.CookieSerializer;
@@ -20,7 +21,8 @@ import org.springframework.session.web.http.CookieSerializer;
  * Spring Session ignores that error, but PostgreSQL has aborted the transaction, so the request's
  * next session change (removing another attribute) fails.
  *
- * <p>A session cookie whose id cannot name a session is ignored, and so is any session cookie on the
+ * <p>A request that changes nothing in its session does not write it
+ * ({@link LastAccessThrottledSessions}). A session cookie whose id cannot name a session is ignored, and so is any session cookie on the
  * signed image URLs (see {@link SessionIdCookies}).
  */
 @Configuration(proxyBeanMethods = false)
@@ -44,6 +46,22 @@ class SessionStore {
     @Bean
     SessionRepositoryCustomizer<JdbcIndexedSessionRepository> concurrentSafeSessionAttributes() {
         return repository -> repository.setCreateSessionAttributeQuery(CREATE_SESSION_ATTRIBUTE_QUERY);
+    }
+
+    /**
+     * Puts {@link LastAccessThrottledSessions} in front of the JDBC repository, so a request that
+     * changes nothing in its session does not write it.
+     */
+    @Bean
+    static BeanPostProcessor lastAccessThrottledSessions() {
+        return new BeanPostProcessor() {
+            @Override
+            @SuppressWarnings({"unchecked", "rawtypes"}) // the JDBC repository's session class is not public
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                return bean instanceof JdbcIndexedSessionRepository jdbc
+                        ? new LastAccessThrottledSessions((FindByIndexNameSessionRepository) jdbc) : bean;
+            }
+        };
     }
 
     /** Wraps Boot's session {@link CookieSerializer} (its settings stay Boot's) in {@link SessionIdCookies}. */

@@ -13,7 +13,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
-import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditLedger;
@@ -40,7 +39,7 @@ class ConcurrentSessionRequestsTest {
     @Autowired CreditLedger ledger;
     @Autowired CreditStatements statements;
     @Autowired TestDatabase db;
-    @Autowired JdbcIndexedSessionRepository sessions;
+    @Autowired SessionRepository<? extends Session> sessions;
 
     long alice;
     BrowserSession browser;
@@ -76,7 +75,7 @@ class ConcurrentSessionRequestsTest {
 
     @Test
     void aRequestChangingTheSessionAfterAnotherRequestEndedItDoesNotFail() {
-        @SuppressWarnings({"unchecked", "rawtypes"}) // its session class is not public
+        @SuppressWarnings({"unchecked", "rawtypes"}) // save() takes the repository's own session class
         SessionRepository<Session> repository = (SessionRepository) sessions;
         Session session = repository.createSession();
         session.setAttribute("alert", "Only a queued or running job can be cancelled");
