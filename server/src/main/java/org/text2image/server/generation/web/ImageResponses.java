@@ -1,6 +1,7 @@
 package org.text2image.server.generation.web;
 
 import jakarta.servlet.http.HttpServletRequest;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.springframework.core.io.Resource;
@@ -59,20 +60,31 @@ final class ImageResponses {
         }
         Resource resource = image.resource();
         long length = contentLength(resource);
-        if ("GET".equals(request.getMethod()) && request.getHeader(HttpHeaders.RANGE) == null
-                && length >= SENDFILE_MIN_BYTES && resource.isFile()
-                && Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORTED))) {
-            request.setAttribute(SENDFILE_FILE, file(resource));
-            request.setAttribute(SENDFILE_START, 0L);
-            request.setAttribute(SENDFILE_END, length);
+        if ("GET".equals(request.getMethod()) && request.getHeader(HttpHeaders.RANGE) == null && resource.isFile()
+                && sendfile(request, file(resource), length)) {
             headers.setContentLength(length);
             return ResponseEntity.ok().headers(headers).build();
         }
         return ResponseEntity.ok().headers(headers).body(resource);
     }
 
+    /**
+     * Hands a whole file of {@code length} bytes to Tomcat's sendfile when it is at least
+     * {@value #SENDFILE_MIN_BYTES} bytes and the connector offers sendfile; the caller then writes
+     * no body. Returns whether it did.
+     */
+    static boolean sendfile(HttpServletRequest request, File file, long length) {
+        if (length < SENDFILE_MIN_BYTES || !Boolean.TRUE.equals(request.getAttribute(SENDFILE_SUPPORTED))) {
+            return false;
+        }
+        request.setAttribute(SENDFILE_FILE, file.getAbsolutePath());
+        request.setAttribute(SENDFILE_START, 0L);
+        request.setAttribute(SENDFILE_END, length);
+        return true;
+    }
+
     /** {@code If-None-Match}: {@code *} or a list of tags; weak tags match too (RFC 9110 §13.1.2 uses the weak comparison). */
-    private static boolean matches(String ifNoneMatch, String etag) {
+    static boolean matches(String ifNoneMatch, String etag) {
         if (ifNoneMatch == null) {
             return false;
         }
@@ -93,9 +105,9 @@ final class ImageResponses {
         }
     }
 
-    private static String file(Resource resource) {
+    private static File file(Resource resource) {
         try {
-            return resource.getFile().getAbsolutePath();
+            return resource.getFile();
         } catch (IOException e) {
             throw new UncheckedIOException("Not a file: " + resource, e);
         }
