@@ -18,8 +18,8 @@ import org.text2image.server.support.PageNotFoundException;
  * {@code GET /i/{id}?v=…&exp=…&sig=…} and {@code GET /i/{id}/thumb?…}: an image, or its JPEG
  * thumbnail, by a signed URL of {@link ImageUrls}. No session is read or written for these paths
  * (their security chain is stateless and the session cookie is ignored), and the signature is
- * checked without the database; a valid one costs one read of the image's row by primary key (its
- * storage key). A missing, tampered or expired signature, or one for another image, gets the 404
+ * checked without the database; a valid one needs the image's row (its storage key), which
+ * {@link GeneratedImages} keeps in memory once read. A missing, tampered or expired signature, or one for another image, gets the 404
  * page, as an unknown image does. Caching, {@code ETag} and ranges: {@link ImageResponses}. A plain
  * {@code GET} with a valid signature is answered before it gets here, by {@link SignedImageFastPath}.
  */
