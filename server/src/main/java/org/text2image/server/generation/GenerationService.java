@@ -68,6 +68,16 @@ public class GenerationService {
      */
     @Transactional
     public JobView submit(long userId, GenerationRequest request) {
+        return view(jobs.find(enqueue(userId, request)).orElseThrow());
+    }
+
+    /**
+     * {@link #submit} without reading the new job back: returns only its id, for a caller that
+     * shows the job elsewhere (the Generate form redirects to the job page). Same transaction,
+     * checks and exceptions as {@link #submit}.
+     */
+    @Transactional
+    public UUID enqueue(long userId, GenerationRequest request) {
         JobParameters parameters = validator.validate(request);
         refuseModelNoWorkerHas(parameters);
         UUID jobId = UUID.randomUUID();
@@ -79,7 +89,7 @@ public class GenerationService {
         jobs.insert(jobId, userId, parameters, holdId, properties.maxAttempts(), clock.instant());
         log.info("Job {} queued for user {}: model {}, {}x{}, price {}", jobId, userId, parameters.modelId(),
                 parameters.width(), parameters.height(), parameters.priceCredits());
-        return view(jobs.find(jobId).orElseThrow());
+        return jobId;
     }
 
     /** A job for a checkpoint that no worker has advertised within the window would only wait: refuse it. */

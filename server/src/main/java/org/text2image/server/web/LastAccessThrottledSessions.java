@@ -20,6 +20,14 @@ import org.springframework.session.Session;
  * minute, a session expires at most one minute early, and a request that changes nothing in its
  * session (most of them) costs the session's read only.
  *
+ * <p>It also answers Spring Session's second lookup of a request's session from memory. Spring
+ * Session commits the session when the response is committed and again when the request ends; the
+ * second commit looks the session up again by its id (an open Spring Session issue, #1731), which
+ * is one more database query per request. The session a request has committed is kept for that
+ * request's thread ({@link #committed}) and a lookup of the same id on that thread returns it; the
+ * memo is dropped when the request ends ({@link #forgetCommitted()}, called by
+ * {@link SessionStore}'s filter around Spring Session's), so it never outlives its request.
+ *
  * @param delegate the JDBC repository, whose session class is not public (hence the raw type)
  */
 record LastAccessThrottledSessions(FindByIndexNameSessionRepository<Session> delegate)
@@ -27,6 +35,14 @@ record LastAccessThrottledSessions(FindByIndexNameSessionRepository<Session> del
 
     /** How far the last-access time must move on from the stored value before it is saved. */
     static final Duration LAST_ACCESS_RESOLUTION = Duration.ofMinutes(1);
+
+    /** The session the current request has committed, if any (see the class comment). */
+    private static final ThreadLocal<TrackedSession> committed = new ThreadLocal<>();
+
+    /** Drops the current thread's committed session: called when each request ends. */
+    static void forgetCommitted() {
+        committed.remove();
+    }
 
     @Override
     public TrackedSession createSession() {
@@ -39,16 +55,22 @@ record LastAccessThrottledSessions(FindByIndexNameSessionRepository<Session> del
             delegate.save(session.stored);
             session.changed = false;
         }
+        committed.set(session);
     }
 
     @Override
     public TrackedSession findById(String id) {
+        TrackedSession memo = committed.get();
+        if (memo != null && memo.getId().equals(id)) {
+            return memo;
+        }
         Session found = delegate.findById(id);
         return found == null ? null : new TrackedSession(found, false);
     }
 
     @Override
     public void deleteById(String id) {
+        committed.remove();
         delegate.deleteById(id);
     }
 

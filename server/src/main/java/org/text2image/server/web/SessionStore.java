@@ -1,15 +1,19 @@
 package org.text2image.server.web;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.config.SessionRepositoryCustomizer;
 import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
 import org.springframework.session.web.http.CookieSerializer;
+import org.springframework.session.web.http.SessionRepositoryFilter;
 
 /**
  * Sessions in PostgreSQL (Spring Session JDBC), made safe for requests of one session that run at
@@ -62,6 +66,27 @@ class SessionStore {
                         ? new LastAccessThrottledSessions((FindByIndexNameSessionRepository) jdbc) : bean;
             }
         };
+    }
+
+    /**
+     * Around Spring Session's filter: drops the session the request committed when the request
+     * ends, so {@link LastAccessThrottledSessions} answers a lookup from memory only within one
+     * request.
+     */
+    @Bean
+    FilterRegistrationBean<Filter> committedSessionPerRequest() {
+        Filter filter = (request, response, chain) -> {
+            LastAccessThrottledSessions.forgetCommitted();
+            try {
+                chain.doFilter(request, response);
+            } finally {
+                LastAccessThrottledSessions.forgetCommitted();
+            }
+        };
+        FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>(filter);
+        registration.setOrder(SessionRepositoryFilter.DEFAULT_ORDER - 1);
+        registration.setDispatcherTypes(DispatcherType.REQUEST);
+        return registration;
     }
 
     /** Wraps Boot's session {@link CookieSerializer} (its settings stay Boot's) in {@link SessionIdCookies}. */

@@ -65,8 +65,7 @@ class GeneratePageController {
             return page(user, form, errors, HttpStatus.UNPROCESSABLE_CONTENT, null, false);
         }
         try {
-            JobView job = generation.submit(user.id(), request);
-            return new ModelAndView("redirect:/jobs/" + job.id());
+            return new ModelAndView("redirect:/jobs/" + generation.enqueue(user.id(), request));
         } catch (InvalidGenerationRequestException e) {
             return page(user, form, e.fieldErrors(), HttpStatus.UNPROCESSABLE_CONTENT, null, false);
         } catch (InsufficientCreditsException e) {
