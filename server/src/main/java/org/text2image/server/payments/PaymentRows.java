@@ -122,10 +122,28 @@ public class PaymentRows {
                 .params(params).query(Payment.class).optional();
     }
 
-    /** Requests in {@code state} whose expiry has passed, oldest first, at most {@code limit}. */
-    public List<Long> due(PaymentState state, int limit) {
-        return jdbc.sql("SELECT id FROM payment WHERE state = ? AND expires_at <= ? ORDER BY expires_at LIMIT ?")
-                .params(state.name(), now(), limit).query(Long.class).list();
+    /**
+     * Records the UTR of the user's UPI request and moves it to review, if it is still waiting for
+     * one and has not expired.
+     *
+     * @return the changed row, or empty when the request is not the user's, not waiting or expired
+     * @throws org.springframework.dao.DuplicateKeyException when another payment has this UTR
+     */
+    public Optional<Payment> submitUtr(long id, long userId, String utr) {
+        OffsetDateTime now = now();
+        return jdbc.sql("UPDATE payment SET state = 'PENDING_REVIEW', utr = ?, utr_submitted_at = ?"
+                        + " WHERE id = ? AND user_id = ? AND state = 'AWAITING_UTR' AND expires_at > ? RETURNING " + COLUMNS)
+                .params(utr, now, id, userId, now).query(Payment.class).optional();
+    }
+
+    /**
+     * Expires the payments in {@code state} whose expiry has passed.
+     *
+     * @return how many expired
+     */
+    public int expireDue(PaymentState state) {
+        return jdbc.sql("UPDATE payment SET state = 'EXPIRED' WHERE state = ? AND expires_at <= ?")
+                .params(state.name(), now()).update();
     }
 
     /** Payments in this state, oldest submission first (then oldest created), at most {@code limit}. */
