@@ -86,10 +86,15 @@ public class PaymentRows {
                 .params(userId, Math.clamp(limit, 1, MAX_LISTED)).query(Payment.class).list();
     }
 
-    /** How many of the user's requests are open (waiting for a UTR or for review). */
+    /**
+     * How many of the user's requests are open: waiting for review, or waiting for a UTR and not
+     * past their expiry (the expiry task may not have run yet).
+     */
     public int countOpen(long userId) {
-        return jdbc.sql("SELECT count(*) FROM payment WHERE user_id = ? AND state IN ('AWAITING_UTR', 'PENDING_REVIEW')")
-                .params(userId).query(Integer.class).single();
+        return jdbc.sql("""
+                SELECT count(*) FROM payment WHERE user_id = ?
+                  AND (state = 'PENDING_REVIEW' OR (state = 'AWAITING_UTR' AND expires_at > ?))""")
+                .params(userId, now()).query(Integer.class).single();
     }
 
     /**
