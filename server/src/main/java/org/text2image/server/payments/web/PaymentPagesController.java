@@ -35,8 +35,9 @@ import org.text2image.server.support.PageNotFoundException;
  * reason); {@code /payments/{reference}} shows one, and while a UPI request waits for its UTR, how
  * to pay it: the QR code ({@code qr.png}, served here), the same link as a button for phones, the
  * amount and payee, numbered steps and the UTR form. The UTR form follows POST-redirect-GET; a
- * refused UTR is shown beside the field and changes nothing. Another user's payment does not exist
- * (404).
+ * refused UTR is shown beside the field and changes nothing. While a payment waits for a decision
+ * its page polls {@code /payments/{reference}/status}, which also updates the header balance.
+ * Another user's payment does not exist (404).
  */
 @Controller
 class PaymentPagesController {
@@ -65,6 +66,13 @@ class PaymentPagesController {
     @GetMapping("/payments/{reference}")
     String payment(@AuthenticationPrincipal SignedInUser user, @PathVariable String reference, Model model) {
         return show(model, own(user, reference), "", Map.of());
+    }
+
+    /** The live part of the payment page (htmx polls it while the payment waits for a decision). */
+    @GetMapping("/payments/{reference}/status")
+    String status(@AuthenticationPrincipal SignedInUser user, @PathVariable String reference, Model model) {
+        show(model, own(user, reference), "", Map.of());
+        return "payments/payment :: response";
     }
 
     @GetMapping("/payments/{reference}/qr.png")
