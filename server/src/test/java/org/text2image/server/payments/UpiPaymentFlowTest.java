@@ -166,6 +166,8 @@ class UpiPaymentFlowTest {
         assertThat(Html.textOf(upi.page(alice, "/payments/" + reference), "payment-reject-reason"))
                 .isEqualTo("No payment with this UTR reached our account");
         assertThat(auditActions()).containsExactly("PAYMENT_REJECTED");
+        assertThat(Html.textOf(upi.page(admin, "/admin/credits"), "audit"))
+                .contains("alice@example.com", "Rejected UPI payment " + reference, "No payment with this UTR reached our account");
         delivery.deliverDue();
         MimeMessage rejected = SMTP.getReceivedMessages()[1];
         assertThat(rejected.getSubject()).isEqualTo("Your payment " + reference + " could not be confirmed");

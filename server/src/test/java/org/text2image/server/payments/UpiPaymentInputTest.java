@@ -69,6 +69,23 @@ class UpiPaymentInputTest {
         assertThat(invariants.violations()).isEmpty();
     }
 
+    @Test
+    void theBuyPageShowsEachPackWithItsPriceAndBadgeAndAButtonPerWayToPayEachWithItsOwnKey() throws Exception {
+        String html = upi.page(alice, "/buy");
+
+        assertThat(Html.textOf(html, "pack-creator-name")).isEqualTo("Creator");
+        assertThat(Html.textOf(html, "pack-creator-credits")).isEqualTo("600 credits");
+        assertThat(Html.textOf(html, "pack-creator-badge")).isEqualTo("Best value");
+        assertThat(Html.textOf(html, "pack-starter-price")).isEqualTo("₹99.00");
+        assertThat(Html.textOf(html, "pack-dollars-price")).isEqualTo("$4.99");
+        assertThat(Html.textOf(html, "pack-dollars-unavailable")).contains("cannot be bought here");
+        assertThat(Html.attributeOf(html, "buy-creator-upi", "action")).isEqualTo("/payments/upi");
+        List<String> keys = java.util.regex.Pattern.compile("name=\"requestKey\" value=\"([^\"]+)\"").matcher(html)
+                .results().map(m -> m.group(1)).toList();
+        assertThat(keys).hasSize(2).doesNotHaveDuplicates().allMatch(key -> key.matches("[0-9a-f-]{36}"));
+        assertThat(Html.attributeOf(html, "header-buy", "href")).isEqualTo("/buy");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
             "11 digits        | 12345678901     | exactly 12 digits",
