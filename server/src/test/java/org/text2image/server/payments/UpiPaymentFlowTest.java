@@ -157,14 +157,14 @@ class UpiPaymentFlowTest {
         upi.submitUtr(alice, reference, UTR).andExpect(status().isSeeOther());
         Payment pending = payments.findByReference(reference).orElseThrow();
 
-        upi.reject(admin, pending.id(), "No payment with this UTR reached our account").andExpect(status().isSeeOther());
+        upi.reject(admin, pending.id(), "No payment with this UTR reached our account <b>").andExpect(status().isSeeOther());
 
         assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20, 0));
         assertThat(payments.findByReference(reference).orElseThrow().state()).isEqualTo(PaymentState.REJECTED);
         assertThat(Html.textOf(upi.page(alice, "/payments"), "payment-" + reference))
                 .contains("Rejected", "No payment with this UTR reached our account", "₹499.00");
         assertThat(Html.textOf(upi.page(alice, "/payments/" + reference), "payment-reject-reason"))
-                .isEqualTo("No payment with this UTR reached our account");
+                .isEqualTo("No payment with this UTR reached our account <b>");
         assertThat(auditActions()).containsExactly("PAYMENT_REJECTED");
         assertThat(Html.textOf(upi.page(admin, "/admin/credits"), "audit"))
                 .contains("alice@example.com", "Rejected UPI payment " + reference, "No payment with this UTR reached our account");
@@ -174,7 +174,26 @@ class UpiPaymentFlowTest {
         Map<String, String> parts = UpiTestSupport.parts(rejected);
         assertThat(parts.get("text/plain")).contains("Reason: No payment with this UTR reached our account",
                 "No credits were added", "What to do next");
-        assertThat(parts.get("text/html")).contains("Reason: No payment with this UTR reached our account");
+        assertThat(parts.get("text/html")).contains("Reason: No payment with this UTR reached our account &lt;b&gt;")
+                .doesNotContain("<b>");
+    }
+
+    @Test
+    void anSmtpOutageDelaysTheMailAndNeverUndoesTheApproval() throws Exception {
+        String reference = upi.openCreator(alice);
+        upi.submitUtr(alice, reference, UTR);
+        SMTP.stop();
+        try {
+            upi.approve(admin, payments.findByReference(reference).orElseThrow().id()).andExpect(status().isSeeOther());
+            assertThat(delivery.deliverDue()).isZero();
+        } finally {
+            SMTP.start();
+        }
+
+        assertThat(payments.findByReference(reference).orElseThrow().state()).isEqualTo(PaymentState.APPROVED);
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(620, 0));
+        assertThat(db.jdbc().sql("SELECT count(*) FROM mail_outbox WHERE status = 'PENDING' AND attempts = 1")
+                .query(Long.class).single()).as("both mails wait for their retry").isEqualTo(2);
     }
 
     @Test

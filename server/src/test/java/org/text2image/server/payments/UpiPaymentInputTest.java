@@ -294,6 +294,20 @@ class UpiPaymentInputTest {
     }
 
     @Test
+    void aRejectionWithoutAReasonOfADecidedRequestStillSaysWhy() throws Exception {
+        String reference = upi.openCreator(alice);
+        upi.submitUtr(alice, reference, UTR);
+        long id = payments.findByReference(reference).orElseThrow().id();
+        upi.approve(admin, id);
+
+        String html = upi.reject(admin, id, "").andExpect(status().isUnprocessableContent())
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(Html.textOf(html, "reason-error")).contains("A reason is required");
+        assertThat(payments.findByReference(reference).orElseThrow().state()).isEqualTo(PaymentState.APPROVED);
+    }
+
+    @Test
     void decisionsOnAnUnknownOrMalformedIdAreNotFound() throws Exception {
         upi.approve(admin, 999_999).andExpect(status().isNotFound());
         upi.reject(admin, 999_999, "Because").andExpect(status().isNotFound());
