@@ -49,7 +49,7 @@ public class CreditStatements {
     public List<LedgerEntry> entries(long userId, int offset, int limit) {
         return jdbc.sql("""
                 SELECT e.id, e.kind, e.amount_credits, e.available_after, e.held_after, e.job_id, e.reason, e.created_at,
-                       CASE WHEN e.kind = 'GRANT' THEN l.expires_at END AS lot_expires_at
+                       CASE WHEN e.kind = 'GRANT' THEN l.expires_at END AS lot_expires_at, e.idempotency_key
                 FROM ledger_entry e LEFT JOIN credit_lot l ON l.id = e.lot_id
                 WHERE e.user_id = ? ORDER BY e.id DESC OFFSET ? LIMIT ?""")
                 .params(userId, Math.max(0, offset), Math.clamp(limit, 1, MAX_ENTRIES))

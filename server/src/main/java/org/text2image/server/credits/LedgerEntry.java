@@ -9,9 +9,11 @@ import java.util.UUID;
  * @param amountCredits always positive; {@link #kind} gives the direction
  * @param jobId the job it belongs to, or null for grants, expiries and debits
  * @param lotExpiresAt for a grant: when its lot expires (null: never, or not a grant)
+ * @param idempotencyKey the entry's unique key, such as {@code signup:42} or {@code upi:<UTR>}
  */
 public record LedgerEntry(long id, EntryKind kind, long amountCredits, long availableAfter, long heldAfter,
-                          UUID jobId, String reason, Instant createdAt, Instant lotExpiresAt) {
+                          UUID jobId, String reason, Instant createdAt, Instant lotExpiresAt,
+                          String idempotencyKey) {
 
     /**
      * The change to the available balance, signed: + for grants and releases, − for holds,

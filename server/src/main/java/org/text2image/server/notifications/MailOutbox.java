@@ -38,18 +38,33 @@ public class MailOutbox {
      */
     @Transactional
     public long enqueue(Long userId, String recipient, String subject, String body) {
+        return enqueue(userId, recipient, subject, body, null);
+    }
+
+    /**
+     * Adds a pending mail with a plain-text body and, optionally, an HTML version of it (sent as
+     * multipart/alternative: mail apps show the HTML, others the text), due at once, in the
+     * caller's transaction (or its own).
+     *
+     * @param htmlBody the same message as HTML (at most 100,000 characters, escaped by the caller),
+     *     or null for text only
+     * @return the outbox row's id
+     * @throws org.springframework.dao.DataIntegrityViolationException when a length is out of range
+     */
+    @Transactional
+    public long enqueue(Long userId, String recipient, String subject, String body, String htmlBody) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         return jdbc.sql("""
-                INSERT INTO mail_outbox (user_id, recipient, subject, body, created_at, next_attempt_at)
-                VALUES (?, ?, ?, ?, ?, ?) RETURNING id""")
-                .params(userId, recipient, subject, body, now, now).query(Long.class).single();
+                INSERT INTO mail_outbox (user_id, recipient, subject, body, html_body, created_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""")
+                .params(userId, recipient, subject, body, htmlBody, now, now).query(Long.class).single();
     }
 
     /** The newest mails first, at most {@code limit} (1–{@value #MAX_LISTED}). */
     @Transactional(readOnly = true)
     public List<OutboxMail> newest(int limit) {
         return jdbc.sql("""
-                SELECT id, user_id, recipient, subject, body, status, attempts, last_error, created_at, processed_at
+                SELECT id, user_id, recipient, subject, body, html_body, status, attempts, last_error, created_at, processed_at
                 FROM mail_outbox ORDER BY id DESC LIMIT ?""")
                 .params(Math.clamp(limit, 1, MAX_LISTED)).query(OutboxMail.class).list();
     }

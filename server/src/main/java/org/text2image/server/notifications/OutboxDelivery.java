@@ -15,6 +15,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.mail.MailException;
 import org.springframework.mail.SimpleMailMessage;
 import org.springframework.mail.javamail.JavaMailSender;
+import org.springframework.mail.javamail.MimeMessageHelper;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -85,7 +86,7 @@ public class OutboxDelivery {
     /** Sends or logs the oldest due mail; empty when none is due, else whether it was delivered. */
     private Optional<Boolean> deliverNext() {
         Optional<OutboxMail> due = jdbc.sql("""
-                SELECT id, user_id, recipient, subject, body, status, attempts, last_error, created_at, processed_at
+                SELECT id, user_id, recipient, subject, body, html_body, status, attempts, last_error, created_at, processed_at
                 FROM mail_outbox WHERE status = 'PENDING' AND next_attempt_at <= ?
                 ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED""")
                 .params(now()).query(OutboxMail.class).optional();
@@ -98,7 +99,7 @@ public class OutboxDelivery {
                 return true;
             }
             try {
-                sender.send(message(mail));
+                send(sender, mail);
                 finish(mail.id(), MailStatus.SENT, mail.attempts() + 1);
                 return true;
             } catch (RuntimeException e) { // a MailException, or anything else: counted, so no mail blocks the rest
@@ -108,13 +109,23 @@ public class OutboxDelivery {
         });
     }
 
-    private SimpleMailMessage message(OutboxMail mail) {
-        SimpleMailMessage message = new SimpleMailMessage();
-        message.setFrom(properties.from());
-        message.setTo(mail.recipient());
-        message.setSubject(mail.subject());
-        message.setText(mail.body());
-        return message;
+    private void send(JavaMailSender sender, OutboxMail mail) {
+        if (mail.htmlBody() == null) {
+            SimpleMailMessage message = new SimpleMailMessage();
+            message.setFrom(properties.from());
+            message.setTo(mail.recipient());
+            message.setSubject(mail.subject());
+            message.setText(mail.body());
+            sender.send(message);
+            return;
+        }
+        sender.send(mime -> { // multipart/alternative: the text part first, the HTML part preferred
+            MimeMessageHelper helper = new MimeMessageHelper(mime, true, "UTF-8");
+            helper.setFrom(properties.from());
+            helper.setTo(mail.recipient());
+            helper.setSubject(mail.subject());
+            helper.setText(mail.body(), mail.htmlBody());
+        });
     }
 
     private void finish(long id, MailStatus status, int attempts) {

@@ -37,7 +37,7 @@ class CreditsPageTest {
     }
 
     @Test
-    void showsBalanceRecentEntriesAndSaysPurchasesAreNotAvailableYet() throws Exception {
+    void showsBalanceRecentEntriesAndLinksToBuyingCredits() throws Exception {
         UUID job = UUID.randomUUID();
         tx.executeWithoutResult(s -> ledger.hold(alice.id(), 3, job));
 
@@ -47,7 +47,9 @@ class CreditsPageTest {
         assertThat(Html.textOf(html, "credits-available")).isEqualTo("17 credits");
         assertThat(Html.textOf(html, "credits-held")).isEqualTo("Plus 3 credits reserved for jobs in progress: charged only if they succeed.");
         assertThat(Html.textOf(html, "balance")).isEqualTo("17 credits · 3 reserved");
-        assertThat(Html.text(html)).contains("Purchases are not available yet.")
+        assertThat(Html.attributeOf(html, "buy-credits-link", "href")).isEqualTo("/buy");
+        assertThat(Html.attributeOf(html, "payments-link", "href")).isEqualTo("/payments");
+        assertThat(Html.text(html))
                 .contains("Reserved Reserved for a generation").contains("Added Free credits for signing up");
         assertThat(html).contains("href=\"/jobs/" + job + "\"");
     }

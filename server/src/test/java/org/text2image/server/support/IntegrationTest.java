@@ -10,7 +10,8 @@ import org.springframework.context.annotation.Import;
 /**
  * A Spring Boot test on the real embedded PostgreSQL (one per test context, fresh data, not
  * durable: commits need not survive an OS crash), with the
- * test models of {@code src/test/resources/config/models.json}, a {@link MutableClock}, no embedded
+ * test models of {@code src/test/resources/config/models.json}, the test packs of
+ * {@code src/test/resources/config/packs.json} with UPI on, a {@link MutableClock}, no embedded
  * worker, and a real HTTP port. Each test context gets its own PostgreSQL data directory. {@link TestDatabase#clean()} empties the tables between tests.
  */
 @Target(ElementType.TYPE)
@@ -21,6 +22,9 @@ import org.springframework.context.annotation.Import;
         "text2image.database.embedded-durable=false",
         "text2image.embedded-worker.enabled=false",
         "text2image.catalog.models-file=src/test/resources/config/models.json",
+        "text2image.payments.packs-file=src/test/resources/config/packs.json",
+        "text2image.payments.upi.vpa=text2image@okaxis",
+        "text2image.payments.upi.payee-name=Text2Image Studio & Co",
         "text2image.storage.local-folder=target/test-images",
         "text2image.workers.token=test-worker-token",
         "text2image.generation.reaper-interval=1h",

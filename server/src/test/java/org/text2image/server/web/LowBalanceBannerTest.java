@@ -38,13 +38,14 @@ class LowBalanceBannerTest {
     }
 
     @Test
-    void pagesShowTheBannerWithALinkToCreditsWhileTheBalanceIsBelowTheThreshold() throws Exception {
+    void pagesShowTheBannerWithLinksToBuyAndToCreditsWhileTheBalanceIsBelowTheThreshold() throws Exception {
         hold(16); // 4 credits left
 
         for (String path : new String[] {"/generate", "/history", "/credits", "/jobs/" + UUID.randomUUID()}) {
             String html = mvc.perform(get(path).with(user(alice))).andReturn().getResponse().getContentAsString();
             assertThat(Html.textOf(html, "low-balance-warning")).as(path)
-                    .isEqualTo("Your balance is low: 4 credits available. See your credits");
+                    .isEqualTo("Your balance is low: 4 credits available. Buy credits · See your credits");
+            assertThat(Html.attributeOf(html, "low-balance-buy", "href")).as(path).isEqualTo("/buy");
             assertThat(Html.attributeOf(html, "low-balance-link", "href")).as(path).isEqualTo("/credits");
         }
     }

@@ -1,6 +1,11 @@
 package org.text2image.server.credits.web;
 
 import org.text2image.server.credits.CreditStatements;
+import org.text2image.server.credits.EntryLinks;
+import org.text2image.server.credits.LedgerEntry;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.time.Clock;
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -16,8 +21,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 /**
  * {@code /credits}: the balance, credits that will expire, this week's and this month's totals,
  * and the whole credit history, {@value #PAGE_SIZE} entries a page ({@code ?page=N}), each with
- * its date, change, balances after and a link to its job. Buying credits is not built yet; the
- * page says so plainly.
+ * its date, change, balances after and a link to its job or to what else caused it
+ * ({@link EntryLinks}, such as a purchase's payment). The page links to the Buy credits page.
  */
 @Controller
 class CreditsPageController {
@@ -26,10 +31,12 @@ class CreditsPageController {
     static final int PAGE_SIZE = 50;
 
     private final CreditStatements statements;
+    private final List<EntryLinks> entryLinks;
     private final Clock clock;
 
-    CreditsPageController(CreditStatements statements, Clock clock) {
+    CreditsPageController(CreditStatements statements, List<EntryLinks> entryLinks, Clock clock) {
         this.statements = statements;
+        this.entryLinks = entryLinks;
         this.clock = clock;
     }
 
@@ -45,7 +52,11 @@ class CreditsPageController {
                 .atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant monthStart = now.toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         model.addAttribute("balance", statements.balance(userId));
-        model.addAttribute("entries", statements.entries(userId, (current - 1) * PAGE_SIZE, PAGE_SIZE));
+        List<LedgerEntry> entries = statements.entries(userId, (current - 1) * PAGE_SIZE, PAGE_SIZE);
+        Map<Long, EntryLinks.Link> links = new HashMap<>();
+        entryLinks.forEach(source -> links.putAll(source.links(userId, entries)));
+        model.addAttribute("entries", entries);
+        model.addAttribute("entryLinks", links);
         model.addAttribute("page", current);
         model.addAttribute("pages", pages);
         model.addAttribute("week", statements.totals(userId, weekStart));

@@ -177,8 +177,8 @@ class GeneratePageTest {
                 .andReturn().getResponse().getContentAsString();
 
         assertThat(Html.text(Html.textOf(html, "problem"))).startsWith("This costs 3 credits but you have 2 available.");
-        assertThat(Html.attributeOf(html, "buy-credits", "href")).isEqualTo("/credits");
-        assertThat(Html.attributeOf(html, "cost-buy-credits", "href")).isEqualTo("/credits");
+        assertThat(Html.attributeOf(html, "buy-credits", "href")).isEqualTo("/buy");
+        assertThat(Html.attributeOf(html, "cost-buy-credits", "href")).isEqualTo("/buy");
         assertThat(count("generation_job")).isEqualTo(6);
         assertThat(count("ledger_entry")).isEqualTo(entries);
         assertThat(statements.balance(alice.id())).isEqualTo(new Balance(2, 18));

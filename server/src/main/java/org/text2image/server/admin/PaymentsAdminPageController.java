@@ -1,0 +1,153 @@
+package org.text2image.server.admin;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.http.HttpStatus;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.ModelAndView;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.text2image.server.account.SignedInUser;
+import org.text2image.server.payments.Pack;
+import org.text2image.server.payments.Packs;
+import org.text2image.server.payments.Payment;
+import org.text2image.server.payments.PaymentReview;
+import org.text2image.server.support.InvalidInputException;
+import org.text2image.server.support.PageNotFoundException;
+
+/**
+ * {@code /admin/payments}: the UPI requests pending review, oldest first, each with its user,
+ * pack, amount, reference, UTR, submission time and the user's earlier payments; a search by UTR,
+ * email or reference ({@code ?q=}); and Approve / Reject (with a mandatory reason) per request.
+ * Both decisions are POST-redirect-GET and decide once however often they are sent
+ * ({@link PaymentReview}): a second click, or a second admin, is told it was already decided.
+ * For anyone but an admin the page does not exist (404).
+ */
+@Controller
+@RequestMapping("/admin/payments")
+class PaymentsAdminPageController {
+
+    private static final int EARLIER = 10;
+    private static final int MAX_QUERY = 254;
+
+    private final PaymentReview review;
+    private final Packs packs;
+
+    PaymentsAdminPageController(PaymentReview review, Packs packs) {
+        this.review = review;
+        this.packs = packs;
+    }
+
+    @GetMapping
+    String page(@RequestParam(required = false) String q, Model model) {
+        return show(model, q, null, Map.of(), "");
+    }
+
+    @PostMapping("/{id}/approve")
+    ModelAndView approve(@AuthenticationPrincipal SignedInUser admin, @PathVariable String id,
+                         RedirectAttributes redirect) {
+        PaymentReview.Decision decision = decide(() -> review.approve(admin.id(), parse(id)));
+        Payment decided = decision.payment();
+        redirect.addFlashAttribute("notice", decision.decided()
+                ? "Approved " + decided.reference() + ": " + decided.credits() + " credits added for "
+                        + email(decided) + "."
+                : alreadyDecided(decided));
+        return backToQueue();
+    }
+
+    @PostMapping("/{id}/reject")
+    ModelAndView reject(@AuthenticationPrincipal SignedInUser admin, @PathVariable String id,
+                        @RequestParam(required = false) String reason, RedirectAttributes redirect, Model model) {
+        long paymentId = parse(id);
+        try {
+            PaymentReview.Decision decision = decide(() -> review.reject(admin.id(), paymentId, reason));
+            redirect.addFlashAttribute("notice", decision.decided()
+                    ? "Rejected " + decision.payment().reference() + "; " + email(decision.payment())
+                            + " was told why."
+                    : alreadyDecided(decision.payment()));
+            return backToQueue();
+        } catch (InvalidInputException e) {
+            ModelAndView page = new ModelAndView(show(model, null, paymentId, e.fieldErrors(),
+                    reason == null ? "" : reason));
+            page.setStatus(HttpStatus.UNPROCESSABLE_CONTENT);
+            return page;
+        }
+    }
+
+    /** Runs a decision; an unknown id is the 404 page. */
+    private static PaymentReview.Decision decide(java.util.function.Supplier<PaymentReview.Decision> decision) {
+        try {
+            return decision.get();
+        } catch (InvalidInputException e) {
+            if (e.fieldErrors().containsKey("payment")) {
+                throw new PageNotFoundException("No payment to decide");
+            }
+            throw e;
+        }
+    }
+
+    private String show(Model model, String query, Long refusedId, Map<String, String> errors, String typedReason) {
+        String q = query == null ? "" : query.strip();
+        if (q.length() > MAX_QUERY) {
+            q = q.substring(0, MAX_QUERY);
+        }
+        List<Payment> queue = review.queue();
+        List<Payment> found = q.isEmpty() ? List.of() : review.search(q);
+        Set<Long> users = new HashSet<>();
+        queue.forEach(p -> users.add(p.userId()));
+        found.forEach(p -> users.add(p.userId()));
+        Map<Long, String> emails = review.emails(users);
+        model.addAttribute("queue", queue.stream().map(p -> new Row(p, emails.get(p.userId()), packName(p),
+                review.ofUser(p.userId()).stream().filter(other -> other.id() != p.id()).limit(EARLIER).toList())).toList());
+        model.addAttribute("found", found.stream().map(p -> new Row(p, emails.get(p.userId()), packName(p), List.of())).toList());
+        model.addAttribute("q", q);
+        model.addAttribute("refusedId", refusedId);
+        model.addAttribute("errors", errors);
+        model.addAttribute("typedReason", typedReason.length() > 600 ? typedReason.substring(0, 600) : typedReason);
+        return "admin/payments";
+    }
+
+    private String packName(Payment p) {
+        return packs.find(p.packId()).map(Pack::name).orElse(p.packId());
+    }
+
+    private String email(Payment p) {
+        return review.emails(Set.of(p.userId())).getOrDefault(p.userId(), "user " + p.userId());
+    }
+
+    private static String alreadyDecided(Payment p) {
+        return p.reference() + " is " + p.state().label().toLowerCase(Locale.ROOT)
+                + " already (another decision came first); nothing changed.";
+    }
+
+    private static ModelAndView backToQueue() {
+        ModelAndView next = new ModelAndView("redirect:/admin/payments");
+        next.setStatus(HttpStatus.SEE_OTHER);
+        return next;
+    }
+
+    private static long parse(String id) {
+        try {
+            return Long.parseLong(id);
+        } catch (NumberFormatException e) {
+            throw new PageNotFoundException("No payment " + id);
+        }
+    }
+
+    /**
+     * One request as the page shows it.
+     *
+     * @param earlier the user's other payments, newest first (only in the queue)
+     */
+    record Row(Payment payment, String email, String packName, List<Payment> earlier) {
+    }
+}
