@@ -3,7 +3,10 @@ package org.text2image.server.credits;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -87,6 +90,30 @@ public class CreditStatements {
                        max(reason) FILTER (WHERE kind = 'RELEASE') AS release_reason
                 FROM ledger_entry WHERE job_id = ?""")
                 .params(jobId).query(JobReceipt.class).optional().filter(receipt -> receipt.held() > 0);
+    }
+
+    /** {@link #receipt} of several jobs in one read, by job id; jobs without a hold are absent. */
+    public Map<UUID, JobReceipt> receipts(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, JobReceipt> receipts = new HashMap<>();
+        jdbc.sql("""
+                SELECT job_id,
+                       coalesce(sum(amount_credits) FILTER (WHERE kind = 'HOLD'), 0) AS held,
+                       coalesce(sum(amount_credits) FILTER (WHERE kind = 'CAPTURE'), 0) AS charged,
+                       coalesce(sum(amount_credits) FILTER (WHERE kind = 'RELEASE'), 0) AS released,
+                       max(reason) FILTER (WHERE kind = 'RELEASE') AS release_reason
+                FROM ledger_entry WHERE job_id = ANY(?) GROUP BY job_id""")
+                .params((Object) jobIds.toArray(UUID[]::new))
+                .query(rs -> {
+                    JobReceipt receipt = new JobReceipt(rs.getLong("held"), rs.getLong("charged"), rs.getLong("released"),
+                            rs.getString("release_reason"));
+                    if (receipt.held() > 0) {
+                        receipts.put(rs.getObject("job_id", UUID.class), receipt);
+                    }
+                });
+        return receipts;
     }
 
     /** The user's lots that still hold credits, in spending order (soonest expiring first). */

@@ -1,10 +1,13 @@
 package org.text2image.server.generation;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +137,7 @@ public class GenerationService {
     public HistoryPage history(long userId, int page, int size) {
         int pageSize = Math.clamp(size, 1, MAX_PAGE_SIZE);
         int pageIndex = Math.max(page, 0);
-        List<JobView> views = jobs.page(userId, pageIndex * pageSize, pageSize).stream().map(this::view).toList();
+        List<JobView> views = views(jobs.page(userId, pageIndex * pageSize, pageSize));
         return new HistoryPage(views, pageIndex, pageSize, jobs.count(userId));
     }
 
@@ -214,16 +217,43 @@ public class GenerationService {
     }
 
     JobView view(JobRow job) {
-        String modelName = catalog.find(job.parameters().modelId()).map(Model::name).orElse(job.parameters().modelId());
-        List<JobImage> jobImages = job.status() == JobStatus.SUCCEEDED ? jobs.images(job.id()) : List.of();
         int position = jobs.queuePosition(job);
-        return new JobView(job.id(), job.userId(), job.parameters(), modelName, job.status(), job.attemptsUsed(),
-                job.maxAttempts(), position, waitEstimator.estimatedWaitSeconds(position),
+        return view(job, position, waitEstimator.estimatedWaitSeconds(position),
+                job.status() == JobStatus.SUCCEEDED ? jobs.images(job.id()) : List.of(),
+                statements.receipt(job.id()).orElse(null),
                 job.status() == JobStatus.QUEUED && workers.status().isOnline()
-                        && !workers.canRunNow(job.parameters().checkpoint()),
+                        && !workers.canRunNow(job.parameters().checkpoint()));
+    }
+
+    /**
+     * Views of several jobs (a history page) with a fixed number of reads, whatever their count:
+     * the queue positions, images and receipts of all of them at once.
+     */
+    List<JobView> views(List<JobRow> rows) {
+        List<UUID> ids = rows.stream().map(JobRow::id).toList();
+        List<UUID> queued = rows.stream().filter(row -> row.status() == JobStatus.QUEUED).map(JobRow::id).toList();
+        Map<UUID, Integer> positions = jobs.queuePositions(queued);
+        IntFunction<Integer> waits = queued.isEmpty() ? position -> null : waitEstimator.estimates();
+        Map<UUID, List<JobImage>> images = jobs.images(rows.stream()
+                .filter(row -> row.status() == JobStatus.SUCCEEDED).map(JobRow::id).toList());
+        Map<UUID, JobReceipt> receipts = statements.receipts(ids);
+        boolean online = !queued.isEmpty() && workers.status().isOnline();
+        Map<String, Boolean> runnable = new HashMap<>();
+        return rows.stream().map(row -> {
+            int position = positions.getOrDefault(row.id(), 0);
+            return view(row, position, waits.apply(position), images.getOrDefault(row.id(), List.of()),
+                    receipts.get(row.id()), row.status() == JobStatus.QUEUED && online
+                            && !runnable.computeIfAbsent(row.parameters().checkpoint(), workers::canRunNow));
+        }).toList();
+    }
+
+    private JobView view(JobRow job, int position, Integer waitSeconds, List<JobImage> images, JobReceipt receipt,
+                         boolean noWorkerHasModel) {
+        String modelName = catalog.find(job.parameters().modelId()).map(Model::name).orElse(job.parameters().modelId());
+        return new JobView(job.id(), job.userId(), job.parameters(), modelName, job.status(), job.attemptsUsed(),
+                job.maxAttempts(), position, waitSeconds, noWorkerHasModel,
                 job.status() == JobStatus.RUNNING && job.backendUnreachable(),
-                job.progressStep(),
-                job.progressTotal(), job.lastError(), job.createdAt(), job.finishedAt(), jobImages, previewVersion(job),
-                statements.receipt(job.id()).map(JobReceipt::summary).orElse(null));
+                job.progressStep(), job.progressTotal(), job.lastError(), job.createdAt(), job.finishedAt(), images,
+                previewVersion(job), receipt == null ? null : receipt.summary());
     }
 }

@@ -3,6 +3,8 @@ package org.text2image.server.generation.queue;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -158,6 +160,27 @@ public class JobRepository {
                 .param("id", job.id()).query(Integer.class).single();
     }
 
+    /**
+     * {@link #queuePosition} of several queued jobs in one pass over the queue (a page of jobs),
+     * by job id; ids of jobs that are not queued are absent.
+     */
+    public Map<UUID, Integer> queuePositions(Collection<UUID> queuedJobIds) {
+        if (queuedJobIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, Integer> positions = new HashMap<>();
+        jdbc.sql("""
+                SELECT id, position FROM (
+                    SELECT id, row_number() OVER (ORDER BY priority DESC, created_at, id) AS position
+                    FROM generation_job WHERE status = 'QUEUED') queue
+                WHERE id = ANY(?)""")
+                .params((Object) queuedJobIds.toArray(UUID[]::new))
+                .query(rs -> {
+                    positions.put(rs.getObject("id", UUID.class), rs.getInt("position"));
+                });
+        return positions;
+    }
+
     public List<JobRow> page(long userId, int offset, int limit) {
         return jdbc.sql("SELECT " + JobRow.COLUMNS
                         + " FROM generation_job WHERE user_id = ? ORDER BY created_at DESC, id DESC OFFSET ? LIMIT ?")
@@ -212,6 +235,21 @@ public class JobRepository {
                 .query((rs, n) -> new JobImage(rs.getObject("id", UUID.class), rs.getInt("position"),
                         rs.getString("content_type")))
                 .list();
+    }
+
+    /** The images of several jobs in one read, by job id (jobs without images are absent). */
+    public Map<UUID, List<JobImage>> images(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, List<JobImage>> byJob = new HashMap<>();
+        jdbc.sql("SELECT job_id, id, position, content_type FROM job_image WHERE job_id = ANY(?) ORDER BY job_id, position")
+                .params((Object) jobIds.toArray(UUID[]::new))
+                .query(rs -> {
+                    byJob.computeIfAbsent(rs.getObject("job_id", UUID.class), id -> new ArrayList<>())
+                            .add(new JobImage(rs.getObject("id", UUID.class), rs.getInt("position"), rs.getString("content_type")));
+                });
+        return byJob;
     }
 
     /** The image with its owner, for the ownership check. */

@@ -1,5 +1,6 @@
 package org.text2image.server.generation.queue;
 
+import java.util.function.IntFunction;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.text2image.server.generation.WorkerAvailability;
@@ -29,23 +30,31 @@ public class WaitEstimator {
      * @return null when the job is not queued, no job has succeeded yet, or no worker is online
      */
     public Integer estimatedWaitSeconds(int queuePosition) {
-        if (queuePosition < 1) {
-            return null;
-        }
+        return queuePosition < 1 ? null : estimates().apply(queuePosition);
+    }
+
+    /**
+     * The estimate for any position, from one read of the recent run times and the workers online
+     * (for a page that shows several queued jobs). The function answers null as
+     * {@link #estimatedWaitSeconds} does.
+     */
+    public IntFunction<Integer> estimates() {
         Double medianRunSeconds = jdbc.sql("""
                 SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM finished_at - attempt_started_at))
                 FROM (SELECT finished_at, attempt_started_at FROM generation_job
                       WHERE status = 'SUCCEEDED' AND attempt_started_at IS NOT NULL
                       ORDER BY finished_at DESC LIMIT :history) recent""")
                 .param("history", HISTORY).query(Double.class).optional().orElse(null);
-        if (medianRunSeconds == null) {
-            return null;
-        }
-        long onlineWorkers = workers.onlineWorkers();
+        long onlineWorkers = medianRunSeconds == null ? 0 : workers.onlineWorkers();
         if (onlineWorkers == 0) {
-            return null;
+            return position -> null;
         }
-        long seconds = Math.round(queuePosition * Math.max(medianRunSeconds, 0) / onlineWorkers);
-        return (int) Math.min(seconds, Integer.MAX_VALUE);
+        return position -> {
+            if (position < 1) {
+                return null;
+            }
+            long seconds = Math.round(position * Math.max(medianRunSeconds, 0) / onlineWorkers);
+            return (int) Math.min(seconds, Integer.MAX_VALUE);
+        };
     }
 }
