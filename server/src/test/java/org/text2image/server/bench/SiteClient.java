@@ -59,6 +59,18 @@ final class SiteClient {
 
     /** Posts the Generate form (the default model, 512×512); returns the new job's id, or null when not accepted. */
     UUID submit(String prompt) throws Exception {
+        HttpResponse<String> answer = post("/generate", generateForm(prompt));
+        String location = answer.headers().firstValue("Location").orElse("");
+        Matcher job = JOB_LOCATION.matcher(location);
+        return answer.statusCode() == 302 && job.find() ? UUID.fromString(job.group(1)) : null;
+    }
+
+    /** The body {@link #submit} posts, with this session's CSRF token, URL-encoded. */
+    String submitBody(String prompt) {
+        return encoded(generateForm(prompt));
+    }
+
+    private static Map<String, String> generateForm(String prompt) {
         Map<String, String> form = new LinkedHashMap<>();
         form.put("modelId", "sd15");
         form.put("prompt", prompt);
@@ -71,10 +83,7 @@ final class SiteClient {
         form.put("cfgScale", "7");
         form.put("sampler", "euler");
         form.put("scheduler", "normal");
-        HttpResponse<String> answer = post("/generate", form);
-        String location = answer.headers().firstValue("Location").orElse("");
-        Matcher job = JOB_LOCATION.matcher(location);
-        return answer.statusCode() == 302 && job.find() ? UUID.fromString(job.group(1)) : null;
+        return form;
     }
 
     /**
@@ -138,15 +147,18 @@ final class SiteClient {
     }
 
     private HttpResponse<String> post(String path, Map<String, String> fields) throws Exception {
-        Map<String, String> all = new LinkedHashMap<>(fields);
-        all.put("_csrf", csrf);
-        String body = all.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
         HttpRequest request = HttpRequest.newBuilder(base.resolve(path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(encoded(fields))).build();
         return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String encoded(Map<String, String> fields) {
+        Map<String, String> all = new LinkedHashMap<>(fields);
+        all.put("_csrf", csrf);
+        return all.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
     }
 
     private static String csrfOf(String html) {
