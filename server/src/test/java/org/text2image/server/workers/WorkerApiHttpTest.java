@@ -163,7 +163,7 @@ class WorkerApiHttpTest {
         HttpResponse<String> response = completeRaw(job, "b", completionBody("b", attempt, List.of(fake)));
 
         assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(response.body()).get("detail").asString()).contains("could not be decoded");
+        assertThat(JSON.readTree(response.body()).get("detail").asString()).contains("is not a whole PNG image");
         assertNothingStoredAndStillRunning();
     }
 

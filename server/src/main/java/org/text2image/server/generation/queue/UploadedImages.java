@@ -17,8 +17,10 @@ import org.text2image.server.storage.ImageStore;
 import org.text2image.worker.api.WorkerApiLimits;
 
 /**
- * Checks a completion's images against the job and stores them. Every file is decoded (the JDK's
- * ImageIO reads PNG and JPEG), so bytes that only start like an image are refused, and each must
+ * Checks a completion's images against the job and stores them. Every file is checked whole — a
+ * PNG by {@link PngCheck} (every chunk's CRC, and its image data inflated to exactly the size its
+ * header calls for, without holding the pixels), a JPEG by decoding it with the JDK's ImageIO — so
+ * bytes that only start like an image are refused, and each must
  * have the job's width and height (or, for a size that is not a multiple of 8, the multiple of 8
  * below it, as Stable Diffusion renders it); there are 1 … batch-size files (at most
  * {@value WorkerApiLimits#MAX_IMAGES_PER_COMPLETION}). A refusal stores nothing.
@@ -71,6 +73,31 @@ class UploadedImages {
         String name = "\"" + image.fileName() + "\"";
         String contentType = ImageFormats.sniff(image.bytes()).filter(type -> !type.equals("image/webp"))
                 .orElseThrow(() -> new InvalidUploadException(name + " is not a PNG or JPEG image."));
+        int[] size = size(image, name, contentType);
+        int width = job.parameters().width();
+        int height = job.parameters().height();
+        if (!fits(size[0], width) || !fits(size[1], height)) {
+            throw new InvalidUploadException(name + " is " + size[0] + "×" + size[1]
+                    + " pixels; this job asked for " + width + "×" + height + ".");
+        }
+        return contentType;
+    }
+
+    /**
+     * The width and height of a whole image: a PNG through {@link PngCheck} (no pixels in memory),
+     * a JPEG (or an interlaced PNG) by decoding it.
+     */
+    private static int[] size(UploadedImage image, String name, String contentType) {
+        if (contentType.equals("image/png")) {
+            try {
+                PngCheck.Size png = PngCheck.read(image.bytes());
+                if (png != null) {
+                    return new int[] {png.width(), png.height()};
+                }
+            } catch (PngCheck.BrokenPngException e) {
+                throw new InvalidUploadException(name + " is not a whole PNG image: " + e.getMessage() + ".");
+            }
+        }
         BufferedImage decoded;
         try {
             decoded = ImageIO.read(new ByteArrayInputStream(image.bytes()));
@@ -80,13 +107,7 @@ class UploadedImages {
         if (decoded == null) {
             throw new InvalidUploadException(name + " could not be decoded: it is not a whole " + contentType + " image.");
         }
-        int width = job.parameters().width();
-        int height = job.parameters().height();
-        if (!fits(decoded.getWidth(), width) || !fits(decoded.getHeight(), height)) {
-            throw new InvalidUploadException(name + " is " + decoded.getWidth() + "×" + decoded.getHeight()
-                    + " pixels; this job asked for " + width + "×" + height + ".");
-        }
-        return contentType;
+        return new int[] {decoded.getWidth(), decoded.getHeight()};
     }
 
     /**
