@@ -260,6 +260,19 @@ class StripePaymentTest {
     }
 
     @Test
+    void aPackTakenOffSaleAfterCheckoutStillPaysWhatThePaymentCopied() throws Exception {
+        Pack retired = new Pack("retired", "Retired", 300, 999, "USD", null);
+        Payment payment = payments.insert(alice.id(), PaymentProvider.STRIPE, PaymentState.CHECKOUT_OPEN, "RETIRED001",
+                UUID.randomUUID().toString(), retired, null).orElseThrow();
+        payment = payments.transition(payment.id(), PaymentState.CHECKOUT_OPEN, PaymentState.CHECKOUT_OPEN,
+                "provider_reference = ?", "cs_test_retired").orElseThrow();
+
+        stripe.send(stripe.event("checkout_session_event", payment, Map.of())).andExpect(status().isOk());
+
+        assertThat(available()).isEqualTo(20 + 300);
+    }
+
+    @Test
     void aChargeOfAnotherProductIsIgnored() throws Exception {
         Payment payment = pay();
         stripe.send(stripe.event("charge_refunded_event", payment, Map.of("REFERENCE", "SOMETHINGELSE")))
