@@ -29,7 +29,7 @@ class TableOwnershipTest {
             "generation", List.of("generation_job", "job_image", "job_preview"),
             "workers", List.of("worker_presence", "worker_token"),
             "notifications", List.of("low_balance_warning", "mail_outbox"),
-            "payments", List.of("payment"),
+            "payments", List.of("payment", "stripe_event", "stripe_checkout", "stripe_customer"),
             "web", List.of("spring_session", "spring_session_attributes"),
             "support", List.of("scheduled_tasks", "flyway_schema_history"));
 

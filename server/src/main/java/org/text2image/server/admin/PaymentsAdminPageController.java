@@ -20,6 +20,7 @@ import org.text2image.server.account.SignedInUser;
 import org.text2image.server.payments.Pack;
 import org.text2image.server.payments.Packs;
 import org.text2image.server.payments.Payment;
+import org.text2image.server.payments.PaymentReversals;
 import org.text2image.server.payments.PaymentReview;
 import org.text2image.server.support.InvalidInputException;
 import org.text2image.server.support.PageNotFoundException;
@@ -30,7 +31,8 @@ import org.text2image.server.support.PageNotFoundException;
  * email or reference ({@code ?q=}); and Approve / Reject (with a mandatory reason) per request.
  * Both decisions are POST-redirect-GET and decide once however often they are sent
  * ({@link PaymentReview}): a second click, or a second admin, is told it was already decided.
- * For anyone but an admin the page does not exist (404).
+ * Card payments that Stripe reported refunded or disputed are listed at the top, with the credits
+ * removed and those owed ({@link PaymentReversals}). For anyone but an admin the page does not exist (404).
  */
 @Controller
 @RequestMapping("/admin/payments")
@@ -40,10 +42,12 @@ class PaymentsAdminPageController {
     private static final int MAX_QUERY = 254;
 
     private final PaymentReview review;
+    private final PaymentReversals reversals;
     private final Packs packs;
 
-    PaymentsAdminPageController(PaymentReview review, Packs packs) {
+    PaymentsAdminPageController(PaymentReview review, PaymentReversals reversals, Packs packs) {
         this.review = review;
+        this.reversals = reversals;
         this.packs = packs;
     }
 
@@ -109,6 +113,10 @@ class PaymentsAdminPageController {
         model.addAttribute("queue", queue.stream().map(p -> new Row(p, emails.get(p.userId()), packName(p),
                 review.ofUser(p.userId()).stream().filter(other -> other.id() != p.id()).limit(EARLIER).toList())).toList());
         model.addAttribute("found", found.stream().map(p -> new Row(p, emails.get(p.userId()), packName(p), List.of())).toList());
+        List<PaymentReversals.Reversed> reversed = reversals.recent();
+        model.addAttribute("reversals", reversed);
+        model.addAttribute("reversalEmails", review.emails(reversed.stream().map(r -> r.payment().userId())
+                .collect(java.util.stream.Collectors.toSet())));
         model.addAttribute("q", q);
         model.addAttribute("refusedId", refusedId);
         model.addAttribute("errors", errors);

@@ -193,6 +193,42 @@ public class CreditLedger {
         return true;
     }
 
+    /**
+     * Takes back what is left of one grant's lot (a refunded or disputed purchase): its unspent
+     * credits leave by one DEBIT entry, once per revocation key; what the user already spent, or
+     * holds for a running job, stays spent. Never takes more than the available balance, so it
+     * never goes below zero. Runs in the caller's transaction.
+     *
+     * @param grantKey the idempotency key of the GRANT entry, such as {@code stripe:<session id>}
+     * @param revokeKey the revocation's own idempotency key; a replay takes nothing more
+     * @param reason the DEBIT entry's text
+     * @return what was taken back and what the user kept
+     * @throws IllegalArgumentException when no GRANT entry has {@code grantKey}
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public Revocation revokeGrant(String grantKey, String revokeKey, String reason) {
+        LedgerRows.Grant grant = rows.grantOf(grantKey)
+                .orElseThrow(() -> new IllegalArgumentException("No grant with ledger key " + grantKey));
+        LedgerRows.LockedAccount locked = rows.lockForSpending(grant.userId());
+        Long replayed = rows.amountOf(revokeKey);
+        if (replayed != null) {
+            return new Revocation(grant.userId(), grant.amountCredits(), replayed, grant.amountCredits() - replayed);
+        }
+        Balance balance = locked.lotsDue() ? lots.expireDue(grant.userId(), locked.balance()) : locked.balance();
+        long amount = Math.min(lots.remaining(grant.lotId()), balance.availableCredits());
+        if (amount > 0) {
+            long debitId = rows.insertDebit(grant.userId(), amount);
+            lots.takeFromLot(grant.lotId(), debitId, amount);
+            Balance after = rows.change(grant.userId(), -amount, 0).after();
+            rows.append(new LedgerRows.Entry(grant.userId(), EntryKind.DEBIT, amount, null, null, null,
+                    revokeKey, reason), after); // the lot is in credit_debit_lot, as for any debit
+            publish(grant.userId(), locked.balance(), after);
+        } else {
+            publish(grant.userId(), locked.balance(), balance);
+        }
+        return new Revocation(grant.userId(), grant.amountCredits(), amount, grant.amountCredits() - amount);
+    }
+
     /** Expires the locked account's due lots, then checks that {@code amount} is available. */
     private void requireSpendable(long userId, long amount, LedgerRows.LockedAccount locked) {
         Balance balance = locked.lotsDue() ? lots.expireDue(userId, locked.balance()) : locked.balance();

@@ -2,6 +2,7 @@ package org.text2image.server.credits;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -61,6 +62,25 @@ class LedgerRows {
                 .param("user", userId).param("now", now())
                 .query((rs, n) -> new LockedAccount(new Balance(rs.getLong(1), rs.getLong(2)), rs.getBoolean(3)))
                 .optional().orElseThrow(() -> new UnknownAccountException(userId));
+    }
+
+    /** A GRANT entry: its user, amount and lot. */
+    record Grant(long userId, long amountCredits, long lotId) {
+    }
+
+    /** The GRANT entry with this idempotency key. */
+    Optional<Grant> grantOf(String idempotencyKey) {
+        return jdbc.sql("""
+                SELECT user_id, amount_credits, lot_id FROM ledger_entry
+                WHERE idempotency_key = ? AND kind = 'GRANT' AND lot_id IS NOT NULL""")
+                .params(idempotencyKey).query((rs, n) -> new Grant(rs.getLong(1), rs.getLong(2), rs.getLong(3)))
+                .optional();
+    }
+
+    /** The amount of the entry with this idempotency key, or null when there is none. */
+    Long amountOf(String idempotencyKey) {
+        return jdbc.sql("SELECT amount_credits FROM ledger_entry WHERE idempotency_key = ?")
+                .params(idempotencyKey).query(Long.class).optional().orElse(null);
     }
 
     /** Whether a ledger entry already has this key (a replayed command). */

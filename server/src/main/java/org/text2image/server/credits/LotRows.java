@@ -81,6 +81,27 @@ class LotRows {
         }
     }
 
+    /** What is left of a lot (locking it). */
+    long remaining(long lotId) {
+        return jdbc.sql("SELECT remaining_credits FROM credit_lot WHERE id = ? FOR UPDATE")
+                .params(lotId).query(Long.class).single();
+    }
+
+    /**
+     * Takes {@code amount} from one lot for a debit, recording the portion.
+     *
+     * @throws IllegalStateException when the lot holds less
+     */
+    void takeFromLot(long lotId, long debitId, long amount) {
+        int changed = jdbc.sql("UPDATE credit_lot SET remaining_credits = remaining_credits - ? WHERE id = ? AND remaining_credits >= ?")
+                .params(amount, lotId, amount).update();
+        if (changed != 1) {
+            throw new IllegalStateException("Lot " + lotId + " holds less than " + amount + " credits");
+        }
+        jdbc.sql("INSERT INTO credit_debit_lot (debit_id, lot_id, amount_credits) VALUES (?, ?, ?)")
+                .params(debitId, lotId, amount).update();
+    }
+
     /** Returns a released hold's credits to the lots they came from. */
     void giveBack(long holdId) {
         jdbc.sql("""

@@ -57,6 +57,14 @@ public class PaymentMails {
                         + "was not received, your bank returns it."));
     }
 
+    /** Stripe confirmed a card payment: the credits were added. */
+    public void paid(Payment payment, long availableCredits) {
+        send(payment, "Credits added: your card payment " + payment.reference() + " is confirmed", List.of(
+                "Thank you. Your card payment of " + payment.amount() + " for " + what(payment) + " is confirmed: "
+                        + Credits.format(payment.credits()) + " were added to your account. They never expire.",
+                "You now have " + Credits.format(availableCredits) + " available."));
+    }
+
     /**
      * Writes a mail to the payment's user: the paragraphs, then a link to the payment's page.
      *

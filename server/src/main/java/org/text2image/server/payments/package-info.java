@@ -1,8 +1,9 @@
 /**
  * Buying credits (docs/PAYMENTS.md): the credit packs of {@code config/packs.json}, the
  * {@code payment} table, the ways to pay ({@link org.text2image.server.payments.PaymentMethod}: UPI
- * with an admin's review in {@code upi}), the pages ({@code web}) and the payment mails. Credits
- * reach the user only through the ledger's idempotent grants.
+ * with an admin's review in {@code upi}; Stripe Checkout and its signed webhook in {@code stripe}),
+ * the pages ({@code web}) and the payment mails. Credits reach the user only through the ledger's
+ * idempotent grants.
  */
 @ApplicationModule(allowedDependencies = {"account", "credits", "notifications", "support"})
 package org.text2image.server.payments;

@@ -17,6 +17,8 @@ import org.text2image.server.payments.Pack;
 import org.text2image.server.payments.Packs;
 import org.text2image.server.payments.Payment;
 import org.text2image.server.payments.PaymentMethod;
+import org.text2image.server.payments.stripe.CheckoutUnavailableException;
+import org.text2image.server.payments.stripe.StripeCheckout;
 import org.text2image.server.payments.upi.UpiRequests;
 import org.text2image.server.support.InvalidInputException;
 
@@ -25,7 +27,8 @@ import org.text2image.server.support.InvalidInputException;
  * beans). Each button is a small form carrying the pack, the price it showed and a fresh one-time
  * key. {@code POST /payments/upi} opens a UPI request from it (POST-redirect-GET: 303 to the
  * request's page; the same key again leads to the same request, so a reload or double click opens
- * one). A pack that is unknown, or a price or currency that is not the pack's (a forged form, or a
+ * one). {@code POST /payments/stripe} opens a Stripe Checkout Session the same way and sends the
+ * browser to Stripe's page (303). A pack that is unknown, or a price or currency that is not the pack's (a forged form, or a
  * price changed since the page was shown) is refused on the Buy page, and nothing is written.
  */
 @Controller
@@ -34,11 +37,13 @@ class BuyPageController {
     private final Packs packs;
     private final List<PaymentMethod> methods;
     private final UpiRequests upi;
+    private final StripeCheckout stripe;
 
-    BuyPageController(Packs packs, List<PaymentMethod> methods, UpiRequests upi) {
+    BuyPageController(Packs packs, List<PaymentMethod> methods, UpiRequests upi, StripeCheckout stripe) {
         this.packs = packs;
         this.methods = methods.stream().sorted(Comparator.comparingInt(PaymentMethod::order)).toList();
         this.upi = upi;
+        this.stripe = stripe;
     }
 
     @GetMapping("/buy")
@@ -58,6 +63,31 @@ class BuyPageController {
         } catch (InvalidInputException e) {
             ModelAndView page = new ModelAndView(show(model, pack, e.fieldErrors()));
             page.setStatus(HttpStatus.UNPROCESSABLE_CONTENT);
+            return page;
+        }
+    }
+
+    /**
+     * Opens a Stripe Checkout Session for the form's pack and sends the browser to Stripe's page
+     * (303); the same key again leads to the same Session. When Stripe cannot be reached the Buy
+     * page says so (503) and nothing is charged.
+     */
+    @PostMapping("/payments/stripe")
+    ModelAndView payWithStripe(@AuthenticationPrincipal SignedInUser user, @ModelAttribute BuyForm form, Model model) {
+        Pack pack = packs.find(form.packId()).orElse(null);
+        try {
+            requireShownPrice(pack, form);
+            ModelAndView next = new ModelAndView("redirect:" + stripe.open(user, pack, form.requestKey()).redirectUrl());
+            next.setStatus(HttpStatus.SEE_OTHER);
+            return next;
+        } catch (InvalidInputException e) {
+            ModelAndView page = new ModelAndView(show(model, pack, e.fieldErrors()));
+            page.setStatus(HttpStatus.UNPROCESSABLE_CONTENT);
+            return page;
+        } catch (CheckoutUnavailableException e) {
+            ModelAndView page = new ModelAndView(show(model, pack, Map.of("pack",
+                    "Card payments are unavailable at the moment; nothing was charged. Try again in a few minutes.")));
+            page.setStatus(HttpStatus.SERVICE_UNAVAILABLE);
             return page;
         }
     }
