@@ -5,7 +5,6 @@ import com.stripe.exception.StripeException;
 import com.stripe.model.checkout.Session;
 import com.stripe.net.RequestOptions;
 import com.stripe.param.checkout.SessionCreateParams;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -21,6 +20,7 @@ import org.text2image.server.account.SignedInUser;
 import org.text2image.server.payments.Pack;
 import org.text2image.server.payments.Payment;
 import org.text2image.server.payments.PaymentProvider;
+import org.text2image.server.payments.PaymentReferences;
 import org.text2image.server.payments.PaymentRows;
 import org.text2image.server.payments.PaymentState;
 import org.text2image.server.support.InvalidInputException;
@@ -41,7 +41,6 @@ public class StripeCheckout {
     static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** How long Stripe keeps a Checkout Session open (its default). */
     static final Duration SESSION_LIFETIME = Duration.ofHours(24);
-    private static final String REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     private static final Logger log = LoggerFactory.getLogger(StripeCheckout.class);
 
     private final StripeProperties properties;
@@ -51,7 +50,6 @@ public class StripeCheckout {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final StripeClient client;
-    private final SecureRandom random = new SecureRandom();
 
     StripeCheckout(StripeProperties properties, PaymentRows payments, StripeRows rows, SiteProperties site,
                    TransactionTemplate tx, Clock clock) {
@@ -123,7 +121,7 @@ public class StripeCheckout {
         for (int attempt = 1; ; attempt++) {
             try {
                 return tx.execute(status -> payments.insert(user.id(), PaymentProvider.STRIPE, PaymentState.CHECKOUT_OPEN,
-                                newReference(), requestKey, pack, clock.instant().plus(SESSION_LIFETIME))
+                                PaymentReferences.next(), requestKey, pack, clock.instant().plus(SESSION_LIFETIME))
                         .orElseThrow(() -> refused("key", "This form was sent twice at once: open Your payments.")));
             } catch (DuplicateKeyException e) { // a reference drawn twice: 1 in 10^15; draw again
                 if (attempt == 3) {
@@ -159,14 +157,6 @@ public class StripeCheckout {
         }
         return client.v1().checkout().sessions().create(params.build(),
                 RequestOptions.builder().setIdempotencyKey("checkout-" + payment.reference()).build());
-    }
-
-    private String newReference() {
-        StringBuilder reference = new StringBuilder(10);
-        for (int i = 0; i < 10; i++) {
-            reference.append(REFERENCE_LETTERS.charAt(random.nextInt(REFERENCE_LETTERS.length())));
-        }
-        return reference.toString();
     }
 
     private static InvalidInputException refused(String field, String message) {

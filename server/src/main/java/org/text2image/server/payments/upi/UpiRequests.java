@@ -1,6 +1,5 @@
 package org.text2image.server.payments.upi;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +13,7 @@ import org.text2image.server.payments.Pack;
 import org.text2image.server.payments.Payment;
 import org.text2image.server.payments.PaymentMails;
 import org.text2image.server.payments.PaymentProvider;
+import org.text2image.server.payments.PaymentReferences;
 import org.text2image.server.payments.PaymentRows;
 import org.text2image.server.payments.PaymentState;
 import org.text2image.server.payments.PaymentsProperties;
@@ -32,8 +32,6 @@ public class UpiRequests {
     public static final Pattern UTR = Pattern.compile("[0-9]{12}");
     /** The form's one-time key, such as a UUID. */
     public static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-    private static final String REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    private static final int REFERENCE_LENGTH = 10;
     private static final int INSERT_TRIES = 3;
     private static final Logger log = LoggerFactory.getLogger(UpiRequests.class);
 
@@ -42,7 +40,6 @@ public class UpiRequests {
     private final PaymentsProperties properties;
     private final TransactionTemplate tx;
     private final Clock clock;
-    private final SecureRandom random = new SecureRandom();
 
     UpiRequests(PaymentRows rows, PaymentMails mails, PaymentsProperties properties, TransactionTemplate tx,
                 Clock clock) {
@@ -98,7 +95,7 @@ public class UpiRequests {
                     + ". Enter the UTR of a payment you made, or wait until one is reviewed or expires "
                     + "(see Your payments), then try again.");
         }
-        return rows.insert(userId, PaymentProvider.UPI, PaymentState.AWAITING_UTR, newReference(), requestKey, pack,
+        return rows.insert(userId, PaymentProvider.UPI, PaymentState.AWAITING_UTR, PaymentReferences.next(), requestKey, pack,
                         clock.instant().plus(properties.upi().requestExpiry()))
                 .orElseThrow(() -> new DuplicateKeyException("request key " + requestKey + " taken meanwhile"));
     }
@@ -147,14 +144,6 @@ public class UpiRequests {
     private static InvalidInputException usedUtr() {
         return refused("utr", "This UTR was already submitted. Each UPI payment can be used once; "
                 + "check the number in your UPI app, or see Your payments.");
-    }
-
-    private String newReference() {
-        StringBuilder reference = new StringBuilder(REFERENCE_LENGTH);
-        for (int i = 0; i < REFERENCE_LENGTH; i++) {
-            reference.append(REFERENCE_LETTERS.charAt(random.nextInt(REFERENCE_LETTERS.length())));
-        }
-        return reference.toString();
     }
 
     private static InvalidInputException refused(String field, String message) {
