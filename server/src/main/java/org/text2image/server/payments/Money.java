@@ -2,6 +2,7 @@ package org.text2image.server.payments;
 
 import java.math.BigDecimal;
 import java.util.Currency;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -17,15 +18,17 @@ public final class Money {
     }
 
     /**
-     * The amount with the currency's symbol and its number of decimals, without grouping.
+     * The amount with the currency's symbol, its number of decimals and thousands grouped with
+     * commas (for display; the UPI link uses {@link #decimal}).
      *
      * @param amountMinor in minor units, ≥ 0
      * @param currency an ISO 4217 code Java knows
-     * @return such as {@code ₹499.00}, {@code $4.99}, {@code CHF 12.50}
+     * @return such as {@code ₹499.00}, {@code ₹1,099.00}, {@code $4.99}, {@code CHF 12.50}
      */
     public static String format(long amountMinor, String currency) {
         String symbol = SYMBOLS.getOrDefault(currency, currency + " ");
-        return symbol + decimal(amountMinor, currency);
+        int digits = digits(currency);
+        return symbol + String.format(Locale.ROOT, "%,." + digits + "f", BigDecimal.valueOf(amountMinor, digits));
     }
 
     /**
