@@ -21,3 +21,7 @@ CREATE TABLE account_deletion_request (
     reason       text        NOT NULL CHECK (length(reason) <= 2000),
     requested_at timestamptz NOT NULL
 );
+
+-- Spring Session indexes a session by its sign-in name, the email, which may be 254 characters:
+-- its stock varchar(100) made every session of a longer address fail to save.
+ALTER TABLE spring_session ALTER COLUMN principal_name TYPE varchar(254);

@@ -68,6 +68,15 @@ class AccountPagesTest {
     }
 
     @Test
+    void theLongestAcceptedAddressRegistersAndItsSessionWorks() throws Exception {
+        String email = "a".repeat(64) + "@" + "b".repeat(180) + ".example"; // 253 characters
+        MvcResult registered = mvc.perform(post("/register").with(csrf()).param("email", email).param("password", "correct horse"))
+                .andExpect(redirectedUrl("/generate")).andReturn();
+
+        mvc.perform(get("/generate").cookie(registered.getResponse().getCookie("SESSION"))).andExpect(status().isOk());
+    }
+
+    @Test
     void malformedEmailAndShortPasswordAreShownBesideTheirFieldsAndCreateNothing() throws Exception {
         String html = mvc.perform(post("/register").with(csrf()).param("email", "not-an-email").param("password", "short"))
                 .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
