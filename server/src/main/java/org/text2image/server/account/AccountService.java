@@ -150,7 +150,12 @@ public class AccountService implements UserDetailsService, UserDetailsPasswordSe
         if (email == null || email.isBlank() || findByEmail(email).isPresent()) {
             return;
         }
-        String address = validated(email, properties.adminPassword());
+        String address;
+        try {
+            address = validated(email, properties.adminPassword());
+        } catch (RegistrationException e) {
+            throw new IllegalStateException("text2image.accounts.admin-email / admin-password: " + e.getMessage(), e);
+        }
         SignedInUser admin = insert(address, passwords.encode(properties.adminPassword()), Role.ADMIN,
                 OffsetDateTime.now(clock)).orElseThrow();
         ledger.openAccount(admin.id(), properties.signupCredits());
@@ -178,11 +183,16 @@ public class AccountService implements UserDetailsService, UserDetailsPasswordSe
                 .map(id -> new SignedInUser(id, email, null, role));
     }
 
+    /** Whether this (stripped) text has the shape of an email address of at most 254 characters. */
+    public static boolean isEmailAddress(String email) {
+        return email != null && email.length() <= 254 && EMAIL.matcher(email).matches();
+    }
+
     /** The stripped address; throws with a message per field when the address or password breaks a rule. */
     private String validated(String rawEmail, String password) {
         String email = rawEmail == null ? "" : rawEmail.strip();
         Map<String, String> errors = new LinkedHashMap<>();
-        if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+        if (!isEmailAddress(email)) {
             errors.put("email", "Enter a valid email address.");
         }
         rules.problem(password).ifPresent(problem -> errors.put("password", problem));

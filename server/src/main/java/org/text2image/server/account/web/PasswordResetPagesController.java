@@ -1,7 +1,6 @@
 package org.text2image.server.account.web;
 
 import java.util.Map;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -9,6 +8,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import org.text2image.server.account.AccountService;
 import org.text2image.server.account.InvalidPasswordException;
 import org.text2image.server.account.PasswordRules;
 import org.text2image.server.account.Passwords;
@@ -21,8 +21,6 @@ import org.text2image.server.account.Passwords;
  */
 @Controller
 class PasswordResetPagesController {
-
-    private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
 
     private final Passwords passwords;
 
@@ -43,7 +41,7 @@ class PasswordResetPagesController {
     @PostMapping("/forgot-password")
     ModelAndView forgot(@RequestParam(defaultValue = "") String email, RedirectAttributes redirect) {
         String address = email.strip();
-        if (address.length() > 254 || !EMAIL.matcher(address).matches()) {
+        if (!AccountService.isEmailAddress(address)) {
             return forgot(email, Map.of("email", "Enter a valid email address."), HttpStatus.UNPROCESSABLE_CONTENT);
         }
         passwords.requestReset(address);
