@@ -62,6 +62,11 @@ class AccountPageTest {
         assertThat(Html.textOf(wrong.body(), "current-error")).isEqualTo("That is not your current password.");
         assertThat(phone.get("/generate").statusCode()).as("nothing changed").isEqualTo(200);
 
+        HttpResponse<String> weak = laptop.post("/account/password", Map.of("current", OLD, "password", "🎨".repeat(129)));
+        assertThat(weak.statusCode()).isEqualTo(422);
+        assertThat(Html.textOf(weak.body(), "password-error")).isEqualTo("Use a password of 12 to 128 characters.");
+        assertThat(phone.get("/generate").statusCode()).as("nothing changed").isEqualTo(200);
+
         laptop.readCsrf("/account");
         assertThat(Mailbox.pathOf(laptop.post("/account/password", Map.of("current", OLD, "password", NEW)))).isEqualTo("/account");
         assertThat(Html.textOf(laptop.get("/account").body(), "notice")).contains("Your password was changed");
