@@ -4,14 +4,16 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsPasswordService;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.core.userdetails.UsernameNotFoundException;
 import org.springframework.security.crypto.password.PasswordEncoder;
@@ -21,48 +23,75 @@ import org.text2image.server.credits.CreditLedger;
 
 /**
  * Accounts: registration (with the signup credit grant, in the same transaction), look-up for
- * sign-in, and the first admin from configuration.
+ * sign-in, the upgrade of an old password hash at sign-in, and the first admin from configuration.
  */
 @Service
-public class AccountService implements UserDetailsService {
+public class AccountService implements UserDetailsService, UserDetailsPasswordService {
 
     private static final Logger log = LoggerFactory.getLogger(AccountService.class);
-    /** Shortest and longest accepted password, in characters. */
-    public static final int MIN_PASSWORD = 8;
-    public static final int MAX_PASSWORD = 128;
     private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+");
+    private static final String COLUMNS = "id, email, password_hash, role";
 
     private final JdbcClient jdbc;
     private final CreditLedger ledger;
     private final PasswordEncoder passwords;
+    private final PasswordRules rules;
+    private final AccountLinks links;
     private final AccountProperties properties;
     private final Clock clock;
 
-    AccountService(JdbcClient jdbc, CreditLedger ledger, PasswordEncoder passwords, AccountProperties properties,
-                   Clock clock) {
+    AccountService(JdbcClient jdbc, CreditLedger ledger, PasswordEncoder passwords, PasswordRules rules,
+                   AccountLinks links, AccountProperties properties, Clock clock) {
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.passwords = passwords;
+        this.rules = rules;
+        this.links = links;
         this.properties = properties;
         this.clock = clock;
     }
 
     /**
-     * Creates a USER account with the signup credits.
+     * The registration form's action. A new address gets a USER account with the signup credits
+     * (and, when verification is required, a mail with its confirmation link). An address that
+     * already has an account gets nothing new: its owner is mailed that someone tried to register
+     * with it, with a password reset link. Both take the same work (the password is hashed either
+     * way), so the caller can answer both alike.
      *
-     * @throws RegistrationException for a malformed email, a password shorter than
-     *     {@value #MIN_PASSWORD} or longer than {@value #MAX_PASSWORD} characters, or an email
-     *     already registered (compared case-insensitively)
+     * @return the new account, or empty when the address already had one
+     * @throws RegistrationException for a malformed email or a password that breaks {@link PasswordRules}
+     */
+    @Transactional
+    public Optional<SignedInUser> signUp(String email, String password) {
+        String address = validated(email, password);
+        String hash = passwords.encode(password);
+        Optional<SignedInUser> created = insert(address, hash, Role.USER, null);
+        if (created.isEmpty()) {
+            findByEmail(address).ifPresent(links::registrationAttempt);
+            return Optional.empty();
+        }
+        ledger.openAccount(created.get().id(), properties.signupCredits());
+        if (properties.emailVerification() == AccountProperties.EmailVerification.REQUIRED) {
+            links.verification(created.get());
+        }
+        return created;
+    }
+
+    /**
+     * {@link #signUp} for callers that must tell a taken address apart (fixtures, tools).
+     *
+     * @throws RegistrationException as {@link #signUp}, and for an address that already has an account
      */
     @Transactional
     public SignedInUser register(String email, String password) {
-        return create(email, password, Role.USER);
+        return signUp(email, password).orElseThrow(() -> new RegistrationException(
+                Map.of("email", "An account with this email already exists.")));
     }
 
     /** The account with this id, if any. */
     @Transactional(readOnly = true)
     public Optional<SignedInUser> find(long id) {
-        return jdbc.sql("SELECT id, email, password_hash, role FROM app_user WHERE id = ?").params(id)
+        return jdbc.sql("SELECT " + COLUMNS + " FROM app_user WHERE id = ?").params(id)
                 .query(SignedInUser.class).optional();
     }
 
@@ -75,57 +104,101 @@ public class AccountService implements UserDetailsService {
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
     }
 
+    /** The admins, oldest first. */
+    @Transactional(readOnly = true)
+    public List<SignedInUser> admins() {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM app_user WHERE role = 'ADMIN' ORDER BY id")
+                .query(SignedInUser.class).list();
+    }
+
     /** The account with this email (compared case-insensitively), if any. */
     @Transactional(readOnly = true)
     public Optional<SignedInUser> findByEmail(String email) {
-        return jdbc.sql("SELECT id, email, password_hash, role FROM app_user WHERE lower(email) = lower(?)")
+        return jdbc.sql("SELECT " + COLUMNS + " FROM app_user WHERE lower(email) = lower(?)")
                 .params(email == null ? "" : email.strip()).query(SignedInUser.class).optional();
     }
 
     @Override
     @Transactional(readOnly = true)
     public SignedInUser loadUserByUsername(String email) {
-        return jdbc.sql("SELECT id, email, password_hash, role FROM app_user WHERE lower(email) = lower(?)")
-                .params(email == null ? "" : email.strip()).query(SignedInUser.class).optional()
-                .orElseThrow(() -> new UsernameNotFoundException("No account for that email"));
+        return findByEmail(email).orElseThrow(() -> new UsernameNotFoundException("No account for that email"));
     }
 
-    /** Creates the configured first admin if it does not exist yet. */
+    /**
+     * Stores a new hash of the password just used to sign in: Spring Security calls this when the
+     * stored hash is of an older scheme or weaker parameters ({@link PasswordHashing}).
+     */
+    @Override
+    @Transactional
+    public UserDetails updatePassword(UserDetails user, String newEncodedPassword) {
+        SignedInUser signedIn = (SignedInUser) user;
+        storeHash(signedIn.id(), newEncodedPassword);
+        return new SignedInUser(signedIn.id(), signedIn.email(), newEncodedPassword, signedIn.role());
+    }
+
+    /** Whether the account's address was confirmed through a mailed link. */
+    @Transactional(readOnly = true)
+    public boolean emailVerified(long userId) {
+        return jdbc.sql("SELECT email_verified_at IS NOT NULL FROM app_user WHERE id = ?").params(userId)
+                .query(Boolean.class).optional().orElse(false);
+    }
+
+    /** Creates the configured first admin if it does not exist yet (its address counts as confirmed). */
     @Transactional
     public void ensureFirstAdmin() {
         String email = properties.adminEmail();
-        if (email == null || email.isBlank()) {
+        if (email == null || email.isBlank() || findByEmail(email).isPresent()) {
             return;
         }
-        if (jdbc.sql("SELECT count(*) FROM app_user WHERE lower(email) = lower(?)").params(email.strip())
-                .query(Long.class).single() == 0) {
-            create(email, properties.adminPassword(), Role.ADMIN);
-            log.info("Created the first admin account {}", email.strip());
+        String address;
+        try {
+            address = validated(email, properties.adminPassword());
+        } catch (RegistrationException e) {
+            throw new IllegalStateException("text2image.accounts.admin-email / admin-password: " + e.getMessage(), e);
         }
+        SignedInUser admin = insert(address, passwords.encode(properties.adminPassword()), Role.ADMIN,
+                OffsetDateTime.now(clock)).orElseThrow();
+        ledger.openAccount(admin.id(), properties.signupCredits());
+        log.info("Created the first admin account {}", address);
     }
 
-    private SignedInUser create(String rawEmail, String password, Role role) {
+    /** Replaces the account's password hash (the caller checked the rule and encoded it). */
+    @Transactional
+    void storeHash(long userId, String encodedPassword) {
+        jdbc.sql("UPDATE app_user SET password_hash = ? WHERE id = ?").params(encodedPassword, userId).update();
+    }
+
+    /** Marks the account's address confirmed (a mailed link of its own was used); no change if it was. */
+    @Transactional
+    void markVerified(long userId) {
+        jdbc.sql("UPDATE app_user SET email_verified_at = ? WHERE id = ? AND email_verified_at IS NULL")
+                .params(OffsetDateTime.now(clock), userId).update();
+    }
+
+    private Optional<SignedInUser> insert(String email, String hash, Role role, OffsetDateTime verifiedAt) {
+        return jdbc.sql("""
+                INSERT INTO app_user (email, password_hash, role, created_at, email_verified_at) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT DO NOTHING RETURNING id""")
+                .params(email, hash, role.name(), OffsetDateTime.now(clock), verifiedAt).query(Long.class).optional()
+                .map(id -> new SignedInUser(id, email, null, role));
+    }
+
+    /** Whether this (stripped) text has the shape of an email address of at most 254 characters. */
+    public static boolean isEmailAddress(String email) {
+        return email != null && email.length() <= 254 && EMAIL.matcher(email).matches();
+    }
+
+    /** The stripped address; throws with a message per field when the address or password breaks a rule. */
+    private String validated(String rawEmail, String password) {
         String email = rawEmail == null ? "" : rawEmail.strip();
         Map<String, String> errors = new LinkedHashMap<>();
-        if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+        if (!isEmailAddress(email)) {
             errors.put("email", "Enter a valid email address.");
         }
-        if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
-            errors.put("password", "Use a password of " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters.");
-        }
+        rules.problem(password).ifPresent(problem -> errors.put("password", problem));
         if (!errors.isEmpty()) {
             throw new RegistrationException(errors);
         }
-        long id;
-        try {
-            id = jdbc.sql("""
-                    INSERT INTO app_user (email, password_hash, role, created_at) VALUES (?, ?, ?, ?) RETURNING id""")
-                    .params(email, passwords.encode(password), role.name(), OffsetDateTime.now(clock))
-                    .query(Long.class).single();
-        } catch (DuplicateKeyException e) {
-            throw new RegistrationException(Map.of("email", "An account with this email already exists. Sign in instead."));
-        }
-        ledger.openAccount(id, properties.signupCredits());
-        return new SignedInUser(id, email, null, role);
+        return email;
     }
 }

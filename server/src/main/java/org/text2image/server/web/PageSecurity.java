@@ -11,8 +11,6 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
-import org.springframework.security.crypto.factory.PasswordEncoderFactories;
-import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
@@ -57,6 +55,7 @@ class PageSecurity {
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/", "/login", "/register", "/error", "/css/**", "/js/**", "/webjars/**",
                                 "/favicon.ico", "/favicon.svg", "/help").permitAll()
+                        .requestMatchers("/forgot-password", "/reset-password", "/verify-email").permitAll()
                         .requestMatchers("/admin/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/generate", false).permitAll())
@@ -99,10 +98,5 @@ class PageSecurity {
     RequestRejectedHandler requestRejectedHandler() {
         return (request, response, e) -> response.sendError(HttpServletResponse.SC_BAD_REQUEST,
                 "The address contains characters the site does not accept, such as ';' or '//'. Check the link.");
-    }
-
-    @Bean
-    PasswordEncoder passwordEncoder() {
-        return PasswordEncoderFactories.createDelegatingPasswordEncoder();
     }
 }

@@ -56,16 +56,24 @@ class AccountPagesTest {
     }
 
     @Test
-    void duplicateEmailIsShownBesideTheEmailFieldAndCreatesNothing() throws Exception {
+    void aTakenAddressIsSentToCheckYourInboxCreatesNothingAndMailsItsOwner() throws Exception {
         accounts.register("taken@example.com", "correct horse");
 
-        String html = mvc.perform(post("/register").with(csrf())
-                        .param("email", "Taken@Example.com").param("password", "another password"))
-                .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
+        mvc.perform(post("/register").with(csrf()).param("email", "Taken@Example.com").param("password", "another password"))
+                .andExpect(redirectedUrl("/register?sent"));
 
-        assertThat(Html.textOf(html, "email-error")).contains("already exists");
-        assertThat(Html.attributeOf(html, "email", "value")).isEqualTo("Taken@Example.com");
         assertThat(users()).isEqualTo(1);
+        assertThat(db.jdbc().sql("SELECT subject FROM mail_outbox WHERE recipient = 'taken@example.com'")
+                .query(String.class).list()).containsExactly("Someone tried to sign up with your address");
+    }
+
+    @Test
+    void theLongestAcceptedAddressRegistersAndItsSessionWorks() throws Exception {
+        String email = "a".repeat(64) + "@" + "b".repeat(180) + ".example"; // 253 characters
+        MvcResult registered = mvc.perform(post("/register").with(csrf()).param("email", email).param("password", "correct horse"))
+                .andExpect(redirectedUrl("/generate")).andReturn();
+
+        mvc.perform(get("/generate").cookie(registered.getResponse().getCookie("SESSION"))).andExpect(status().isOk());
     }
 
     @Test
@@ -74,7 +82,7 @@ class AccountPagesTest {
                 .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
 
         assertThat(Html.textOf(html, "email-error")).isEqualTo("Enter a valid email address.");
-        assertThat(Html.textOf(html, "password-error")).isEqualTo("Use a password of 8 to 128 characters.");
+        assertThat(Html.textOf(html, "password-error")).isEqualTo("Use a password of 12 to 128 characters.");
         assertThat(Html.attributeOf(html, "email", "value")).isEqualTo("not-an-email");
         assertThat(Html.attributeOf(html, "email", "aria-invalid")).isEqualTo("true");
         assertThat(html).doesNotContain("short");

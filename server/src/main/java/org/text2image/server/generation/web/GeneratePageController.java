@@ -12,6 +12,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.ModelAndView;
+import org.text2image.server.account.EmailVerifications;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.credits.InsufficientCreditsException;
@@ -35,10 +36,12 @@ class GeneratePageController {
 
     private final GenerationService generation;
     private final GeneratePageModel pageModel;
+    private final EmailVerifications verifications;
 
-    GeneratePageController(GenerationService generation, GeneratePageModel pageModel) {
+    GeneratePageController(GenerationService generation, GeneratePageModel pageModel, EmailVerifications verifications) {
         this.generation = generation;
         this.pageModel = pageModel;
+        this.verifications = verifications;
     }
 
     @GetMapping
@@ -48,11 +51,16 @@ class GeneratePageController {
                 ? GenerateForm.defaults(pageModel.selectedModel(null))
                 : GenerateForm.of(ownJob(user, from).parameters());
         pageModel.fill(model, user, form, Map.of());
+        model.addAttribute("verificationPending", verifications.pending(user));
         return "generation/generate";
     }
 
     @PostMapping
     ModelAndView submit(@AuthenticationPrincipal SignedInUser user, @ModelAttribute("form") GenerateForm form) {
+        if (verifications.pending(user)) {
+            return page(user, form, Map.of(), HttpStatus.FORBIDDEN,
+                    "Confirm your email address first: nothing was submitted or charged.", false);
+        }
         Map<String, String> errors = new LinkedHashMap<>();
         GenerationRequest request = form.toRequest(errors);
         if (!errors.isEmpty()) {
@@ -98,6 +106,7 @@ class GeneratePageController {
         pageModel.fill(page.getModelMap(), user, form, errors);
         page.addObject("problem", problem);
         page.addObject("buyCredits", buyCredits);
+        page.addObject("verificationPending", verifications.pending(user));
         return page;
     }
 

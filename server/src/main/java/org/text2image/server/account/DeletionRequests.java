@@ -1,0 +1,63 @@
+package org.text2image.server.account;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.text2image.server.support.InvalidInputException;
+
+/**
+ * "Delete my account", as a request to support: it is recorded ({@code account_deletion_request})
+ * and mailed to every admin (also listed on the outbox page); an admin carries it out. Deleting an
+ * account by itself is not built yet.
+ */
+@Service
+public class DeletionRequests {
+
+    /** Longest reason kept, in characters. */
+    public static final int MAX_REASON = 2000;
+
+    private final JdbcClient jdbc;
+    private final AccountService accounts;
+    private final AccountLinks links;
+    private final Clock clock;
+
+    DeletionRequests(JdbcClient jdbc, AccountService accounts, AccountLinks links, Clock clock) {
+        this.jdbc = jdbc;
+        this.accounts = accounts;
+        this.links = links;
+        this.clock = clock;
+    }
+
+    /** When this user asked, if they have. */
+    @Transactional(readOnly = true)
+    public Optional<Instant> requestedAt(long userId) {
+        return jdbc.sql("SELECT requested_at FROM account_deletion_request WHERE user_id = ?").params(userId)
+                .query(Instant.class).optional();
+    }
+
+    /**
+     * Records the request and mails the admins; a second request changes nothing.
+     *
+     * @throws InvalidInputException under the field {@code reason} when the reason is longer than
+     *     {@value #MAX_REASON} characters
+     */
+    @Transactional
+    public void request(SignedInUser user, String reason) {
+        String text = reason == null ? "" : reason.strip();
+        if (text.length() > MAX_REASON) {
+            throw new InvalidInputException(
+                    Map.of("reason", "Keep the reason under " + MAX_REASON + " characters."));
+        }
+        boolean first = jdbc.sql("""
+                INSERT INTO account_deletion_request (user_id, reason, requested_at) VALUES (?, ?, ?)
+                ON CONFLICT DO NOTHING""").params(user.id(), text, OffsetDateTime.now(clock)).update() == 1;
+        if (first) {
+            accounts.admins().forEach(admin -> links.deletionRequested(admin, user, text));
+        }
+    }
+}
