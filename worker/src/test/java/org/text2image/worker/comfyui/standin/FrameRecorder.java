@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
@@ -19,11 +20,21 @@ final class FrameRecorder implements WebSocket.Listener, AutoCloseable {
 
     private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final StringBuilder partial = new StringBuilder();
+    private final CountDownLatch firstFrame = new CountDownLatch(1);
     private final WebSocket socket;
 
+    /**
+     * Connects and waits for the {@code status} frame ComfyUI sends on connect (it stays queued for
+     * {@link #next}): the server has registered the socket by then, so no frame of a prompt
+     * submitted next can be sent before the socket is known (the handshake's answer alone does
+     * not promise that).
+     */
     FrameRecorder(URI baseUrl, String path, String clientId) throws Exception {
         URI uri = URI.create("ws://" + baseUrl.getAuthority() + path + "?clientId=" + clientId);
         socket = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(uri, this).get(5, TimeUnit.SECONDS);
+        if (!firstFrame.await(10, TimeUnit.SECONDS)) {
+            throw new AssertionError("no status frame within 10 s of connecting");
+        }
     }
 
     @Override
@@ -32,6 +43,7 @@ final class FrameRecorder implements WebSocket.Listener, AutoCloseable {
         if (last) {
             frames.add(JSON.readTree(partial.toString()));
             partial.setLength(0);
+            firstFrame.countDown();
         }
         webSocket.request(1);
         return null;
