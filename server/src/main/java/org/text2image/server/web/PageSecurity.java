@@ -18,6 +18,7 @@ import org.springframework.security.web.authentication.LoginUrlAuthenticationEnt
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.text2image.server.support.SecurityHeaders;
 
 /**
  * Security of the pages: form sign-in backed by the accounts table, sessions in the database
@@ -47,6 +48,7 @@ class PageSecurity {
                 .securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
                 .requestCache(cache -> cache.disable())
                 .csrf(csrf -> csrf.disable())
+                .headers(SecurityHeaders::configure)
                 .build();
     }
 
@@ -63,6 +65,7 @@ class PageSecurity {
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(PageSecurity::sendToLogin)
                         .accessDeniedHandler(PageSecurity::denied))
+                .headers(SecurityHeaders::configure)
                 .build();
     }
 

@@ -69,6 +69,11 @@ public final class BrowserSession {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The HTTP client of this session (its cookie jar holds the session cookie). */
+    public HttpClient http() {
+        return http;
+    }
+
     /** The absolute URL of a path on the test server (the path is used as given, not encoded). */
     public URI url(String path) {
         return URI.create("http://localhost:" + port + path);
