@@ -14,7 +14,9 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
@@ -22,7 +24,9 @@ import org.text2image.server.support.SecurityHeaders;
 
 /**
  * Security of the pages: form sign-in backed by the accounts table, sessions in the database
- * (Spring Session JDBC), CSRF on every form. The worker API has its own chain (order 1), and so
+ * (Spring Session JDBC), CSRF on every form, the security headers of
+ * {@link SecurityHeaders} on every chain, failed sign-ins slowed down ({@link LoginThrottle}) and
+ * costly form posts rate-limited ({@link RateLimits}). The worker API has its own chain (order 1), and so
  * do the signed image URLs under {@value #SIGNED_IMAGES} (order 0).
  */
 @Configuration(proxyBeanMethods = false)
@@ -54,7 +58,8 @@ class PageSecurity {
 
     @Bean
     @Order(2)
-    SecurityFilterChain pageFilterChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain pageFilterChain(HttpSecurity http, RateLimiter limiter, RateLimitProperties limits)
+            throws Exception {
         return http
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/", "/login", "/register", "/error", "/css/**", "/js/**", "/webjars/**",
@@ -66,6 +71,8 @@ class PageSecurity {
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(PageSecurity::sendToLogin)
                         .accessDeniedHandler(PageSecurity::denied))
                 .headers(SecurityHeaders::configure)
+                .addFilterBefore(new LoginThrottle(limiter, limits), UsernamePasswordAuthenticationFilter.class)
+                .addFilterAfter(new RateLimits(limiter, limits), AuthorizationFilter.class)
                 .build();
     }
 
