@@ -18,6 +18,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.support.UserText;
 
 /**
  * Accounts: registration (with the signup credit grant, in the same transaction), look-up for
@@ -79,14 +80,14 @@ public class AccountService implements UserDetailsService {
     @Transactional(readOnly = true)
     public Optional<SignedInUser> findByEmail(String email) {
         return jdbc.sql("SELECT id, email, password_hash, role FROM app_user WHERE lower(email) = lower(?)")
-                .params(email == null ? "" : email.strip()).query(SignedInUser.class).optional();
+                .params(UserText.normalise(email)).query(SignedInUser.class).optional();
     }
 
     @Override
     @Transactional(readOnly = true)
     public SignedInUser loadUserByUsername(String email) {
         return jdbc.sql("SELECT id, email, password_hash, role FROM app_user WHERE lower(email) = lower(?)")
-                .params(email == null ? "" : email.strip()).query(SignedInUser.class).optional()
+                .params(UserText.normalise(email)).query(SignedInUser.class).optional()
                 .orElseThrow(() -> new UsernameNotFoundException("No account for that email"));
     }
 
@@ -105,9 +106,9 @@ public class AccountService implements UserDetailsService {
     }
 
     private SignedInUser create(String rawEmail, String password, Role role) {
-        String email = rawEmail == null ? "" : rawEmail.strip();
+        String email = UserText.normalise(rawEmail);
         Map<String, String> errors = new LinkedHashMap<>();
-        if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+        if (email.length() > 254 || !EMAIL.matcher(email).matches() || UserText.hasControlOrBidi(email)) {
             errors.put("email", "Enter a valid email address.");
         }
         if (password == null || password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
