@@ -26,8 +26,8 @@ public final class SecurityHeaders {
 
     /** Browser features the site never uses, switched off for it and anything it could embed. */
     public static final String PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
-            + "serial=(), bluetooth=(), hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
-            + "display-capture=(), interest-cohort=()";
+            + "serial=(), hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), "
+            + "display-capture=()";
 
     /** Links to other sites carry no {@code Referer} (a job or payment URL never leaks). */
     public static final String REFERRER_POLICY = "same-origin";
