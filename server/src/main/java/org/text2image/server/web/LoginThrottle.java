@@ -43,7 +43,8 @@ final class LoginThrottle extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String ipKey = "login-ip:" + request.getRemoteAddr();
-        String emailKey = RateLimits.emailKey("login-email:", request.getParameter("username"));
+        String typed = request.getParameter("username"); // Spring Security's form field; "email" if a form renames it
+        String emailKey = RateLimits.emailKey("login-email:", typed != null ? typed : request.getParameter("email"));
         Duration wait = limiter.take(ipKey, limits.loginFailuresPerIp());
         if (wait.isZero() && emailKey != null) {
             wait = limiter.take(emailKey, limits.loginFailuresPerAccount());
