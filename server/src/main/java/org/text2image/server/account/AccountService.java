@@ -20,6 +20,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.support.UserText;
 
 /**
  * Accounts: registration (with the signup credit grant, in the same transaction), look-up for
@@ -115,7 +116,7 @@ public class AccountService implements UserDetailsService, UserDetailsPasswordSe
     @Transactional(readOnly = true)
     public Optional<SignedInUser> findByEmail(String email) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM app_user WHERE lower(email) = lower(?)")
-                .params(email == null ? "" : email.strip()).query(SignedInUser.class).optional();
+                .params(UserText.normalise(email)).query(SignedInUser.class).optional();
     }
 
     @Override
@@ -190,9 +191,9 @@ public class AccountService implements UserDetailsService, UserDetailsPasswordSe
 
     /** The stripped address; throws with a message per field when the address or password breaks a rule. */
     private String validated(String rawEmail, String password) {
-        String email = rawEmail == null ? "" : rawEmail.strip();
+        String email = UserText.normalise(rawEmail);
         Map<String, String> errors = new LinkedHashMap<>();
-        if (!isEmailAddress(email)) {
+        if (!isEmailAddress(email) || UserText.hasControlOrBidi(email)) {
             errors.put("email", "Enter a valid email address.");
         }
         rules.problem(password).ifPresent(problem -> errors.put("password", problem));

@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.stereotype.Component;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.pricing.Price;
+import org.text2image.server.support.UserText;
 import org.text2image.server.pricing.Pricing;
 import org.text2image.server.catalog.ModelCatalog;
 
@@ -85,8 +86,17 @@ public class GenerationValidator {
         return model;
     }
 
+    /** A prompt or negative prompt, normalised by {@link UserText}; one of invisible characters only counts as empty. */
     private String text(String field, String value, boolean required, Map<String, String> errors) {
-        String text = value == null ? "" : value.strip();
+        String text = UserText.normalise(value);
+        if (!text.isEmpty() && !UserText.hasVisibleCharacter(text)) {
+            if (required) {
+                errors.put(field, "This has no visible character, only spaces or invisible characters. "
+                        + "Write a prompt: describe the image you want.");
+                return text;
+            }
+            text = "";
+        }
         if (required && text.isEmpty()) {
             errors.put(field, "Write a prompt: describe the image you want.");
         } else if (text.length() > limits.maxPromptLength()) {

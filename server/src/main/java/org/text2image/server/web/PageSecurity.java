@@ -12,14 +12,19 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.text2image.server.support.SecurityHeaders;
 
 /**
  * Security of the pages: form sign-in backed by the accounts table, sessions in the database
- * (Spring Session JDBC), CSRF on every form. The worker API has its own chain (order 1), and so
+ * (Spring Session JDBC), CSRF on every form, the security headers of
+ * {@link SecurityHeaders} on every chain, failed sign-ins slowed down ({@link LoginThrottle}) and
+ * costly form posts rate-limited ({@link RateLimits}). The worker API has its own chain (order 1), and so
  * do the signed image URLs under {@value #SIGNED_IMAGES} (order 0).
  */
 @Configuration(proxyBeanMethods = false)
@@ -45,12 +50,14 @@ class PageSecurity {
                 .securityContext(context -> context.securityContextRepository(new RequestAttributeSecurityContextRepository()))
                 .requestCache(cache -> cache.disable())
                 .csrf(csrf -> csrf.disable())
+                .headers(SecurityHeaders::configure)
                 .build();
     }
 
     @Bean
     @Order(2)
-    SecurityFilterChain pageFilterChain(HttpSecurity http) throws Exception {
+    SecurityFilterChain pageFilterChain(HttpSecurity http, RateLimiter limiter, RateLimitProperties limits)
+            throws Exception {
         return http
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/", "/login", "/register", "/error", "/css/**", "/js/**", "/webjars/**",
@@ -62,6 +69,9 @@ class PageSecurity {
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(PageSecurity::sendToLogin)
                         .accessDeniedHandler(PageSecurity::denied))
+                .headers(SecurityHeaders::configure)
+                .addFilterBefore(new LoginThrottle(limiter, limits), UsernamePasswordAuthenticationFilter.class)
+                .addFilterAfter(new RateLimits(limiter, limits), AuthorizationFilter.class)
                 .build();
     }
 

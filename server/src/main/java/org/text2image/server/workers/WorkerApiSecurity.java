@@ -8,6 +8,7 @@ import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.text2image.server.support.SecurityHeaders;
 import org.text2image.worker.api.WorkerApi;
 
 /** The worker API's own filter chain: stateless, no CSRF (no cookies), bearer token only. */
@@ -21,6 +22,7 @@ class WorkerApiSecurity {
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
+                .headers(SecurityHeaders::configure)
                 .addFilterBefore(new WorkerTokenFilter(token, issued), AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(auth -> auth
                         // a long-poll claim's answer is an ASYNC dispatch of a request already let in

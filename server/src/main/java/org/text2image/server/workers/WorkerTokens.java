@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.text2image.server.support.UserText;
 import org.text2image.worker.api.WorkerApiLimits;
 
 /**
@@ -56,13 +57,17 @@ public class WorkerTokens {
      * Creates a token named {@code name} (1 to {@value WorkerApiLimits#MAX_WORKER_NAME_CHARS}
      * characters after trimming).
      *
-     * @throws IllegalArgumentException when the name is blank or too long
+     * @throws IllegalArgumentException when the name is blank or too long, or has a control or
+     *     bidi formatting character ({@link UserText#hasControlOrBidi})
      */
     public IssuedToken create(String name, long adminId, String adminEmail) {
-        String trimmed = name == null ? "" : name.strip();
+        String trimmed = UserText.normalise(name);
         if (trimmed.isEmpty() || trimmed.length() > WorkerApiLimits.MAX_WORKER_NAME_CHARS) {
             throw new IllegalArgumentException(
                     "A token name must be 1 to " + WorkerApiLimits.MAX_WORKER_NAME_CHARS + " characters.");
+        }
+        if (UserText.hasControlOrBidi(trimmed)) {
+            throw new IllegalArgumentException("A token name cannot contain control or text-direction characters.");
         }
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);

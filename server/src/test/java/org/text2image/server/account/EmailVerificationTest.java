@@ -116,14 +116,14 @@ class EmailVerificationTest {
         bob.readCsrf("/account");
         String notice = "";
         for (int i = 0; i < 3; i++) {
-            assertThat(bob.post("/account/verification", Map.of()).statusCode()).isEqualTo(302);
+            assertThat(bob.post("/account/verification/resend", Map.of()).statusCode()).isEqualTo(302);
             notice = Html.textOf(bob.get("/account").body(), "notice");
         }
         assertThat(notice).contains("try again later");
         assertThat(mailbox.to("bob@example.com", CONFIRM)).hasSize(3);
 
         clock.advance(Duration.ofMinutes(61));
-        bob.post("/account/verification", Map.of());
+        bob.post("/account/verification/resend", Map.of());
         assertThat(mailbox.to("bob@example.com", CONFIRM)).hasSize(4);
         assertThat(bob.get("/verify-email?token=" + "B".repeat(43)).statusCode()).isEqualTo(410);
     }

@@ -12,7 +12,7 @@ import org.springframework.context.annotation.Import;
  * durable: commits need not survive an OS crash), with the
  * test models of {@code src/test/resources/config/models.json}, the test packs of
  * {@code src/test/resources/config/packs.json} with UPI on, a {@link MutableClock}, no embedded
- * worker, and a real HTTP port. Each test context gets its own PostgreSQL data directory. {@link TestDatabase#clean()} empties the tables between tests.
+ * worker, no rate limits, and a real HTTP port. Each test context gets its own PostgreSQL data directory. {@link TestDatabase#clean()} empties the tables between tests.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -28,7 +28,9 @@ import org.springframework.context.annotation.Import;
         "text2image.storage.local-folder=target/test-images",
         "text2image.workers.token=test-worker-token",
         "text2image.generation.reaper-interval=1h",
-        "spring.thymeleaf.cache=false"
+        "spring.thymeleaf.cache=false",
+        // all tests sign in and submit from 127.0.0.1; RateLimitsTest turns the limits on
+        "text2image.rate-limits.enabled=false"
 })
 @Import(TestSupportConfiguration.class)
 public @interface IntegrationTest {

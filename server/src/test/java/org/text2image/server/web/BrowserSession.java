@@ -27,9 +27,19 @@ public final class BrowserSession {
     private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
     private final int port;
     private String csrf;
+    private String clientIp;
 
     public BrowserSession(int port) {
         this.port = port;
+    }
+
+    /**
+     * Makes this session's requests come from {@code ip}, as a reverse proxy on loopback reports it
+     * ({@code X-Forwarded-For}; honoured with {@code server.forward-headers-strategy=native}).
+     */
+    public BrowserSession from(String ip) {
+        this.clientIp = ip;
+        return this;
     }
 
     /** Signs in with the sign-in form; fails the test when it does not lead to /generate. */
@@ -52,15 +62,14 @@ public final class BrowserSession {
 
     /** A GET as a browser sends it (Accept: text/html). */
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(url(path)).header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
-                .GET().build());
+        return send(builder(path).header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8").GET().build());
     }
 
     /** A form POST with the CSRF token added; values are URL-encoded as UTF-8. */
     public HttpResponse<String> post(String path, Map<String, String> form) throws IOException, InterruptedException {
         String body = form.entrySet().stream().map(e -> encode(e.getKey()) + "=" + encode(e.getValue()))
                 .collect(Collectors.joining("&", "", "&_csrf=" + encode(csrf)));
-        return send(HttpRequest.newBuilder(url(path)).header("Content-Type", "application/x-www-form-urlencoded")
+        return send(builder(path).header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "text/html").POST(HttpRequest.BodyPublishers.ofString(body)).build());
     }
 
@@ -69,9 +78,19 @@ public final class BrowserSession {
         return http.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /** The HTTP client of this session (its cookie jar holds the session cookie). */
+    public HttpClient http() {
+        return http;
+    }
+
     /** The absolute URL of a path on the test server (the path is used as given, not encoded). */
     public URI url(String path) {
         return URI.create("http://localhost:" + port + path);
+    }
+
+    private HttpRequest.Builder builder(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(url(path));
+        return clientIp == null ? builder : builder.header("X-Forwarded-For", clientIp);
     }
 
     private static String encode(String value) {

@@ -14,7 +14,7 @@ import org.text2image.server.account.SignedInUser;
 /**
  * Email verification: {@code GET /verify-email?token=…} (the mailed link) shows a button that
  * confirms the address with a POST, so a mail scanner that opens links does not use the link up;
- * {@code POST /account/verification} sends the link again (limited per hour).
+ * {@code POST /account/verification/resend} sends the link again (limited per hour).
  */
 @Controller
 class VerificationPagesController {
@@ -48,7 +48,7 @@ class VerificationPagesController {
         return new ModelAndView("redirect:/generate");
     }
 
-    @PostMapping("/account/verification")
+    @PostMapping("/account/verification/resend")
     String resend(@AuthenticationPrincipal SignedInUser user, @RequestParam(defaultValue = "") String from,
                   RedirectAttributes redirect) {
         if (verifications.resend(user)) {

@@ -18,6 +18,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.text2image.server.generation.GeneratedImages;
 import org.text2image.server.generation.ImageContent;
+import org.text2image.server.support.SecurityHeaders;
 
 /**
  * The common case of a signed image URL answered before any other filter: a {@code GET} without
@@ -81,7 +82,7 @@ final class SignedImageFastPath extends OncePerRequestFilter {
             String etag = "\"" + tag + "\"";
             response.setHeader(HttpHeaders.ETAG, etag);
             response.setHeader(HttpHeaders.CACHE_CONTROL, ImageResponses.CACHE_CONTROL);
-            response.setHeader("X-Content-Type-Options", "nosniff");
+            SecurityHeaders.write(request.isSecure(), response);
             if (ImageResponses.matches(request.getHeader(HttpHeaders.IF_NONE_MATCH), etag)) {
                 response.setStatus(HttpServletResponse.SC_NOT_MODIFIED);
                 return;

@@ -6,6 +6,7 @@ import org.springframework.core.annotation.Order;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.text2image.server.support.SecurityHeaders;
 
 /**
  * The Stripe webhook's own filter chain: this one path only, no sign-in, no session, no CSRF token
@@ -23,6 +24,7 @@ class StripeWebhookSecurity {
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.disable())
+                .headers(SecurityHeaders::configure)
                 .build();
     }
 }

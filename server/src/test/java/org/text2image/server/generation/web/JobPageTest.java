@@ -68,7 +68,7 @@ class JobPageTest {
         assertThat(Html.textOf(html, "cancel")).isEqualTo("Cancel");
         assertThat(Html.attributeOf(html, "reuse", "href")).isEqualTo("/generate?from=" + job.id());
         assertThat(Html.attributeOf(html, "job-status", "hx-get")).isEqualTo("/jobs/" + job.id() + "/status");
-        assertThat(Html.attributeOf(html, "job-status", "hx-trigger")).isEqualTo("every 3s [!jobStreamLive]");
+        assertThat(Html.attributeOf(html, "job-status", "hx-trigger")).isEqualTo("every 3s");
         assertThat(Html.textOf(html, "generator-offline")).startsWith("The generator is offline right now.");
     }
 
@@ -109,7 +109,7 @@ class JobPageTest {
         assertThat(Html.attributeOf(html, "job-progress", "value")).isEqualTo("12");
         assertThat(Html.attributeOf(html, "job-progress", "max")).isEqualTo("30");
         assertThat(Html.textOf(html, "job-attempt")).isEqualTo("attempt 2 of 3");
-        assertThat(Html.attributeOf(html, "job-status", "hx-trigger")).isEqualTo("every 3s [!jobStreamLive]");
+        assertThat(Html.attributeOf(html, "job-status", "hx-trigger")).isEqualTo("every 3s");
         assertThat(Html.attributeOf(html, "balance", "hx-swap-oob")).as("header balance kept current").isEqualTo("true");
         assertThat(Html.attributeOf(html, "job-status", "data-title")).isEqualTo("40% · Generating — Text2Image");
         assertThat(Html.textOf(html, "cancel")).as("a running job can be cancelled").isEqualTo("Cancel");
