@@ -75,7 +75,7 @@ class CspBrowserTest extends BrowserTestBase {
                 + " return f.selectionEnd - f.selectionStart === f.value.length && f.value.length > 0;"))
                 .as("a click selects the whole token (js/select-on-click.js)").isEqualTo(true);
         collect(violations, "/admin/workers");
-        for (String page : List.of("/payments", "/admin/credits", "/admin/ledger", "/admin/payments", "/admin/outbox",
+        for (String page : List.of("/payments", "/account", "/admin/credits", "/admin/ledger", "/admin/payments", "/admin/outbox",
                 "/no-such-page")) {
             browser.get(url(page));
             collect(violations, page);
