@@ -7,3 +7,8 @@ CREATE INDEX admin_audit_admin ON admin_audit (admin_id, id DESC);
 
 -- An admin may disable an account (account/AccountAdmin): it cannot sign in while disabled_at is set.
 ALTER TABLE app_user ADD COLUMN disabled_at timestamptz;
+
+-- Deleting an account on request (admin/AccountDeletion) keeps the row for the ledger, payments and
+-- audit rows that point at it, with its personal data gone: the email becomes
+-- deleted-<id>@deleted.invalid (so the address can register again), the password unusable.
+ALTER TABLE app_user ADD COLUMN deleted_at timestamptz;

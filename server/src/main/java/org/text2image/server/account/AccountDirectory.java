@@ -32,8 +32,15 @@ public class AccountDirectory {
      * An account as an admin sees it.
      *
      * @param disabledAt when an admin disabled it, or null while it may sign in
+     * @param deletedAt when an admin deleted it (its personal data is gone), or null
      */
-    public record AccountView(long id, String email, Role role, Instant createdAt, Instant disabledAt) {
+    public record AccountView(long id, String email, Role role, Instant createdAt, Instant disabledAt,
+                              Instant deletedAt) {
+
+        /** Whether the account was deleted. */
+        public boolean deleted() {
+            return deletedAt != null;
+        }
 
         /** Whether the account may not sign in. */
         public boolean disabled() {
@@ -41,7 +48,7 @@ public class AccountDirectory {
         }
     }
 
-    private static final String COLUMNS = "id, email, role, created_at, disabled_at";
+    private static final String COLUMNS = "id, email, role, created_at, disabled_at, deleted_at";
 
     /**
      * Accounts whose email contains {@code text} (case-insensitive), by email, at most {@code limit}
@@ -89,5 +96,27 @@ public class AccountDirectory {
         }
         return jdbc.sql("UPDATE app_user SET disabled_at = NULL WHERE id = ? AND disabled_at IS NOT NULL")
                 .params(id).update() == 1;
+    }
+
+    /**
+     * Removes the account's personal data, in the caller's transaction: the email becomes
+     * {@code deleted-<id>@deleted.invalid} (the address may register again), the password hash
+     * unusable, and its mailed links and deletion request go. The row stays, disabled, for the
+     * ledger, payment and audit rows that point at it.
+     *
+     * @return whether an account that was not yet deleted was anonymised
+     */
+    @Transactional
+    public boolean anonymise(long id) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        boolean changed = jdbc.sql("""
+                UPDATE app_user SET email = 'deleted-' || id || '@deleted.invalid', password_hash = '{deleted}',
+                    email_verified_at = NULL, disabled_at = coalesce(disabled_at, ?), deleted_at = ?
+                WHERE id = ? AND deleted_at IS NULL""").params(now, now, id).update() == 1;
+        if (changed) {
+            jdbc.sql("DELETE FROM account_token WHERE user_id = ?").params(id).update();
+            jdbc.sql("DELETE FROM account_deletion_request WHERE user_id = ?").params(id).update();
+        }
+        return changed;
     }
 }

@@ -13,8 +13,8 @@ import org.text2image.server.support.InvalidInputException;
 
 /**
  * "Delete my account", as a request to support: it is recorded ({@code account_deletion_request})
- * and mailed to every admin (also listed on the outbox page); an admin carries it out. Deleting an
- * account by itself is not built yet.
+ * and mailed to every admin (also listed on the outbox page and on {@code /admin/users}); an admin
+ * carries it out there ({@code admin/AccountDeletion}).
  */
 @Service
 public class DeletionRequests {

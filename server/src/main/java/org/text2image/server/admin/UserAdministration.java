@@ -84,6 +84,9 @@ class UserAdministration {
     String enable(SignedInUser admin, long userId, String reason) {
         SignedInUser user = existing(userId);
         String why = validReason(reason);
+        if (directory.find(userId).map(AccountDirectory.AccountView::deleted).orElse(false)) {
+            throw new InvalidInputException(Map.of("reason", "This account is deleted: it cannot be enabled."));
+        }
         Boolean changed = transactions.execute(status -> {
             boolean enabled = directory.setDisabled(userId, false);
             if (enabled) {

@@ -23,7 +23,7 @@ import org.text2image.server.support.PageNotFoundException;
 /**
  * {@code /admin/users}: find accounts by email, see the pending deletion requests, and on
  * {@code /admin/users/{id}} a user's balance, jobs, payments, sessions and audit entries, with
- * disable, enable and end sessions. Every form answers a success with 303 See Other (its notice as
+ * disable, enable, end sessions and delete (confirmed by typing the user's email). Every form answers a success with 303 See Other (its notice as
  * a flash attribute) and a refusal with the page again, the message beside its field (422), having
  * changed nothing. For anyone but an admin none of it exists (404, {@code web/PageSecurity}).
  */
@@ -37,9 +37,11 @@ class UsersPageController {
     private final DeletionRequests deletionRequests;
     private final UserAdministration administration;
     private final UserDossier dossier;
+    private final AccountDeletion deletion;
 
     UsersPageController(AccountDirectory directory, DeletionRequests deletionRequests,
-                        UserAdministration administration, UserDossier dossier) {
+                        UserAdministration administration, UserDossier dossier, AccountDeletion deletion) {
+        this.deletion = deletion;
         this.directory = directory;
         this.deletionRequests = deletionRequests;
         this.administration = administration;
@@ -78,6 +80,14 @@ class UsersPageController {
     ModelAndView endSessions(@AuthenticationPrincipal SignedInUser admin, @PathVariable long id,
                              RedirectAttributes redirect, Model model) {
         return act(id, model, redirect, Map.of(), () -> administration.endSessions(admin, id), "sessions");
+    }
+
+    @PostMapping("/{id}/delete")
+    ModelAndView delete(@AuthenticationPrincipal SignedInUser admin, @PathVariable long id,
+                        @RequestParam(defaultValue = "") String confirm, @RequestParam(defaultValue = "") String reason,
+                        RedirectAttributes redirect, Model model) {
+        return act(id, model, redirect, Map.of("deleteConfirm", confirm, "deleteReason", reason),
+                () -> deletion.delete(admin, id, confirm, reason), "delete");
     }
 
     /**
