@@ -12,3 +12,21 @@ ALTER TABLE app_user ADD COLUMN disabled_at timestamptz;
 -- audit rows that point at it, with its personal data gone: the email becomes
 -- deleted-<id>@deleted.invalid (so the address can register again), the password unusable.
 ALTER TABLE app_user ADD COLUMN deleted_at timestamptz;
+
+-- The admins' second factor (account/AdminSecondFactor, text2image.security.admin-2fa). The TOTP
+-- secret is kept as is: the server computes the codes from it. enabled_at is set once the admin
+-- confirmed a code; last_step is the step of the last accepted code (a code is accepted once).
+CREATE TABLE admin_totp (
+    user_id    bigint      PRIMARY KEY REFERENCES app_user (id) ON DELETE CASCADE,
+    secret     bytea       NOT NULL CHECK (length(secret) = 20),
+    created_at timestamptz NOT NULL,
+    enabled_at timestamptz,
+    last_step  bigint      NOT NULL DEFAULT -1
+);
+-- Single-use recovery codes: only their SHA-256.
+CREATE TABLE admin_recovery_code (
+    user_id   bigint      NOT NULL REFERENCES app_user (id) ON DELETE CASCADE,
+    code_hash bytea       NOT NULL CHECK (length(code_hash) = 32),
+    used_at   timestamptz,
+    PRIMARY KEY (user_id, code_hash)
+);
