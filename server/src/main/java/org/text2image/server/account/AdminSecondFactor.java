@@ -26,6 +26,7 @@ import javax.imageio.ImageIO;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.text2image.server.credits.AdminAuditLog;
 import org.text2image.server.support.InvalidInputException;
 
 /**
@@ -34,6 +35,7 @@ import org.text2image.server.support.InvalidInputException;
  * {@code otpauth://totp/} URI and confirming one code, and 10 single-use recovery codes (only their
  * SHA-256 is kept, in {@code admin_recovery_code}). A TOTP code is accepted once: a step at or
  * before the last accepted one is refused, so a code seen over a shoulder cannot be replayed.
+ * Enrolment writes an audit row ({@link AdminAuditLog}).
  */
 @Service
 public class AdminSecondFactor {
@@ -44,11 +46,13 @@ public class AdminSecondFactor {
     private static final char[] CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789".toCharArray();
 
     private final JdbcClient jdbc;
+    private final AdminAuditLog audit;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
-    AdminSecondFactor(JdbcClient jdbc, Clock clock) {
+    AdminSecondFactor(JdbcClient jdbc, AdminAuditLog audit, Clock clock) {
         this.jdbc = jdbc;
+        this.audit = audit;
         this.clock = clock;
     }
 
@@ -104,6 +108,8 @@ public class AdminSecondFactor {
             jdbc.sql("INSERT INTO admin_recovery_code (user_id, code_hash) VALUES (?, ?)")
                     .params(user.id(), sha256(recovery)).update();
         }
+        audit.record(user.id(), "ADMIN_SECOND_FACTOR_ON", user.id(), null, "Enrolled an authenticator app", "off",
+                "on; " + RECOVERY_CODES + " recovery codes");
         return codes;
     }
 

@@ -70,6 +70,8 @@ class AdminSecondFactorTest {
         assertThat(enrolled.getResponse().getHeader("Cache-Control")).isEqualTo("no-store");
         assertThat(Html.textOf(setup, "secret")).isEqualTo(Totp.base32(secret()));
         assertThat(db.jdbc().sql("SELECT count(*) FROM admin_recovery_code").query(Long.class).single()).isEqualTo(10);
+        assertThat(db.jdbc().sql("SELECT action FROM admin_audit").query(String.class).list())
+                .containsExactly("ADMIN_SECOND_FACTOR_ON");
         Cookie passed = enrolled.getResponse().getCookie("SESSION");
         mvc.perform(get("/admin/users").cookie(passed != null ? passed : session)).andExpect(status().isOk());
     }
