@@ -11,6 +11,7 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.generation.queue.JobRepository.StoredImageRow;
 import org.text2image.server.generation.queue.JobRepository;
+import org.text2image.server.generation.queue.UserJobRows;
 import org.text2image.server.storage.ImageStore;
 
 /**
@@ -27,6 +28,7 @@ public class GeneratedImages {
     static final int CACHED_ROWS = 10_000;
 
     private final JobRepository jobs;
+    private final UserJobRows userJobs;
     private final ImageStore store;
     private final Thumbnails thumbnails;
     private final Map<UUID, StoredImageRow> rows = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
@@ -36,8 +38,9 @@ public class GeneratedImages {
         }
     });
 
-    GeneratedImages(JobRepository jobs, ImageStore store, Thumbnails thumbnails) {
+    GeneratedImages(JobRepository jobs, UserJobRows userJobs, ImageStore store, Thumbnails thumbnails) {
         this.jobs = jobs;
+        this.userJobs = userJobs;
         this.store = store;
         this.thumbnails = thumbnails;
     }
@@ -73,9 +76,9 @@ public class GeneratedImages {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public List<RemovedImage> forgetUser(long userId) {
-        List<RemovedImage> removed = jobs.imagesOfUser(userId).stream()
+        List<RemovedImage> removed = userJobs.imagesOfUser(userId).stream()
                 .map(row -> new RemovedImage(row.id(), row.storageKey())).toList();
-        jobs.forgetUser(userId);
+        userJobs.forgetUser(userId);
         removed.forEach(image -> rows.remove(image.id()));
         return removed;
     }
