@@ -1,5 +1,6 @@
 package org.text2image.server.admin;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.Supplier;
@@ -104,7 +105,7 @@ class UsersPageController {
         } catch (NoSuchElementException e) {
             throw new PageNotFoundException("No user " + id);
         } catch (InvalidInputException e) {
-            Map<String, String> errors = new java.util.LinkedHashMap<>();
+            Map<String, String> errors = new LinkedHashMap<>();
             e.fieldErrors().forEach((field, message) -> errors.put(form + "." + field, message));
             model.addAllAttributes(typed);
             ModelAndView page = new ModelAndView(show(id, model, errors));
