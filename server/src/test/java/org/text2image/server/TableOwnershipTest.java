@@ -23,7 +23,7 @@ class TableOwnershipTest {
 
     /** Module → the tables it owns; the same table as in docs/ARCHITECTURE.md. */
     static final Map<String, List<String>> OWNERS = Map.of(
-            "account", List.of("app_user", "account_token", "account_deletion_request"),
+            "account", List.of("app_user", "account_token", "account_deletion_request", "admin_totp", "admin_recovery_code"),
             "credits", List.of("credit_account", "credit_lot", "credit_hold", "credit_hold_lot", "credit_debit",
                     "credit_debit_lot", "ledger_entry", "admin_audit"),
             "generation", List.of("generation_job", "job_image", "job_preview"),

@@ -122,7 +122,10 @@ public class AccountService implements UserDetailsService, UserDetailsPasswordSe
     @Override
     @Transactional(readOnly = true)
     public SignedInUser loadUserByUsername(String email) {
-        return findByEmail(email).orElseThrow(() -> new UsernameNotFoundException("No account for that email"));
+        // A disabled account (AccountDirectory#setDisabled) cannot sign in; the answer is the same as for no account.
+        return jdbc.sql("SELECT " + COLUMNS + " FROM app_user WHERE lower(email) = lower(?) AND disabled_at IS NULL")
+                .params(email == null ? "" : email.strip()).query(SignedInUser.class).optional()
+                .orElseThrow(() -> new UsernameNotFoundException("No account for that email"));
     }
 
     /**

@@ -3,6 +3,7 @@ package org.text2image.server.account;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -12,8 +13,8 @@ import org.text2image.server.support.InvalidInputException;
 
 /**
  * "Delete my account", as a request to support: it is recorded ({@code account_deletion_request})
- * and mailed to every admin (also listed on the outbox page); an admin carries it out. Deleting an
- * account by itself is not built yet.
+ * and mailed to every admin (also listed on the outbox page and on {@code /admin/users}); an admin
+ * carries it out there ({@code admin/AccountDeletion}).
  */
 @Service
 public class DeletionRequests {
@@ -38,6 +39,23 @@ public class DeletionRequests {
     public Optional<Instant> requestedAt(long userId) {
         return jdbc.sql("SELECT requested_at FROM account_deletion_request WHERE user_id = ?").params(userId)
                 .query(Instant.class).optional();
+    }
+
+    /**
+     * A pending request.
+     *
+     * @param reason the user's reason, possibly empty
+     */
+    public record PendingRequest(long userId, String email, String reason, Instant requestedAt) {
+    }
+
+    /** The pending requests, oldest first (at most 200). */
+    @Transactional(readOnly = true)
+    public List<PendingRequest> pending() {
+        return jdbc.sql("""
+                SELECT r.user_id, u.email, r.reason, r.requested_at
+                FROM account_deletion_request r JOIN app_user u ON u.id = r.user_id
+                ORDER BY r.requested_at, r.user_id LIMIT 200""").query(PendingRequest.class).list();
     }
 
     /**

@@ -161,6 +161,29 @@ public class GenerationService {
     }
 
     /**
+     * Cancels every queued or running job of the user and releases their holds, in one
+     * transaction (an admin disabling or deleting the account).
+     *
+     * @param message what the job pages say, such as "Cancelled: the account was disabled."
+     * @return how many jobs were cancelled
+     */
+    @Transactional
+    public int cancelAll(long userId, String message) {
+        int cancelled = 0;
+        for (UUID jobId : jobs.activeIds(userId)) {
+            JobRow job = jobs.lock(jobId).orElseThrow();
+            if (jobs.markCancelled(jobId, userId, clock.instant(), message)) {
+                ledger.release(job.holdId(), jobId, "Not charged: cancelled");
+                cancelled++;
+            }
+        }
+        if (cancelled > 0) {
+            log.info("{} job(s) of user {} cancelled: {}", cancelled, userId, message);
+        }
+        return cancelled;
+    }
+
+    /**
      * What the live job page follows — state, queue position, step progress — read cheaply from
      * the job row, if {@code viewer} may see the job.
      */

@@ -74,4 +74,18 @@ public class MailOutbox {
     public long count() {
         return jdbc.sql("SELECT count(*) FROM mail_outbox").query(Long.class).single();
     }
+
+    /**
+     * Deletes every mail to or about an account deleted on request: the mails addressed to it and
+     * those whose text names its address (such as the admins' "asked to delete" mail).
+     *
+     * @return how many mails were deleted
+     */
+    @Transactional
+    public int forget(long userId, String email) {
+        return jdbc.sql("""
+                DELETE FROM mail_outbox WHERE user_id = ? OR lower(recipient) = lower(?)
+                   OR strpos(lower(body), lower(?)) > 0 OR strpos(lower(coalesce(html_body, '')), lower(?)) > 0""")
+                .params(userId, email, email, email).update();
+    }
 }

@@ -127,11 +127,23 @@ public class JobRepository {
      * worker learns it at the next heartbeat (refused) and any later completion is stale.
      */
     public boolean markCancelled(UUID id, long userId, Instant now) {
+        return markCancelled(id, userId, now, "Cancelled by you.");
+    }
+
+    /** {@link #markCancelled(UUID, long, Instant)} with the message the job page shows. */
+    public boolean markCancelled(UUID id, long userId, Instant now, String message) {
         return jdbc.sql("""
-                UPDATE generation_job SET status = 'CANCELLED', finished_at = :now, last_error = 'Cancelled by you.',
+                UPDATE generation_job SET status = 'CANCELLED', finished_at = :now, last_error = :message,
                     worker_name = NULL, lease_expires_at = NULL, attempt_deadline_at = NULL
                 WHERE id = :id AND user_id = :user AND status IN ('QUEUED', 'RUNNING')""")
-                .param("now", ts(now)).param("id", id).param("user", userId).update() == 1;
+                .param("now", ts(now)).param("message", message).param("id", id).param("user", userId).update() == 1;
+    }
+
+    /** The ids of the user's queued and running jobs, oldest first. */
+    public List<UUID> activeIds(long userId) {
+        return jdbc.sql("""
+                SELECT id FROM generation_job WHERE user_id = :user AND status IN ('QUEUED', 'RUNNING')
+                ORDER BY created_at, id""").param("user", userId).query(UUID.class).list();
     }
 
     /** Running attempts whose lease expired or whose deadline passed, locked for the caller. */

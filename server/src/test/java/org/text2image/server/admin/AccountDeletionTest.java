@@ -1,0 +1,176 @@
+package org.text2image.server.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import jakarta.servlet.http.Cookie;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.ResultActions;
+import org.text2image.server.account.AccountService;
+import org.text2image.server.account.DeletionRequests;
+import org.text2image.server.account.SignedInUser;
+import org.text2image.server.credits.Balance;
+import org.text2image.server.credits.CreditStatements;
+import org.text2image.server.credits.EntryKind;
+import org.text2image.server.credits.LedgerInvariants;
+import org.text2image.server.generation.GenerationRequest;
+import org.text2image.server.generation.GenerationService;
+import org.text2image.server.generation.JobView;
+import org.text2image.server.generation.TestImages;
+import org.text2image.server.generation.Viewer;
+import org.text2image.server.generation.queue.JobQueue;
+import org.text2image.server.generation.web.ImageUrls;
+import org.text2image.server.storage.ImageStore;
+import org.text2image.server.support.TestAccounts;
+import org.text2image.server.support.TestDatabase;
+import org.text2image.server.web.Html;
+import org.text2image.server.web.PageTest;
+
+/** An admin deletes an account on request: personal data gone, books kept and balanced, the email free again. */
+@PageTest
+class AccountDeletionTest {
+
+    static final String PASSWORD = "correct horse battery";
+
+    @Autowired MockMvc mvc;
+    @Autowired AccountService accounts;
+    @Autowired GenerationService generation;
+    @Autowired JobQueue queue;
+    @Autowired CreditStatements statements;
+    @Autowired DeletionRequests deletionRequests;
+    @Autowired LedgerInvariants invariants;
+    @Autowired ImageUrls urls;
+    @Autowired ImageStore store;
+    @Autowired TestDatabase db;
+
+    SignedInUser admin;
+    SignedInUser alice;
+
+    @BeforeEach
+    void setUp() {
+        db.clean();
+        admin = TestAccounts.admin(accounts, db, "admin@example.com");
+        alice = accounts.register("alice@example.com", PASSWORD);
+    }
+
+    @AfterEach
+    void booksStayBalanced() {
+        assertThat(invariants.violations()).isEmpty();
+    }
+
+    @Test
+    void deletingRemovesImagesPromptsEmailAndSessionsForfeitsTheBalanceAndKeepsTheBooks() throws Exception {
+        JobView done = generation.submit(alice.id(), GenerationRequest.of("sd15", "my secret garden"));
+        UUID imageId = TestImages.complete(queue, generation, done, alice);
+        generation.submit(alice.id(), GenerationRequest.of("sd15", "a queued harbour"));
+        deletionRequests.request(alice, "Please forget me");
+        Cookie session = signIn();
+        JobView finished = generation.find(done.id(), new Viewer(admin.id(), true)).orElseThrow();
+        String signedImage = asAdmin(() -> urls.image(finished, imageId));
+        String signedThumb = asAdmin(() -> urls.thumbnail(finished, imageId));
+        mvc.perform(get(signedImage)).andExpect(status().isOk()); // now in the image-row cache
+        mvc.perform(get(signedThumb)).andExpect(status().isOk());
+        List<String> keys = db.jdbc().sql("SELECT storage_key FROM job_image").query(String.class).list();
+        assertThat(keys).isNotEmpty().allSatisfy(key -> assertThat(store.get(key)).isPresent());
+        long available = statements.balance(alice.id()).availableCredits() + statements.balance(alice.id()).heldCredits();
+
+        delete("ALICE@example.com ", "Deletion request of 1 May").andExpect(status().isSeeOther())
+                .andExpect(redirectedUrl("/admin/users/" + alice.id()));
+
+        mvc.perform(get(signedImage)).andExpect(status().isNotFound());
+        mvc.perform(get(signedThumb)).andExpect(status().isNotFound());
+        mvc.perform(get("/images/" + imageId).with(user(admin))).andExpect(status().isNotFound());
+        assertThat(keys).allSatisfy(key -> assertThat(store.get(key)).isEmpty());
+        mvc.perform(get("/generate").cookie(session)).andExpect(status().is3xxRedirection());
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(0, 0));
+        assertThat(statements.entries(alice.id(), 1)).singleElement().satisfies(entry -> {
+            assertThat(entry.kind()).isEqualTo(EntryKind.DEBIT);
+            assertThat(entry.amountCredits()).isEqualTo(available);
+            assertThat(entry.idempotencyKey()).isEqualTo("account-deleted:" + alice.id());
+        });
+        assertThat(db.jdbc().sql("SELECT DISTINCT prompt FROM generation_job").query(String.class).list())
+                .containsExactly("[deleted]");
+        assertThat(db.jdbc().sql("SELECT count(*) FROM app_user WHERE email ILIKE '%alice%'").query(Long.class).single()).isZero();
+        assertThat(db.jdbc().sql("SELECT count(*) FROM mail_outbox WHERE body ILIKE '%alice@%' OR recipient ILIKE 'alice@%'")
+                .query(Long.class).single()).isZero();
+        String users = mvc.perform(get("/admin/users").with(user(admin))).andReturn().getResponse().getContentAsString();
+        assertThat(Html.textOf(users, "no-requests")).isEqualTo("No pending requests.");
+        String audit = mvc.perform(get("/admin/audit").with(user(admin))).andReturn().getResponse().getContentAsString();
+        assertThat(Html.textOf(audit, "audit")).contains("USER_DELETED", "deleted", "Deletion request of 1 May")
+                .doesNotContain("alice@");
+
+        assertThat(accounts.signUp("alice@example.com", PASSWORD)).as("the email registers again").isPresent();
+    }
+
+    @Test
+    void aWrongConfirmationOrNoReasonIsRefusedBesideTheFieldAndDeletesNothing() throws Exception {
+        Balance before = statements.balance(alice.id());
+
+        String html = delete("bob@example.com", "Request").andExpect(status().isUnprocessableContent())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(Html.textOf(html, "delete-confirm-error")).contains("Type the user's email exactly");
+        html = delete("alice@example.com", " ").andExpect(status().isUnprocessableContent())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(Html.textOf(html, "delete-reason-error")).contains("A reason is required");
+        mvc.perform(post("/admin/users/" + admin.id() + "/delete").with(csrf()).with(user(admin))
+                .param("confirm", "admin@example.com").param("reason", "x")).andExpect(status().isUnprocessableContent());
+
+        assertThat(statements.balance(alice.id())).isEqualTo(before);
+        assertThat(db.jdbc().sql("SELECT count(*) FROM admin_audit").query(Long.class).single()).isZero();
+        signIn();
+    }
+
+    @Test
+    void aDeletedAccountCannotBeDeletedAgainNorEnabled() throws Exception {
+        delete("alice@example.com", "Request").andExpect(status().isSeeOther());
+        String email = accounts.find(alice.id()).orElseThrow().email();
+
+        delete(email, "Again").andExpect(status().isUnprocessableContent());
+        mvc.perform(post("/admin/users/" + alice.id() + "/enable").with(csrf()).with(user(admin)).param("reason", "undo"))
+                .andExpect(status().isUnprocessableContent());
+        assertThat(db.jdbc().sql("SELECT count(*) FROM admin_audit").query(Long.class).single()).isOne();
+    }
+
+    @Test
+    void theDeleteRouteDoesNotExistForANonAdmin() throws Exception {
+        mvc.perform(post("/admin/users/" + alice.id() + "/delete").with(csrf()).with(user(alice))
+                .param("confirm", "alice@example.com").param("reason", "x")).andExpect(status().isNotFound());
+        signIn();
+    }
+
+    private ResultActions delete(String confirm, String reason) throws Exception {
+        return mvc.perform(post("/admin/users/" + alice.id() + "/delete").with(csrf()).with(user(admin))
+                .param("confirm", confirm).param("reason", reason));
+    }
+
+    private <T> T asAdmin(java.util.function.Supplier<T> action) {
+        SecurityContextHolder.getContext().setAuthentication(
+                UsernamePasswordAuthenticationToken.authenticated(admin, null, admin.getAuthorities()));
+        try {
+            return action.get();
+        } finally {
+            SecurityContextHolder.clearContext();
+        }
+    }
+
+    private Cookie signIn() throws Exception {
+        Cookie session = mvc.perform(post("/login").with(csrf()).param("username", "alice@example.com")
+                .param("password", PASSWORD)).andExpect(redirectedUrl("/generate")).andReturn().getResponse()
+                .getCookie("SESSION");
+        mvc.perform(get("/generate").cookie(session)).andExpect(status().isOk());
+        return session;
+    }
+}
