@@ -15,7 +15,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * ({@code {argon2}$argon2id$v=19$m=19456,t=2,p=1$…}), so older ones still verify: {@code {bcrypt}}
  * hashes from before are checked with BCrypt and replaced by an Argon2id hash at the next successful
  * sign-in ({@link AccountService#updatePassword}), and so is an Argon2id hash made with weaker
- * parameters.
+ * parameters. At most one hash per core runs at once ({@link BoundedPasswordEncoder}), which bounds
+ * the memory hashing takes to 19 MiB per core whatever the number of simultaneous sign-ins.
  */
 @Configuration(proxyBeanMethods = false)
 class PasswordHashing {
@@ -26,9 +27,16 @@ class PasswordHashing {
     static final int ITERATIONS = 2;
     static final String ARGON2 = "argon2";
 
+    /** At most this many hashes run at once: one per core, at least 2 ({@link BoundedPasswordEncoder}). */
+    static int concurrentHashes() {
+        return Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
     @Bean
     PasswordEncoder passwordEncoder() {
         Argon2PasswordEncoder argon2 = new Argon2PasswordEncoder(16, 32, 1, MEMORY_KIB, ITERATIONS);
-        return new DelegatingPasswordEncoder(ARGON2, Map.of(ARGON2, argon2, "bcrypt", new BCryptPasswordEncoder()));
+        return BoundedPasswordEncoder.of(
+                new DelegatingPasswordEncoder(ARGON2, Map.of(ARGON2, argon2, "bcrypt", new BCryptPasswordEncoder())),
+                concurrentHashes());
     }
 }
