@@ -72,6 +72,24 @@ class AccountLinks {
         return true;
     }
 
+    /**
+     * Welcomes a new account that needs no confirmation: it is ready, and the owner signs in with
+     * the password they chose. The registration answer itself does not say whether the address was
+     * new, so this mail (or the one of {@link #registrationAttempt}) is where its owner learns it.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    void welcome(SignedInUser user, String credits) {
+        send(user, "Your Text2Image account is ready", """
+                Hello,
+
+                Your Text2Image account is ready, with %s to start.
+                Sign in with this address and the password you chose: %s
+
+                If you did not create it, someone else used your address: ignore this mail, or choose
+                a new password to take the account over: %s
+                """.formatted(credits, site.link("/login"), site.link("/forgot-password")));
+    }
+
     /** Tells the owner that someone tried to register with their address, with a reset link. */
     @Transactional(propagation = Propagation.MANDATORY)
     void registrationAttempt(SignedInUser user) {

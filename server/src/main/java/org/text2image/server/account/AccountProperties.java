@@ -9,9 +9,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param signupCredits credits every new account gets (default 20)
  * @param adminEmail when set, an ADMIN account with this email is created on start if missing
  * @param adminPassword the first admin's password (the rule of {@link PasswordRules}); required with adminEmail
- * @param emailVerification {@code off} (default: registration signs in, generating needs no
- *     confirmed address) or {@code required} (a link is mailed at registration; generating waits
- *     until it is used)
+ * @param emailVerification {@code off} (default: a new account can sign in at once and is mailed a
+ *     welcome, generating needs no confirmed address) or {@code required} (a link is mailed at
+ *     registration; generating waits until it is used); registration signs nobody in either way
  * @param linkMailsPerHour most verification or password-reset mails one account gets per hour
  *     (default 3; requests past it answer the same and send nothing)
  */

@@ -20,6 +20,7 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.credits.CreditLedger;
+import org.text2image.server.credits.Credits;
 import org.text2image.server.support.UserText;
 
 /**
@@ -54,10 +55,11 @@ public class AccountService implements UserDetailsService, UserDetailsPasswordSe
 
     /**
      * The registration form's action. A new address gets a USER account with the signup credits
-     * (and, when verification is required, a mail with its confirmation link). An address that
-     * already has an account gets nothing new: its owner is mailed that someone tried to register
-     * with it, with a password reset link. Both take the same work (the password is hashed either
-     * way), so the caller can answer both alike.
+     * and one mail: its confirmation link when verification is required, otherwise a welcome that
+     * says the account is ready. An address that already has an account gets nothing new: its
+     * owner is mailed that someone tried to register with it, with a password reset link. Both take
+     * the same work (the password is hashed and one mail written either way) and nobody is signed
+     * in, so the caller can answer both alike.
      *
      * @return the new account, or empty when the address already had one
      * @throws RegistrationException for a malformed email or a password that breaks {@link PasswordRules}
@@ -65,28 +67,39 @@ public class AccountService implements UserDetailsService, UserDetailsPasswordSe
     @Transactional
     public Optional<SignedInUser> signUp(String email, String password) {
         String address = validated(email, password);
-        String hash = passwords.encode(password);
-        Optional<SignedInUser> created = insert(address, hash, Role.USER, null);
+        Optional<SignedInUser> created = create(address, password);
         if (created.isEmpty()) {
             findByEmail(address).ifPresent(links::registrationAttempt);
-            return Optional.empty();
-        }
-        ledger.openAccount(created.get().id(), properties.signupCredits());
-        if (properties.emailVerification() == AccountProperties.EmailVerification.REQUIRED) {
-            links.verification(created.get());
+        } else if (properties.emailVerification() == AccountProperties.EmailVerification.OFF) {
+            links.welcome(created.get(), Credits.format(properties.signupCredits(), "free"));
         }
         return created;
     }
 
     /**
-     * {@link #signUp} for callers that must tell a taken address apart (fixtures, tools).
+     * {@link #signUp} for callers that must tell a taken address apart (fixtures, tools): the same
+     * account and confirmation link, but neither the welcome nor the "someone tried" mail, which
+     * stand for the registration form's answer.
      *
      * @throws RegistrationException as {@link #signUp}, and for an address that already has an account
      */
     @Transactional
     public SignedInUser register(String email, String password) {
-        return signUp(email, password).orElseThrow(() -> new RegistrationException(
+        return create(validated(email, password), password).orElseThrow(() -> new RegistrationException(
                 Map.of("email", "An account with this email already exists.")));
+    }
+
+    /** Hashes the password and adds the account, with its credits and (when required) confirmation link; empty if taken. */
+    private Optional<SignedInUser> create(String address, String password) {
+        String hash = passwords.encode(password);
+        Optional<SignedInUser> created = insert(address, hash, Role.USER, null);
+        created.ifPresent(user -> {
+            ledger.openAccount(user.id(), properties.signupCredits());
+            if (properties.emailVerification() == AccountProperties.EmailVerification.REQUIRED) {
+                links.verification(user);
+            }
+        });
+        return created;
     }
 
     /** The account with this id, if any. */

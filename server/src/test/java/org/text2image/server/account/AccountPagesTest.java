@@ -33,18 +33,21 @@ class AccountPagesTest {
     }
 
     @Test
-    void registeringGrantsTwentyCreditsAndSignsInAtOnce() throws Exception {
+    void registeringGrantsTwentyCreditsMailsAWelcomeAndSignsNobodyIn() throws Exception {
         MvcResult registered = mvc.perform(post("/register").with(csrf())
                         .param("email", "new@example.com").param("password", "correct horse"))
-                .andExpect(redirectedUrl("/generate")).andReturn();
+                .andExpect(redirectedUrl("/register?sent")).andReturn();
 
         SignedInUser user = accounts.loadUserByUsername("new@example.com");
         assertThat(statements.balance(user.id())).isEqualTo(new Balance(20, 0));
-        Cookie session = registered.getResponse().getCookie("SESSION");
-        assertThat(session).as("a signed-in session").isNotNull();
-        String generate = mvc.perform(get("/generate").cookie(session)).andExpect(status().isOk())
+        String generateBeforeSignIn = mvc.perform(get("/generate").cookie(registered.getResponse().getCookies()))
+                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getRedirectedUrl();
+        assertThat(generateBeforeSignIn).as("still signed out").endsWith("/login");
+        assertThat(db.jdbc().sql("SELECT body FROM mail_outbox WHERE recipient = 'new@example.com'")
+                .query(String.class).list()).singleElement().asString()
+                .contains("Your Text2Image account is ready, with 20 free credits").contains("/login");
+        String generate = mvc.perform(get("/generate").cookie(signIn("new@example.com"))).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
-        assertThat(Html.textOf(generate, "notice")).isEqualTo("Welcome — you have 20 free credits.");
         assertThat(Html.textOf(generate, "balance")).isEqualTo("20 credits");
     }
 
@@ -68,12 +71,12 @@ class AccountPagesTest {
     }
 
     @Test
-    void theLongestAcceptedAddressRegistersAndItsSessionWorks() throws Exception {
+    void theLongestAcceptedAddressRegistersAndSignsIn() throws Exception {
         String email = "a".repeat(64) + "@" + "b".repeat(180) + ".example"; // 253 characters
-        MvcResult registered = mvc.perform(post("/register").with(csrf()).param("email", email).param("password", "correct horse"))
-                .andExpect(redirectedUrl("/generate")).andReturn();
+        mvc.perform(post("/register").with(csrf()).param("email", email).param("password", "correct horse"))
+                .andExpect(redirectedUrl("/register?sent"));
 
-        mvc.perform(get("/generate").cookie(registered.getResponse().getCookie("SESSION"))).andExpect(status().isOk());
+        mvc.perform(get("/generate").cookie(signIn(email))).andExpect(status().isOk());
     }
 
     @Test
@@ -112,6 +115,14 @@ class AccountPagesTest {
     void signingOutSaysSo() throws Exception {
         assertThat(Html.textOf(page(get("/login").param("logout", "")), "logout-notice")).isEqualTo("You have been signed out.");
         assertThat(page(get("/login"))).doesNotContain("id=\"login-error\"").doesNotContain("id=\"logout-notice\"");
+    }
+
+    /** Signs in through the sign-in form; returns the session cookie. */
+    private Cookie signIn(String email) throws Exception {
+        Cookie session = mvc.perform(post("/login").with(csrf()).param("username", email).param("password", "correct horse"))
+                .andExpect(redirectedUrl("/generate")).andReturn().getResponse().getCookie("SESSION");
+        assertThat(session).as("a signed-in session").isNotNull();
+        return session;
     }
 
     private String page(org.springframework.test.web.servlet.RequestBuilder request) throws Exception {

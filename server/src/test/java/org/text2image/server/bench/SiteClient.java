@@ -29,6 +29,8 @@ final class SiteClient {
     private static final Pattern SIGNED_IMAGE = Pattern.compile("src=\"(/i/[^\"/?]+\\?[^\"]+)\"");
     private static final Pattern JOB_LOCATION = Pattern.compile("/jobs/([0-9a-fA-F-]{36})");
 
+    private static final String PASSWORD = "correct horse battery";
+
     private final URI base;
     private final CookieManager cookies = new CookieManager();
     private final HttpClient http;
@@ -40,15 +42,24 @@ final class SiteClient {
                 .version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    /** Registers {@code email} through the form (which signs in) and keeps the session's CSRF token. */
+    /**
+     * Registers {@code email} through the form, then signs in through the sign-in form (registering
+     * signs nobody in), and keeps the signed-in session's CSRF token.
+     */
     SiteClient register(String email) throws Exception {
         csrf = csrfOf(page("/register"));
-        HttpResponse<String> answer = post("/register", Map.of("email", email, "password", "correct horse battery"));
-        if (answer.statusCode() != 302) {
-            throw new IllegalStateException("registration of " + email + " answered " + answer.statusCode());
-        }
+        expectRedirect(post("/register", Map.of("email", email, "password", PASSWORD)), "/register?sent", "registration of " + email);
+        csrf = csrfOf(page("/login"));
+        expectRedirect(post("/login", Map.of("username", email, "password", PASSWORD)), "/generate", "sign-in of " + email);
         csrf = csrfOf(page("/generate"));
         return this;
+    }
+
+    private static void expectRedirect(HttpResponse<String> answer, String path, String what) {
+        String location = answer.headers().firstValue("Location").orElse("");
+        if (answer.statusCode() != 302 || !location.endsWith(path)) {
+            throw new IllegalStateException(what + " answered " + answer.statusCode() + " " + location);
+        }
     }
 
     /** The {@code Cookie} header value this browser sends (the session cookie). */

@@ -11,7 +11,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A real headless Chromium: register → generate → watch the job page (htmx polling) until the
+ * A real headless Chromium: register → sign in → generate → watch the job page (htmx polling) until the
  * image shows. Skipped on a developer machine without Chromium; required when {@code CI=true}.
  */
 class BrowserEndToEndTest extends BrowserTestBase {
@@ -22,6 +22,10 @@ class BrowserEndToEndTest extends BrowserTestBase {
         browser.get(url("/register"));
         browser.findElement(By.id("email")).sendKeys("browser@example.com");
         browser.findElement(By.id("password")).sendKeys("correct horse");
+        browser.findElement(By.id("submit")).click();
+        wait.until(ExpectedConditions.urlContains("/register?sent"));
+        assertThat(browser.findElement(By.id("email")).getDomAttribute("value")).isEqualTo("browser@example.com");
+        browser.findElement(By.id("password")).sendKeys("correct horse"); // the page's sign-in form
         browser.findElement(By.id("submit")).click();
 
         wait.until(ExpectedConditions.urlContains("/generate"));

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
-import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import jakarta.servlet.http.Cookie;
 import java.time.Duration;
@@ -34,9 +33,12 @@ class CancelRunningEndToEndTest extends EndToEndTestBase {
 
     @Test
     void cancellingARunningJobInterruptsComfyUiAndRestoresTheBalance() throws Exception {
-        Cookie session = mvc.perform(post("/register").with(csrf())
+        mvc.perform(post("/register").with(csrf())
                         .param("email", "cancel@example.com").param("password", "correct horse"))
-                .andExpect(status().is3xxRedirection()).andReturn().getResponse().getCookie("SESSION");
+                .andExpect(redirectedUrl("/register?sent"));
+        Cookie session = mvc.perform(post("/login").with(csrf())
+                        .param("username", "cancel@example.com").param("password", "correct horse"))
+                .andExpect(redirectedUrl("/generate")).andReturn().getResponse().getCookie("SESSION");
         long user = accounts.loadUserByUsername("cancel@example.com").id();
         STAND_IN.hangNextRuns(1);
         int interruptsBefore = STAND_IN.interruptCount();

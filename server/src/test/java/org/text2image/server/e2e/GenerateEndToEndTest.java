@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import jakarta.servlet.http.Cookie;
@@ -153,11 +154,15 @@ class GenerateEndToEndTest extends EndToEndTestBase {
         assertThat(generation.generatorStatus()).isEqualTo(expected);
     }
 
-    /** Registers through the page and returns the session cookie (sessions live in the database). */
+    /**
+     * Registers through the page, then signs in through the sign-in form (registering signs nobody
+     * in); returns the session cookie (sessions live in the database).
+     */
     private Cookie register(String email) throws Exception {
-        Cookie session = mvc.perform(post("/register").with(csrf())
-                        .param("email", email).param("password", "correct horse"))
-                .andExpect(status().is3xxRedirection())
+        mvc.perform(post("/register").with(csrf()).param("email", email).param("password", "correct horse"))
+                .andExpect(redirectedUrl("/register?sent"));
+        Cookie session = mvc.perform(post("/login").with(csrf()).param("username", email).param("password", "correct horse"))
+                .andExpect(redirectedUrl("/generate"))
                 .andReturn().getResponse().getCookie("SESSION");
         assertThat(session).as("session cookie").isNotNull();
         return session;

@@ -38,6 +38,11 @@ class LiveJobPageBrowserTest extends BrowserTestBase {
         browser.findElement(By.id("email")).sendKeys("live@example.com");
         browser.findElement(By.id("password")).sendKeys("correct horse");
         browser.findElement(By.id("submit")).click();
+        wait.until(ExpectedConditions.urlContains("/register?sent"));
+        browser.get(url("/login"));
+        browser.findElement(By.id("email")).sendKeys("live@example.com");
+        browser.findElement(By.id("password")).sendKeys("correct horse");
+        browser.findElement(By.id("submit")).click();
         wait.until(ExpectedConditions.urlContains("/generate"));
         STAND_IN.runDuration(Duration.ofSeconds(3));
         STAND_IN.sendPreviews(true);

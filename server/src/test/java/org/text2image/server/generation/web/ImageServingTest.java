@@ -157,7 +157,8 @@ class ImageServingTest {
 
     @Test
     void signedImageRequestsNeitherReadNorWriteTheSession() throws Exception {
-        Cookie session = mvc.perform(post("/register").with(csrf()).param("email", "carol@example.com")
+        accounts.register("carol@example.com", "correct horse");
+        Cookie session = mvc.perform(post("/login").with(csrf()).param("username", "carol@example.com")
                 .param("password", "correct horse")).andExpect(status().is3xxRedirection())
                 .andReturn().getResponse().getCookie("SESSION");
         assertThat(session).isNotNull();
