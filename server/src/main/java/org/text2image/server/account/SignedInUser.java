@@ -11,10 +11,15 @@ import org.springframework.security.core.userdetails.UserDetails;
  *
  * @param id the user's id
  * @param email the sign-in name
- * @param passwordHash only for Spring Security's password check
+ * @param passwordHash only for Spring Security's password check; null in a signed-in session
  * @param role USER or ADMIN
  */
 public record SignedInUser(long id, String email, String passwordHash, Role role) implements UserDetails {
+
+    /** The same user without the password hash: what a signed-in session keeps ({@link SignIn}). */
+    public SignedInUser withoutPasswordHash() {
+        return new SignedInUser(id, email, null, role);
+    }
 
     /** Whether this user is an admin. */
     public boolean admin() {
