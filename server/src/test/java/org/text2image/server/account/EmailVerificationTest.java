@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +22,7 @@ import org.text2image.server.notifications.OutboxDelivery;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestDatabase;
+import org.text2image.server.support.TestSmtp;
 import org.text2image.server.web.BrowserSession;
 import org.text2image.server.web.Html;
 
@@ -36,19 +36,17 @@ import org.text2image.server.web.Html;
         "text2image.accounts.email-verification=required"})
 class EmailVerificationTest {
 
-    private static final int SMTP_PORT = Mailbox.freePort();
+    private static final int SMTP_PORT = TestSmtp.freePort();
     private static final String CONFIRM = "Confirm your Text2Image email address";
     private static final String ATTEMPT = "Someone tried to sign up with your address";
     private static final String PASSWORD = "correct horse";
 
     @RegisterExtension
-    static final GreenMailExtension SMTP = new GreenMailExtension(new ServerSetup(SMTP_PORT, "127.0.0.1", "smtp"))
-            .withPerMethodLifecycle(false);
+    static final GreenMailExtension SMTP = TestSmtp.server(SMTP_PORT);
 
     @DynamicPropertySource
     static void smtpServer(DynamicPropertyRegistry registry) {
-        registry.add("spring.mail.host", () -> "127.0.0.1");
-        registry.add("spring.mail.port", () -> SMTP_PORT);
+        TestSmtp.use(registry, SMTP_PORT);
     }
 
     @LocalServerPort int port;

@@ -6,9 +6,6 @@ import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -23,15 +20,6 @@ import org.text2image.server.notifications.OutboxDelivery;
 record Mailbox(GreenMailExtension smtp, OutboxDelivery delivery) {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
-
-    /** A free TCP port for the test's SMTP server. */
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 
     /** Delivers the outbox until a mail with this subject reached this address (reset requests are mailed in the background). */
     MimeMessage await(String to, String subject) throws InterruptedException {

@@ -3,7 +3,6 @@ package org.text2image.server.account;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetup;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +19,7 @@ import org.text2image.server.notifications.OutboxDelivery;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestDatabase;
+import org.text2image.server.support.TestSmtp;
 import org.text2image.server.web.BrowserSession;
 import org.text2image.server.web.Html;
 
@@ -32,20 +32,18 @@ import org.text2image.server.web.Html;
 @TestPropertySource(properties = {"text2image.mail.delivery-interval=1h", "text2image.public-url=https://t2i.example.com/"})
 class PasswordResetTest {
 
-    private static final int SMTP_PORT = Mailbox.freePort();
+    private static final int SMTP_PORT = TestSmtp.freePort();
     static final String RESET_SUBJECT = "Reset your Text2Image password";
     static final String CHANGED_SUBJECT = "Your Text2Image password was changed";
     private static final String OLD = "correct horse";
     private static final String NEW = "a brand new passphrase";
 
     @RegisterExtension
-    static final GreenMailExtension SMTP = new GreenMailExtension(new ServerSetup(SMTP_PORT, "127.0.0.1", "smtp"))
-            .withPerMethodLifecycle(false);
+    static final GreenMailExtension SMTP = TestSmtp.server(SMTP_PORT);
 
     @DynamicPropertySource
     static void smtpServer(DynamicPropertyRegistry registry) {
-        registry.add("spring.mail.host", () -> "127.0.0.1");
-        registry.add("spring.mail.port", () -> SMTP_PORT);
+        TestSmtp.use(registry, SMTP_PORT);
     }
 
     @LocalServerPort int port;

@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
 import com.icegreen.greenmail.util.GreenMailUtil;
-import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -25,6 +21,7 @@ import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestDatabase;
+import org.text2image.server.support.TestSmtp;
 
 /**
  * The outbox delivered over real SMTP (GreenMail): each mail exactly once, marked sent; a failed
@@ -41,16 +38,14 @@ import org.text2image.server.support.TestDatabase;
 })
 class MailDeliveryTest {
 
-    private static final int SMTP_PORT = freePort();
+    private static final int SMTP_PORT = TestSmtp.freePort();
 
     @RegisterExtension
-    static final GreenMailExtension SMTP = new GreenMailExtension(new ServerSetup(SMTP_PORT, "127.0.0.1", "smtp"))
-            .withPerMethodLifecycle(false);
+    static final GreenMailExtension SMTP = TestSmtp.server(SMTP_PORT);
 
     @DynamicPropertySource
     static void smtpServer(DynamicPropertyRegistry registry) {
-        registry.add("spring.mail.host", () -> "127.0.0.1");
-        registry.add("spring.mail.port", () -> SMTP_PORT);
+        TestSmtp.use(registry, SMTP_PORT);
     }
 
     @Autowired OutboxDelivery delivery;
@@ -151,11 +146,4 @@ class MailDeliveryTest {
         tx.executeWithoutResult(s -> ledger.hold(user, 16, UUID.randomUUID()));
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

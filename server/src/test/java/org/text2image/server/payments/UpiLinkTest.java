@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.text2image.server.payments.upi.UpiLink;
-import org.text2image.server.payments.upi.UpiQrCode;
+import org.text2image.server.support.QrCodes;
 
 /** The UPI link: NPCI's parameters in order, the amount with two decimals from exact paise, values percent-encoded. */
 class UpiLinkTest {
@@ -50,7 +50,7 @@ class UpiLinkTest {
     void aQrCodeReadsBackAsItsText() throws Exception {
         String link = UpiLink.of(UPI, payment(49_900, 600), "Creator");
 
-        assertThat(UpiTestSupport.decodeQr(UpiQrCode.png(link))).isEqualTo(link);
+        assertThat(UpiTestSupport.decodeQr(QrCodes.png(link, 320))).isEqualTo(link);
     }
 
     private static Payment payment(long paise, long credits) {

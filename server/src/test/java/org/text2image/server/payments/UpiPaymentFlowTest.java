@@ -7,11 +7,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.icegreen.greenmail.junit5.GreenMailExtension;
-import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.internet.MimeMessage;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +31,7 @@ import org.text2image.server.notifications.OutboxDelivery;
 import org.text2image.server.support.Races;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
+import org.text2image.server.support.TestSmtp;
 import org.text2image.server.web.Html;
 import org.text2image.server.web.PageTest;
 
@@ -51,17 +48,15 @@ import org.text2image.server.web.PageTest;
 })
 class UpiPaymentFlowTest {
 
-    private static final int SMTP_PORT = freePort();
+    private static final int SMTP_PORT = TestSmtp.freePort();
     private static final String UTR = "412345678901";
 
     @RegisterExtension
-    static final GreenMailExtension SMTP = new GreenMailExtension(new ServerSetup(SMTP_PORT, "127.0.0.1", "smtp"))
-            .withPerMethodLifecycle(false);
+    static final GreenMailExtension SMTP = TestSmtp.server(SMTP_PORT);
 
     @DynamicPropertySource
     static void smtpServer(DynamicPropertyRegistry registry) {
-        registry.add("spring.mail.host", () -> "127.0.0.1");
-        registry.add("spring.mail.port", () -> SMTP_PORT);
+        TestSmtp.use(registry, SMTP_PORT);
     }
 
     @Autowired MockMvc mvc;
@@ -255,11 +250,4 @@ class UpiPaymentFlowTest {
         return db.jdbc().sql("SELECT subject FROM mail_outbox ORDER BY id").query(String.class).list();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

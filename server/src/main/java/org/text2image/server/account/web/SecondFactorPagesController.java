@@ -20,6 +20,7 @@ import org.text2image.server.account.AdminSecondFactor;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.support.InvalidInputException;
 import org.text2image.server.support.PageNotFoundException;
+import org.text2image.server.support.QrCodes;
 
 /**
  * The admins' second-factor pages ({@link AdminSecondFactor}): {@code /account/2fa/setup} shows the
@@ -58,7 +59,7 @@ class SecondFactorPagesController {
             throw new PageNotFoundException("No enrolment under way");
         }
         return ResponseEntity.ok().cacheControl(CacheControl.noStore()).contentType(MediaType.IMAGE_PNG)
-                .body(AdminSecondFactor.qrPng(secondFactor.pendingUri(admin)));
+                .body(QrCodes.png(secondFactor.pendingUri(admin), 256));
     }
 
     @PostMapping("/setup")

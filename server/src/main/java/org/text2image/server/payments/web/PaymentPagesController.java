@@ -25,10 +25,10 @@ import org.text2image.server.payments.PaymentRows;
 import org.text2image.server.payments.PaymentState;
 import org.text2image.server.payments.PaymentsProperties;
 import org.text2image.server.payments.upi.UpiLink;
-import org.text2image.server.payments.upi.UpiQrCode;
 import org.text2image.server.payments.upi.UpiRequests;
 import org.text2image.server.support.InvalidInputException;
 import org.text2image.server.support.PageNotFoundException;
+import org.text2image.server.support.QrCodes;
 
 /**
  * The user's payments: {@code /payments} lists them all (pack, amount, state, dates, a rejection's
@@ -44,6 +44,8 @@ class PaymentPagesController {
 
     private static final Pattern REFERENCE = Pattern.compile("[A-Z0-9]{6,20}");
     private static final int LISTED = 200;
+    /** The UPI QR code's width and height, in pixels. */
+    static final int UPI_QR_SIZE = 320;
 
     private final PaymentRows rows;
     private final Packs packs;
@@ -84,7 +86,7 @@ class PaymentPagesController {
         }
         return ResponseEntity.ok().contentType(MediaType.IMAGE_PNG)
                 .cacheControl(CacheControl.maxAge(Duration.ofHours(1)).cachePrivate())
-                .body(UpiQrCode.png(link));
+                .body(QrCodes.png(link, UPI_QR_SIZE));
     }
 
     @PostMapping("/payments/{reference}/utr")

@@ -1,4 +1,4 @@
-package org.text2image.server.payments.upi;
+package org.text2image.server.support;
 
 import com.google.zxing.BarcodeFormat;
 import com.google.zxing.EncodeHintType;
@@ -14,26 +14,27 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * A QR code as a PNG image (ZXing's encoder): black modules on white with the standard quiet zone,
- * error correction M, so that phone cameras read it from a screen.
+ * QR codes as PNG images (ZXing's encoder): black modules on white with the standard quiet zone of
+ * 4 modules, error correction M and UTF-8 text, so that phone cameras read them from a screen. Used
+ * for the UPI payment link ({@code payments}) and the admin second factor's {@code otpauth://} URI
+ * ({@code account}).
  */
-public final class UpiQrCode {
+public final class QrCodes {
 
-    /** Width and height of the image, in pixels. */
-    public static final int SIZE = 320;
-
-    private UpiQrCode() {
+    private QrCodes() {
     }
 
     /**
      * Encodes text as a PNG QR code.
      *
-     * @param text such as a {@link UpiLink}, at most a few hundred characters
-     * @return the PNG's bytes, {@value #SIZE}×{@value #SIZE} pixels
+     * @param text at most a few hundred characters
+     * @param size the image's width and height, in pixels
+     * @return the PNG's bytes
+     * @throws IllegalArgumentException when the text is too long for a QR code
      */
-    public static byte[] png(String text) {
+    public static byte[] png(String text, int size) {
         try {
-            BitMatrix matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, SIZE, SIZE,
+            BitMatrix matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, size, size,
                     Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M, EncodeHintType.MARGIN, 4,
                             EncodeHintType.CHARACTER_SET, "UTF-8"));
             BufferedImage image = new BufferedImage(matrix.getWidth(), matrix.getHeight(), BufferedImage.TYPE_BYTE_BINARY);
