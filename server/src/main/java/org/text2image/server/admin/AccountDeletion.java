@@ -16,6 +16,7 @@ import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.GeneratedImages;
 import org.text2image.server.generation.GenerationService;
+import org.text2image.server.help.SupportChat;
 import org.text2image.server.notifications.MailOutbox;
 import org.text2image.server.support.InvalidInputException;
 
@@ -23,7 +24,7 @@ import org.text2image.server.support.InvalidInputException;
  * Deletes an account on request. In one transaction: sign-in is refused, the active jobs are
  * cancelled (their holds released first), the image rows, previews and prompts are removed, the
  * remaining balance is forfeited by one DEBIT entry (idempotency key {@code account-deleted:<id>}),
- * the mails to or about the account are deleted, the account row is anonymised (its email freed)
+ * the mails to or about the account and its support conversation are deleted, the account row is anonymised (its email freed)
  * and an audit row is written. After it commits the sessions end and the image files go. The
  * ledger, the payments and the job rows stay for the books, pointing at the anonymised row.
  */
@@ -41,11 +42,12 @@ class AccountDeletion {
     private final MailOutbox outbox;
     private final UserSessions sessions;
     private final AdminAuditLog audit;
+    private final SupportChat support;
     private final TransactionTemplate transactions;
 
     AccountDeletion(AccountService accounts, AccountDirectory directory, GenerationService generation,
                     GeneratedImages images, CreditLedger ledger, CreditStatements statements, MailOutbox outbox,
-                    UserSessions sessions, AdminAuditLog audit, TransactionTemplate transactions) {
+                    UserSessions sessions, AdminAuditLog audit, SupportChat support, TransactionTemplate transactions) {
         this.accounts = accounts;
         this.directory = directory;
         this.generation = generation;
@@ -55,6 +57,7 @@ class AccountDeletion {
         this.outbox = outbox;
         this.sessions = sessions;
         this.audit = audit;
+        this.support = support;
         this.transactions = transactions;
     }
 
@@ -103,6 +106,7 @@ class AccountDeletion {
             ledger.debit(userId, available, "account-deleted:" + userId, "Forfeited: account deleted");
         }
         outbox.forget(userId, user.email());
+        support.forget(userId);
         directory.anonymise(userId);
         audit.record(admin.id(), "USER_DELETED", userId, available > 0 ? -available : null, why,
                 "account with " + removed.size() + " image(s); " + jobs + " active job(s) cancelled", "deleted");

@@ -23,12 +23,15 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param verificationResendPerIp verification mail resends per client IP (default 10 per hour)
  * @param submitPerAccount job submissions per account (default 30 per minute)
  * @param submitPerIp job submissions per client IP (default 120 per minute)
+ * @param supportMessagePerAccount support messages per account (default 10 per 10 min)
+ * @param supportMessagePerIp support messages per client IP (default 30 per 10 min)
  */
 @ConfigurationProperties("text2image.rate-limits")
 public record RateLimitProperties(Boolean enabled, Integer maxTrackedKeys, Limit loginFailuresPerAccount,
                                   Limit loginFailuresPerIp, Limit registerPerIp, Limit passwordResetPerIp,
                                   Limit passwordResetPerEmail, Limit verificationResendPerAccount,
-                                  Limit verificationResendPerIp, Limit submitPerAccount, Limit submitPerIp) {
+                                  Limit verificationResendPerIp, Limit submitPerAccount, Limit submitPerIp,
+                                  Limit supportMessagePerAccount, Limit supportMessagePerIp) {
 
     public RateLimitProperties {
         enabled = enabled == null || enabled;
@@ -45,6 +48,8 @@ public record RateLimitProperties(Boolean enabled, Integer maxTrackedKeys, Limit
         verificationResendPerIp = or(verificationResendPerIp, 10, Duration.ofHours(1));
         submitPerAccount = or(submitPerAccount, 30, Duration.ofMinutes(1));
         submitPerIp = or(submitPerIp, 120, Duration.ofMinutes(1));
+        supportMessagePerAccount = or(supportMessagePerAccount, 10, Duration.ofMinutes(10));
+        supportMessagePerIp = or(supportMessagePerIp, 30, Duration.ofMinutes(10));
     }
 
     private static Limit or(Limit given, int count, Duration per) {

@@ -43,6 +43,8 @@ final class RateLimits extends OncePerRequestFilter {
         Duration wait = limits.enabled() && "POST".equals(request.getMethod()) ? check(request) : Duration.ZERO;
         if (wait.isZero()) {
             chain.doFilter(request, response);
+        } else if (request.getRequestURI().endsWith("/support")) {
+            refuse(response, wait, "You sent many support messages in a short time; we read them all.");
         } else {
             refuse(response, wait, "Too many requests of this kind from you in a short time.");
         }
@@ -57,6 +59,8 @@ final class RateLimits extends OncePerRequestFilter {
                     emailKey("reset-email:", request.getParameter("email")), limits.passwordResetPerEmail());
             case "/generate" -> both("submit-ip:" + ip, limits.submitPerIp(),
                     accountKey("submit-account:"), limits.submitPerAccount());
+            case "/support" -> both("support-ip:" + ip, limits.supportMessagePerIp(),
+                    accountKey("support-account:"), limits.supportMessagePerAccount());
             default -> path.endsWith("/resend")
                     ? both("resend-ip:" + ip, limits.verificationResendPerIp(),
                             accountKey("resend-account:"), limits.verificationResendPerAccount())

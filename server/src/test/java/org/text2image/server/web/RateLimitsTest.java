@@ -26,7 +26,9 @@ import org.text2image.server.support.TestDatabase;
         "text2image.rate-limits.submit-per-account.count=2",
         "text2image.rate-limits.submit-per-account.per=1m",
         "text2image.rate-limits.register-per-ip.count=2",
-        "text2image.rate-limits.register-per-ip.per=1h"
+        "text2image.rate-limits.register-per-ip.per=1h",
+        "text2image.rate-limits.support-message-per-account.count=2",
+        "text2image.rate-limits.support-message-per-account.per=10m"
 })
 class RateLimitsTest {
 
@@ -123,6 +125,24 @@ class RateLimitsTest {
         assertThat(Html.textOf(alice.get("/credits").body(), "balance")).isEqualTo(balance);
         clock.advance(limits.submitPerAccount().refillInterval());
         assertThat(alice.post("/generate", form).statusCode()).isEqualTo(302);
+    }
+
+    @Test
+    void aSupportMessageOverTheLimitIsRefusedWithAMessageAndStoresNothing() throws Exception {
+        BrowserSession alice = new BrowserSession(port).from("198.51.100.9").signIn("alice@example.com", PASSWORD);
+        for (int i = 0; i < 2; i++) {
+            String key = Html.attributeOf(alice.readCsrf("/support").body(), "support-key", "value");
+            assertThat(alice.post("/support", Map.of("body", "Hello " + i, "key", key)).statusCode()).isEqualTo(303);
+        }
+        String key = Html.attributeOf(alice.readCsrf("/support").body(), "support-key", "value");
+
+        HttpResponse<String> refused = alice.post("/support", Map.of("body", "Hello again", "key", key));
+
+        assertTooManyRequests(refused);
+        assertThat(refused.body()).contains("You sent many support messages in a short time");
+        assertThat(db.jdbc().sql("SELECT count(*) FROM support_message").query(Long.class).single()).isEqualTo(2);
+        clock.advance(limits.supportMessagePerAccount().refillInterval());
+        assertThat(alice.post("/support", Map.of("body", "Hello again", "key", key)).statusCode()).isEqualTo(303);
     }
 
     @Test
