@@ -30,6 +30,7 @@ class TableOwnershipTest {
             "workers", List.of("worker_presence", "worker_token"),
             "notifications", List.of("low_balance_warning", "mail_outbox"),
             "payments", List.of("payment", "stripe_event", "stripe_checkout", "stripe_customer"),
+            "help", List.of("support_conversation", "support_message", "site_document"),
             "web", List.of("spring_session", "spring_session_attributes"),
             "support", List.of("scheduled_tasks", "flyway_schema_history"));
 

@@ -33,6 +33,7 @@ import org.text2image.server.generation.TestImages;
 import org.text2image.server.generation.Viewer;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.generation.web.ImageUrls;
+import org.text2image.server.help.SupportChat;
 import org.text2image.server.storage.ImageStore;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
@@ -54,6 +55,7 @@ class AccountDeletionTest {
     @Autowired LedgerInvariants invariants;
     @Autowired ImageUrls urls;
     @Autowired ImageStore store;
+    @Autowired SupportChat support;
     @Autowired TestDatabase db;
 
     SignedInUser admin;
@@ -77,6 +79,7 @@ class AccountDeletionTest {
         UUID imageId = TestImages.complete(queue, generation, done, alice);
         generation.submit(alice.id(), GenerationRequest.of("sd15", "a queued harbour"));
         deletionRequests.request(alice, "Please forget me");
+        support.write(alice.id(), "Please delete my garden pictures", done.id().toString(), "", UUID.randomUUID().toString());
         Cookie session = signIn();
         JobView finished = generation.find(done.id(), new Viewer(admin.id(), true)).orElseThrow();
         String signedImage = asAdmin(() -> urls.image(finished, imageId));
@@ -104,6 +107,8 @@ class AccountDeletionTest {
         assertThat(db.jdbc().sql("SELECT DISTINCT prompt FROM generation_job").query(String.class).list())
                 .containsExactly("[deleted]");
         assertThat(db.jdbc().sql("SELECT count(*) FROM app_user WHERE email ILIKE '%alice%'").query(Long.class).single()).isZero();
+        assertThat(support.conversationOf(alice.id())).as("the support conversation is deleted").isEmpty();
+        assertThat(db.jdbc().sql("SELECT count(*) FROM support_message").query(Long.class).single()).isZero();
         assertThat(db.jdbc().sql("SELECT count(*) FROM mail_outbox WHERE body ILIKE '%alice@%' OR recipient ILIKE 'alice@%'")
                 .query(Long.class).single()).isZero();
         String users = mvc.perform(get("/admin/users").with(user(admin))).andReturn().getResponse().getContentAsString();
