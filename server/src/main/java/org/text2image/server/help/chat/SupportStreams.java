@@ -91,6 +91,11 @@ public class SupportStreams implements SmartLifecycle {
         return Optional.of(emitter);
     }
 
+    /** How many streams of the conversation are open on this instance. */
+    public long openStreams(long conversationId) {
+        return followers.stream().filter(follower -> follower.conversationId == conversationId).count();
+    }
+
     private void follow(Follower follower, SseEmitter emitter, Runnable heartbeat) throws IOException, InterruptedException {
         heartbeat.run();
         emitter.send(SseEmitter.event().name("support").data("open"));
