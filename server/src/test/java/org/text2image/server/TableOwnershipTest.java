@@ -32,6 +32,7 @@ class TableOwnershipTest {
             "payments", List.of("payment", "stripe_event", "stripe_checkout", "stripe_customer"),
             "help", List.of("support_conversation", "support_message", "site_document"),
             "web", List.of("spring_session", "spring_session_attributes"),
+            "settings", List.of("app_setting"),
             "support", List.of("scheduled_tasks", "flyway_schema_history"));
 
     @Test
