@@ -5,7 +5,7 @@
  * modules use: {@link org.text2image.server.help.SupportChat} (account deletion forgets a user's conversation).
  */
 @ApplicationModule(allowedDependencies = {"account", "catalog", "credits", "generation", "notifications", "payments",
-        "pricing", "support"})
+        "pricing", "settings", "support"})
 package org.text2image.server.help;
 
 import org.springframework.modulith.ApplicationModule;

@@ -7,19 +7,24 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
-import org.text2image.server.account.AccountProperties;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.credits.Credits;
-import org.text2image.server.generation.GenerationProperties;
+import org.text2image.server.generation.GenerationLimits;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.payments.Packs;
 import org.text2image.server.pricing.Pricing;
+import org.text2image.server.settings.LiveSettings;
+import org.text2image.server.settings.Settings;
+import org.text2image.server.settings.SettingsEditor;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
@@ -34,7 +39,8 @@ class HelpPagesTest {
 
     @Autowired MockMvc mvc;
     @Autowired AccountService accounts;
-    @Autowired AccountProperties accountProperties;
+    @Autowired LiveSettings settings;
+    @Autowired SettingsEditor editor;
     @Autowired GenerationService generation;
     @Autowired Pricing pricing;
     @Autowired Packs packs;
@@ -50,17 +56,25 @@ class HelpPagesTest {
         alice = accounts.register("alice@example.com", "correct horse");
     }
 
+    @AfterEach
+    void restoreSettings() {
+        for (String key : List.of("max-width", "signup-credits", "attempt-timeout", "automatic-retries", "support-email")) {
+            editor.reset(admin.id(), key);
+        }
+    }
+
     @Test
     void theHelpPageStatesTheSitesNumbersAndIsOpenToVisitors() throws Exception {
         String html = mvc.perform(get("/help")).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
-        GenerationProperties limits = generation.limits();
+        GenerationLimits limits = generation.limits();
+        Settings live = settings.current();
 
-        assertThat(Html.textOf(html, "faq-signup")).contains(Credits.format(accountProperties.signupCredits()) + " for free");
+        assertThat(Html.textOf(html, "faq-signup")).contains(Credits.format(live.signupCredits()) + " for free");
         assertThat(Html.textOf(html, "faq-sizes")).contains("Width from " + limits.minSize() + " to " + limits.maxWidth()
                 + " pixels and height from " + limits.minSize() + " to " + limits.maxHeight() + " pixels", "Multiples of 64");
-        assertThat(Html.textOf(html, "faq-retries")).contains("up to " + (limits.maxAttempts() - 1) + " more times",
-                "(" + limits.maxAttempts() + " tries in all)");
-        assertThat(Html.textOf(html, "faq-timeout")).contains("at most " + limits.attemptTimeout().toMinutes() + " minutes");
+        assertThat(Html.textOf(html, "faq-retries")).contains("up to " + live.automaticRetries() + " more times",
+                "(" + live.maxAttempts() + " tries in all)");
+        assertThat(Html.textOf(html, "faq-timeout")).contains("at most " + live.attemptTimeout().toMinutes() + " minutes");
         String models = Html.textOf(html, "faq-models");
         for (Model model : generation.models()) {
             long largest = pricing.price(model, limits.maxWidth(), limits.maxHeight(), 1).totalCredits();
@@ -71,6 +85,24 @@ class HelpPagesTest {
         packs.all().forEach(pack -> assertThat(packTable).contains(pack.name(), pack.price()));
         assertThat(Html.textOf(html, "faq-upi-expiry")).contains("within 24 hours");
         assertThat(html).contains("id=\"upi\"").as("no card payments without Stripe keys").doesNotContain("id=\"cards\"");
+    }
+
+    @Test
+    void theHelpPageFollowsALiveSettingsChangeAtOnce() throws Exception {
+        editor.change(admin.id(), Map.of("max-width", "768", "signup-credits", "50", "attempt-timeout", "2m",
+                "automatic-retries", "1", "support-email", "help@example.com"));
+
+        String html = mvc.perform(get("/help")).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(Html.textOf(html, "faq-signup")).contains("50 credits for free");
+        assertThat(Html.textOf(html, "faq-sizes")).contains("Width from 64 to 768 pixels");
+        assertThat(Html.textOf(html, "faq-timeout")).contains("at most 2 minutes");
+        assertThat(Html.textOf(html, "faq-retries")).contains("up to once more (2 tries in all)");
+        assertThat(Html.textOf(html, "faq-models")).as("sd15: 768 × 1024 covers 3 of its 512 × 512, rounded up")
+                .contains("1 credit at 512 × 512 3 credits at 768 × 1024");
+        assertThat(Html.attributeOf(html, "faq-email", "href")).isEqualTo("mailto:help@example.com");
+        String support = mvc.perform(get("/support").with(user(alice))).andReturn().getResponse().getContentAsString();
+        assertThat(Html.textOf(support, "support-email")).isEqualTo("help@example.com");
     }
 
     @Test

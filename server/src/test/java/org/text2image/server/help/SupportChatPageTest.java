@@ -239,6 +239,22 @@ class SupportChatPageTest {
         assertThat(replyMails.mailWaitingReplies()).as("mailed once").isZero();
     }
 
+    @Test
+    void manyLongRepliesGoOutInOneMailThatFitsTheOutbox() throws Exception {
+        write(alice, "Hello", "", "", UUID.randomUUID().toString());
+        long conversation = chat.conversationOf(alice.id()).orElseThrow().id();
+        chat.watching(alice.id());
+        for (int i = 1; i <= 6; i++) {
+            reply(conversation, ("Reply " + i + " ").repeat(500).strip()).andExpect(status().isSeeOther());
+        }
+        clock.advance(Duration.ofMinutes(10));
+
+        assertThat(replyMails.mailWaitingReplies()).isOne();
+
+        assertThat(mailsTo("alice@example.com")).singleElement().asString().hasSizeLessThan(20_000)
+                .contains("Reply 6", "Reply 4", "3 earlier replies are on the site").doesNotContain("Reply 3");
+    }
+
     private ResultActions write(SignedInUser author, String body, String job, String payment, String key) throws Exception {
         return mvc.perform(post("/support").with(csrf()).with(user(author)).param("body", body).param("job", job)
                 .param("payment", payment).param("key", key));

@@ -21,6 +21,8 @@ import org.text2image.server.support.SiteProperties;
 public class ReplyMails {
 
     static final String SUBJECT = "Text2Image support answered you";
+    /** Replies quoted in one mail at most (the newest), which keeps it under the outbox's 20,000 characters. */
+    static final int QUOTED = 3;
 
     private final SupportRows rows;
     private final Presence presence;
@@ -56,8 +58,12 @@ public class ReplyMails {
     }
 
     private String body(List<SupportMessage> replies) {
-        String texts = replies.stream().map(reply -> cut(reply.body())).collect(Collectors.joining("\n\n---\n\n"));
-        return "Hello,\n\nText2Image support answered your message:\n\n" + texts
+        List<SupportMessage> quoted = replies.subList(Math.max(0, replies.size() - QUOTED), replies.size());
+        String texts = quoted.stream().map(reply -> cut(reply.body())).collect(Collectors.joining("\n\n---\n\n"));
+        int earlier = replies.size() - quoted.size();
+        String more = earlier == 0 ? "" : "\n\n(" + (earlier == 1 ? "1 earlier reply is" : earlier + " earlier replies are")
+                + " on the site.)";
+        return "Hello,\n\nText2Image support answered your message:\n\n" + texts + more
                 + "\n\nRead the conversation and answer here: " + site.link("/support") + "\n";
     }
 
