@@ -24,6 +24,7 @@ import org.text2image.server.generation.NotYourJobException;
 import org.text2image.server.generation.StaleAttemptException;
 import org.text2image.server.generation.UploadedImage;
 import org.text2image.server.generation.WorkerIdentity;
+import org.text2image.server.support.Plurals;
 import org.text2image.worker.api.WorkerApiLimits;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -287,6 +288,6 @@ public class JobQueue {
     }
 
     private String timeoutMessage() {
-        return "The attempt took longer than " + properties.attemptTimeout().toMinutes() + " minutes.";
+        return "The attempt took longer than " + Plurals.count(properties.attemptTimeout().toMinutes(), "minute") + ".";
     }
 }

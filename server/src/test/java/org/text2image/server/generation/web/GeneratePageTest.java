@@ -65,6 +65,7 @@ class GeneratePageTest {
         assertThat(Html.attributeOf(html, "width", "max")).isEqualTo("1024");
         assertThat(Html.attributeOf(html, "width", "value")).isEqualTo("512");
         assertThat(Html.attributeOf(html, "batchSize", "max")).isEqualTo("1");
+        assertThat(Html.textOf(html, "batchSize-help")).as("the limit is 1").isEqualTo("1 image per job.");
         assertThat(Html.textOf(html, "size-help")).contains("Multiples of 64 are recommended");
         assertThat(Html.attributeOf(html, "steps", "value")).isEqualTo("20");
         assertThat(Html.attributeOf(html, "cfgScale", "value")).isEqualTo("7");
