@@ -240,6 +240,8 @@ class GeneratePageTest {
             assertThat(fields).as(field).doesNotContain("id=\"" + field + "\"");
         }
         assertThat(Html.textOf(fields, "no-advanced")).isEqualTo("This model has no advanced settings.");
+        assertThat(fields).as("the typed negative prompt is kept for a switch back")
+                .contains("<input type=\"hidden\" name=\"negativePrompt\" value=\"blurry\">");
         assertThat(Html.attributeOf(fields, "negative-field", "hx-swap-oob")).as("the negative prompt follows too")
                 .isEqualTo("true");
 
