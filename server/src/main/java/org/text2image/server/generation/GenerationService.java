@@ -23,6 +23,8 @@ import org.text2image.server.generation.queue.JobRepository;
 import org.text2image.server.generation.queue.JobRow;
 import org.text2image.server.generation.queue.WaitEstimator;
 import org.text2image.server.pricing.Price;
+import org.text2image.server.settings.LiveSettings;
+import org.text2image.server.settings.Settings;
 
 /**
  * The user's side of generation: submit a job, follow it, list history, cancel. Images are served through {@link GeneratedImages}.
@@ -43,11 +45,12 @@ public class GenerationService {
     private final WorkerAvailability workers;
     private final WaitEstimator waitEstimator;
     private final GenerationProperties properties;
+    private final LiveSettings settings;
     private final Clock clock;
 
     GenerationService(GenerationValidator validator, JobRepository jobs, CreditLedger ledger, ModelCatalog catalog,
                       WorkerAvailability workers, WaitEstimator waitEstimator,
-                      GenerationProperties properties, Clock clock, CreditStatements statements) {
+                      GenerationProperties properties, LiveSettings settings, Clock clock, CreditStatements statements) {
         this.validator = validator;
         this.jobs = jobs;
         this.ledger = ledger;
@@ -56,6 +59,7 @@ public class GenerationService {
         this.workers = workers;
         this.waitEstimator = waitEstimator;
         this.properties = properties;
+        this.settings = settings;
         this.clock = clock;
     }
 
@@ -86,10 +90,11 @@ public class GenerationService {
         UUID jobId = UUID.randomUUID();
         // The hold locks the user's account row, so the active-job count below is exact per user.
         long holdId = ledger.hold(userId, parameters.priceCredits(), jobId);
-        if (jobs.countActive(userId) >= properties.maxQueuedJobsPerUser()) {
-            throw new TooManyQueuedJobsException(properties.maxQueuedJobsPerUser());
+        Settings live = settings.current();
+        if (jobs.countActive(userId) >= live.maxQueuedJobsPerUser()) {
+            throw new TooManyQueuedJobsException(live.maxQueuedJobsPerUser());
         }
-        jobs.insert(jobId, userId, parameters, holdId, properties.maxAttempts(), clock.instant());
+        jobs.insert(jobId, userId, parameters, holdId, live.maxAttempts(), clock.instant());
         log.info("Job {} queued for user {}: model {}, {}x{}, price {}", jobId, userId, parameters.modelId(),
                 parameters.width(), parameters.height(), parameters.priceCredits());
         return jobId;
@@ -234,9 +239,9 @@ public class GenerationService {
         return catalog.enabled();
     }
 
-    /** The configured limits, for the form's hints. */
-    public GenerationProperties limits() {
-        return properties;
+    /** The limits in force now (the largest size from the live settings), for the form and its hints. */
+    public GenerationLimits limits() {
+        return validator.limits();
     }
 
     JobView view(JobRow job) {
