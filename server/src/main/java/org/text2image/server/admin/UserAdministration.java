@@ -111,8 +111,8 @@ class UserAdministration {
         SignedInUser user = existing(userId);
         int ended = sessions.endAll(user, null);
         transactions.executeWithoutResult(status -> audit.record(admin.id(), "USER_SESSIONS_ENDED", userId, null,
-                "Signed out everywhere by an admin", ended + " session(s)", "0 sessions"));
-        return "Ended " + ended + " session(s) of " + user.email() + ".";
+                "Signed out everywhere by an admin", Plurals.count(ended, "session"), "0 sessions"));
+        return "Ended " + Plurals.count(ended, "session") + " of " + user.email() + ".";
     }
 
     private SignedInUser existing(long userId) {

@@ -131,6 +131,16 @@ class UsersPageTest {
     }
 
     @Test
+    void endingOneSessionSaysSoInTheSingular() throws Exception {
+        signIn();
+
+        MvcResult posted = mvc.perform(post("/admin/users/" + alice.id() + "/end-sessions").with(csrf()).with(user(admin)))
+                .andExpect(status().isSeeOther()).andReturn();
+
+        assertThat(Html.textOf(followRedirect(posted), "notice")).isEqualTo("Ended 1 session of alice@example.com.");
+    }
+
+    @Test
     void aDisableWithoutAReasonIsRefusedBesideTheFieldAndChangesNothing() throws Exception {
         generation.submit(alice.id(), GenerationRequest.ofPrompt("a lighthouse at dusk"));
         Balance before = statements.balance(alice.id());
