@@ -28,6 +28,13 @@ class StaticFilesTest {
         assertThat(fetch("/favicon.svg").getContentType()).isEqualTo("image/svg+xml");
     }
 
+    @Test
+    void theStylesheetStylesThePacksBestValueBadge() throws Exception {
+        String css = fetch("/css/app.css").getContentAsString();
+
+        assertThat(css).as("payments/buy.html marks a pack's badge class=\"badge\" inside .pack").contains(".pack .badge {");
+    }
+
     private MockHttpServletResponse fetch(String path) throws Exception {
         return mvc.perform(get(path)).andExpect(status().isOk()).andReturn().getResponse();
     }
