@@ -42,6 +42,7 @@ final class SitePages {
             admin("/admin/users/{user}"),
             admin("/admin/audit"),
             admin("/admin/outbox"),
+            admin("/admin/settings"),
             admin("/account/2fa/setup"));
 
     private SitePages() {
