@@ -19,6 +19,7 @@ import org.text2image.server.generation.GenerationService;
 import org.text2image.server.help.SupportChat;
 import org.text2image.server.notifications.MailOutbox;
 import org.text2image.server.support.InvalidInputException;
+import org.text2image.server.support.Plurals;
 
 /**
  * Deletes an account on request. In one transaction: sign-in is refused, the active jobs are
@@ -77,10 +78,10 @@ class AccountDeletion {
         Deleted deleted = transactions.execute(status -> deleteRows(admin, user, why));
         sessions.endAll(user, null);
         images.deleteFiles(deleted.images());
-        log.info("Admin {} deleted account {}: {} image(s), {} credit(s) forfeited", admin.id(), userId,
-                deleted.images().size(), deleted.forfeited());
-        return "Deleted account #" + userId + ": " + deleted.images().size() + " image(s) removed, "
-                + deleted.forfeited() + " credit(s) forfeited.";
+        String removed = Plurals.count(deleted.images().size(), "image") + " removed, "
+                + Plurals.count(deleted.forfeited(), "credit") + " forfeited";
+        log.info("Admin {} deleted account {}: {}", admin.id(), userId, removed);
+        return "Deleted account #" + userId + ": " + removed + ".";
     }
 
     private void check(SignedInUser user, String confirmEmail) {
@@ -109,7 +110,8 @@ class AccountDeletion {
         support.forget(userId);
         directory.anonymise(userId);
         audit.record(admin.id(), "USER_DELETED", userId, available > 0 ? -available : null, why,
-                "account with " + removed.size() + " image(s); " + jobs + " active job(s) cancelled", "deleted");
+                "account with " + Plurals.count(removed.size(), "image") + "; "
+                        + Plurals.count(jobs, "active job") + " cancelled", "deleted");
         return new Deleted(removed, available);
     }
 

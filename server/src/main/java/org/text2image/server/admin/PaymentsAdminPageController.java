@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.credits.Credits;
 import org.text2image.server.payments.Pack;
 import org.text2image.server.payments.Packs;
 import org.text2image.server.payments.Payment;
@@ -62,7 +63,7 @@ class PaymentsAdminPageController {
         PaymentReview.Decision decision = decide(() -> review.approve(admin.id(), parse(id)));
         Payment decided = decision.payment();
         redirect.addFlashAttribute("notice", decision.decided()
-                ? "Approved " + decided.reference() + ": " + decided.credits() + " credits added for "
+                ? "Approved " + decided.reference() + ": " + Credits.format(decided.credits()) + " added for "
                         + email(decided) + "."
                 : alreadyDecided(decided));
         return backToQueue();

@@ -14,6 +14,7 @@ import org.text2image.server.credits.AdminAuditLog;
 import org.text2image.server.credits.CreditAdjustments;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.support.InvalidInputException;
+import org.text2image.server.support.Plurals;
 
 /**
  * What an admin does to a user's account on {@code /admin/users}: disable (sign-in refused, queued
@@ -63,15 +64,17 @@ class UserAdministration {
                 return null;
             }
             int jobs = generation.cancelAll(userId, "Cancelled: the account was disabled.");
-            audit.record(admin.id(), "USER_DISABLED", userId, null, why, "enabled", "disabled; " + jobs + " job(s) cancelled");
+            audit.record(admin.id(), "USER_DISABLED", userId, null, why, "enabled", "disabled; " + Plurals.count(jobs, "job") + " cancelled");
             return jobs;
         });
         if (cancelled == null) {
             return user.email() + " was already disabled; nothing changed.";
         }
         int ended = sessions.endAll(user, null);
-        log.info("Admin {} disabled user {}: {} job(s) cancelled, {} session(s) ended", admin.id(), userId, cancelled, ended);
-        return "Disabled " + user.email() + ": " + cancelled + " job(s) cancelled, " + ended + " session(s) ended.";
+        log.info("Admin {} disabled user {}: {} cancelled, {} ended", admin.id(), userId, Plurals.count(cancelled, "job"),
+                Plurals.count(ended, "session"));
+        return "Disabled " + user.email() + ": " + Plurals.count(cancelled, "job") + " cancelled, "
+                + Plurals.count(ended, "session") + " ended.";
     }
 
     /**
@@ -108,8 +111,8 @@ class UserAdministration {
         SignedInUser user = existing(userId);
         int ended = sessions.endAll(user, null);
         transactions.executeWithoutResult(status -> audit.record(admin.id(), "USER_SESSIONS_ENDED", userId, null,
-                "Signed out everywhere by an admin", ended + " session(s)", "0 sessions"));
-        return "Ended " + ended + " session(s) of " + user.email() + ".";
+                "Signed out everywhere by an admin", Plurals.count(ended, "session"), "0 sessions"));
+        return "Ended " + Plurals.count(ended, "session") + " of " + user.email() + ".";
     }
 
     private SignedInUser existing(long userId) {

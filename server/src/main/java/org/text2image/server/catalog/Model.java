@@ -1,6 +1,7 @@
 package org.text2image.server.catalog;
 
 import java.util.List;
+import org.text2image.worker.workflow.Placeholder;
 import org.text2image.worker.workflow.WorkflowTemplate;
 
 /**
@@ -27,6 +28,20 @@ public record Model(String id, String name, String description, String kind, Wor
                     String checkpoint, long costCredits, boolean enabled, int width, int height,
                     Range<Integer> steps, Range<Double> cfgScale, String sampler, String scheduler,
                     List<String> samplers, List<String> schedulers) {
+
+    /**
+     * Whether the model's workflow template uses a parameter, so the Generate form offers it and
+     * the job page shows it: a template without a sampler node has no {@code {{steps}}}.
+     *
+     * @param placeholderKey a placeholder's key as written in templates: {@code seed}, {@code steps},
+     *     {@code cfg}, {@code sampler}, {@code scheduler}, {@code negative_prompt} … ({@link Placeholder})
+     * @throws IllegalArgumentException for a key that is no placeholder (a typo in a page)
+     */
+    public boolean uses(String placeholderKey) {
+        Placeholder placeholder = Placeholder.fromKey(placeholderKey)
+                .orElseThrow(() -> new IllegalArgumentException("No placeholder {{" + placeholderKey + "}}"));
+        return workflow.placeholders().contains(placeholder);
+    }
 
     /**
      * A default with inclusive bounds.

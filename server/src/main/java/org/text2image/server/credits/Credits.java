@@ -1,7 +1,10 @@
 package org.text2image.server.credits;
 
+import org.text2image.server.support.Plurals;
+
 /**
- * How the app writes an amount of credits in words: {@code "1 credit"}, {@code "20 credits"}. The
+ * How the app writes an amount of credits in words: {@code "1 credit"}, {@code "20 credits"}
+ * ({@link Plurals}, the app's one plural rule). The
  * one place for it: Java code calls {@link #format}, templates {@code @pageFormats.credits(…)},
  * which calls it.
  */
@@ -21,6 +24,6 @@ public final class Credits {
     }
 
     private static String noun(long amount) {
-        return amount == 1 || amount == -1 ? "credit" : "credits";
+        return Plurals.noun(amount, "credit");
     }
 }

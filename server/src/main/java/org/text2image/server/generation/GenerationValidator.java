@@ -59,7 +59,8 @@ public class GenerationValidator {
                 limits.maxHeight(), "Height must be between %d and %d pixels.", errors);
         int batch = bounded("batchSize", request.batchSize(), 1, 1, limits.maxBatchSize(),
                 "Batch size must be between %d and %d.", errors);
-        long seed = request.seed() == null ? ThreadLocalRandom.current().nextLong(RANDOM_SEED_BOUND) : request.seed();
+        GenerationRequest used = model == null ? request : onlyUsed(request, model);
+        long seed = used.seed() == null ? randomSeed(model) : used.seed();
         if (seed < 0) {
             errors.put("seed", "Seed must be between 0 and " + Long.MAX_VALUE + ".");
         }
@@ -67,16 +68,34 @@ public class GenerationValidator {
             throw new InvalidGenerationRequestException(errors);
         }
         Model.Range<Integer> stepRange = model.steps();
-        int steps = bounded("steps", request.steps(), stepRange.defaultValue(), stepRange.min(), stepRange.max(),
+        int steps = bounded("steps", used.steps(), stepRange.defaultValue(), stepRange.min(), stepRange.max(),
                 "Steps must be between %d and %d for " + model.name() + ".", errors);
-        double cfg = cfg(request.cfgScale(), model, errors);
-        String sampler = choice("sampler", request.sampler(), model.sampler(), model.samplers(), errors);
-        String scheduler = choice("scheduler", request.scheduler(), model.scheduler(), model.schedulers(), errors);
+        double cfg = cfg(used.cfgScale(), model, errors);
+        String sampler = choice("sampler", used.sampler(), model.sampler(), model.samplers(), errors);
+        String scheduler = choice("scheduler", used.scheduler(), model.scheduler(), model.schedulers(), errors);
         if (!errors.isEmpty()) {
             throw new InvalidGenerationRequestException(errors);
         }
-        return new JobParameters(model.id(), model.checkpoint(), prompt, negative, width, height, batch, seed, steps,
-                cfg, sampler, scheduler, pricing.price(model, width, height, batch).totalCredits());
+        return new JobParameters(model.id(), model.checkpoint(), prompt, model.uses("negative_prompt") ? negative : "",
+                width, height, batch, seed, steps, cfg, sampler, scheduler,
+                pricing.price(model, width, height, batch).totalCredits());
+    }
+
+    /**
+     * The request without the parameters the model's workflow template does not use (no
+     * {@code {{steps}}}, …): they could not change the image, so they are ignored, neither checked
+     * nor refused, and the job keeps the model's defaults for them (seed 0, no negative prompt).
+     * A form switched from another model, or an old "re-use these settings" link, still submits.
+     */
+    private static GenerationRequest onlyUsed(GenerationRequest request, Model model) {
+        return new GenerationRequest(request.modelId(), request.prompt(), request.negativePrompt(), request.width(),
+                request.height(), request.batchSize(), model.uses("seed") ? request.seed() : null,
+                model.uses("steps") ? request.steps() : null, model.uses("cfg") ? request.cfgScale() : null,
+                model.uses("sampler") ? request.sampler() : null, model.uses("scheduler") ? request.scheduler() : null);
+    }
+
+    private static long randomSeed(Model model) {
+        return model == null || model.uses("seed") ? ThreadLocalRandom.current().nextLong(RANDOM_SEED_BOUND) : 0;
     }
 
     /** The price of a valid request, with its breakdown ({@link Pricing}). */

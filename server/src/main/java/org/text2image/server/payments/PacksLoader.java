@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.text2image.server.credits.Credits;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -95,7 +96,7 @@ public class PacksLoader {
                     + "\": use an upper-case ISO 4217 code such as INR or USD");
         }
         String name = text(file, where, node, "name", false);
-        return new Pack(id, name == null ? credits + (credits == 1 ? " credit" : " credits") : name, credits, price,
+        return new Pack(id, name == null ? Credits.format(credits) : name, credits, price,
                 currency, text(file, where, node, "badge", false));
     }
 

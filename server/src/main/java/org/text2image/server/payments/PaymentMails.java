@@ -41,7 +41,7 @@ public class PaymentMails {
     public void approved(Payment payment, long availableCredits) {
         send(payment, "Credits added: your payment " + payment.reference() + " is approved", List.of(
                 "Your payment " + payment.reference() + " (UTR " + payment.utr() + ") is approved: "
-                        + Credits.format(payment.credits()) + " were added to your account. They never expire.",
+                        + "we added " + Credits.format(payment.credits()) + " to your account. They never expire.",
                 "You now have " + Credits.format(availableCredits) + " available."));
     }
 
@@ -61,7 +61,7 @@ public class PaymentMails {
     public void paid(Payment payment, long availableCredits) {
         send(payment, "Credits added: your card payment " + payment.reference() + " is confirmed", List.of(
                 "Thank you. Your card payment of " + payment.amount() + " for " + what(payment) + " is confirmed: "
-                        + Credits.format(payment.credits()) + " were added to your account. They never expire.",
+                        + "we added " + Credits.format(payment.credits()) + " to your account. They never expire.",
                 "You now have " + Credits.format(availableCredits) + " available."));
     }
 

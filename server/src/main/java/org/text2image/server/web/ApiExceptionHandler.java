@@ -29,8 +29,8 @@ import org.text2image.server.support.InvalidInputException;
 
 /**
  * The one error mapping of the JSON APIs ({@code @RestController}s): RFC 9457 problem details with
- * a {@code retryable} flag (and {@code errors} per field for input that breaks a rule). 4xx are
- * logged at WARN, 5xx at ERROR.
+ * a {@code retryable} flag (and {@code errors} per field for input that breaks a rule). A 404 is
+ * logged at DEBUG (not a server problem), other 4xx at WARN, 5xx at ERROR with the stack trace.
  */
 @RestControllerAdvice(annotations = RestController.class)
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -108,16 +108,25 @@ class ApiExceptionHandler {
         if (e instanceof ErrorResponse standard) { // Spring MVC's own 4xx (method not allowed, …)
             ProblemDetail problem = standard.getBody();
             problem.setProperty("retryable", false);
-            log.warn("{} {}", problem.getStatus(), problem.getDetail());
+            logRefusal(problem.getStatus(), problem.getDetail());
             return problem;
         }
         log.error("Unexpected error in an API call", e);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Something went wrong on the server. Try again.", true);
     }
 
+    /** A 404 at DEBUG (no server problem), any other 4xx at WARN. */
+    private static void logRefusal(int status, String detail) {
+        if (status == HttpStatus.NOT_FOUND.value()) {
+            log.debug("{} {}", status, detail);
+        } else {
+            log.warn("{} {}", status, detail);
+        }
+    }
+
     private static ProblemDetail problem(HttpStatus status, String detail, boolean retryable) {
         if (status.is4xxClientError()) {
-            log.warn("{} {}: {}", status.value(), status.getReasonPhrase(), detail);
+            logRefusal(status.value(), status.getReasonPhrase() + ": " + detail);
         }
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setProperties(Map.of("retryable", retryable));

@@ -15,7 +15,8 @@ import org.text2image.server.support.PageNotFoundException;
  * {@link PageNotFoundException} (thrown only by page controllers: an unknown id and another user's
  * job alike) is the friendly {@code error/404} page. Every other error of a page (an unknown URL, a
  * wrong method, a parameter of the wrong type) goes to the container's error page, where
- * {@link SiteErrorController} renders it as HTML too.
+ * {@link SiteErrorController} renders it as HTML too. A 404 is logged at DEBUG: it says nothing
+ * about the server.
  */
 @ControllerAdvice
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -25,7 +26,7 @@ class PageExceptionHandler {
 
     @ExceptionHandler(PageNotFoundException.class)
     ModelAndView notFound(PageNotFoundException e, HttpServletRequest request) {
-        log.warn("404 Not Found {}: {}", request.getRequestURI(), e.getMessage());
+        log.debug("404 Not Found {}: {}", request.getRequestURI(), e.getMessage()); // not a server problem
         ModelAndView page = new ModelAndView("error/404", HttpStatus.NOT_FOUND);
         page.addObject("status", HttpStatus.NOT_FOUND.value());
         page.addObject("path", request.getRequestURI());

@@ -13,6 +13,7 @@ import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.text2image.server.support.Plurals;
 import org.text2image.server.web.RateLimitProperties.Limit;
 
 /**
@@ -111,9 +112,8 @@ final class RateLimits extends OncePerRequestFilter {
 
     private static String readable(long seconds) {
         if (seconds < 60) {
-            return seconds == 1 ? "1 second" : seconds + " seconds";
+            return Plurals.count(seconds, "second");
         }
-        long minutes = (seconds + 59) / 60;
-        return minutes == 1 ? "1 minute" : minutes + " minutes";
+        return Plurals.count((seconds + 59) / 60, "minute");
     }
 }

@@ -26,8 +26,8 @@ import org.springframework.web.servlet.ModelAndView;
  * unknown path, a wrong method, an unexpected exception. The answer depends on the path, never on
  * the {@code Accept} header: under {@code /api/} RFC 9457 problem details with a {@code retryable}
  * flag (as {@link ApiExceptionHandler}'s), anywhere else the site's HTML error page in the layout
- * ({@code error/404} for 404, else {@code error} with a plain message for 4xx). 4xx are logged at
- * WARN, 5xx at ERROR.
+ * ({@code error/404} for 404, else {@code error} with a plain message for 4xx). A 404 is logged
+ * at DEBUG (not a server problem), other 4xx at WARN, 5xx at ERROR with the stack trace.
  */
 @Controller
 class SiteErrorController implements ErrorController {
@@ -52,7 +52,7 @@ class SiteErrorController implements ErrorController {
     @RequestMapping("${server.error.path:/error}")
     Object error(HttpServletRequest request) {
         if (request.getDispatcherType() != DispatcherType.ERROR) { // asked for by its URL: no page is there
-            log.warn("404 {}", request.getRequestURI());
+            log.debug("404 {}", request.getRequestURI());
             return page(HttpStatus.NOT_FOUND, null, request.getRequestURI());
         }
         HttpStatusCode status = status(request);
@@ -66,16 +66,23 @@ class SiteErrorController implements ErrorController {
         }
         String standardDetail = error instanceof ErrorResponse standard ? standard.getBody().getDetail() : null;
         Object why = reason != null && !reason.isBlank() ? reason : error;
-        if (why == null || why.toString().isBlank() || why.toString().equals("{}")) {
-            log.warn("{} {}", status.value(), path);
-        } else {
-            log.warn("{} {}: {}", status.value(), path, why);
-        }
+        logRefusal(status, path, why);
         if (isApi(path)) {
             return problem(status, firstOf(reason, standardDetail, PAGE_MESSAGES.get(status.value()),
                     "The request was refused."), path);
         }
         return page(status, firstOf(reason, PAGE_MESSAGES.get(status.value()), standardDetail), path);
+    }
+
+    /** A 404 at DEBUG (a mistyped or stale link is no server problem), any other 4xx at WARN. */
+    private static void logRefusal(HttpStatusCode status, String path, Object why) {
+        boolean noReason = why == null || why.toString().isBlank() || why.toString().equals("{}");
+        String text = noReason ? status.value() + " " + path : status.value() + " " + path + ": " + why;
+        if (status.value() == HttpStatus.NOT_FOUND.value()) {
+            log.debug(text);
+        } else {
+            log.warn(text);
+        }
     }
 
     /** Paths of the JSON APIs: {@code /api}, {@code /api/…} and {@code /api;…}. */

@@ -63,6 +63,13 @@ class AuditPageTest {
     }
 
     @Test
+    void aSingleEntryIsCountedInTheSingular() throws Exception {
+        record("USER_DISABLED", alice, "Spam", "enabled", "disabled");
+
+        assertThat(Html.textOf(page("/admin/audit"), "audit-count")).isEqualTo("1 entry");
+    }
+
+    @Test
     void searchFindsEntriesByTheUsersEmailOrByTheirText() throws Exception {
         SignedInUser bob = accounts.register("bob@example.com", "correct horse battery");
         record("USER_DISABLED", alice, "Spam from alice", "enabled", "disabled");

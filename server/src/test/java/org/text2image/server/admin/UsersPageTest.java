@@ -83,7 +83,7 @@ class UsersPageTest {
         assertThat(Html.textOf(html, "user-email")).isEqualTo("alice@example.com");
         assertThat(Html.textOf(html, "user-state")).contains("Active", "available", "held");
         assertThat(Html.textOf(html, "user-jobs")).contains("a lighthouse at dusk", "QUEUED");
-        assertThat(Html.textOf(html, "session-count")).isEqualTo("1 signed-in session(s)");
+        assertThat(Html.textOf(html, "session-count")).isEqualTo("1 signed-in session");
     }
 
     @Test
@@ -97,7 +97,7 @@ class UsersPageTest {
                 .andExpect(status().isSeeOther()).andExpect(redirectedUrl("/admin/users/" + alice.id())).andReturn();
 
         assertThat(Html.textOf(followRedirect(posted), "notice"))
-                .isEqualTo("Disabled alice@example.com: 1 job(s) cancelled, 1 session(s) ended.");
+                .isEqualTo("Disabled alice@example.com: 1 job cancelled, 1 session ended.");
         assertThat(generation.find(job.id(), new Viewer(admin.id(), true)).orElseThrow().status()).isEqualTo(JobStatus.CANCELLED);
         assertThat(statements.balance(alice.id()).heldCredits()).isZero();
         mvc.perform(get("/generate").cookie(session)).andExpect(status().is3xxRedirection());
@@ -128,6 +128,16 @@ class UsersPageTest {
         mvc.perform(get("/generate").cookie(first)).andExpect(status().is3xxRedirection());
         mvc.perform(get("/generate").cookie(second)).andExpect(status().is3xxRedirection());
         signIn();
+    }
+
+    @Test
+    void endingOneSessionSaysSoInTheSingular() throws Exception {
+        signIn();
+
+        MvcResult posted = mvc.perform(post("/admin/users/" + alice.id() + "/end-sessions").with(csrf()).with(user(admin)))
+                .andExpect(status().isSeeOther()).andReturn();
+
+        assertThat(Html.textOf(followRedirect(posted), "notice")).isEqualTo("Ended 1 session of alice@example.com.");
     }
 
     @Test

@@ -154,7 +154,7 @@ class StripePaymentTest {
                 .query(String.class).single()).isEqualTo("cus_TestCustomer4711");
         assertThat(db.jdbc().sql("SELECT subject, html_body FROM mail_outbox WHERE subject LIKE '%card payment%'")
                 .query((rs, n) -> rs.getString(1) + " | " + rs.getString(2)).list())
-                .singleElement().asString().contains(payment.reference(), "50 credits were added", "<p>");
+                .singleElement().asString().contains(payment.reference(), "we added 50 credits", "<p>");
         assertThat(Html.textOf(page(alice, "/credits"), "credits-page"))
                 .as("the grant links to its payment").contains("View payment " + payment.reference());
     }

@@ -139,9 +139,9 @@ class UpiPaymentFlowTest {
                 "We received your payment details (" + reference + ")",
                 "Credits added: your payment " + reference + " is approved");
         Map<String, String> approvedMail = UpiTestSupport.parts(mails[1]);
-        assertThat(approvedMail.get("text/plain")).contains("600 credits were added", "You now have 620 credits available.",
+        assertThat(approvedMail.get("text/plain")).contains("we added 600 credits", "You now have 620 credits available.",
                 "https://t2i.example.com/payments/" + reference);
-        assertThat(approvedMail.get("text/html")).contains("600 credits were added", "620 credits available",
+        assertThat(approvedMail.get("text/html")).contains("we added 600 credits", "620 credits available",
                 "href=\"https://t2i.example.com/payments/" + reference + "\"");
         assertThat(UpiTestSupport.parts(mails[0]).get("text/plain")).contains(UTR, "the Creator pack (600 credits, ₹499.00)");
     }

@@ -22,6 +22,7 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.text2image.server.account.AccountProperties;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
 
 @PageTest
@@ -55,6 +56,32 @@ class PagesTest {
     @Test
     void signedInUsersGoFromTheLandingPageToGenerate() throws Exception {
         mvc.perform(get("/").with(user(alice))).andExpect(redirectedUrl("/generate"));
+    }
+
+    @Test
+    void adminsGetOneAdminLinkInTheHeaderAndUsersNone() throws Exception {
+        SignedInUser admin = TestAccounts.admin(accounts, db, "admin@example.com");
+        String html = mvc.perform(get("/admin/payments").with(user(admin))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(Html.attributeOf(html, "nav-admin", "href")).isEqualTo("/admin");
+        assertThat(Html.attributeOf(html, "nav-admin", "aria-current")).isEqualTo("page");
+        assertThat(html).doesNotContain("href=\"/admin/workers\"").doesNotContain("href=\"/admin/outbox\"");
+        assertThat(Html.attributeOf(html, "menu-toggle", "aria-controls")).isEqualTo("site-menu");
+        assertThat(Html.attributeOf(html, "menu-toggle", "aria-expanded")).isEqualTo("false");
+        String generate = mvc.perform(get("/generate").with(user(alice))).andReturn().getResponse().getContentAsString();
+        assertThat(generate).doesNotContain("nav-admin");
+    }
+
+    @Test
+    void theThemeScriptRunsBeforeTheStylesheetAndThePageOffersBothColourSchemes() throws Exception {
+        String html = mvc.perform(get("/login")).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        String head = html.substring(0, html.indexOf("</head>"));
+
+        assertThat(head).contains("<meta name=\"color-scheme\" content=\"light dark\">");
+        assertThat(head).containsPattern("<script src=\"/js/theme.js\"></script>");
+        assertThat(head.indexOf("/js/theme.js")).as("not deferred, before the stylesheet").isLessThan(head.indexOf("/css/app.css"));
+        assertThat(Html.tagOf(html, "theme-toggle")).contains("hidden");
     }
 
     @Test

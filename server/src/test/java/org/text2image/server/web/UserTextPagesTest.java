@@ -67,7 +67,7 @@ class UserTextPagesTest {
         assertThat(Html.textOf(jobPage, "job-prompt")).isEqualTo("cat " + RLO + "gnp.exe");
 
         String history = page("/history", alice);
-        assertThat(history).containsPattern("<span class=\"history-prompt\" dir=\"auto\">cat " + RLO + "gnp.exe</span>");
+        assertThat(history).containsPattern("<span class=\"history-prompt\" dir=\"auto\" id=\"prompt-[0-9a-f-]{36}\">cat " + RLO + "gnp.exe</span>");
     }
 
     @Test

@@ -189,7 +189,7 @@ class WorkerApiHttpTest {
 
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(response.body()).get("detail").asString())
-                .contains("batch size of 1, so a completion may carry at most 1 image(s); it carried 2");
+                .contains("batch size of 1, so a completion may carry at most 1 image; it carried 2");
         assertNothingStoredAndStillRunning();
         assertThat(completeRaw(job, "b", completionBody("b", attempt, List.of(png))).statusCode()).isEqualTo(200);
         assertThat(statements.balance(user)).isEqualTo(new Balance(19, 0));

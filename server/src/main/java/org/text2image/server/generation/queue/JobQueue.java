@@ -26,6 +26,7 @@ import org.text2image.server.generation.StaleAttemptException;
 import org.text2image.server.generation.UploadedImage;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.settings.LiveSettings;
+import org.text2image.server.support.Plurals;
 import org.text2image.worker.api.WorkerApiLimits;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -295,7 +296,7 @@ public class JobQueue {
 
     private String timeoutMessage() {
         long seconds = settings.current().attemptTimeout().toSeconds();
-        String limit = seconds % 60 != 0 ? seconds + " seconds" : seconds == 60 ? "1 minute" : seconds / 60 + " minutes";
+        String limit = seconds % 60 != 0 ? Plurals.count(seconds, "second") : Plurals.count(seconds / 60, "minute");
         return "The attempt took longer than " + limit + ".";
     }
 }

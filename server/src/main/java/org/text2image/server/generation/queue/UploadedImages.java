@@ -14,6 +14,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.text2image.server.generation.InvalidUploadException;
 import org.text2image.server.generation.UploadedImage;
 import org.text2image.server.storage.ImageStore;
+import org.text2image.server.support.Plurals;
 import org.text2image.worker.api.WorkerApiLimits;
 
 /**
@@ -64,7 +65,8 @@ class UploadedImages {
         }
         if (images.size() > Math.min(batchSize, WorkerApiLimits.MAX_IMAGES_PER_COMPLETION)) {
             throw new InvalidUploadException("This job has a batch size of " + batchSize + ", so a completion may carry at most "
-                    + Math.min(batchSize, WorkerApiLimits.MAX_IMAGES_PER_COMPLETION) + " image(s); it carried " + images.size() + ".");
+                    + Plurals.count(Math.min(batchSize, WorkerApiLimits.MAX_IMAGES_PER_COMPLETION), "image")
+                    + "; it carried " + images.size() + ".");
         }
         return images.stream().map(image -> checkOne(job, image)).toList();
     }

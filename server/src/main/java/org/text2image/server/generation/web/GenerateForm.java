@@ -21,6 +21,12 @@ record GenerateForm(String modelId, String prompt, String negativePrompt, String
                 model.sampler(), model.scheduler());
     }
 
+    /** This form with the seed and negative prompt the user had typed (null keeps this form's). */
+    GenerateForm keeping(String typedSeed, String typedNegativePrompt) {
+        return new GenerateForm(modelId, prompt, typedNegativePrompt == null ? negativePrompt : typedNegativePrompt,
+                width, height, batchSize, typedSeed == null ? seed : typedSeed, steps, cfgScale, sampler, scheduler);
+    }
+
     /** "Re-use these settings": every parameter of an earlier job, including its seed. */
     static GenerateForm of(JobParameters job) {
         return new GenerateForm(job.modelId(), job.prompt(), job.negativePrompt(), String.valueOf(job.width()),

@@ -28,7 +28,7 @@ import org.text2image.server.support.PageNotFoundException;
  * The Generate page: {@code GET /generate} (optionally {@code ?from={jobId}} to re-use a job's
  * settings), {@code POST /generate} (submit; on success redirect to the job page), and two htmx
  * fragments: {@code /generate/quote} (cost line and size hints) and {@code /generate/advanced}
- * (a model's advanced defaults when the model changes).
+ * (a model's advanced defaults when the model changes, only the fields its workflow uses).
  */
 @Controller
 @RequestMapping("/generate")
@@ -91,13 +91,19 @@ class GeneratePageController {
         return "generation/generate :: live";
     }
 
+    /**
+     * The model's advanced fields with its defaults, and (out of band) the negative prompt field:
+     * only the parameters its workflow template uses. The typed seed and negative prompt are kept.
+     */
     @GetMapping("/advanced")
-    String advanced(@RequestParam(required = false) String modelId, ModelMap model) {
+    String advanced(@RequestParam(required = false) String modelId, @RequestParam(required = false) String seed,
+                    @RequestParam(required = false) String negativePrompt, ModelMap model) {
         Model selected = pageModel.selectedModel(modelId);
         model.addAttribute("selectedModel", selected);
-        model.addAttribute("form", GenerateForm.defaults(selected));
+        model.addAttribute("form", GenerateForm.defaults(selected).keeping(seed, negativePrompt));
         model.addAttribute("errors", Map.of());
-        return "generation/generate :: advanced";
+        model.addAttribute("limits", generation.limits());
+        return "generation/generate :: modelFields";
     }
 
     private ModelAndView page(SignedInUser user, GenerateForm form, Map<String, String> errors, HttpStatus status,

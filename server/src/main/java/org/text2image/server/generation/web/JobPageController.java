@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.catalog.ModelCatalog;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.JobNotCancellableException;
 import org.text2image.server.generation.JobNotFoundException;
@@ -28,9 +29,11 @@ import org.text2image.server.support.PageNotFoundException;
 class JobPageController {
 
     private final GenerationService generation;
+    private final ModelCatalog catalog;
 
-    JobPageController(GenerationService generation) {
+    JobPageController(GenerationService generation, ModelCatalog catalog) {
         this.generation = generation;
+        this.catalog = catalog;
     }
 
     @GetMapping
@@ -62,6 +65,8 @@ class JobPageController {
     private void fill(ModelMap model, SignedInUser user, JobView job, boolean fragment) {
         model.addAttribute("job", job);
         model.addAttribute("owner", job.userId() == user.id());
+        // Which parameters the page shows: those the model's workflow uses (all, when the model is gone).
+        model.addAttribute("jobModel", catalog.find(job.parameters().modelId()).orElse(null));
         model.addAttribute("fragment", fragment);
         if (job.status() == JobStatus.QUEUED) {
             model.addAttribute("generator", generation.generatorStatus());

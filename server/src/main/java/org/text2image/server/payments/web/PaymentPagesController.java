@@ -17,6 +17,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.credits.Credits;
 import org.text2image.server.payments.Pack;
 import org.text2image.server.payments.Packs;
 import org.text2image.server.payments.Payment;
@@ -125,7 +126,7 @@ class PaymentPagesController {
             return null;
         }
         return UpiLink.of(payee.current(), payment,
-                packs.find(payment.packId()).map(Pack::name).orElse(payment.credits() + " credits"));
+                packs.find(payment.packId()).map(Pack::name).orElse(Credits.format(payment.credits())));
     }
 
     private Payment own(SignedInUser user, String reference) {

@@ -65,6 +65,7 @@ class GeneratePageTest {
         assertThat(Html.attributeOf(html, "width", "max")).isEqualTo("1024");
         assertThat(Html.attributeOf(html, "width", "value")).isEqualTo("512");
         assertThat(Html.attributeOf(html, "batchSize", "max")).isEqualTo("1");
+        assertThat(Html.textOf(html, "batchSize-help")).as("the limit is 1").isEqualTo("1 image per job.");
         assertThat(Html.textOf(html, "size-help")).contains("Multiples of 64 are recommended");
         assertThat(Html.attributeOf(html, "steps", "value")).isEqualTo("20");
         assertThat(Html.attributeOf(html, "cfgScale", "value")).isEqualTo("7");
@@ -229,6 +230,53 @@ class GeneratePageTest {
 
         SignedInUser bob = accounts.register("bob@example.com", "correct horse");
         mvc.perform(get("/generate").param("from", job.id().toString()).with(user(bob))).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void aModelWhoseWorkflowHasNoSamplerOffersNoSamplerFields() throws Exception {
+        String fields = page(get("/generate/advanced").param("modelId", "modelfree").param("negativePrompt", "blurry"));
+
+        for (String field : List.of("seed", "steps", "cfgScale", "sampler", "scheduler", "negativePrompt")) {
+            assertThat(fields).as(field).doesNotContain("id=\"" + field + "\"");
+        }
+        assertThat(Html.textOf(fields, "no-advanced")).isEqualTo("This model has no advanced settings.");
+        assertThat(fields).as("the typed negative prompt is kept for a switch back")
+                .contains("<input type=\"hidden\" name=\"negativePrompt\" value=\"blurry\">");
+        assertThat(Html.attributeOf(fields, "negative-field", "hx-swap-oob")).as("the negative prompt follows too")
+                .isEqualTo("true");
+
+        String full = page(get("/generate/advanced").param("modelId", "sdxl").param("seed", "42")
+                .param("negativePrompt", "blurry"));
+        for (String field : List.of("seed", "steps", "cfgScale", "sampler", "scheduler", "negativePrompt")) {
+            assertThat(full).as(field).contains("id=\"" + field + "\"");
+        }
+        assertThat(Html.attributeOf(full, "seed", "value")).as("the typed seed is kept").isEqualTo("42");
+        assertThat(Html.textOf(full, "negativePrompt")).as("the typed negative prompt is kept").isEqualTo("blurry");
+        assertThat(full).doesNotContain("id=\"no-advanced\"");
+    }
+
+    @Test
+    void parametersTheModelsWorkflowDoesNotUseAreIgnoredAndNotShownOnTheJobPage() throws Exception {
+        String location = submit(Map.of("modelId", "modelfree", "steps", "9999", "cfgScale", "-3", "sampler", "bogus",
+                "seed", "77", "negativePrompt", "blurry")).andExpect(status().is3xxRedirection())
+                .andReturn().getResponse().getRedirectedUrl();
+
+        assertThat(db.jdbc().sql("SELECT steps FROM generation_job").query(Integer.class).single())
+                .as("the model's default, not the ignored 9999").isEqualTo(20);
+        String job = page(get(location));
+        for (String shownOnlyWhenUsed : List.of("job-seed", "job-steps", "job-cfg", "job-sampler", "job-scheduler",
+                "job-negative-prompt")) {
+            assertThat(job).as(shownOnlyWhenUsed).doesNotContain("id=\"" + shownOnlyWhenUsed + "\"");
+        }
+        assertThat(Html.textOf(job, "job-model")).isEqualTo("Test pattern");
+        String form = page(get("/generate").param("from", location.substring("/jobs/".length())));
+        assertThat(form).doesNotContain("id=\"steps\"").doesNotContain("id=\"sampler\"");
+
+        String sampled = submit(Map.of("seed", "77", "negativePrompt", "blurry")).andReturn().getResponse().getRedirectedUrl();
+        String sampledJob = page(get(sampled));
+        assertThat(Html.textOf(sampledJob, "job-seed")).isEqualTo("77");
+        assertThat(Html.textOf(sampledJob, "job-steps")).isEqualTo("20");
+        assertThat(Html.textOf(sampledJob, "job-sampler")).isEqualTo("euler");
     }
 
     private org.springframework.test.web.servlet.ResultActions submit(Map<String, String> overrides) throws Exception {

@@ -56,6 +56,16 @@ class HistoryPageTest {
     }
 
     @Test
+    void everyCardOffersToReuseItsSettings() throws Exception {
+        JobView job = submit("a lighthouse at dusk");
+
+        String html = page("/history");
+
+        assertThat(Html.attributeOf(html, "reuse-" + job.id(), "href")).isEqualTo("/generate?from=" + job.id());
+        assertThat(Html.textOf(html, "reuse-" + job.id())).isEqualTo("Re-use these settings");
+    }
+
+    @Test
     void listsJobsNewestFirstTwentyPerPageWithPaging() throws Exception {
         List<UUID> jobs = new ArrayList<>();
         for (int i = 1; i <= 21; i++) {

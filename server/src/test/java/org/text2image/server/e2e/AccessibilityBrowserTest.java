@@ -1,0 +1,180 @@
+package org.text2image.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.text2image.server.account.AccountService;
+import org.text2image.server.account.SignedInUser;
+import org.text2image.server.generation.GenerationRequest;
+import org.text2image.server.generation.JobStatus;
+import org.text2image.server.support.TestAccounts;
+import org.webjars.WebJarVersionLocator;
+
+/**
+ * Every page of {@link SitePages} in a real headless Chromium: axe-core (the WebJar) finds no
+ * serious or critical accessibility violation in the light and in the dark theme, and no page
+ * scrolls sideways at 1280 px nor on a 390 px wide phone. Skipped on a developer machine without
+ * Chromium; required when {@code CI=true}.
+ */
+class AccessibilityBrowserTest extends BrowserTestBase {
+
+    static final int PHONE_WIDTH = 390;
+    static final int DESKTOP_WIDTH = 1280;
+
+    @Autowired AccountService accounts;
+
+    @Test
+    void noPageHasASeriousAccessibilityViolationOrScrollsSideways() throws Exception {
+        TestAccounts.admin(accounts, db, "admin@example.com");
+        SignedInUser maya = accounts.register("maya@example.com", "correct horse");
+        var job = generation.submit(maya.id(), GenerationRequest.ofPrompt("a lighthouse at dusk, oil painting"));
+        awaitJob(job.id(), maya.id(), j -> j.status() == JobStatus.SUCCEEDED);
+        Map<String, String> fixtures = new HashMap<>(Map.of("{job}", job.id().toString(),
+                "{user}", Long.toString(maya.id())));
+        String axe = axeSource();
+        List<String> problems = new ArrayList<>();
+        browser.get(url("/")); // on the site's origin, whose localStorage holds the theme
+
+        SitePages.Viewer signedIn = null;
+        for (SitePages.Page page : SitePages.ALL) {
+            if (page.viewer() != signedIn) {
+                signedIn = switchTo(page.viewer(), signedIn);
+                if (page.viewer() == SitePages.Viewer.USER && !fixtures.containsKey("{payment}")) {
+                    fixtures.put("{payment}", startUpiPayment());
+                }
+            }
+            String path = page.path();
+            for (Map.Entry<String, String> fixture : fixtures.entrySet()) {
+                path = path.replace(fixture.getKey(), fixture.getValue());
+            }
+            check(path, axe, problems);
+        }
+        assertThat(problems).as("accessibility violations (serious, critical) and sideways scrolling").isEmpty();
+
+        js().executeScript("var img = document.createElement('img'); img.src = '/favicon.svg'; img.id = 'no-alt';"
+                + " img.width = 700; document.querySelector('main').appendChild(img);");
+        assertThat(axe(axe)).as("the check sees a deliberate image without alt text").anySatisfy(
+                violation -> assertThat(violation).contains("image-alt", "#no-alt"));
+        resize(PHONE_WIDTH);
+        scrollsSideways("a deliberately wide image", "dark", PHONE_WIDTH, problems);
+        assertThat(problems).as("the check sees the page scroll sideways").hasSize(1);
+    }
+
+    /** Both themes at desktop width (axe and sideways scrolling), then the phone width. */
+    private void check(String path, String axe, List<String> problems) {
+        for (String theme : List.of("light", "dark")) {
+            resize(DESKTOP_WIDTH);
+            load(path, theme);
+            scrollsSideways(path, theme, DESKTOP_WIDTH, problems);
+            for (String violation : axe(axe)) {
+                problems.add(path + " (" + theme + "): " + violation);
+            }
+        }
+        resize(PHONE_WIDTH);
+        load(path, "dark");
+        scrollsSideways(path, "dark", PHONE_WIDTH, problems);
+        resize(DESKTOP_WIDTH);
+    }
+
+    private void load(String path, String theme) {
+        js().executeScript("localStorage.setItem('t2i-theme', arguments[0]);", theme);
+        browser.get(url(path));
+        assertThat(js().executeScript("return document.documentElement.getAttribute('data-theme')"))
+                .as(path + " in the " + theme + " theme").isEqualTo(theme);
+    }
+
+    private void scrollsSideways(String path, String theme, int width, List<String> problems) {
+        Long scrollWidth = (Long) js().executeScript("return document.documentElement.scrollWidth");
+        Long innerWidth = (Long) js().executeScript("return window.innerWidth");
+        assertThat(innerWidth).as("the window is " + width + " px wide").isEqualTo(width);
+        if (scrollWidth > innerWidth) {
+            problems.add(path + " (" + theme + ", " + width + " px): " + scrollWidth + " px wide, scrolls sideways; widest: "
+                    + js().executeScript("return Array.from(document.querySelectorAll('body *'))"
+                    + ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+                    + ".slice(-3).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className"
+                    + " + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')"));
+        }
+    }
+
+    /** The serious and critical violations axe finds on the page, one line each. */
+    @SuppressWarnings("unchecked")
+    private List<String> axe(String axe) {
+        js().executeScript(axe);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        return (List<String>) js().executeAsyncScript("""
+                var done = arguments[arguments.length - 1];
+                axe.run(document, {resultTypes: ['violations']}).then(function (result) {
+                  done(result.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
+                    .map(function (v) {
+                      return v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.slice(0, 3).map(function (n) {
+                        return n.target.join(' ') + ' (' + (n.failureSummary || '').replace(/\\s+/g, ' ') + ')';
+                      }).join('; ');
+                    }));
+                }, function (error) { done(['axe failed: ' + error]); });
+                """);
+    }
+
+    private SitePages.Viewer switchTo(SitePages.Viewer viewer, SitePages.Viewer current) {
+        if (current != null && current != SitePages.Viewer.ANONYMOUS) {
+            browser.get(url("/account"));
+            browser.findElement(By.id("sign-out")).click();
+        }
+        switch (viewer) {
+            case USER -> signIn("maya@example.com");
+            case ADMIN -> signIn("admin@example.com");
+            case ANONYMOUS -> browser.manage().deleteAllCookies();
+        }
+        return viewer;
+    }
+
+    private String startUpiPayment() {
+        browser.get(url("/buy"));
+        browser.findElement(By.cssSelector("button[id$='-upi']")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.urlMatches(".*/payments/[^/]+$"));
+        String current = browser.getCurrentUrl();
+        return current.substring(current.lastIndexOf('/') + 1);
+    }
+
+    private void signIn(String email) {
+        browser.get(url("/login"));
+        browser.findElement(By.id("email")).sendKeys(email);
+        browser.findElement(By.id("password")).sendKeys("correct horse");
+        browser.findElement(By.id("submit")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
+    }
+
+    private void resize(int width) {
+        browser.manage().window().setSize(new Dimension(width, 900));
+        // The window's size includes no browser chrome in headless mode; correct for any that is there.
+        long inner = (Long) js().executeScript("return window.innerWidth");
+        if (inner != width) {
+            browser.manage().window().setSize(new Dimension((int) (2 * width - inner), 900));
+        }
+    }
+
+    private static String axeSource() throws IOException {
+        String path = new WebJarVersionLocator().fullPath("axe-core", "axe.min.js");
+        try (InputStream in = AccessibilityBrowserTest.class.getClassLoader().getResourceAsStream(path)) {
+            assertThat(in).as("axe-core's WebJar at " + path).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    private JavascriptExecutor js() {
+        return (JavascriptExecutor) browser;
+    }
+}
