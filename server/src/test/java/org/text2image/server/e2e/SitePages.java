@@ -26,6 +26,9 @@ final class SitePages {
             anonymous("/forgot-password?sent"),
             anonymous("/reset-password?token=no-such-token"),
             anonymous("/no-such-page"),
+            anonymous("/help"),
+            anonymous("/privacy"),
+            anonymous("/terms"),
             user("/generate"),
             user("/jobs/{job}"),
             user("/history"),
@@ -34,6 +37,8 @@ final class SitePages {
             user("/payments"),
             user("/payments/{payment}"),
             user("/account"),
+            user("/support"),
+            user("/support?job={job}"),
             admin("/admin/workers"),
             admin("/admin/credits"),
             admin("/admin/ledger"),
@@ -43,6 +48,8 @@ final class SitePages {
             admin("/admin/audit"),
             admin("/admin/outbox"),
             admin("/admin/settings"),
+            admin("/admin/support"),
+            admin("/admin/pages/privacy"),
             admin("/account/2fa/setup"));
 
     private SitePages() {
