@@ -18,6 +18,7 @@ import org.text2image.server.catalog.ModelCatalog;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.JobReceipt;
+import org.text2image.server.generation.queue.AttemptLog;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.generation.queue.JobRepository;
 import org.text2image.server.generation.queue.JobRow;
@@ -43,12 +44,14 @@ public class GenerationService {
     private final WorkerAvailability workers;
     private final WaitEstimator waitEstimator;
     private final GenerationProperties properties;
+    private final AttemptLog attempts;
     private final Clock clock;
 
     GenerationService(GenerationValidator validator, JobRepository jobs, CreditLedger ledger, ModelCatalog catalog,
                       WorkerAvailability workers, WaitEstimator waitEstimator,
-                      GenerationProperties properties, Clock clock, CreditStatements statements) {
+                      GenerationProperties properties, Clock clock, CreditStatements statements, AttemptLog attempts) {
         this.validator = validator;
+        this.attempts = attempts;
         this.jobs = jobs;
         this.ledger = ledger;
         this.statements = statements;
@@ -81,9 +84,14 @@ public class GenerationService {
      */
     @Transactional
     public UUID enqueue(long userId, GenerationRequest request) {
+        return enqueue(userId, request, UUID.randomUUID());
+    }
+
+    /** {@link #enqueue(long, GenerationRequest)} under a job id chosen by the caller (an admin's free re-run). */
+    @Transactional
+    public UUID enqueue(long userId, GenerationRequest request, UUID jobId) {
         JobParameters parameters = validator.validate(request);
         refuseModelNoWorkerHas(parameters);
-        UUID jobId = UUID.randomUUID();
         // The hold locks the user's account row, so the active-job count below is exact per user.
         long holdId = ledger.hold(userId, parameters.priceCredits(), jobId);
         if (jobs.countActive(userId) >= properties.maxQueuedJobsPerUser()) {
@@ -151,13 +159,26 @@ public class GenerationService {
      */
     @Transactional
     public JobView cancel(UUID jobId, long userId) {
+        return cancel(jobId, userId, "Cancelled by you.");
+    }
+
+    /** {@link #cancel(UUID, long)} with the sentence the job page shows (an admin passes the owner's id). */
+    @Transactional
+    public JobView cancel(UUID jobId, long userId, String message) {
         JobRow job = jobs.lock(jobId).filter(j -> j.userId() == userId).orElseThrow(() -> new JobNotFoundException(jobId));
-        if (!jobs.markCancelled(jobId, userId, clock.instant())) {
+        if (!jobs.markCancelled(jobId, userId, clock.instant(), message)) {
             throw new JobNotCancellableException(job.status());
         }
         ledger.release(job.holdId(), jobId, "Not charged: cancelled");
-        log.info("Job {} cancelled by its owner while {}; hold released", jobId, job.status());
+        endRunningAttempt(job, message); // lock order: job, hold, account, then the attempt row
+        log.info("Job {} cancelled while {}: {}; hold released", jobId, job.status(), message);
         return view(jobs.find(jobId).orElseThrow());
+    }
+
+    private void endRunningAttempt(JobRow job, String message) {
+        if (job.status() == JobStatus.RUNNING) {
+            attempts.ended(job.id(), job.attempt(), "CANCELLED", message, clock.instant());
+        }
     }
 
     /**
@@ -174,6 +195,7 @@ public class GenerationService {
             JobRow job = jobs.lock(jobId).orElseThrow();
             if (jobs.markCancelled(jobId, userId, clock.instant(), message)) {
                 ledger.release(job.holdId(), jobId, "Not charged: cancelled");
+                endRunningAttempt(job, message);
                 cancelled++;
             }
         }
@@ -230,14 +252,10 @@ public class GenerationService {
     }
 
     /** Enabled models for the Generate form. */
-    public List<Model> models() {
-        return catalog.enabled();
-    }
+    public List<Model> models() { return catalog.enabled(); }
 
     /** The configured limits, for the form's hints. */
-    public GenerationProperties limits() {
-        return properties;
-    }
+    public GenerationProperties limits() { return properties; }
 
     JobView view(JobRow job) {
         int position = jobs.queuePosition(job);
