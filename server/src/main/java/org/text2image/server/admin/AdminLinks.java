@@ -11,6 +11,15 @@ final class AdminLinks {
     private AdminLinks() {
     }
 
+    /** {@link #of(String, Map)} with the query as name, value, name, value, … in that order. */
+    static String of(String path, String... pairs) {
+        Map<String, String> query = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            query.put(pairs[i], pairs[i + 1]);
+        }
+        return of(path, query);
+    }
+
     /** {@code path?name=value&…}, values URL-encoded, empty values left out. */
     static String of(String path, Map<String, String> query) {
         String joined = query.entrySet().stream().filter(entry -> entry.getValue() != null && !entry.getValue().isEmpty())

@@ -93,19 +93,11 @@ class DashboardPageController {
     }
 
     static String jobsLink(String state, String from, String to, String error) {
-        return AdminLinks.of("/admin/jobs", orderedMap("state", state, "from", from, "to", to, "error", error));
+        return AdminLinks.of("/admin/jobs", "state", state, "from", from, "to", to, "error", error);
     }
 
     static String soldLink(LocalDate from, LocalDate to) {
-        return AdminLinks.of("/admin/payments", orderedMap("state", "SOLD", "from", from.toString(), "to", to.toString()));
-    }
-
-    private static Map<String, String> orderedMap(String... pairs) {
-        Map<String, String> map = new java.util.LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            map.put(pairs[i], pairs[i + 1]);
-        }
-        return map;
+        return AdminLinks.of("/admin/payments", "state", "SOLD", "from", from.toString(), "to", to.toString());
     }
 
     /** "45 s", "12 min", "3 h 5 min", "2 d 4 h". */

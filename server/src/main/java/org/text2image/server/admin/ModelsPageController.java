@@ -125,7 +125,6 @@ class ModelsPageController {
     }
 
     private static String link(String modelId, LocalDate from, LocalDate to) {
-        return AdminLinks.of("/admin/jobs", new java.util.LinkedHashMap<>(Map.of("model", modelId, "from", from.toString(),
-                "to", to.toString())));
+        return AdminLinks.of("/admin/jobs", "model", modelId, "from", from.toString(), "to", to.toString());
     }
 }
