@@ -64,8 +64,9 @@ class ModelsPageController {
      * @param workers the online workers that can run it
      * @param figures its jobs over the last {@value #DAYS} days, or null without any
      * @param jobsLink the job search for its jobs of those days
+     * @param workflow its workflow template's file, relative to the models file's folder ("—" without a model)
      */
-    record Row(String id, Model model, List<String> workers, ModelFigures figures, String jobsLink) {
+    record Row(String id, Model model, List<String> workers, ModelFigures figures, String jobsLink, String workflow) {
 
         /** "12.5 %" or "—". */
         public String failureRate() {
@@ -108,10 +109,11 @@ class ModelsPageController {
         List<Row> rows = new ArrayList<>();
         for (Model model : catalog.all()) {
             rows.add(new Row(model.id(), model, online.stream().filter(worker -> worker.canRun(model.checkpoint()))
-                    .map(WorkerFleet.Capability::name).toList(), figures.get(model.id()), link(model.id(), first, today)));
+                    .map(WorkerFleet.Capability::name).toList(), figures.get(model.id()), link(model.id(), first, today),
+                    relative(model.workflow().source())));
         }
         figures.keySet().stream().filter(id -> catalog.find(id).isEmpty()).sorted()
-                .forEach(id -> rows.add(new Row(id, null, List.of(), figures.get(id), link(id, first, today))));
+                .forEach(id -> rows.add(new Row(id, null, List.of(), figures.get(id), link(id, first, today), "—")));
         String needle = q.toLowerCase(Locale.ROOT);
         ModelAndView page = new ModelAndView("admin/models", status);
         page.addObject("rows", rows.stream().filter(row -> needle.isEmpty() || row.id().contains(needle)
@@ -122,6 +124,16 @@ class ModelsPageController {
         page.addObject("since", first);
         page.addObject("reloadError", reloadError);
         return page;
+    }
+
+    /** A template's path relative to the models file's folder, as the file names it. */
+    private String relative(String source) {
+        try {
+            return reloads.modelsFile().getParent().relativize(java.nio.file.Path.of(source).toAbsolutePath().normalize())
+                    .toString();
+        } catch (IllegalArgumentException e) {
+            return source;
+        }
     }
 
     private static String link(String modelId, LocalDate from, LocalDate to) {
