@@ -31,6 +31,7 @@ import org.text2image.server.generation.Viewer;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.support.MutableClock;
+import org.text2image.server.support.Races;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestCatalog;
 import org.text2image.server.support.TestDatabase;
@@ -49,6 +50,7 @@ class AdminJobsPageTest {
     @Autowired LedgerInvariants invariants;
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
+    @Autowired JobActions actions;
 
     SignedInUser admin;
     SignedInUser alice;
@@ -203,6 +205,35 @@ class AdminJobsPageTest {
 
         TestImages.complete(queue, generation, job, alice);
         assertThat(statements.balance(alice.id())).isEqualTo(before);
+    }
+
+    @Test
+    void twoAdminsSendingTheSameRerunFormAtOnceMakeOneJob() throws Exception {
+        JobView failed = submit(alice, "sd15", "a fox");
+        failForGood(failed);
+        String key = UUID.randomUUID().toString();
+
+        var results = Races.race(4, () -> actions.rerunFree(admin, failed.id(), "Worker crashed", key));
+
+        assertThat(results.stream().map(JobActions.Rerun::jobId).distinct()).hasSize(1);
+        assertThat(results.stream().filter(JobActions.Rerun::made)).hasSize(1);
+        assertThat(db.jdbc().sql("SELECT count(*) FROM generation_job").query(Long.class).single()).isEqualTo(2);
+        assertThat(audit()).containsExactly("JOB_RERUN_FREE|Worker crashed");
+    }
+
+    @Test
+    void theListsTheDashboardLinksToRefuseBadFiltersWithAMessage() throws Exception {
+        for (String url : new String[] {"/admin/payments?state=LOST", "/admin/payments?state=SOLD&from=2026-13-01",
+                "/admin/payments?state=SOLD&page=-1"}) {
+            String html = mvc.perform(get(url).with(user(admin))).andExpect(status().isBadRequest()).andReturn()
+                    .getResponse().getContentAsString();
+            assertThat(Html.textOf(html, "filter-errors")).as(url).startsWith("The list was not shown:");
+        }
+        String users = mvc.perform(get("/admin/users?joined=someday").with(user(admin))).andExpect(status().isBadRequest())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(Html.textOf(users, "joined-error")).contains("year-month-day");
+        assertThat(Html.textOf(page("/admin/users?joined=today"), "joined-heading")).endsWith(": 3");
+        assertThat(Html.textOf(page("/admin/payments?state=pending_review"), "listed-count")).isEqualTo("0 payments");
     }
 
     @Test
