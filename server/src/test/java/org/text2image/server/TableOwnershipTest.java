@@ -32,6 +32,7 @@ class TableOwnershipTest {
             "notifications", List.of("low_balance_warning", "mail_outbox"),
             "payments", List.of("payment", "stripe_event", "stripe_checkout", "stripe_customer"),
             "web", List.of("spring_session", "spring_session_attributes"),
+            "settings", List.of("app_setting"),
             "support", List.of("scheduled_tasks", "flyway_schema_history"));
 
     @Test

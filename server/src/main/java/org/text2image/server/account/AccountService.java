@@ -22,6 +22,7 @@ import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.Credits;
 import org.text2image.server.support.UserText;
+import org.text2image.server.settings.LiveSettings;
 
 /**
  * Accounts: registration (with the signup credit grant, in the same transaction), look-up for
@@ -40,16 +41,18 @@ public class AccountService implements UserDetailsService, UserDetailsPasswordSe
     private final PasswordRules rules;
     private final AccountLinks links;
     private final AccountProperties properties;
+    private final LiveSettings settings;
     private final Clock clock;
 
     AccountService(JdbcClient jdbc, CreditLedger ledger, PasswordEncoder passwords, PasswordRules rules,
-                   AccountLinks links, AccountProperties properties, Clock clock) {
+                   AccountLinks links, AccountProperties properties, LiveSettings settings, Clock clock) {
         this.jdbc = jdbc;
         this.ledger = ledger;
         this.passwords = passwords;
         this.rules = rules;
         this.links = links;
         this.properties = properties;
+        this.settings = settings;
         this.clock = clock;
     }
 
@@ -71,7 +74,7 @@ public class AccountService implements UserDetailsService, UserDetailsPasswordSe
         if (created.isEmpty()) {
             findByEmail(address).ifPresent(links::registrationAttempt);
         } else if (properties.emailVerification() == AccountProperties.EmailVerification.OFF) {
-            links.welcome(created.get(), Credits.format(properties.signupCredits(), "free"));
+            links.welcome(created.get(), Credits.format(settings.current().signupCredits(), "free"));
         }
         return created;
     }
@@ -94,7 +97,7 @@ public class AccountService implements UserDetailsService, UserDetailsPasswordSe
         String hash = passwords.encode(password);
         Optional<SignedInUser> created = insert(address, hash, Role.USER, null);
         created.ifPresent(user -> {
-            ledger.openAccount(user.id(), properties.signupCredits());
+            ledger.openAccount(user.id(), settings.current().signupCredits());
             if (properties.emailVerification() == AccountProperties.EmailVerification.REQUIRED) {
                 links.verification(user);
             }
@@ -175,7 +178,7 @@ public class AccountService implements UserDetailsService, UserDetailsPasswordSe
         }
         SignedInUser admin = insert(address, passwords.encode(properties.adminPassword()), Role.ADMIN,
                 OffsetDateTime.now(clock)).orElseThrow();
-        ledger.openAccount(admin.id(), properties.signupCredits());
+        ledger.openAccount(admin.id(), settings.current().signupCredits());
         log.info("Created the first admin account {}", address);
     }
 

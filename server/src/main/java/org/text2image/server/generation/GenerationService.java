@@ -18,12 +18,13 @@ import org.text2image.server.catalog.ModelCatalog;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.JobReceipt;
-import org.text2image.server.generation.queue.AttemptLog;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.generation.queue.JobRepository;
 import org.text2image.server.generation.queue.JobRow;
 import org.text2image.server.generation.queue.WaitEstimator;
 import org.text2image.server.pricing.Price;
+import org.text2image.server.settings.LiveSettings;
+import org.text2image.server.settings.Settings;
 
 /**
  * The user's side of generation: submit a job, follow it, list history, cancel. Images are served through {@link GeneratedImages}.
@@ -44,14 +45,13 @@ public class GenerationService {
     private final WorkerAvailability workers;
     private final WaitEstimator waitEstimator;
     private final GenerationProperties properties;
-    private final AttemptLog attempts;
+    private final LiveSettings settings;
     private final Clock clock;
 
     GenerationService(GenerationValidator validator, JobRepository jobs, CreditLedger ledger, ModelCatalog catalog,
                       WorkerAvailability workers, WaitEstimator waitEstimator,
-                      GenerationProperties properties, Clock clock, CreditStatements statements, AttemptLog attempts) {
+                      GenerationProperties properties, LiveSettings settings, Clock clock, CreditStatements statements) {
         this.validator = validator;
-        this.attempts = attempts;
         this.jobs = jobs;
         this.ledger = ledger;
         this.statements = statements;
@@ -59,6 +59,7 @@ public class GenerationService {
         this.workers = workers;
         this.waitEstimator = waitEstimator;
         this.properties = properties;
+        this.settings = settings;
         this.clock = clock;
     }
 
@@ -94,10 +95,11 @@ public class GenerationService {
         refuseModelNoWorkerHas(parameters);
         // The hold locks the user's account row, so the active-job count below is exact per user.
         long holdId = ledger.hold(userId, parameters.priceCredits(), jobId);
-        if (jobs.countActive(userId) >= properties.maxQueuedJobsPerUser()) {
-            throw new TooManyQueuedJobsException(properties.maxQueuedJobsPerUser());
+        Settings live = settings.current();
+        if (jobs.countActive(userId) >= live.maxQueuedJobsPerUser()) {
+            throw new TooManyQueuedJobsException(live.maxQueuedJobsPerUser());
         }
-        jobs.insert(jobId, userId, parameters, holdId, properties.maxAttempts(), clock.instant());
+        jobs.insert(jobId, userId, parameters, holdId, live.maxAttempts(), clock.instant());
         log.info("Job {} queued for user {}: model {}, {}x{}, price {}", jobId, userId, parameters.modelId(),
                 parameters.width(), parameters.height(), parameters.priceCredits());
         return jobId;
@@ -170,15 +172,8 @@ public class GenerationService {
             throw new JobNotCancellableException(job.status());
         }
         ledger.release(job.holdId(), jobId, "Not charged: cancelled");
-        endRunningAttempt(job, message); // lock order: job, hold, account, then the attempt row
         log.info("Job {} cancelled while {}: {}; hold released", jobId, job.status(), message);
         return view(jobs.find(jobId).orElseThrow());
-    }
-
-    private void endRunningAttempt(JobRow job, String message) {
-        if (job.status() == JobStatus.RUNNING) {
-            attempts.ended(job.id(), job.attempt(), "CANCELLED", message, clock.instant());
-        }
     }
 
     /**
@@ -195,7 +190,6 @@ public class GenerationService {
             JobRow job = jobs.lock(jobId).orElseThrow();
             if (jobs.markCancelled(jobId, userId, clock.instant(), message)) {
                 ledger.release(job.holdId(), jobId, "Not charged: cancelled");
-                endRunningAttempt(job, message);
                 cancelled++;
             }
         }
@@ -252,10 +246,14 @@ public class GenerationService {
     }
 
     /** Enabled models for the Generate form. */
-    public List<Model> models() { return catalog.enabled(); }
+    public List<Model> models() {
+        return catalog.enabled();
+    }
 
-    /** The configured limits, for the form's hints. */
-    public GenerationProperties limits() { return properties; }
+    /** The limits in force now (the largest size from the live settings), for the form and its hints. */
+    public GenerationLimits limits() {
+        return validator.limits();
+    }
 
     JobView view(JobRow job) {
         int position = jobs.queuePosition(job);

@@ -9,9 +9,12 @@ import org.text2image.server.pricing.Price;
 import org.text2image.server.support.UserText;
 import org.text2image.server.pricing.Pricing;
 import org.text2image.server.catalog.ModelCatalog;
+import org.text2image.server.settings.LiveSettings;
+import org.text2image.server.settings.Settings;
 
 /**
- * Checks a {@link GenerationRequest} against the configured limits and the chosen model, fills in
+ * Checks a {@link GenerationRequest} against the limits in force ({@link #limits()}: the configured
+ * ones with the largest size from the live settings) and the chosen model, fills in
  * the model's defaults and prices it. The one place these rules live: the Generate page and the
  * API both come through here.
  */
@@ -22,13 +25,22 @@ public class GenerationValidator {
     static final long RANDOM_SEED_BOUND = 1L << 53;
 
     private final ModelCatalog catalog;
-    private final GenerationProperties limits;
+    private final GenerationProperties properties;
+    private final LiveSettings settings;
     private final Pricing pricing;
 
-    GenerationValidator(ModelCatalog catalog, GenerationProperties limits, Pricing pricing) {
+    GenerationValidator(ModelCatalog catalog, GenerationProperties properties, LiveSettings settings, Pricing pricing) {
         this.catalog = catalog;
-        this.limits = limits;
+        this.properties = properties;
+        this.settings = settings;
         this.pricing = pricing;
+    }
+
+    /** The limits in force now: read again on each use, an admin may change the largest size at any time. */
+    public GenerationLimits limits() {
+        Settings live = settings.current();
+        return new GenerationLimits(properties.minSize(), live.maxWidth(), live.maxHeight(), properties.maxPromptLength(),
+                properties.maxBatchSize());
     }
 
     /**
@@ -37,9 +49,10 @@ public class GenerationValidator {
      */
     public JobParameters validate(GenerationRequest request) {
         Map<String, String> errors = new LinkedHashMap<>();
+        GenerationLimits limits = limits();
         Model model = model(request.modelId(), errors);
-        String prompt = text("prompt", request.prompt(), true, errors);
-        String negative = text("negativePrompt", request.negativePrompt(), false, errors);
+        String prompt = text("prompt", request.prompt(), true, limits.maxPromptLength(), errors);
+        String negative = text("negativePrompt", request.negativePrompt(), false, limits.maxPromptLength(), errors);
         int width = bounded("width", request.width(), model == null ? 512 : model.width(), limits.minSize(),
                 limits.maxWidth(), "Width must be between %d and %d pixels.", errors);
         int height = bounded("height", request.height(), model == null ? 512 : model.height(), limits.minSize(),
@@ -87,7 +100,7 @@ public class GenerationValidator {
     }
 
     /** A prompt or negative prompt, normalised by {@link UserText}; one of invisible characters only counts as empty. */
-    private String text(String field, String value, boolean required, Map<String, String> errors) {
+    private static String text(String field, String value, boolean required, int maxLength, Map<String, String> errors) {
         String text = UserText.normalise(value);
         if (!text.isEmpty() && !UserText.hasVisibleCharacter(text)) {
             if (required) {
@@ -99,8 +112,8 @@ public class GenerationValidator {
         }
         if (required && text.isEmpty()) {
             errors.put(field, "Write a prompt: describe the image you want.");
-        } else if (text.length() > limits.maxPromptLength()) {
-            errors.put(field, "This is " + text.length() + " characters; the limit is " + limits.maxPromptLength() + ".");
+        } else if (text.length() > maxLength) {
+            errors.put(field, "This is " + text.length() + " characters; the limit is " + maxLength + ".");
         } else if (text.indexOf('\0') >= 0) {
             errors.put(field, "This contains a character that is not allowed (NUL).");
         }

@@ -11,12 +11,12 @@ import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.BalanceChanged;
 import org.text2image.server.credits.Credits;
-import org.text2image.server.credits.CreditsProperties;
+import org.text2image.server.settings.LiveSettings;
 import org.text2image.server.support.SiteProperties;
 
 /**
- * Low-balance warnings. A balance is low when its available credits are below
- * {@code text2image.credits.low-balance-threshold} (0: never). Pages show a banner while it is;
+ * Low-balance warnings. A balance is low when its available credits are below the live setting
+ * {@code low-balance-threshold} (default {@code text2image.credits.low-balance-threshold}; 0: never). Pages show a banner while it is;
  * and when a change takes the available credits from at least the threshold to below it, one mail
  * goes to the outbox. The {@code low_balance_warning} row (primary key: the user) makes that once
  * per crossing: going further down sends nothing, and new credits that bring the balance back to
@@ -39,23 +39,23 @@ public class LowBalanceWarnings {
     private final JdbcClient jdbc;
     private final MailOutbox outbox;
     private final AccountService accounts;
-    private final CreditsProperties properties;
+    private final LiveSettings settings;
     private final SiteProperties site;
     private final Clock clock;
 
-    LowBalanceWarnings(JdbcClient jdbc, MailOutbox outbox, AccountService accounts, CreditsProperties properties,
+    LowBalanceWarnings(JdbcClient jdbc, MailOutbox outbox, AccountService accounts, LiveSettings settings,
                        SiteProperties site, Clock clock) {
         this.jdbc = jdbc;
         this.outbox = outbox;
         this.accounts = accounts;
-        this.properties = properties;
+        this.settings = settings;
         this.site = site;
         this.clock = clock;
     }
 
     /** Whether this many available credits is a low balance (always false when warnings are off). */
     public boolean isLow(long availableCredits) {
-        return availableCredits < properties.lowBalanceThreshold();
+        return availableCredits < settings.current().lowBalanceThreshold();
     }
 
     /** Arms, or fires once, the user's warning; runs in the ledger's transaction (required). */
@@ -95,6 +95,6 @@ public class LowBalanceWarnings {
 
                 You get this mail once each time your balance drops below %s.
                 """.formatted(Credits.format(availableCredits), site.link("/credits"),
-                        Credits.format(properties.lowBalanceThreshold()));
+                        Credits.format(settings.current().lowBalanceThreshold()));
     }
 }

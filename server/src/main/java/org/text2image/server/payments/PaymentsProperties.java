@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.regex.Pattern;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.text2image.server.support.UpiIds;
 
 /**
  * {@code text2image.payments.*}: every payments setting (docs/CONFIGURATION.md, "Payments";
@@ -48,21 +49,20 @@ public record PaymentsProperties(@DefaultValue("./config/packs.json") Path packs
                       @DefaultValue("Text2Image {credits} credits {reference}") String noteTemplate,
                       @DefaultValue("24h") Duration requestExpiry) {
 
-        /** A VPA: a handle, {@code @}, the provider's handle (letters, digits, {@code . - _}). */
-        public static final Pattern VPA = Pattern.compile("[A-Za-z0-9._-]{2,256}@[A-Za-z0-9.-]{2,64}");
+        /** A VPA: a handle, {@code @}, the provider's handle (letters, digits, {@code . - _}); {@link UpiIds#VPA}. */
+        public static final Pattern VPA = UpiIds.VPA;
         /** Longest payee name and note. */
-        public static final int MAX_TEXT = 50;
+        public static final int MAX_TEXT = UpiIds.MAX_PAYEE_NAME;
 
         /** @throws IllegalArgumentException for a malformed VPA, a missing or over-long payee name, a bad expiry */
         public Upi {
             vpa = vpa.strip();
             payeeName = payeeName.strip();
-            if (!vpa.isEmpty() && !VPA.matcher(vpa).matches()) {
+            if (!vpa.isEmpty() && !UpiIds.isVpa(vpa)) {
                 throw new IllegalArgumentException("text2image.payments.upi.vpa must be a UPI id such as shop@okaxis, was "
                         + vpa);
             }
-            if (!vpa.isEmpty() && (payeeName.isEmpty() || payeeName.length() > MAX_TEXT
-                    || payeeName.chars().anyMatch(Character::isISOControl))) {
+            if (!vpa.isEmpty() && !UpiIds.isPayeeName(payeeName)) {
                 throw new IllegalArgumentException("text2image.payments.upi.payee-name must be 1-" + MAX_TEXT
                         + " characters when a VPA is set, was \"" + payeeName + "\"");
             }
@@ -78,6 +78,11 @@ public record PaymentsProperties(@DefaultValue("./config/packs.json") Path packs
         /** Whether UPI is offered (a VPA is set). */
         public boolean enabled() {
             return !vpa.isEmpty();
+        }
+
+        /** These settings with another payee (the live settings' VPA and name, validated like the configuration's). */
+        public Upi withPayee(String otherVpa, String otherPayeeName) {
+            return new Upi(otherVpa, otherPayeeName, noteTemplate, requestExpiry);
         }
     }
 }

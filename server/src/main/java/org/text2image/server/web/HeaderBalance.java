@@ -37,7 +37,7 @@ public class HeaderBalance {
         }
     }
 
-    /** Whether the balance's available credits are below {@code text2image.credits.low-balance-threshold}. */
+    /** Whether the balance's available credits are below the live low-balance threshold ({@code LowBalanceWarnings}). */
     public boolean isLow(Balance balance) {
         return lowBalance.isLow(balance.availableCredits());
     }

@@ -39,7 +39,7 @@ class AdminRoutesTest {
     /** Every admin GET route; {user} and {job} stand for an existing user and job. */
     static final List<String> ROUTES = List.of("/admin", "/admin/jobs", "/admin/jobs/{job}", "/admin/models",
             "/admin/workers", "/admin/users", "/admin/users/{user}", "/admin/payments", "/admin/credits",
-            "/admin/ledger", "/admin/audit", "/admin/outbox");
+            "/admin/ledger", "/admin/audit", "/admin/outbox", "/admin/settings");
 
     @Autowired MockMvc mvc;
     @Autowired AccountService accounts;

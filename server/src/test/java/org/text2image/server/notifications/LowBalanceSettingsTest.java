@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.text2image.server.Text2ImageApplication;
-import org.text2image.server.credits.CreditsProperties;
+import org.text2image.server.settings.LiveSettings;
+import org.text2image.server.settings.Settings;
 
 /** The low-balance threshold: a negative one stops the server at start-up, 0 turns warnings off. */
 class LowBalanceSettingsTest {
@@ -32,11 +33,15 @@ class LowBalanceSettingsTest {
 
     @Test
     void aThresholdOfZeroNeverCountsAsLow() {
-        LowBalanceWarnings off = new LowBalanceWarnings(null, null, null, new CreditsProperties(Duration.ofMinutes(1), 0), null, null);
-        LowBalanceWarnings five = new LowBalanceWarnings(null, null, null, new CreditsProperties(Duration.ofMinutes(1), 5), null, null);
+        LowBalanceWarnings off = new LowBalanceWarnings(null, null, null, threshold(0), null, null);
+        LowBalanceWarnings five = new LowBalanceWarnings(null, null, null, threshold(5), null, null);
 
         assertThat(off.isLow(0)).isFalse();
         assertThat(five.isLow(4)).isTrue();
         assertThat(five.isLow(5)).isFalse();
+    }
+
+    private static LiveSettings threshold(long credits) {
+        return LiveSettings.fixed(new Settings(1024, 1024, 20, credits, "", "", "", "", Duration.ofMinutes(5), 2, 20, ""));
     }
 }

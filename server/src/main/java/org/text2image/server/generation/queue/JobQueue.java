@@ -1,6 +1,7 @@
 package org.text2image.server.generation.queue;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,7 @@ import org.text2image.server.generation.NotYourJobException;
 import org.text2image.server.generation.StaleAttemptException;
 import org.text2image.server.generation.UploadedImage;
 import org.text2image.server.generation.WorkerIdentity;
+import org.text2image.server.settings.LiveSettings;
 import org.text2image.worker.api.WorkerApiLimits;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -60,11 +62,12 @@ public class JobQueue {
     private final AttemptLog attempts;
     private final ApplicationEventPublisher events;
     private final GenerationProperties properties;
+    private final LiveSettings settings;
     private final Clock clock;
 
     JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, UploadedImages uploads,
              WorkflowRenderer renderer, AttemptLog attempts, ApplicationEventPublisher events,
-             GenerationProperties properties, Clock clock) {
+             GenerationProperties properties, LiveSettings settings, Clock clock) {
         this.jobs = jobs;
         this.attempts = attempts;
         this.dispatcher = dispatcher;
@@ -73,6 +76,7 @@ public class JobQueue {
         this.renderer = renderer;
         this.events = events;
         this.properties = properties;
+        this.settings = settings;
         this.clock = clock;
     }
 
@@ -80,6 +84,7 @@ public class JobQueue {
      * Leases the next queued job the worker can run, chosen by the {@link Dispatcher} (capability,
      * priority, aging, fair share, model affinity): RUNNING, attempt + 1, deadline set, and a
      * provisional lease of {@code claim-confirm-timeout} that the worker's first heartbeat confirms.
+     * The deadline is the attempt timeout of the live settings at the time of the claim.
      * Answers at once; long-poll claims are held by the worker API.
      *
      * @param checkpoints the checkpoint file names the worker's ComfyUI can load; it gets jobs for
@@ -89,8 +94,9 @@ public class JobQueue {
     @Transactional
     public Optional<LeasedJob> claim(String workerName, List<String> checkpoints) {
         Instant now = clock.instant();
+        Duration attemptTimeout = settings.current().attemptTimeout();
         Optional<JobRow> leased = dispatcher.leaseNext(workerName, checkpoints, now,
-                now.plus(properties.claimConfirmTimeout()), now.plus(properties.attemptTimeout()));
+                now.plus(properties.claimConfirmTimeout()), now.plus(attemptTimeout));
         if (leased.isEmpty()) {
             return Optional.empty();
         }
@@ -103,7 +109,7 @@ public class JobQueue {
         }
         log.info("Job {} attempt {} leased to worker {}", job.id(), job.attempt(), workerName);
         return Optional.of(new LeasedJob(job.id(), job.attempt(), workflow.get(), job.id() + "-" + job.attempt(),
-                properties.leaseTimeout(), properties.attemptTimeout()));
+                properties.leaseTimeout(), attemptTimeout));
     }
 
     /** The RUNNING job each worker holds (the one it started last), by worker name: for the fleet's status. */
@@ -294,6 +300,8 @@ public class JobQueue {
     }
 
     private String timeoutMessage() {
-        return "The attempt took longer than " + properties.attemptTimeout().toMinutes() + " minutes.";
+        long seconds = settings.current().attemptTimeout().toSeconds();
+        String limit = seconds % 60 != 0 ? seconds + " seconds" : seconds == 60 ? "1 minute" : seconds / 60 + " minutes";
+        return "The attempt took longer than " + limit + ".";
     }
 }

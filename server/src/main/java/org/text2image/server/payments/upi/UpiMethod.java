@@ -3,16 +3,15 @@ package org.text2image.server.payments.upi;
 import org.springframework.stereotype.Component;
 import org.text2image.server.payments.Pack;
 import org.text2image.server.payments.PaymentMethod;
-import org.text2image.server.payments.PaymentsProperties;
 
 /** UPI on the Buy credits page: offered for INR packs when a VPA is configured. */
 @Component
 class UpiMethod implements PaymentMethod {
 
-    private final PaymentsProperties properties;
+    private final UpiPayee payee;
 
-    UpiMethod(PaymentsProperties properties) {
-        this.properties = properties;
+    UpiMethod(UpiPayee payee) {
+        this.payee = payee;
     }
 
     @Override
@@ -37,7 +36,7 @@ class UpiMethod implements PaymentMethod {
 
     @Override
     public boolean offers(Pack pack) {
-        return properties.upi().enabled() && "INR".equals(pack.currency());
+        return payee.current().enabled() && "INR".equals(pack.currency());
     }
 
     @Override

@@ -38,14 +38,16 @@ public class UpiRequests {
     private final PaymentRows rows;
     private final PaymentMails mails;
     private final PaymentsProperties properties;
+    private final UpiPayee payee;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    UpiRequests(PaymentRows rows, PaymentMails mails, PaymentsProperties properties, TransactionTemplate tx,
+    UpiRequests(PaymentRows rows, PaymentMails mails, PaymentsProperties properties, UpiPayee payee, TransactionTemplate tx,
                 Clock clock) {
         this.rows = rows;
         this.mails = mails;
         this.properties = properties;
+        this.payee = payee;
         this.tx = tx;
         this.clock = clock;
     }
@@ -65,7 +67,7 @@ public class UpiRequests {
         if (requestKey == null || !KEY.matcher(requestKey).matches()) {
             throw refused("key", "This form has no valid one-time key: reload the page and try again.");
         }
-        if (!properties.upi().enabled() || !"INR".equals(pack.currency())) {
+        if (!payee.current().enabled() || !"INR".equals(pack.currency())) {
             throw refused("pack", "UPI is not available for this pack.");
         }
         for (int attempt = 1; ; attempt++) {

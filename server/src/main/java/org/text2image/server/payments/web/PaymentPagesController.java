@@ -23,7 +23,7 @@ import org.text2image.server.payments.Payment;
 import org.text2image.server.payments.PaymentProvider;
 import org.text2image.server.payments.PaymentRows;
 import org.text2image.server.payments.PaymentState;
-import org.text2image.server.payments.PaymentsProperties;
+import org.text2image.server.payments.upi.UpiPayee;
 import org.text2image.server.payments.upi.UpiLink;
 import org.text2image.server.payments.upi.UpiRequests;
 import org.text2image.server.support.InvalidInputException;
@@ -50,13 +50,13 @@ class PaymentPagesController {
     private final PaymentRows rows;
     private final Packs packs;
     private final UpiRequests upi;
-    private final PaymentsProperties properties;
+    private final UpiPayee payee;
 
-    PaymentPagesController(PaymentRows rows, Packs packs, UpiRequests upi, PaymentsProperties properties) {
+    PaymentPagesController(PaymentRows rows, Packs packs, UpiRequests upi, UpiPayee payee) {
         this.rows = rows;
         this.packs = packs;
         this.upi = upi;
-        this.properties = properties;
+        this.payee = payee;
     }
 
     @GetMapping("/payments")
@@ -112,7 +112,7 @@ class PaymentPagesController {
         model.addAttribute("payment", payment);
         model.addAttribute("packName", packs.find(payment.packId()).map(Pack::name).orElse(payment.packId()));
         model.addAttribute("upiLink", upiLink(payment));
-        model.addAttribute("upi", properties.upi());
+        model.addAttribute("upi", payee.current());
         model.addAttribute("utr", typedUtr.length() > 40 ? typedUtr.substring(0, 40) : typedUtr);
         model.addAttribute("errors", errors);
         return "payments/payment";
@@ -121,10 +121,10 @@ class PaymentPagesController {
     /** The UPI link while the request waits for its UTR (and UPI is still configured), else null. */
     private String upiLink(Payment payment) {
         if (payment.provider() != PaymentProvider.UPI || payment.state() != PaymentState.AWAITING_UTR
-                || !properties.upi().enabled()) {
+                || !payee.current().enabled()) {
             return null;
         }
-        return UpiLink.of(properties.upi(), payment,
+        return UpiLink.of(payee.current(), payment,
                 packs.find(payment.packId()).map(Pack::name).orElse(payment.credits() + " credits"));
     }
 

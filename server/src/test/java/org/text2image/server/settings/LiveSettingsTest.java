@@ -1,0 +1,160 @@
+package org.text2image.server.settings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.text2image.server.Text2ImageApplication;
+import org.text2image.server.account.AccountService;
+import org.text2image.server.account.SignedInUser;
+import org.text2image.server.credits.CreditStatements;
+import org.text2image.server.generation.GenerationRequest;
+import org.text2image.server.generation.GenerationService;
+import org.text2image.server.generation.GenerationValidator;
+import org.text2image.server.generation.InvalidGenerationRequestException;
+import org.text2image.server.generation.TooManyQueuedJobsException;
+import org.text2image.server.generation.queue.JobQueue;
+import org.text2image.server.payments.upi.UpiPayee;
+import org.text2image.server.support.IntegrationTest;
+import org.text2image.server.support.TestAccounts;
+import org.text2image.server.support.TestCatalog;
+import org.text2image.server.support.TestDatabase;
+import org.text2image.server.web.BrowserSession;
+import org.text2image.server.web.Html;
+
+/**
+ * A saved setting is in force at once on this instance and, through PostgreSQL NOTIFY, within
+ * moments on a second server instance sharing the database, without a restart.
+ */
+@IntegrationTest
+class LiveSettingsTest {
+
+    private static final String PASSWORD = "correct horse battery";
+
+    @Autowired SettingsEditor editor;
+    @Autowired DatabaseLiveSettings live;
+    @Autowired AccountService accounts;
+    @Autowired CreditStatements statements;
+    @Autowired GenerationValidator validator;
+    @Autowired GenerationService generation;
+    @Autowired JobQueue queue;
+    @Autowired UpiPayee upi;
+    @Autowired DataSource dataSource;
+    @Autowired TestDatabase db;
+    @LocalServerPort int port;
+
+    SignedInUser admin;
+
+    @BeforeEach
+    void setUp() {
+        db.clean();
+        SettingsFixtures.restoreDefaults(db, live);
+        admin = TestAccounts.admin(accounts, db, "admin@example.com");
+    }
+
+    @AfterEach
+    void restoreDefaults() {
+        SettingsFixtures.restoreDefaults(db, live);
+    }
+
+    @Test
+    void aChangeIsInForceAtOnceHereAndShortlyOnASecondInstanceWithoutRestart() throws Exception {
+        accounts.register("old@example.com", PASSWORD);
+        try (ConfigurableApplicationContext second = startSecondInstance()) {
+            LiveSettings secondSettings = second.getBean(LiveSettings.class);
+            assertThat(secondSettings.current().maxWidth()).as("read before the change").isEqualTo(1024);
+
+            editor.change(admin.id(), Map.of("max-width", "768", "signup-credits", "50", "attempt-timeout", "2m"));
+
+            assertInForce(port, validator, accounts, "here@example.com");
+            assertThat(queueTimeoutOfANewAttempt()).isEqualTo(Duration.ofMinutes(2));
+            assertThat(balance("old@example.com")).as("existing accounts keep their credits").isEqualTo(20);
+
+            eventually(() -> secondSettings.current().maxWidth() == 768);
+            assertThat(secondSettings.current().attemptTimeout()).isEqualTo(Duration.ofMinutes(2));
+            assertInForce(((WebServerApplicationContext) second).getWebServer().getPort(),
+                    second.getBean(GenerationValidator.class), second.getBean(AccountService.class), "there@example.com");
+        }
+    }
+
+    @Test
+    void retriesQueueLimitAndUpiPayeeApplyToWhatHappensNext() {
+        SignedInUser user = accounts.register("user@example.com", PASSWORD);
+        editor.change(admin.id(), Map.of("automatic-retries", "0", "max-queued-jobs-per-user", "1",
+                "upi-vpa", "", "low-balance-threshold", "50"));
+
+        assertThat(generation.submit(user.id(), GenerationRequest.of("sd15", "a red fox")).maxAttempts()).isEqualTo(1);
+        assertThatThrownBy(() -> generation.submit(user.id(), GenerationRequest.of("sd15", "a blue fox")))
+                .isInstanceOf(TooManyQueuedJobsException.class);
+        assertThat(upi.current().enabled()).as("UPI is offered only with a VPA").isFalse();
+
+        editor.change(admin.id(), Map.of("upi-vpa", "studio@okicici", "upi-payee-name", "Studio"));
+        assertThat(upi.current().vpa()).isEqualTo("studio@okicici");
+        assertThat(upi.current().payeeName()).isEqualTo("Studio");
+    }
+
+    /** The Generate page's bounds, the validator and a new signup follow the changed settings. */
+    private void assertInForce(int serverPort, GenerationValidator checker, AccountService signups, String email)
+            throws Exception {
+        assertThatThrownBy(() -> checker.validate(new GenerationRequest("sd15", "a fox", null, 832, 512, 1, 1L,
+                null, null, null, null)))
+                .isInstanceOf(InvalidGenerationRequestException.class)
+                .hasMessageContaining("Width must be between 64 and 768 pixels.");
+        assertThat(checker.validate(new GenerationRequest("sd15", "a fox", null, 768, 512, 1, 1L, null, null, null, null))
+                .width()).isEqualTo(768);
+        signups.register(email, PASSWORD);
+        assertThat(balance(email)).isEqualTo(50);
+        HttpResponse<String> page = new BrowserSession(serverPort).signIn(email, PASSWORD).get("/generate");
+        assertThat(Html.attributeOf(page.body(), "width", "max")).isEqualTo("768");
+    }
+
+    private Duration queueTimeoutOfANewAttempt() {
+        SignedInUser user = accounts.register("timeout@example.com", PASSWORD);
+        generation.submit(user.id(), GenerationRequest.of("sd15", "a fox"));
+        return queue.claim("gpu-1", TestCatalog.CHECKPOINTS).orElseThrow().attemptTimeout();
+    }
+
+    private long balance(String email) {
+        return statements.balance(accounts.findByEmail(email).orElseThrow().id()).availableCredits();
+    }
+
+    /** A second server on a random port sharing this test's PostgreSQL: no database or worker of its own. */
+    private ConfigurableApplicationContext startSecondInstance() throws Exception {
+        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
+        return new SpringApplicationBuilder(Text2ImageApplication.class).run(
+                "--server.port=0",
+                "--spring.datasource.url=" + pool.getJdbcUrl(),
+                "--spring.datasource.username=" + pool.getUsername(),
+                "--spring.datasource.hikari.maximum-pool-size=4",
+                "--text2image.embedded-worker.enabled=false",
+                "--text2image.catalog.models-file=src/test/resources/config/models.json",
+                "--text2image.payments.packs-file=src/test/resources/config/packs.json",
+                "--text2image.payments.upi.vpa=text2image@okaxis",
+                "--text2image.payments.upi.payee-name=Text2Image Studio & Co",
+                "--text2image.storage.local-folder=target/test-images",
+                "--text2image.workers.token=test-worker-token",
+                "--text2image.generation.reaper-interval=1h",
+                "--text2image.rate-limits.enabled=false");
+    }
+
+    private static void eventually(Supplier<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.get()) {
+            assertThat(System.nanoTime()).as("the second instance saw the change within 5 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+    }
+}
