@@ -175,6 +175,22 @@ class AdminJobsPageTest {
     }
 
     @Test
+    void theAttemptsShowAHandBackAndAnAdminsCancelOfTheRunningAttempt() throws Exception {
+        JobView job = submit(alice, "sd15", "a fox");
+        LeasedJob first = queue.claim("gpu-one", TestCatalog.CHECKPOINTS).orElseThrow();
+        queue.handBack(job.id(), first.attempt(), WorkerIdentity.CONFIGURED, "shutting down");
+        queue.claim("gpu-two", TestCatalog.CHECKPOINTS).orElseThrow();
+
+        mvc.perform(post("/admin/jobs/" + job.id() + "/cancel").with(csrf()).with(user(admin)).param("reason", "Runaway"))
+                .andExpect(status().isSeeOther());
+
+        String attempts = Html.textOf(page("/admin/jobs/" + job.id()), "attempts");
+        assertThat(attempts).contains("gpu-one", "HANDED_BACK", "shutting down", "gpu-two", "CANCELLED",
+                "Cancelled by an admin.").doesNotContain("running");
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20, 0));
+    }
+
+    @Test
     void runAgainFreeIsPaidByAnAdminGrantOfItsPriceAndAReplayRunsItOnce() throws Exception {
         JobView failed = submit(alice, "sdxl", "an owl");
         failForGood(failed);
