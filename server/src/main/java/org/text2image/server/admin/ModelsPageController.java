@@ -119,11 +119,17 @@ class ModelsPageController {
         page.addObject("rows", rows.stream().filter(row -> needle.isEmpty() || row.id().contains(needle)
                 || row.model() != null && row.model().name().toLowerCase(Locale.ROOT).contains(needle)).toList());
         page.addObject("q", q);
-        page.addObject("modelsFile", reloads.modelsFile().toString());
+        page.addObject("modelsFile", shown(reloads.modelsFile()));
         page.addObject("onlineWorkers", online.size());
         page.addObject("since", first);
         page.addObject("reloadError", reloadError);
         return page;
+    }
+
+    /** The models file as the page names it: relative to the server's working folder when it is inside it. */
+    private static String shown(java.nio.file.Path file) {
+        java.nio.file.Path here = java.nio.file.Path.of("").toAbsolutePath();
+        return file.startsWith(here) ? here.relativize(file).toString() : file.toString();
     }
 
     /** A template's path relative to the models file's folder, as the file names it. */
