@@ -69,7 +69,8 @@ class DatabaseLiveSettings implements LiveSettings, DisposableBean {
         return values;
     }
 
-    private void refreshQuietly() {
+    /** {@link #refresh()}, logging a failure instead of throwing: the last snapshot stays until the next ring. */
+    void refreshQuietly() {
         try {
             refresh();
             failing = false;

@@ -12,7 +12,8 @@ import org.springframework.stereotype.Component;
 /**
  * The default of each {@link Setting}: its configuration key ({@link Setting#configurationKey()})
  * read from the Spring {@code Environment} (application.yml, environment variables, command line),
- * the same keys the owning modules' {@code *Properties} records bind and validate at start-up.
+ * the same keys the owning modules' {@code *Properties} records bind and validate at start-up, and
+ * {@link SettingsProperties} for the three keys of this module.
  * A key that is absent falls back to the value application.yml ships. Automatic retries are
  * {@code text2image.generation.max-attempts} − 1.
  */
@@ -22,7 +23,7 @@ class SettingsDefaults {
     private final int minSize;
     private final Map<Setting, Object> values;
 
-    SettingsDefaults(Environment environment) {
+    SettingsDefaults(Environment environment, SettingsProperties own) {
         Binder binder = Binder.get(environment);
         this.minSize = bind(binder, "text2image.generation.min-size", Integer.class, 64);
         Map<Setting, Object> defaults = new EnumMap<>(Setting.class);
@@ -32,12 +33,12 @@ class SettingsDefaults {
         defaults.put(Setting.LOW_BALANCE_THRESHOLD, bind(binder, Setting.LOW_BALANCE_THRESHOLD, Long.class, 5L));
         defaults.put(Setting.UPI_VPA, bind(binder, Setting.UPI_VPA, String.class, "").strip());
         defaults.put(Setting.UPI_PAYEE_NAME, bind(binder, Setting.UPI_PAYEE_NAME, String.class, "").strip());
-        defaults.put(Setting.SUPPORT_EMAIL, bind(binder, Setting.SUPPORT_EMAIL, String.class, "").strip());
-        defaults.put(Setting.WHATSAPP_LINK, bind(binder, Setting.WHATSAPP_LINK, String.class, "").strip());
+        defaults.put(Setting.SUPPORT_EMAIL, own.supportEmail());
+        defaults.put(Setting.WHATSAPP_LINK, own.whatsappLink());
         defaults.put(Setting.ATTEMPT_TIMEOUT, bind(binder, Setting.ATTEMPT_TIMEOUT, Duration.class, Duration.ofMinutes(5)));
         defaults.put(Setting.AUTOMATIC_RETRIES, bind(binder, Setting.AUTOMATIC_RETRIES, Integer.class, 3) - 1);
         defaults.put(Setting.MAX_QUEUED_JOBS_PER_USER, bind(binder, Setting.MAX_QUEUED_JOBS_PER_USER, Integer.class, 20));
-        defaults.put(Setting.ANNOUNCEMENT, bind(binder, Setting.ANNOUNCEMENT, String.class, "").strip());
+        defaults.put(Setting.ANNOUNCEMENT, own.announcement());
         this.values = Collections.unmodifiableMap(defaults);
     }
 

@@ -2,6 +2,7 @@ package org.text2image.server.settings;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public class SettingsEditor {
     public List<SettingView> view() {
         Map<String, String> overrides = store.overrides();
         Map<Setting, Object> effective = live.effective(overrides);
-        return java.util.Arrays.stream(Setting.values()).map(setting -> new SettingView(setting,
+        return Arrays.stream(Setting.values()).map(setting -> new SettingView(setting,
                 SettingRules.format(effective.get(setting)), SettingRules.format(defaults.values().get(setting)),
                 overrides.containsKey(setting.key()))).toList();
     }
@@ -79,7 +80,7 @@ public class SettingsEditor {
             });
             return written;
         });
-        live.refresh();
+        live.refreshQuietly(); // the commit is done: a failed read must not report it as failed
         if (!changed.isEmpty()) {
             log.info("Admin {} changed the settings {}", adminId, changed.stream().map(Setting::key).toList());
         }
@@ -109,7 +110,7 @@ public class SettingsEditor {
                     describe(setting, before), describe(setting, defaults.values().get(setting)) + " (default)");
             return true;
         });
-        live.refresh();
+        live.refreshQuietly(); // the commit is done: a failed read must not report it as failed
         return Boolean.TRUE.equals(removed);
     }
 

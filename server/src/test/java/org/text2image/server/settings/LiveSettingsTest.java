@@ -91,19 +91,26 @@ class LiveSettingsTest {
     }
 
     @Test
-    void retriesQueueLimitAndUpiPayeeApplyToWhatHappensNext() {
+    void retriesQueueLimitLowBalanceAndUpiPayeeApplyToWhatHappensNext() throws Exception {
         SignedInUser user = accounts.register("user@example.com", PASSWORD);
+        BrowserSession browser = new BrowserSession(port).signIn("user@example.com", PASSWORD);
+        assertThat(Html.tagOf(browser.get("/generate").body(), "low-balance-warning")).as("20 credits, threshold 5").isNull();
         editor.change(admin.id(), Map.of("automatic-retries", "0", "max-queued-jobs-per-user", "1",
                 "upi-vpa", "", "low-balance-threshold", "50"));
+
+        assertThat(Html.textOf(browser.get("/generate").body(), "low-balance-warning")).as("20 credits, threshold 50")
+                .contains("Your balance is low");
 
         assertThat(generation.submit(user.id(), GenerationRequest.of("sd15", "a red fox")).maxAttempts()).isEqualTo(1);
         assertThatThrownBy(() -> generation.submit(user.id(), GenerationRequest.of("sd15", "a blue fox")))
                 .isInstanceOf(TooManyQueuedJobsException.class);
         assertThat(upi.current().enabled()).as("UPI is offered only with a VPA").isFalse();
+        assertThat(Html.text(browser.get("/buy").body())).doesNotContain("Pay with UPI");
 
         editor.change(admin.id(), Map.of("upi-vpa", "studio@okicici", "upi-payee-name", "Studio"));
         assertThat(upi.current().vpa()).isEqualTo("studio@okicici");
         assertThat(upi.current().payeeName()).isEqualTo("Studio");
+        assertThat(Html.text(browser.get("/buy").body())).contains("Pay with UPI");
     }
 
     /** The Generate page's bounds, the validator and a new signup follow the changed settings. */
