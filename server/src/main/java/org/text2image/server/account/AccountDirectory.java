@@ -70,6 +70,24 @@ public class AccountDirectory {
                 .params(fragment, rows).query(AccountView.class).list();
     }
 
+    /** How many accounts were created in [{@code from}, {@code to}) (sign-ups). */
+    @Transactional(readOnly = true)
+    public long countJoined(Instant from, Instant to) {
+        return jdbc.sql("SELECT count(*) FROM app_user WHERE created_at >= ? AND created_at < ?")
+                .params(OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC), OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC))
+                .query(Long.class).single();
+    }
+
+    /** The accounts created in [{@code from}, {@code to}), newest first, at most {@code limit} (1–500). */
+    @Transactional(readOnly = true)
+    public List<AccountView> joined(Instant from, Instant to, int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM app_user WHERE created_at >= ? AND created_at < ? "
+                        + "ORDER BY created_at DESC, id DESC LIMIT ?")
+                .params(OffsetDateTime.ofInstant(from, java.time.ZoneOffset.UTC),
+                        OffsetDateTime.ofInstant(to, java.time.ZoneOffset.UTC), Math.clamp(limit, 1, 500))
+                .query(AccountView.class).list();
+    }
+
     /** The ids of the accounts whose email contains {@code text} (case-insensitive), at most 500. */
     @Transactional(readOnly = true)
     public List<Long> idsMatching(String text) {

@@ -23,6 +23,7 @@ import org.text2image.server.payments.Packs;
 import org.text2image.server.payments.Payment;
 import org.text2image.server.payments.PaymentReversals;
 import org.text2image.server.payments.PaymentReview;
+import org.text2image.server.payments.PaymentStatistics;
 import org.text2image.server.support.InvalidInputException;
 import org.text2image.server.support.PageNotFoundException;
 
@@ -45,16 +46,46 @@ class PaymentsAdminPageController {
     private final PaymentReview review;
     private final PaymentReversals reversals;
     private final Packs packs;
+    private final PaymentStatistics statistics;
+    private final java.time.Clock clock;
 
-    PaymentsAdminPageController(PaymentReview review, PaymentReversals reversals, Packs packs) {
+    PaymentsAdminPageController(PaymentReview review, PaymentReversals reversals, Packs packs,
+                                PaymentStatistics statistics, java.time.Clock clock) {
         this.review = review;
         this.reversals = reversals;
         this.packs = packs;
+        this.statistics = statistics;
+        this.clock = clock;
     }
 
+    /**
+     * The review queue, and with {@code state} (a payment state, or {@code SOLD} for the payments
+     * that granted credits and kept them) the payments in that state, created (sold: approved or
+     * paid) on the days {@code from} … {@code to}, newest first, 50 a page. A bad filter is a 400
+     * with its message.
+     */
     @GetMapping
-    String page(@RequestParam(required = false) String q, Model model) {
-        return show(model, q, null, Map.of(), "");
+    ModelAndView page(@RequestParam(required = false) String q, @RequestParam(defaultValue = "") String state,
+                      @RequestParam(defaultValue = "") String from, @RequestParam(defaultValue = "") String to,
+                      @RequestParam(defaultValue = "") String page, Model model) {
+        Map<String, String> filterErrors = new java.util.LinkedHashMap<>();
+        if (!state.isBlank()) {
+            PaymentFilter filter = PaymentFilter.parse(state, from, to, page, clock, filterErrors);
+            if (filter != null) {
+                PaymentStatistics.PaymentList listed = statistics.list(filter.state(), filter.from(), filter.to(),
+                        filter.page(), PaymentFilter.PAGE_SIZE);
+                model.addAttribute("listed", listed);
+                model.addAttribute("listedEmails", review.emails(listed.payments().stream().map(Payment::userId)
+                        .collect(java.util.stream.Collectors.toSet())));
+                model.addAttribute("listedNewer", listed.page() > 0 ? filter.link(listed.page() - 1) : null);
+                model.addAttribute("listedOlder", listed.hasNext() ? filter.link(listed.page() + 1) : null);
+                model.addAttribute("listedTitle", filter.title());
+            }
+        }
+        model.addAttribute("filterErrors", filterErrors);
+        ModelAndView view = new ModelAndView(show(model, q, null, Map.of(), ""));
+        view.setStatus(filterErrors.isEmpty() ? HttpStatus.OK : HttpStatus.BAD_REQUEST);
+        return view;
     }
 
     @PostMapping("/{id}/approve")

@@ -39,23 +39,41 @@ class UsersPageController {
     private final UserAdministration administration;
     private final UserDossier dossier;
     private final AccountDeletion deletion;
+    private final java.time.Clock clock;
 
     UsersPageController(AccountDirectory directory, DeletionRequests deletionRequests,
-                        UserAdministration administration, UserDossier dossier, AccountDeletion deletion) {
+                        UserAdministration administration, UserDossier dossier, AccountDeletion deletion,
+                        java.time.Clock clock) {
         this.deletion = deletion;
+        this.clock = clock;
         this.directory = directory;
         this.deletionRequests = deletionRequests;
         this.administration = administration;
         this.dossier = dossier;
     }
 
+    /**
+     * The search by email, or with {@code joined} (an ISO date or {@code today}) the accounts that
+     * signed up that day in the server's zone, newest first; a bad date is a 400 with its message.
+     */
     @GetMapping
-    String search(@RequestParam(defaultValue = "") String q, Model model) {
+    ModelAndView search(@RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "") String joined,
+                        Model model) {
         String text = q.length() > AccountDirectory.MAX_QUERY ? q.substring(0, AccountDirectory.MAX_QUERY) : q.strip();
         model.addAttribute("q", text);
-        model.addAttribute("users", directory.search(text, SEARCH_ROWS));
         model.addAttribute("requests", deletionRequests.pending());
-        return "admin/users";
+        HttpStatus status = HttpStatus.OK;
+        java.time.LocalDate day = null;
+        try {
+            day = AdminDays.parse(joined, clock);
+        } catch (IllegalArgumentException e) {
+            model.addAttribute("joinedError", e.getMessage());
+            status = HttpStatus.BAD_REQUEST;
+        }
+        model.addAttribute("joined", day);
+        model.addAttribute("users", day == null ? directory.search(text, SEARCH_ROWS)
+                : directory.joined(AdminDays.start(day, clock), AdminDays.end(day, clock), SEARCH_ROWS));
+        return new ModelAndView("admin/users", status);
     }
 
     @GetMapping("/{id}")

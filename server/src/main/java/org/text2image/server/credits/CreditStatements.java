@@ -59,6 +59,20 @@ public class CreditStatements {
                 .query(LedgerEntry.class).list();
     }
 
+    /**
+     * The entries of one job, oldest first: its hold, capture or release (by the job's id) and the
+     * entries with any of {@code keys} (such as the grant that paid for an admin's free re-run).
+     */
+    @Transactional(readOnly = true)
+    public List<LedgerEntry> entriesOfJob(UUID jobId, Collection<String> keys) {
+        return jdbc.sql("""
+                SELECT e.id, e.kind, e.amount_credits, e.available_after, e.held_after, e.job_id, e.reason, e.created_at,
+                       CASE WHEN e.kind = 'GRANT' THEN l.expires_at END AS lot_expires_at, e.idempotency_key
+                FROM ledger_entry e LEFT JOIN credit_lot l ON l.id = e.lot_id
+                WHERE e.job_id = ? OR e.idempotency_key = ANY(?) ORDER BY e.id""")
+                .params(jobId, keys.toArray(String[]::new)).query(LedgerEntry.class).list();
+    }
+
     /** How many ledger entries the user has. */
     @Transactional(readOnly = true)
     public long entryCount(long userId) {

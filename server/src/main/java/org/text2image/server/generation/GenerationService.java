@@ -85,9 +85,14 @@ public class GenerationService {
      */
     @Transactional
     public UUID enqueue(long userId, GenerationRequest request) {
+        return enqueue(userId, request, UUID.randomUUID());
+    }
+
+    /** {@link #enqueue(long, GenerationRequest)} under a job id chosen by the caller (an admin's free re-run). */
+    @Transactional
+    public UUID enqueue(long userId, GenerationRequest request, UUID jobId) {
         JobParameters parameters = validator.validate(request);
         refuseModelNoWorkerHas(parameters);
-        UUID jobId = UUID.randomUUID();
         // The hold locks the user's account row, so the active-job count below is exact per user.
         long holdId = ledger.hold(userId, parameters.priceCredits(), jobId);
         Settings live = settings.current();
@@ -156,12 +161,18 @@ public class GenerationService {
      */
     @Transactional
     public JobView cancel(UUID jobId, long userId) {
+        return cancel(jobId, userId, "Cancelled by you.");
+    }
+
+    /** {@link #cancel(UUID, long)} with the sentence the job page shows (an admin passes the owner's id). */
+    @Transactional
+    public JobView cancel(UUID jobId, long userId, String message) {
         JobRow job = jobs.lock(jobId).filter(j -> j.userId() == userId).orElseThrow(() -> new JobNotFoundException(jobId));
-        if (!jobs.markCancelled(jobId, userId, clock.instant())) {
+        if (!jobs.markCancelled(jobId, userId, clock.instant(), message)) {
             throw new JobNotCancellableException(job.status());
         }
         ledger.release(job.holdId(), jobId, "Not charged: cancelled");
-        log.info("Job {} cancelled by its owner while {}; hold released", jobId, job.status());
+        log.info("Job {} cancelled while {}: {}; hold released", jobId, job.status(), message);
         return view(jobs.find(jobId).orElseThrow());
     }
 

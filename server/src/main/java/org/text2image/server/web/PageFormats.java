@@ -27,6 +27,11 @@ public class PageFormats {
         return Credits.format(amount);
     }
 
+    /** The server's time zone, in which pages show dates and count days, such as {@code UTC} or {@code Asia/Kolkata}. */
+    public String zone() {
+        return clock.getZone().normalized().equals(java.time.ZoneOffset.UTC) ? "UTC" : clock.getZone().getId();
+    }
+
     /** {@code "3 May 2026, 14:05"}; empty for null. */
     public String dateTime(Instant instant) {
         return instant == null ? "" : DATE_TIME.format(instant.atZone(clock.getZone()));

@@ -64,6 +64,25 @@ public class WorkerFleet {
         }).toList();
     }
 
+    /**
+     * A worker online now (heard from within {@code worker-online-window}, its ComfyUI answering)
+     * and what it can run.
+     *
+     * @param checkpoints the checkpoints its ComfyUI lists; null when it has not reported them yet
+     */
+    public record Capability(String name, List<String> checkpoints) {
+
+        /** Whether it runs jobs for {@code checkpoint}: the job needs none ({@code ""}), or it listed it. */
+        public boolean canRun(String checkpoint) {
+            return checkpoint == null || checkpoint.isEmpty() || checkpoints != null && checkpoints.contains(checkpoint);
+        }
+    }
+
+    /** The workers online now and the checkpoints each can run, by name. */
+    public List<Capability> online() {
+        return presence.reachableSince(clock.instant().minus(generation.workerOnlineWindow()));
+    }
+
     /** "12 s ago", "5 min ago", "3 h ago", "2 d ago". */
     String ago(Instant instant) {
         if (instant == null) {

@@ -114,6 +114,21 @@ class WorkerPresence implements WorkerAvailability {
                 .list();
     }
 
+    /**
+     * The workers heard from since {@code since} whose ComfyUI answers, by name, with the checkpoints
+     * they reported (null: not reported yet).
+     */
+    List<WorkerFleet.Capability> reachableSince(Instant since) {
+        return jdbc.sql("""
+                SELECT worker_name, checkpoints, checkpoints_reported FROM worker_presence
+                WHERE last_seen_at > ? AND backend_reachable ORDER BY worker_name""")
+                .params(WorkerTokens.ts(since))
+                .query((rs, n) -> new WorkerFleet.Capability(rs.getString("worker_name"),
+                        rs.getBoolean("checkpoints_reported")
+                                ? List.of((String[]) rs.getArray("checkpoints").getArray()) : null))
+                .list();
+    }
+
     @Override
     public GeneratorStatus status() {
         var counts = jdbc.sql("""

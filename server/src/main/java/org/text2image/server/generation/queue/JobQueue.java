@@ -60,15 +60,17 @@ public class JobQueue {
     private final CreditLedger ledger;
     private final UploadedImages uploads;
     private final WorkflowRenderer renderer;
+    private final AttemptLog attempts;
     private final ApplicationEventPublisher events;
     private final GenerationProperties properties;
     private final LiveSettings settings;
     private final Clock clock;
 
     JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, UploadedImages uploads,
-             WorkflowRenderer renderer, ApplicationEventPublisher events, GenerationProperties properties,
-             LiveSettings settings, Clock clock) {
+             WorkflowRenderer renderer, AttemptLog attempts, ApplicationEventPublisher events,
+             GenerationProperties properties, LiveSettings settings, Clock clock) {
         this.jobs = jobs;
+        this.attempts = attempts;
         this.dispatcher = dispatcher;
         this.ledger = ledger;
         this.uploads = uploads;
@@ -100,6 +102,7 @@ public class JobQueue {
             return Optional.empty();
         }
         JobRow job = leased.get();
+        attempts.started(job.id(), job.attempt(), workerName, now);
         Optional<ObjectNode> workflow = renderer.render(job);
         if (workflow.isEmpty()) {
             applyFailure(job, "The model \"" + job.parameters().modelId() + "\" is no longer offered.", false);
@@ -168,6 +171,7 @@ public class JobQueue {
             throw new StaleAttemptException(jobId, attempt);
         }
         ledger.capture(job.holdId(), jobId);
+        attempts.ended(jobId, attempt, "SUCCEEDED", null, now);
         events.publishEvent(new AttemptEnded(jobId, attempt, job.workerName(), true));
         log.info("Job {} attempt {} succeeded with {} image(s); charged {}", jobId, attempt, images.size(),
                 job.parameters().priceCredits());
@@ -270,6 +274,7 @@ public class JobQueue {
             return applyFailure(job, reason + " (given back " + job.handbacks() + " times already)", true);
         }
         jobs.handBack(job.id(), job.attempt());
+        attempts.ended(job.id(), job.attempt(), "HANDED_BACK", reason, clock.instant());
         log.info("Job {} attempt {} back in the queue, no attempt used: {}", job.id(), job.attempt(), reason);
         return JobStatus.QUEUED;
     }
@@ -288,6 +293,7 @@ public class JobQueue {
             log.warn("Job {} failed after {} attempt(s); hold released: {}", job.id(), job.attemptsUsed(), error);
             status = JobStatus.FAILED;
         }
+        attempts.ended(job.id(), job.attempt(), status == JobStatus.QUEUED ? "RETRIED" : "FAILED", error, clock.instant());
         if (job.workerName() != null) { // last, after the ledger: the documented lock order
             events.publishEvent(new AttemptEnded(job.id(), job.attempt(), job.workerName(), false));
         }

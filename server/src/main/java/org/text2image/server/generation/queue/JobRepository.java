@@ -130,13 +130,21 @@ public class JobRepository {
         return markCancelled(id, userId, now, "Cancelled by you.");
     }
 
-    /** {@link #markCancelled(UUID, long, Instant)} with the message the job page shows. */
+    /**
+     * {@link #markCancelled(UUID, long, Instant)} with the message the job page shows. A running
+     * attempt ends CANCELLED in {@code generation_attempt} too.
+     */
     public boolean markCancelled(UUID id, long userId, Instant now, String message) {
-        return jdbc.sql("""
+        boolean cancelled = jdbc.sql("""
                 UPDATE generation_job SET status = 'CANCELLED', finished_at = :now, last_error = :message,
                     worker_name = NULL, lease_expires_at = NULL, attempt_deadline_at = NULL
                 WHERE id = :id AND user_id = :user AND status IN ('QUEUED', 'RUNNING')""")
                 .param("now", ts(now)).param("message", message).param("id", id).param("user", userId).update() == 1;
+        if (cancelled) { // only a running attempt has no end yet
+            jdbc.sql("UPDATE generation_attempt SET ended_at = ?, outcome = 'CANCELLED', error = ? WHERE job_id = ? AND ended_at IS NULL")
+                    .params(ts(now), message, id).update();
+        }
+        return cancelled;
     }
 
     /** The ids of the user's queued and running jobs, oldest first. */

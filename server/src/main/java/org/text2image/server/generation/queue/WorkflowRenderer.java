@@ -15,7 +15,7 @@ import tools.jackson.databind.node.ObjectNode;
  * never hands one job another job's file (docs/COMFYUI.md).
  */
 @Component
-class WorkflowRenderer {
+public class WorkflowRenderer {
 
     private final ModelCatalog catalog;
 
@@ -24,7 +24,7 @@ class WorkflowRenderer {
     }
 
     /** The rendered graph, or empty when the job's model is no longer configured. */
-    Optional<ObjectNode> render(JobRow job) {
+    public Optional<ObjectNode> render(JobRow job) {
         JobParameters p = job.parameters();
         Optional<Model> model = catalog.find(p.modelId());
         if (model.isEmpty()) {
