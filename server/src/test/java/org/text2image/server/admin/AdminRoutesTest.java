@@ -8,6 +8,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +23,7 @@ import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
+import org.text2image.server.help.SupportChat;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
@@ -36,20 +38,30 @@ import org.text2image.server.web.PageTest;
 @PageTest
 class AdminRoutesTest {
 
-    /** Every admin GET route; {user} and {job} stand for an existing user and job. */
+    /**
+     * Every admin page (GET); {user}, {job} and {conversation} stand for an existing user, job and
+     * support conversation.
+     */
     static final List<String> ROUTES = List.of("/admin", "/admin/jobs", "/admin/jobs/{job}", "/admin/models",
             "/admin/workers", "/admin/users", "/admin/users/{user}", "/admin/payments", "/admin/credits",
-            "/admin/ledger", "/admin/audit", "/admin/outbox", "/admin/settings");
+            "/admin/ledger", "/admin/audit", "/admin/outbox", "/admin/settings", "/admin/support",
+            "/admin/support/{conversation}", "/admin/pages/privacy", "/admin/pages/terms");
+
+    /** Admin GET routes that are parts of a page (a message list, an event stream), not pages. */
+    static final List<String> PARTS = List.of("/admin/support/{conversation}/messages",
+            "/admin/support/{conversation}/events");
 
     @Autowired MockMvc mvc;
     @Autowired AccountService accounts;
     @Autowired GenerationService generation;
     @Autowired TestDatabase db;
+    @Autowired SupportChat support;
     @Autowired @Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mappings;
 
     SignedInUser admin;
     SignedInUser alice;
     String jobId;
+    long conversationId;
 
     @BeforeEach
     void setUp() {
@@ -57,20 +69,26 @@ class AdminRoutesTest {
         admin = TestAccounts.admin(accounts, db, "admin@example.com");
         alice = accounts.register("alice@example.com", "correct horse battery");
         jobId = generation.submit(alice.id(), GenerationRequest.ofPrompt("a quiet harbour")).id().toString();
+        support.write(alice.id(), "Where is my picture?", null, null, UUID.randomUUID().toString());
+        conversationId = support.conversationOf(alice.id()).orElseThrow().id();
     }
 
     static Stream<String> routes() {
         return ROUTES.stream();
     }
 
+    static Stream<String> allRoutes() {
+        return Stream.concat(ROUTES.stream(), PARTS.stream());
+    }
+
     @ParameterizedTest
-    @MethodSource("routes")
+    @MethodSource("allRoutes")
     void aSignedInUserGetsTheNotFoundPage(String route) throws Exception {
         mvc.perform(get(path(route)).with(user(alice))).andExpect(status().isNotFound());
     }
 
     @ParameterizedTest
-    @MethodSource("routes")
+    @MethodSource("allRoutes")
     void anAnonymousVisitorIsSentToSignIn(String route) throws Exception {
         String location = mvc.perform(get(path(route))).andExpect(status().is3xxRedirection()).andReturn()
                 .getResponse().getRedirectedUrl();
@@ -96,12 +114,14 @@ class AdminRoutesTest {
             info.getPatternValues().stream().filter(pattern -> get && (pattern.equals("/admin") || pattern.startsWith("/admin/")))
                     .forEach(mapped::add);
         });
-        Set<String> listed = new TreeSet<>(ROUTES.stream().map(route -> route.replace("{job}", "{id}")
-                .replace("{user}", "{id}")).toList());
+        Set<String> listed = new TreeSet<>(allRoutes().map(route -> route.replace("{job}", "{id}")
+                .replace("{user}", "{id}").replace("{conversation}", "{id}").replace("/admin/pages/privacy", "/admin/pages/{slug}")
+                .replace("/admin/pages/terms", "/admin/pages/{slug}")).toList());
         assertThat(listed).isEqualTo(mapped);
     }
 
     private String path(String route) {
-        return route.replace("{job}", jobId).replace("{user}", Long.toString(alice.id()));
+        return route.replace("{job}", jobId).replace("{user}", Long.toString(alice.id()))
+                .replace("{conversation}", Long.toString(conversationId));
     }
 }
