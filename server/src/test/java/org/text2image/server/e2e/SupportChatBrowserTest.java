@@ -121,6 +121,23 @@ class SupportChatBrowserTest extends BrowserTestBase {
         assertThat(mail.getContent().toString()).contains("Did that help?", "/support").doesNotContain("CFG scale");
     }
 
+    @Test
+    void theSupportInboxShowsANewConversationWithoutAReload() throws Exception {
+        TestAccounts.admin(accounts, db, "boss@example.com");
+        SignedInUser maya = accounts.register("maya@example.com", "correct horse");
+        signIn(browser, "boss@example.com");
+        browser.get(url("/admin/support"));
+        assertThat(browser.findElement(By.id("inbox-empty")).getText()).isEqualTo("No conversations here.");
+        ((JavascriptExecutor) browser).executeScript("window.notReloaded = true;");
+
+        support.write(maya.id(), "Is the queue stuck?", null, null, UUID.randomUUID().toString());
+
+        new WebDriverWait(browser, Duration.ofSeconds(25)).until(
+                ExpectedConditions.textToBePresentInElementLocated(By.id("inbox-list"), "maya@example.com"));
+        assertThat(browser.findElement(By.cssSelector(".inbox-row .inbox-unread")).getText()).isEqualTo("1");
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.notReloaded === true")).isEqualTo(true);
+    }
+
     /** docs/admin/support.png, only when asked for: screenshots in the repository change only on purpose. */
     private static void saveScreenshotForTheDocs(WebDriver admin) throws Exception {
         Chromium.screenshot(admin, "admin-support");

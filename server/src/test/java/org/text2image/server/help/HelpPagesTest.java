@@ -58,7 +58,8 @@ class HelpPagesTest {
 
     @AfterEach
     void restoreSettings() {
-        for (String key : List.of("max-width", "signup-credits", "attempt-timeout", "automatic-retries", "support-email")) {
+        for (String key : List.of("max-width", "signup-credits", "attempt-timeout", "automatic-retries", "support-email",
+                "upi-vpa")) {
             editor.reset(admin.id(), key);
         }
     }
@@ -103,6 +104,16 @@ class HelpPagesTest {
         assertThat(Html.attributeOf(html, "faq-email", "href")).isEqualTo("mailto:help@example.com");
         String support = mvc.perform(get("/support").with(user(alice))).andReturn().getResponse().getContentAsString();
         assertThat(Html.textOf(support, "support-email")).isEqualTo("help@example.com");
+    }
+
+    @Test
+    void packsWithoutAWayToPaySayNoneYetAndTheUpiStepsGo() throws Exception {
+        editor.change(admin.id(), Map.of("upi-vpa", ""));
+
+        String html = mvc.perform(get("/help")).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+
+        assertThat(Html.textOf(html, "faq-packs")).contains("None yet: no way to pay is set up");
+        assertThat(html).doesNotContain("id=\"upi\"");
     }
 
     @Test

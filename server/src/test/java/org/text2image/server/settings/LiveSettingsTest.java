@@ -113,7 +113,7 @@ class LiveSettingsTest {
         assertThat(Html.text(browser.get("/buy").body())).contains("Pay with UPI");
     }
 
-    /** The Generate page's bounds, the validator and a new signup follow the changed settings. */
+    /** The Generate page's bounds, the validator, the Help page's numbers and a new signup follow the changed settings. */
     private void assertInForce(int serverPort, GenerationValidator checker, AccountService signups, String email)
             throws Exception {
         assertThatThrownBy(() -> checker.validate(new GenerationRequest("sd15", "a fox", null, 832, 512, 1, 1L,
@@ -126,6 +126,10 @@ class LiveSettingsTest {
         assertThat(balance(email)).isEqualTo(50);
         HttpResponse<String> page = new BrowserSession(serverPort).signIn(email, PASSWORD).get("/generate");
         assertThat(Html.attributeOf(page.body(), "width", "max")).isEqualTo("768");
+        String help = new BrowserSession(serverPort).get("/help").body();
+        assertThat(Html.textOf(help, "faq-sizes")).contains("Width from 64 to 768 pixels");
+        assertThat(Html.textOf(help, "faq-signup")).contains("50 credits");
+        assertThat(Html.textOf(help, "faq-timeout")).contains("2 minutes");
     }
 
     private Duration queueTimeoutOfANewAttempt() {
