@@ -3,6 +3,7 @@ package org.text2image.server.notifications;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -67,6 +68,44 @@ public class MailOutbox {
                 SELECT id, user_id, recipient, subject, body, html_body, status, attempts, last_error, created_at, processed_at
                 FROM mail_outbox ORDER BY id DESC LIMIT ?""")
                 .params(Math.clamp(limit, 1, MAX_LISTED)).query(OutboxMail.class).list();
+    }
+
+    /**
+     * One page of mails, newest first, whose recipient or subject contains {@code text} (case
+     * ignored; "" matches all) and, when {@code status} is not null, in that status.
+     *
+     * @param page from 0
+     * @param size rows per page (1–{@value #MAX_LISTED})
+     */
+    @Transactional(readOnly = true)
+    public MailPage search(String text, MailStatus status, int page, int size) {
+        int rows = Math.clamp(size, 1, MAX_LISTED);
+        String pattern = "%" + text.toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                .replace("_", "\\_") + "%";
+        String statusName = status == null ? null : status.name();
+        String where = """
+                WHERE (lower(recipient) LIKE :pattern OR lower(subject) LIKE :pattern)
+                  AND (CAST(:status AS text) IS NULL OR status = CAST(:status AS text))""";
+        List<OutboxMail> mails = jdbc.sql("""
+                SELECT id, user_id, recipient, subject, body, html_body, status, attempts, last_error, created_at, processed_at
+                FROM mail_outbox
+                """ + where + " ORDER BY id DESC LIMIT :rows OFFSET :offset")
+                .param("pattern", pattern).param("status", statusName).param("rows", rows + 1)
+                .param("offset", (long) page * rows).query(OutboxMail.class).list();
+        long total = jdbc.sql("SELECT count(*) FROM mail_outbox " + where)
+                .param("pattern", pattern).param("status", statusName).query(Long.class).single();
+        return new MailPage(mails.subList(0, Math.min(rows, mails.size())), total, page, mails.size() > rows);
+    }
+
+    /**
+     * One page of the outbox.
+     *
+     * @param mails the mails on this page, newest first
+     * @param total how many mails match in all
+     * @param page this page's number, from 0
+     * @param hasNext whether an older page follows
+     */
+    public record MailPage(List<OutboxMail> mails, long total, int page, boolean hasNext) {
     }
 
     /** How many mails the outbox holds, whatever their status. */

@@ -6,6 +6,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.net.URI;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,43 @@ class OutboxPageTest {
         assertThat(page).doesNotContain("nav-admin");
     }
 
+    @Test
+    void findsMailsByRecipientOrSubjectAndStatusFiftyAPage() throws Exception {
+        long failed = mail("failed@example.com", "FAILED", 5, "Connection refused");
+        for (int i = 0; i < 55; i++) {
+            mail("reader" + i + "@example.com", "SENT", 1, null);
+        }
+        long percent = outbox.enqueue(null, "percent@example.com", "100% done_now", "Hello");
+
+        String firstPage = outboxPage("");
+        assertThat(Html.text(firstPage)).contains("57 matching of 57 in all; page 1.");
+        assertThat(firstPage.split("class=\"mail\"")).hasSize(51);
+        assertThat(Html.attributeOf(firstPage, "outbox-older", "href")).isEqualTo("/admin/outbox?q=&status=&page=1");
+        String secondPage = outboxPage("?page=1");
+        assertThat(Html.attributeOf(secondPage, "mail-" + failed, "data-status")).as("the oldest, on page 2").isEqualTo("FAILED");
+        assertThat(Html.tagOf(secondPage, "outbox-older")).isNull();
+
+        String byStatus = outboxPage("?status=failed");
+        assertThat(Html.text(byStatus)).contains("1 matching of 57 in all");
+        assertThat(Html.attributeOf(byStatus, "mail-" + failed, "data-status")).isEqualTo("FAILED");
+        String byRecipient = outboxPage("?q=READER5");
+        assertThat(Html.text(byRecipient)).contains("6 matching of 57", "reader5@example.com", "reader50@example.com");
+        assertThat(Html.text(outboxPage("?q=100%25"))).as("% is matched as itself").contains("1 matching");
+        assertThat(Html.attributeOf(outboxPage("?q=100%25"), "mail-" + percent, "data-status")).isEqualTo("PENDING");
+        assertThat(Html.text(outboxPage("?q=5%25"))).as("not a wildcard: reader5@ would match 5%").contains("No mail matches.");
+    }
+
+    @Test
+    void oddSearchInputShowsTheFirstPageOrNothingNeverAnError() throws Exception {
+        mail("failed@example.com", "FAILED", 5, "Connection refused");
+
+        assertThat(Html.text(outboxPage("?page=-1"))).contains("1 matching of 1 in all; page 1.");
+        assertThat(Html.text(outboxPage("?page=zzz&status=bogus"))).contains("1 matching of 1 in all; page 1.");
+        assertThat(Html.text(outboxPage("?page=999999"))).contains("No mail matches.");
+        assertThat(Html.text(outboxPage("?q=" + "x".repeat(5000)))).contains("No mail matches.");
+        assertThat(Html.text(outboxPage("?q=_"))).contains("No mail matches.");
+    }
+
     /** An outbox mail in a given state, as delivery would have left it. */
     private long mail(String recipient, String status, int attempts, String error) {
         long id = outbox.enqueue(null, recipient, "Your Text2Image balance is low", "Hello");
@@ -93,7 +131,11 @@ class OutboxPageTest {
     }
 
     private String outboxPage() throws Exception {
-        return mvc.perform(get("/admin/outbox").with(user(admin))).andExpect(status().isOk())
+        return outboxPage("");
+    }
+
+    private String outboxPage(String query) throws Exception {
+        return mvc.perform(get(URI.create("/admin/outbox" + query)).with(user(admin))).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
     }
 }
