@@ -1,6 +1,7 @@
 package org.text2image.server.payments;
 
 import java.util.List;
+import java.util.Locale;
 import org.springframework.stereotype.Component;
 import org.springframework.web.util.HtmlUtils;
 import org.text2image.server.account.AccountService;
@@ -89,6 +90,12 @@ public class PaymentMails {
     /** "the Creator pack (600 credits, ₹499.00)". */
     private String what(Payment payment) {
         String name = packs.find(payment.packId()).map(Pack::name).orElse(payment.packId());
-        return "the " + name + " pack (" + Credits.format(payment.credits()) + ", " + payment.amount() + ")";
+        return packPhrase(name) + " (" + Credits.format(payment.credits()) + ", " + payment.amount() + ")";
+    }
+
+    /** "the Creator pack", and "the Dollar pack" for a pack whose name already ends in "pack". */
+    static String packPhrase(String name) {
+        boolean named = name.strip().toLowerCase(Locale.ROOT).matches(".*\\bpack$");
+        return "the " + name.strip() + (named ? "" : " pack");
     }
 }
