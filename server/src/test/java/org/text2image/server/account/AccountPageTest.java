@@ -49,6 +49,8 @@ class AccountPageTest {
         assertThat(Html.textOf(page, "account-plan")).contains("plans are not offered yet");
         assertThat(Html.textOf(page, "sessions-count")).isEqualTo("2 sessions are signed in.");
         assertThat(page).contains("This browser").doesNotContain("id=\"verification-pending\"");
+        assertThat(page).as("password managers learn which account the new password is for")
+                .contains("<input type=\"email\" name=\"username\" autocomplete=\"username\" value=\"alice@example.com\" hidden readonly>");
     }
 
     @Test
