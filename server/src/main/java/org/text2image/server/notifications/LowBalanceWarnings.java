@@ -7,6 +7,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.BalanceChanged;
@@ -24,12 +26,14 @@ import org.text2image.server.support.SiteProperties;
  * cancelled job do not).
  *
  * <p>It listens to the ledger's {@link BalanceChanged} inside the ledger's transaction, not after
- * commit. The ledger publishes it as a command's last step, with the user's account row locked, so
- * its two rows ({@code low_balance_warning}, then {@code mail_outbox}) come last in the ledger's lock
- * order (documented on {@code CreditLedger}): one user's changes are handled one at a time, which
- * makes racing changes send one mail; a change that rolls back (a refused hold, a failed submit)
- * rolls back its warning and its mail; and a committed crossing always has its mail, which an
- * after-commit listener could lose to a crash between the two transactions.
+ * commit, and decides once per user and transaction, just before the commit, on the transaction's
+ * net change (the balance before its first ledger command against the balance after its last).
+ * The ledger publishes the event with the user's account row locked, held until the commit, so
+ * the two rows written here ({@code low_balance_warning}, then {@code mail_outbox}) come last in
+ * the ledger's lock order (documented on {@code CreditLedger}): one user's changes are handled one
+ * at a time, which makes racing changes send one mail; a change that rolls back (a refused hold, a
+ * failed submit) rolls back its warning and its mail; and a committed crossing always has its
+ * mail, which an after-commit listener could lose to a crash between the two transactions.
  */
 @Component
 public class LowBalanceWarnings {
@@ -58,24 +62,65 @@ public class LowBalanceWarnings {
         return availableCredits < settings.current().lowBalanceThreshold();
     }
 
-    /** Arms, or fires once, the user's warning; runs in the ledger's transaction (required). */
+    /** Available plus held credits: all the user has. */
     private static long total(Balance balance) {
         return balance.availableCredits() + balance.heldCredits();
     }
 
+    /**
+     * Notes the change in the ledger's transaction (required); the warning is decided on the
+     * transaction's net change just before it commits ({@link #decide}), at once when the
+     * transaction has no synchronisation.
+     */
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
     public void onBalanceChanged(BalanceChanged change) {
-        long after = change.after().availableCredits();
-        if (!isLow(after)) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            decide(change.userId(), change.before(), change.after());
+            return;
+        }
+        NetChange key = new NetChange(change.userId());
+        Balance[] net = (Balance[]) TransactionSynchronizationManager.getResource(key);
+        if (net != null) {
+            net[1] = change.after();
+            return;
+        }
+        Balance[] first = {change.before(), change.after()};
+        TransactionSynchronizationManager.bindResource(key, first);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void beforeCommit(boolean readOnly) {
+                decide(change.userId(), first[0], first[1]);
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(key);
+            }
+        });
+    }
+
+    /**
+     * Arms, or fires once, the user's warning for the net change of a transaction: from the balance
+     * before its first ledger command to the balance after its last. So a transaction that grants
+     * credits and spends them again (an admin's free re-run: a grant, then the new job's hold) is no
+     * crossing, while two holds that cross the threshold together are one.
+     */
+    private void decide(long userId, Balance before, Balance after) {
+        long available = after.availableCredits();
+        if (!isLow(available)) {
             // Re-armed only by new credits (a grant): credits a failed or cancelled job returns do not,
             // so a user retrying a failing job is not mailed once per retry.
-            if (total(change.after()) > total(change.before())) {
-                jdbc.sql("DELETE FROM low_balance_warning WHERE user_id = ?").params(change.userId()).update();
+            if (total(after) > total(before)) {
+                jdbc.sql("DELETE FROM low_balance_warning WHERE user_id = ?").params(userId).update();
             }
-        } else if (!isLow(change.before().availableCredits()) && markWarned(change.userId())) {
-            accounts.find(change.userId()).ifPresent(user -> outbox.enqueue(user.id(), user.email(), SUBJECT, body(after)));
+        } else if (!isLow(before.availableCredits()) && markWarned(userId)) {
+            accounts.find(userId).ifPresent(user -> outbox.enqueue(user.id(), user.email(), SUBJECT, body(available)));
         }
+    }
+
+    /** The key of a user's net balance change among the transaction's resources. */
+    private record NetChange(long userId) {
     }
 
     /** True when the user was not marked as warned yet (and now is). */

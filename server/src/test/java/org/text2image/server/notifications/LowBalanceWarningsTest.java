@@ -100,6 +100,28 @@ class LowBalanceWarningsTest {
     }
 
     @Test
+    void aGrantSpentInTheSameTransactionSendsNoSecondMail() {
+        hold(alice, 17); // 20 -> 3: one mail
+        tx.executeWithoutResult(s -> { // an admin's free re-run: a grant of the price, then the new job's hold
+            ledger.grant(alice, 4, "admin-rerun:1", "Free re-run");
+            ledger.hold(alice, 4, UUID.randomUUID());
+        });
+
+        assertThat(statements.balance(alice)).isEqualTo(new Balance(3, 21));
+        assertThat(mails()).as("3 -> 3 over the transaction: no new crossing").hasSize(1);
+    }
+
+    @Test
+    void twoCommandsInOneTransactionThatCrossTheThresholdSendOneMail() {
+        tx.executeWithoutResult(s -> {
+            ledger.hold(alice, 10, UUID.randomUUID()); // 20 -> 10
+            ledger.hold(alice, 7, UUID.randomUUID()); // 10 -> 3
+        });
+
+        assertThat(mails()).singleElement().satisfies(mail -> assertThat(mail.body()).contains("3 credits available"));
+    }
+
+    @Test
     void theDatabaseKeepsAtMostOneWarningPerUser() {
         hold(alice, 16);
         assertThat(warnedUsers()).isEqualTo(1);
