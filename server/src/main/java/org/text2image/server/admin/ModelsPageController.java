@@ -127,7 +127,7 @@ class ModelsPageController {
     }
 
     /** The models file as the page names it: relative to the server's working folder when it is inside it. */
-    private static String shown(java.nio.file.Path file) {
+    static String shown(java.nio.file.Path file) {
         java.nio.file.Path here = java.nio.file.Path.of("").toAbsolutePath();
         return file.startsWith(here) ? here.relativize(file).toString() : file.toString();
     }

@@ -23,11 +23,13 @@ import org.text2image.worker.workflow.WorkflowTemplate;
  * @param scheduler default scheduler name (ComfyUI KSampler {@code scheduler})
  * @param samplers samplers offered for this model
  * @param schedulers schedulers offered for this model
+ * @param beta marked as a beta model (default false); not enforced yet
+ * @param mature marked as producing mature content (default false); not enforced yet
  */
 public record Model(String id, String name, String description, String kind, WorkflowTemplate workflow,
                     String checkpoint, long costCredits, boolean enabled, int width, int height,
                     Range<Integer> steps, Range<Double> cfgScale, String sampler, String scheduler,
-                    List<String> samplers, List<String> schedulers) {
+                    List<String> samplers, List<String> schedulers, boolean beta, boolean mature) {
 
     /**
      * Whether the model's workflow template uses a parameter, so the Generate form offers it and

@@ -42,7 +42,20 @@ final class ModelReader {
         return new Model(id, requiredText(file, node, "name", where), node.path("description").asString(""),
                 node.path("kind").asString("image"), template, node.path("checkpoint").asString(""), cost,
                 node.path("enabled").asBoolean(true), node.path("width").asInt(512), node.path("height").asInt(512),
-                steps, cfg, sampler, scheduler, samplers, schedulers);
+                steps, cfg, sampler, scheduler, samplers, schedulers, flag(file, where, node, "beta"),
+                flag(file, where, node, "mature"));
+    }
+
+    /** An optional true/false field, false when absent; anything else is refused (a "yes" must not read as false). */
+    private static boolean flag(Path file, String where, JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new InvalidModelCatalogException(file, where + " needs \"" + field + "\" as true or false, was " + value);
+        }
+        return value.booleanValue();
     }
 
     private static String requiredText(Path file, JsonNode node, String field, String where) {

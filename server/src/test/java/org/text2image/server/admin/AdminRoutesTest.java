@@ -43,7 +43,7 @@ class AdminRoutesTest {
      * support conversation.
      */
     static final List<String> ROUTES = List.of("/admin", "/admin/jobs", "/admin/jobs/{job}", "/admin/models",
-            "/admin/workers", "/admin/users", "/admin/users/{user}", "/admin/payments", "/admin/credits",
+            "/admin/plans", "/admin/workers", "/admin/users", "/admin/users/{user}", "/admin/payments", "/admin/credits",
             "/admin/ledger", "/admin/audit", "/admin/outbox", "/admin/settings", "/admin/support",
             "/admin/support/{conversation}", "/admin/pages/privacy", "/admin/pages/terms");
 

@@ -35,6 +35,24 @@ class ModelCatalogLoaderTest {
         assertThat(model.steps().defaultValue()).isEqualTo(20);
         assertThat(model.sampler()).isEqualTo("euler");
         assertThat(model.width()).isEqualTo(512);
+        assertThat(model.beta()).isFalse();
+        assertThat(model.mature()).isFalse();
+    }
+
+    @Test
+    void readsTheBetaAndMatureMarks() throws IOException {
+        Model model = load(model("\"id\": \"m\", \"name\": \"M\", \"workflow\": \"wf.json\", \"cost_credits\": 5, "
+                + "\"beta\": true, \"mature\": true"), GOOD_TEMPLATE).find("m").orElseThrow();
+        assertThat(model.beta()).isTrue();
+        assertThat(model.mature()).isTrue();
+    }
+
+    @Test
+    void refusesABetaMarkThatIsNotTrueOrFalse() throws IOException {
+        assertThatThrownBy(() -> load(model("\"id\": \"m\", \"name\": \"M\", \"workflow\": \"wf.json\", "
+                + "\"cost_credits\": 1, \"beta\": \"yes\""), GOOD_TEMPLATE))
+                .isInstanceOf(InvalidModelCatalogException.class)
+                .hasMessageContaining("model \"m\" needs \"beta\" as true or false, was \"yes\"");
     }
 
     @Test

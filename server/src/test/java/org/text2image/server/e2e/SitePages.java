@@ -43,6 +43,7 @@ final class SitePages {
             admin("/admin/jobs"),
             admin("/admin/jobs/{job}"),
             admin("/admin/models"),
+            admin("/admin/plans"),
             admin("/admin/workers"),
             admin("/admin/credits"),
             admin("/admin/ledger"),

@@ -50,6 +50,6 @@ class PricingTest {
     private static Model model(long cost, int width, int height) {
         return new Model("m", "M", "", "image", null, "m.safetensors", cost, true, width, height,
                 new Model.Range<>(20, 1, 50), new Model.Range<>(7.0, 1.0, 20.0), "euler", "normal", List.of("euler"),
-                List.of("normal"));
+                List.of("normal"), false, false);
     }
 }

@@ -23,6 +23,7 @@ import org.springframework.context.annotation.Import;
         "text2image.embedded-worker.enabled=false",
         "text2image.catalog.models-file=src/test/resources/config/models.json",
         "text2image.payments.packs-file=src/test/resources/config/packs.json",
+        "text2image.plans.file=src/test/resources/config/plans.json",
         "text2image.payments.upi.vpa=text2image@okaxis",
         "text2image.payments.upi.payee-name=Text2Image Studio & Co",
         "text2image.storage.local-folder=target/test-images",

@@ -24,6 +24,8 @@ import org.text2image.server.web.Html;
 @AutoConfigureMockMvc
 @TestPropertySource(properties = {
         "text2image.catalog.models-file=src/test/resources/config/one-model.json",
+        // the test plans name sd15, which this models file does not have
+        "text2image.plans.file=target/no-plans.json",
         "text2image.database.embedded-data-dir=target/test-postgres-one-model"
 })
 class SingleModelGeneratePageTest {
