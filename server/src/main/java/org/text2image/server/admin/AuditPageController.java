@@ -37,20 +37,11 @@ class AuditPageController {
     String page(@RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "0") String page, Model model) {
         String text = q.length() > AdminAuditLog.MAX_QUERY ? q.substring(0, AdminAuditLog.MAX_QUERY) : q.strip();
         List<Long> matchingUsers = text.isEmpty() ? List.of() : directory.idsMatching(text);
-        AdminAuditLog.AuditPage found = audit.search(text, matchingUsers, pageNumber(page), PAGE_SIZE);
+        AdminAuditLog.AuditPage found = audit.search(text, matchingUsers, PageNumbers.of(page), PAGE_SIZE);
         model.addAttribute("q", text);
         model.addAttribute("found", found);
         model.addAttribute("lines", lines(found.rows(), accounts));
         return "admin/audit";
-    }
-
-    /** A page number as typed; anything but a small non-negative number is the first page. */
-    private static int pageNumber(String text) {
-        try {
-            return Math.clamp(Integer.parseInt(text.strip()), 0, 1_000_000);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 
     /** The rows with the emails of their admin and user, from the account module. */

@@ -42,7 +42,7 @@ class OutboxPageController {
                 @RequestParam(defaultValue = "0") String page, Model model) {
         String text = q.length() > MAX_QUERY ? q.substring(0, MAX_QUERY) : q.strip();
         MailStatus state = parseStatus(status);
-        MailOutbox.MailPage found = outbox.search(text, state, pageNumber(page), PAGE_SIZE);
+        MailOutbox.MailPage found = outbox.search(text, state, PageNumbers.of(page), PAGE_SIZE);
         model.addAttribute("q", text);
         model.addAttribute("status", state == null ? "" : state.name());
         model.addAttribute("statuses", MailStatus.values());
@@ -56,13 +56,5 @@ class OutboxPageController {
     private static MailStatus parseStatus(String text) {
         return Arrays.stream(MailStatus.values()).filter(s -> s.name().equalsIgnoreCase(text.strip())).findFirst()
                 .orElse(null);
-    }
-
-    private static int pageNumber(String text) {
-        try {
-            return Math.clamp(Integer.parseInt(text.strip()), 0, 1_000_000);
-        } catch (NumberFormatException e) {
-            return 0;
-        }
     }
 }
