@@ -8,7 +8,7 @@ public enum LotSource {
     PURCHASE,
     /** Added by an admin, with a reason. */
     ADMIN,
-    /** A subscription plan's monthly credits. */
+    /** A plan period's credits (plans/PlanTerms): expire at the period's end. */
     PLAN,
     /** Any other grant (and balances from before lots existed). */
     GRANT
