@@ -34,6 +34,7 @@ class TableOwnershipTest {
             Map.entry("help", List.of("support_conversation", "support_message", "site_document")),
             Map.entry("web", List.of("spring_session", "spring_session_attributes")),
             Map.entry("settings", List.of("app_setting")),
+            Map.entry("plans", List.of("plan_subscription", "plan_period")),
             Map.entry("support", List.of("scheduled_tasks", "flyway_schema_history")));
 
     @Test

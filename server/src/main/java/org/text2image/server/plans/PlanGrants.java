@@ -50,7 +50,7 @@ public class PlanGrants {
     public int grantAllDue() {
         int total = 0;
         while (true) {
-            List<Long> users = rows.due(clock.instant(), USERS_PER_ROUND);
+            List<Long> users = rows.due(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS), USERS_PER_ROUND);
             int round = 0;
             for (long user : users) {
                 round += terms.grantDue(user);

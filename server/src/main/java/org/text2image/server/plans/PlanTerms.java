@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -83,7 +84,7 @@ public class PlanTerms {
     @Transactional
     public Change apply(long userId, Plan plan, BillingPeriod period, SubscriptionSource source, int periods) {
         requirePaid(plan, periods);
-        Instant now = clock.instant();
+        Instant now = now();
         Optional<Subscription> current = rows.lock(userId).map(s -> rollOver(s, now));
         Change change;
         if (current.isEmpty() || !current.get().activeAt(now)) {
@@ -123,7 +124,7 @@ public class PlanTerms {
     @Transactional
     public Subscription assign(long adminId, long userId, Plan plan, BillingPeriod period, int periods, String reason) {
         requirePaid(plan, periods);
-        Instant now = clock.instant();
+        Instant now = now();
         String before = rows.lock(userId).map(s -> describe(users.planOf(Optional.of(s), now), s, now))
                 .orElse(plans.defaultPlan().name());
         Subscription term = term(userId, plan, period, SubscriptionSource.ADMIN, now, periods, null);
@@ -143,7 +144,7 @@ public class PlanTerms {
      */
     @Transactional
     public boolean end(long adminId, long userId, String reason) {
-        Instant now = clock.instant();
+        Instant now = now();
         Optional<Subscription> current = rows.lock(userId);
         if (current.isEmpty()) {
             return false;
@@ -170,7 +171,7 @@ public class PlanTerms {
         if (!periodEnd.isAfter(periodStart)) {
             throw new IllegalArgumentException("Invoice " + invoiceId + " has an empty period");
         }
-        Instant now = clock.instant();
+        Instant now = now();
         Optional<Subscription> current = rows.lock(userId);
         boolean sameSubscription = current.map(s -> subscriptionId.equals(s.stripeSubscriptionId())).orElse(false);
         if (!sameSubscription || !periodEnd.isBefore(current.get().paidUntil())) {
@@ -209,7 +210,7 @@ public class PlanTerms {
         Subscription.NextTerm next = nextPlan == null || (nextPlan.id().equals(s.planId()) && nextPeriod == s.period())
                 ? null : new Subscription.NextTerm(nextPlan.id(), nextPeriod, SubscriptionSource.STRIPE, null);
         rows.save(new Subscription(s.userId(), s.planId(), s.period(), s.source(), s.startedAt(), s.paidUntil(), null,
-                cancelAtPeriodEnd, next, subscriptionId), clock.instant());
+                cancelAtPeriodEnd, next, subscriptionId), now());
         return true;
     }
 
@@ -231,7 +232,7 @@ public class PlanTerms {
             rows.delete(s.userId());
         } else {
             rows.save(new Subscription(s.userId(), s.planId(), s.period(), s.source(), s.startedAt(), end, null, true,
-                    null, subscriptionId), clock.instant());
+                    null, subscriptionId), now());
         }
         log.info("Stripe subscription {} of user {} ended; plan {} until {}", subscriptionId, s.userId(), s.planId(), end);
         return true;
@@ -245,7 +246,7 @@ public class PlanTerms {
      */
     @Transactional
     public int grantDue(long userId) {
-        Instant now = clock.instant();
+        Instant now = now();
         Optional<Subscription> locked = rows.lock(userId);
         if (locked.isEmpty()) {
             return 0;
@@ -271,6 +272,11 @@ public class PlanTerms {
             rows.save(s, now);
         }
         return granted;
+    }
+
+    /** The clock's instant to the microsecond, as PostgreSQL keeps it: a stored "now" is not later than this one. */
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
     /** The term that follows an ended one, when it has a known end; the term unchanged otherwise. */

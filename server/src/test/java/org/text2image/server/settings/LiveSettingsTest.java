@@ -3,7 +3,6 @@ package org.text2image.server.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
@@ -13,11 +12,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.text2image.server.Text2ImageApplication;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.CreditStatements;
@@ -29,6 +26,7 @@ import org.text2image.server.generation.TooManyQueuedJobsException;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.payments.upi.UpiPayee;
 import org.text2image.server.support.IntegrationTest;
+import org.text2image.server.support.SecondInstance;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestCatalog;
 import org.text2image.server.support.TestDatabase;
@@ -73,7 +71,7 @@ class LiveSettingsTest {
     @Test
     void aChangeIsInForceAtOnceHereAndShortlyOnASecondInstanceWithoutRestart() throws Exception {
         accounts.register("old@example.com", PASSWORD);
-        try (ConfigurableApplicationContext second = startSecondInstance()) {
+        try (ConfigurableApplicationContext second = SecondInstance.start(dataSource)) {
             LiveSettings secondSettings = second.getBean(LiveSettings.class);
             assertThat(secondSettings.current().maxWidth()).as("read before the change").isEqualTo(1024);
 
@@ -140,25 +138,6 @@ class LiveSettingsTest {
 
     private long balance(String email) {
         return statements.balance(accounts.findByEmail(email).orElseThrow().id()).availableCredits();
-    }
-
-    /** A second server on a random port sharing this test's PostgreSQL: no database or worker of its own. */
-    private ConfigurableApplicationContext startSecondInstance() throws Exception {
-        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
-        return new SpringApplicationBuilder(Text2ImageApplication.class).run(
-                "--server.port=0",
-                "--spring.datasource.url=" + pool.getJdbcUrl(),
-                "--spring.datasource.username=" + pool.getUsername(),
-                "--spring.datasource.hikari.maximum-pool-size=4",
-                "--text2image.embedded-worker.enabled=false",
-                "--text2image.catalog.models-file=src/test/resources/config/models.json",
-                "--text2image.payments.packs-file=src/test/resources/config/packs.json",
-                "--text2image.payments.upi.vpa=text2image@okaxis",
-                "--text2image.payments.upi.payee-name=Text2Image Studio & Co",
-                "--text2image.storage.local-folder=target/test-images",
-                "--text2image.workers.token=test-worker-token",
-                "--text2image.generation.reaper-interval=1h",
-                "--text2image.rate-limits.enabled=false");
     }
 
     private static void eventually(Supplier<Boolean> condition) throws InterruptedException {
