@@ -18,13 +18,16 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.text2image.server.account.AccountDirectory;
 import org.text2image.server.account.DeletionRequests;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.plans.PlanTerms;
+import org.text2image.server.plans.UserPlans;
 import org.text2image.server.support.InvalidInputException;
 import org.text2image.server.support.PageNotFoundException;
 
 /**
  * {@code /admin/users}: find accounts by email, see the pending deletion requests, and on
  * {@code /admin/users/{id}} a user's balance, jobs, payments, sessions and audit entries, with
- * disable, enable, end sessions and delete (confirmed by typing the user's email). Every form answers a success with 303 See Other (its notice as
+ * disable, enable, end sessions, delete (confirmed by typing the user's email), and give or end a
+ * plan ({@link PlanAssignments}). Every form answers a success with 303 See Other (its notice as
  * a flash attribute) and a refusal with the page again, the message beside its field (422), having
  * changed nothing. For anyone but an admin none of it exists (404, {@code web/PageSecurity}).
  */
@@ -39,12 +42,16 @@ class UsersPageController {
     private final UserAdministration administration;
     private final UserDossier dossier;
     private final AccountDeletion deletion;
+    private final PlanAssignments planAssignments;
+    private final UserPlans userPlans;
     private final java.time.Clock clock;
 
     UsersPageController(AccountDirectory directory, DeletionRequests deletionRequests,
                         UserAdministration administration, UserDossier dossier, AccountDeletion deletion,
-                        java.time.Clock clock) {
+                        PlanAssignments planAssignments, UserPlans userPlans, java.time.Clock clock) {
         this.deletion = deletion;
+        this.planAssignments = planAssignments;
+        this.userPlans = userPlans;
         this.clock = clock;
         this.directory = directory;
         this.deletionRequests = deletionRequests;
@@ -109,6 +116,22 @@ class UsersPageController {
                 () -> deletion.delete(admin, id, confirm, reason), "delete");
     }
 
+    @PostMapping("/{id}/plan")
+    ModelAndView assignPlan(@AuthenticationPrincipal SignedInUser admin, @PathVariable long id,
+                            @RequestParam(defaultValue = "") String plan, @RequestParam(defaultValue = "") String period,
+                            @RequestParam(defaultValue = "") String count, @RequestParam(defaultValue = "") String reason,
+                            @RequestParam(defaultValue = "") String key, RedirectAttributes redirect, Model model) {
+        return act(id, model, redirect, Map.of("planChoice", plan, "planPeriod", period, "planCount", count,
+                "planReason", reason), () -> planAssignments.assign(admin, id, plan, period, count, reason, key), "plan");
+    }
+
+    @PostMapping("/{id}/plan/end")
+    ModelAndView endPlan(@AuthenticationPrincipal SignedInUser admin, @PathVariable long id,
+                         @RequestParam(defaultValue = "") String reason, RedirectAttributes redirect, Model model) {
+        return act(id, model, redirect, Map.of("planEndReason", reason), () -> planAssignments.end(admin, id, reason),
+                "planEnd");
+    }
+
     /**
      * Runs an action: its notice and a 303 to the user's page, or the page again with the
      * action's field errors (prefixed with {@code form}, such as {@code disable.reason}) and 422.
@@ -135,6 +158,14 @@ class UsersPageController {
     private String show(long id, Model model, Map<String, String> errors) {
         model.addAttribute("user", dossier.of(id).orElseThrow(() -> new PageNotFoundException("No user " + id)));
         model.addAttribute("errors", errors);
+        model.addAttribute("userPlan", userPlans.planOf(id));
+        var term = userPlans.subscription(id).orElse(null);
+        model.addAttribute("term", term);
+        model.addAttribute("nextPlanName", term == null || term.next() == null ? null : userPlans.catalogue()
+                .find(term.next().planId()).map(org.text2image.server.plans.Plan::name).orElse(term.next().planId()));
+        model.addAttribute("paidPlans", userPlans.catalogue().all().stream().filter(p -> !p.free()).toList());
+        model.addAttribute("planKey", java.util.UUID.randomUUID().toString());
+        model.addAttribute("maxPeriods", PlanTerms.MAX_PERIODS);
         return "admin/user";
     }
 }
