@@ -18,11 +18,13 @@ import org.text2image.server.generation.GeneratedImages;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.help.SupportChat;
 import org.text2image.server.notifications.MailOutbox;
+import org.text2image.server.plans.PlanTerms;
 import org.text2image.server.support.InvalidInputException;
 import org.text2image.server.support.Plurals;
 
 /**
- * Deletes an account on request. In one transaction: sign-in is refused, the active jobs are
+ * Deletes an account on request. In one transaction: the plan term is removed (no more plan
+ * credits), sign-in is refused, the active jobs are
  * cancelled (their holds released first), the image rows, previews and prompts are removed, the
  * remaining balance is forfeited by one DEBIT entry (idempotency key {@code account-deleted:<id>}),
  * the mails to or about the account and its support conversation are deleted, the account row is anonymised (its email freed)
@@ -44,11 +46,13 @@ class AccountDeletion {
     private final UserSessions sessions;
     private final AdminAuditLog audit;
     private final SupportChat support;
+    private final PlanTerms plans;
     private final TransactionTemplate transactions;
 
     AccountDeletion(AccountService accounts, AccountDirectory directory, GenerationService generation,
                     GeneratedImages images, CreditLedger ledger, CreditStatements statements, MailOutbox outbox,
-                    UserSessions sessions, AdminAuditLog audit, SupportChat support, TransactionTemplate transactions) {
+                    UserSessions sessions, AdminAuditLog audit, SupportChat support, PlanTerms plans, TransactionTemplate transactions) {
+        this.plans = plans;
         this.accounts = accounts;
         this.directory = directory;
         this.generation = generation;
@@ -98,6 +102,7 @@ class AccountDeletion {
 
     private Deleted deleteRows(SignedInUser admin, SignedInUser user, String why) {
         long userId = user.id();
+        plans.forget(userId); // first: a plan grant locks the term before the account row
         directory.setDisabled(userId, true);
         int jobs = generation.cancelAll(userId, "Cancelled: the account was deleted.");
         List<GeneratedImages.RemovedImage> removed = images.forgetUser(userId);

@@ -157,6 +157,20 @@ public class PlanTerms {
     }
 
     /**
+     * Removes the user's term without an audit row of its own (an account being deleted, whose
+     * deletion is audited): no more periods are granted. Runs in the caller's transaction, which
+     * must not hold the user's account row yet (the lock order above).
+     *
+     * @return the term that was removed, if any (a Stripe one must also be cancelled at Stripe)
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public Optional<Subscription> forget(long userId) {
+        Optional<Subscription> current = rows.lock(userId);
+        current.ifPresent(s -> rows.delete(userId));
+        return current;
+    }
+
+    /**
      * A paid Stripe invoice for one period of a subscription ({@code invoice.paid}): the user is on
      * {@code plan} until {@code periodEnd}, and the period's credits are granted once (ledger key
      * {@code stripe-invoice:<invoice id>}), expiring at {@code periodEnd}. An invoice for an earlier

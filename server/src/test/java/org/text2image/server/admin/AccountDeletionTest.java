@@ -37,6 +37,12 @@ import org.text2image.server.help.SupportChat;
 import org.text2image.server.storage.ImageStore;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
+import org.text2image.server.plans.BillingPeriod;
+import org.text2image.server.plans.PlanGrants;
+import org.text2image.server.plans.PlanTerms;
+import org.text2image.server.plans.Plans;
+import org.text2image.server.plans.UserPlans;
+import org.text2image.server.support.MutableClock;
 import org.text2image.server.web.Html;
 import org.text2image.server.web.PageTest;
 
@@ -56,6 +62,11 @@ class AccountDeletionTest {
     @Autowired ImageUrls urls;
     @Autowired ImageStore store;
     @Autowired SupportChat support;
+    @Autowired PlanTerms planTerms;
+    @Autowired PlanGrants planGrants;
+    @Autowired UserPlans userPlans;
+    @Autowired Plans plans;
+    @Autowired MutableClock clock;
     @Autowired TestDatabase db;
 
     SignedInUser admin;
@@ -118,6 +129,22 @@ class AccountDeletionTest {
                 .doesNotContain("alice@");
 
         assertThat(accounts.signUp("alice@example.com", PASSWORD)).as("the email registers again").isPresent();
+    }
+
+    @Test
+    void aDeletedAccountsPlanEndsAndItsNextWeeksAreNeverGranted() throws Exception {
+        planTerms.assign(admin.id(), alice.id(), plans.find("pro").orElseThrow(), BillingPeriod.WEEKLY, 4, "team");
+
+        delete("alice@example.com", "Deletion request").andExpect(status().isSeeOther());
+
+        assertThat(userPlans.subscription(alice.id())).isEmpty();
+        clock.advance(java.time.Duration.ofDays(8));
+        try {
+            assertThat(planGrants.grantAllDue()).isZero();
+        } finally {
+            clock.reset();
+        }
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(0, 0));
     }
 
     @Test
