@@ -93,6 +93,9 @@ class AccessibilityBrowserTest extends BrowserTestBase {
     private void load(String path, String theme) {
         js().executeScript("localStorage.setItem('t2i-theme', arguments[0]);", theme);
         browser.get(url(path));
+        // ChromeDriver may return from get() while the new document is still loading (seen with Chromium 150).
+        new WebDriverWait(browser, Duration.ofSeconds(20))
+                .until(d -> "complete".equals(js().executeScript("return document.readyState")));
         assertThat(js().executeScript("return document.documentElement.getAttribute('data-theme')"))
                 .as(path + " in the " + theme + " theme").isEqualTo(theme);
     }
