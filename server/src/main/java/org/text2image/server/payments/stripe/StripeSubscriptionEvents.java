@@ -14,17 +14,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.util.HtmlUtils;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.notifications.MailOutbox;
 import org.text2image.server.payments.Money;
 import org.text2image.server.plans.BillingPeriod;
 import org.text2image.server.plans.Plan;
 import org.text2image.server.plans.PlanTerms;
 import org.text2image.server.plans.Subscription;
 import org.text2image.server.plans.UserPlans;
-import org.text2image.server.notifications.MailOutbox;
 import org.text2image.server.support.SiteProperties;
-import org.springframework.web.util.HtmlUtils;
 
 /**
  * What a verified Stripe event about a plan subscription does, in the webhook's transaction
