@@ -193,6 +193,59 @@ class StripeSubscriptionTest {
     }
 
     @Test
+    void aYearlySubscriptionGrantsTheWholeYearsCreditsUpfrontExpiringAtTheYearsEnd() throws Exception {
+        String key = UUID.randomUUID().toString();
+        post(alice, "/billing/stripe/checkout", "planId", "starter", "period", "yearly", "requestKey", key)
+                .andExpect(status().isSeeOther());
+        assertThat(sessionCalls().getLast().form())
+                .containsEntry("line_items[0][price_data][recurring][interval]", "year")
+                .containsEntry("line_items[0][price_data][unit_amount]", "799900")
+                .containsEntry("line_items[0][price_data][product]", "text2image-plan-starter-yearly");
+        Checkout checkout = checkout(key);
+        stripe.send(completed(checkout, alice, "starter", "yearly")).andExpect(status().isOk());
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant end = start.atOffset(java.time.ZoneOffset.UTC).plusYears(1).toInstant();
+        stripe.send(invoice("invoice_event", "invoice.paid", "in_1TestYear", metadata(checkout, alice, "starter", "yearly"),
+                "text2image-plan-starter-yearly", 799900, start, end, "")).andExpect(content().string("handled\n"));
+
+        assertThat(plans.planOf(alice.id()).id()).isEqualTo("starter");
+        assertThat(plans.subscription(alice.id()).orElseThrow().period()).isEqualTo(BillingPeriod.YEARLY);
+        assertThat(available(alice)).isEqualTo(signup + 26000);
+        assertThat(db.jdbc().sql("SELECT expires_at FROM credit_lot WHERE user_id = ? AND source = 'PLAN'")
+                .params(alice.id()).query(Instant.class).single()).isEqualTo(end);
+    }
+
+    @Test
+    void anExpiredCheckoutIsMarkedAndAPlanChangedAtStripeIsShownAsTheNextPlan() throws Exception {
+        Checkout abandoned = subscribe(alice, "ultra", "weekly");
+        stripe.send(stripe.event("subscription_checkout_event", Map.of("TYPE", "checkout.session.expired",
+                "SESSION_ID", abandoned.sessionId(), "AMOUNT", "99900", "CHECKOUT_ID", Long.toString(abandoned.id()),
+                "CUSTOMER", CUSTOMER, "INVOICE_ID", "in_1None", "SUBSCRIPTION_ID", SUB,
+                "METADATA", metadata(abandoned, alice, "ultra", "weekly")))).andExpect(content().string("handled\n"));
+        assertThat(checkout(abandoned.requestKey()).state()).isEqualTo("EXPIRED");
+
+        Checkout checkout = subscribe(alice, "pro", "weekly");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant end = start.plusSeconds(WEEK);
+        activate(checkout, alice, start, end);
+        stripe.send(subscriptionEvent("customer.subscription.updated", metadata(checkout, alice, "pro", "weekly"),
+                "text2image-plan-starter-weekly", start, end, false, "null")).andExpect(content().string("handled\n"));
+
+        Subscription term = plans.subscription(alice.id()).orElseThrow();
+        assertThat(term.next().planId()).isEqualTo("starter");
+        assertThat(term.next().period()).isEqualTo(BillingPeriod.WEEKLY);
+        assertThat(plans.planOf(alice.id()).id()).as("until the paid period ends").isEqualTo("pro");
+
+        clock.advance(Duration.ofDays(7));
+        stripe.send(invoice("invoice_event", "invoice.paid", "in_1TestRenewal", metadata(checkout, alice, "pro", "weekly"),
+                "text2image-plan-starter-weekly", 19900, end, end.plusSeconds(WEEK), "")).andExpect(status().isOk());
+        assertThat(plans.planOf(alice.id()).id()).isEqualTo("starter");
+        assertThat(plans.subscription(alice.id()).orElseThrow().next()).isNull();
+        assertThat(db.jdbc().sql("SELECT sum(granted_credits) FROM credit_lot WHERE user_id = ? AND source = 'PLAN'")
+                .params(alice.id()).query(Long.class).single()).isEqualTo(1500 + 500);
+    }
+
+    @Test
     void aCancelledSubscriptionShowsItsFlagAndOnceDeletedRunsToThePaidPeriodsEndThenTheUserIsFree() throws Exception {
         Checkout checkout = subscribe(alice, "pro", "weekly");
         Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
