@@ -79,7 +79,8 @@ class StripeSubscriptionEvents {
     }
 
     /**
-     * A completed Checkout Session in subscription mode: its checkout becomes ACTIVE with the subscription.
+     * A completed Checkout Session in subscription mode: its checkout becomes ACTIVE with the
+     * subscription (a checkout linked to it already, or ended since, stays as it is).
      *
      * @return false when the Session is none of ours
      */
@@ -94,7 +95,7 @@ class StripeSubscriptionEvents {
         if (subscriptionId == null || !subscriptionId.startsWith("sub_")) {
             throw new WebhookRefusedException("Session " + checkout.sessionId() + " has no subscription.");
         }
-        if (!rows.activate(checkout.id(), subscriptionId)) {
+        if (!subscriptionId.equals(checkout.subscriptionId()) && !rows.activate(checkout.id(), subscriptionId)) {
             throw new WebhookRefusedException("Checkout " + checkout.id() + " is " + checkout.state()
                     + " with another subscription.");
         }
