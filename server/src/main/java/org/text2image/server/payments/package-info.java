@@ -5,7 +5,7 @@
  * the pages ({@code web}) and the payment mails. Credits reach the user only through the ledger's
  * idempotent grants.
  */
-@ApplicationModule(allowedDependencies = {"account", "credits", "notifications", "settings", "support"})
+@ApplicationModule(allowedDependencies = {"account", "credits", "notifications", "plans", "settings", "support"})
 package org.text2image.server.payments;
 
 import org.springframework.modulith.ApplicationModule;

@@ -19,7 +19,10 @@ import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
 import org.text2image.server.web.PageTest;
 
-/** Without Stripe keys (the test default) card payments do not exist: no button, no checkout, no webhook. */
+/**
+ * Without Stripe keys (the test default) card payments do not exist: no button, no checkout, no webhook,
+ * and the plan card actions refuse.
+ */
 @PageTest
 class StripeHiddenWithoutKeysTest {
 
@@ -53,5 +56,21 @@ class StripeHiddenWithoutKeysTest {
                 "creator", 600, 49900, "INR", null, "cs_test_x", null, null, null, null, null, null, null);
         stripe.send(stripe.event("checkout_session_event", fake, Map.of())).andExpect(status().isBadRequest())
                 .andExpect(content().string("Stripe is not configured on this site.\n"));
+    }
+
+    @Test
+    void withoutKeysThePlanCardActionsAnswerWithAnErrorOnTheBillingPageAndWriteNothing() throws Exception {
+        for (String path : java.util.List.of("/billing/stripe/checkout", "/billing/stripe/change", "/billing/stripe/cancel",
+                "/billing/stripe/resume", "/billing/stripe/portal")) {
+            mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post(path)
+                            .with(org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf())
+                            .with(user(alice)).param("planId", "pro").param("period", "weekly")
+                            .param("requestKey", UUID.randomUUID().toString()))
+                    .andExpect(status().isSeeOther())
+                    .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl("/billing"))
+                    .andExpect(org.springframework.test.web.servlet.result.MockMvcResultMatchers.flash()
+                            .attribute("error", "Card payments are not available on this site."));
+        }
+        assertThat(db.jdbc().sql("SELECT count(*) FROM stripe_subscription_checkout").query(Long.class).single()).isZero();
     }
 }

@@ -13,17 +13,78 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A local stand-in for Stripe's API, for the one call the site makes: {@code POST
- * /v1/checkout/sessions} (form-encoded, bracketed keys such as {@code metadata[pack_id]}), answered
- * with a Checkout Session object whose id is {@code cs_test_…} and whose {@code url} is a hosted
- * page address. Records each call's form fields and headers. {@link #failNext} makes it answer
- * Stripe's error shape instead.
+ * A local stand-in for Stripe's API, for the calls the site makes (form-encoded, bracketed keys such
+ * as {@code metadata[pack_id]}), answered in the shapes of Stripe's API reference:
+ * <ul>
+ *   <li>{@code POST /v1/checkout/sessions}: a Checkout Session ({@code cs_test_…}, its {@code mode},
+ *       a hosted page {@code url});
+ *   <li>{@code POST /v1/products}: the product with the given {@code id}; the same id again gets
+ *       Stripe's {@code resource_already_exists} error;
+ *   <li>{@code GET /v1/subscriptions/<id>} and {@code POST /v1/subscriptions/<id>}: a subscription
+ *       registered with {@link #subscription}, updated by the call ({@code cancel_at_period_end},
+ *       {@code items[0][price_data]}, {@code metadata}); {@code resource_missing} (404) for another id;
+ *   <li>{@code POST /v1/billing_portal/sessions}: a portal session with its {@code url}.
+ * </ul>
+ * Records each call's method, path, form fields and headers. {@link #failNext} makes the next call
+ * answer Stripe's error shape; {@link #declineNextUpgrade} makes the next update with
+ * {@code payment_behavior=pending_if_incomplete} answer with a {@code pending_update}.
  */
 final class StripeStandIn implements AutoCloseable {
 
     /** One call: its decoded form fields and its {@code Idempotency-Key} and {@code Authorization} headers. */
-    record Call(Map<String, String> form, String idempotencyKey, String authorization) {
+    record Call(String method, String path, Map<String, String> form, String idempotencyKey, String authorization) {
     }
+
+    /** A subscription as the stand-in keeps it. */
+    static final class Sub {
+        final String id;
+        final String customer;
+        final String itemId;
+        volatile String product;
+        volatile long amount;
+        volatile String currency;
+        volatile String interval;
+        volatile boolean cancelAtPeriodEnd;
+        volatile long periodStart;
+        volatile long periodEnd;
+        final Map<String, String> metadata = new java.util.concurrent.ConcurrentHashMap<>();
+
+        Sub(String id, String customer, String product, long amount, String interval, long periodStart, long periodEnd) {
+            this.id = id;
+            this.customer = customer;
+            this.itemId = "si_" + id.substring(4);
+            this.product = product;
+            this.amount = amount;
+            this.currency = "inr";
+            this.interval = interval;
+            this.periodStart = periodStart;
+            this.periodEnd = periodEnd;
+        }
+
+        String json(boolean pending) {
+            StringBuilder meta = new StringBuilder();
+            metadata.forEach((k, v) -> meta.append(meta.isEmpty() ? "" : ", ").append('"').append(k).append("\": \"")
+                    .append(v).append('"'));
+            return """
+                    {"id": "%s", "object": "subscription", "customer": "%s", "status": "active",
+                     "cancel_at_period_end": %s, "cancel_at": null, "canceled_at": null, "ended_at": null,
+                     "currency": "%s", "metadata": {%s}, "pending_update": %s,
+                     "items": {"object": "list", "has_more": false, "url": "/v1/subscription_items?subscription=%s",
+                       "data": [{"id": "%s", "object": "subscription_item", "subscription": "%s", "quantity": 1,
+                                 "current_period_start": %d, "current_period_end": %d,
+                                 "price": {"id": "price_standIn%s", "object": "price", "active": false,
+                                           "currency": "%s", "unit_amount": %d, "product": "%s", "type": "recurring",
+                                           "recurring": {"interval": "%s", "interval_count": 1}}}]}}"""
+                    .formatted(id, customer, cancelAtPeriodEnd, currency, meta, pending
+                                    ? "{\"expires_at\": " + (periodStart + 82_800) + ", \"subscription_items\": []}" : "null",
+                            id, itemId, id, periodStart, periodEnd, Math.abs(product.hashCode()), currency, amount, product,
+                            interval);
+        }
+    }
+
+    private final Map<String, Sub> subscriptions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> products = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean declineNextUpgrade;
 
     private final HttpServer server;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -36,29 +97,64 @@ final class StripeStandIn implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        server.createContext("/v1/checkout/sessions", exchange -> {
+        server.createContext("/v1/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            calls.add(new Call(form(body), exchange.getRequestHeaders().getFirst("Idempotency-Key"),
+            String path = exchange.getRequestURI().getPath();
+            Map<String, String> form = form(body);
+            calls.add(new Call(exchange.getRequestMethod(), path, form,
+                    exchange.getRequestHeaders().getFirst("Idempotency-Key"),
                     exchange.getRequestHeaders().getFirst("Authorization")));
-            byte[] answer;
-            int status;
+            int status = 200;
+            String answer;
             if (failNext) {
                 failNext = false;
                 status = 400;
                 answer = """
-                        {"error": {"type": "invalid_request_error", "message": "Invalid currency"}}""".getBytes(StandardCharsets.UTF_8);
-            } else {
-                status = 200;
+                        {"error": {"type": "invalid_request_error", "message": "Invalid currency"}}""";
+            } else if (path.equals("/v1/checkout/sessions")) {
                 String id = "cs_test_a1StandIn" + sessions.incrementAndGet();
-                answer = ("""
-                        {"id": "%s", "object": "checkout.session", "mode": "payment", "status": "open",
-                         "payment_status": "unpaid", "url": "https://checkout.stripe.com/c/pay/%s"}""")
-                        .formatted(id, id).getBytes(StandardCharsets.UTF_8);
+                answer = """
+                        {"id": "%s", "object": "checkout.session", "mode": "%s", "status": "open",
+                         "payment_status": "unpaid", "url": "https://checkout.stripe.com/c/pay/%s"}"""
+                        .formatted(id, form.getOrDefault("mode", "payment"), id);
+            } else if (path.equals("/v1/products")) {
+                String id = form.get("id");
+                if (!products.add(id)) {
+                    status = 400;
+                    answer = """
+                            {"error": {"type": "invalid_request_error", "code": "resource_already_exists",
+                             "message": "Product already exists.", "param": "id"}}""";
+                } else {
+                    answer = """
+                            {"id": "%s", "object": "product", "active": true, "name": "%s"}""".formatted(id, form.get("name"));
+                }
+            } else if (path.equals("/v1/billing_portal/sessions")) {
+                answer = """
+                        {"id": "bps_standIn%d", "object": "billing_portal.session", "customer": "%s", "return_url": "%s",
+                         "url": "https://billing.stripe.com/p/session/test_standIn%d"}"""
+                        .formatted(sessions.incrementAndGet(), form.get("customer"), form.get("return_url"), sessions.get());
+            } else if (path.startsWith("/v1/subscriptions/") && subscriptions.containsKey(path.substring(18))) {
+                Sub sub = subscriptions.get(path.substring(18));
+                boolean pending = false;
+                if ("POST".equals(exchange.getRequestMethod())) {
+                    pending = declineNextUpgrade && "pending_if_incomplete".equals(form.get("payment_behavior"));
+                    declineNextUpgrade = false;
+                    if (!pending) {
+                        update(sub, form);
+                    }
+                }
+                answer = sub.json(pending);
+            } else {
+                status = 404;
+                answer = """
+                        {"error": {"type": "invalid_request_error", "code": "resource_missing",
+                         "message": "No such resource: '%s'"}}""".formatted(path);
             }
+            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.getResponseHeaders().add("Request-Id", "req_standin");
-            exchange.sendResponseHeaders(status, answer.length);
-            exchange.getResponseBody().write(answer);
+            exchange.sendResponseHeaders(status, bytes.length);
+            exchange.getResponseBody().write(bytes);
             exchange.close();
         });
         server.start();
@@ -76,6 +172,39 @@ final class StripeStandIn implements AutoCloseable {
     void reset() {
         calls.clear();
         failNext = false;
+        declineNextUpgrade = false;
+        subscriptions.clear();
+    }
+
+    /** Registers a subscription as Stripe would hold it after a checkout: one item, the product's price. */
+    Sub subscription(String id, String customer, String product, long amount, String interval, long periodStart,
+                     long periodEnd) {
+        Sub sub = new Sub(id, customer, product, amount, interval, periodStart, periodEnd);
+        subscriptions.put(id, sub);
+        return sub;
+    }
+
+    /** The next update with {@code payment_behavior=pending_if_incomplete} cannot take the payment. */
+    void declineNextUpgrade() {
+        declineNextUpgrade = true;
+    }
+
+    /** An update as Stripe applies it: the fields the site sends. */
+    private static void update(Sub sub, Map<String, String> form) {
+        if (form.containsKey("cancel_at_period_end")) {
+            sub.cancelAtPeriodEnd = Boolean.parseBoolean(form.get("cancel_at_period_end"));
+        }
+        if (form.containsKey("items[0][price_data][product]")) {
+            sub.product = form.get("items[0][price_data][product]");
+            sub.amount = Long.parseLong(form.get("items[0][price_data][unit_amount]"));
+            sub.currency = form.get("items[0][price_data][currency]");
+            sub.interval = form.get("items[0][price_data][recurring][interval]");
+        }
+        form.forEach((key, value) -> {
+            if (key.startsWith("metadata[")) {
+                sub.metadata.put(key.substring(9, key.length() - 1), value);
+            }
+        });
     }
 
     /** The next call gets a Stripe error (400, {@code invalid_request_error}). */

@@ -64,6 +64,27 @@ final class StripeTestSupport {
         return json;
     }
 
+    /**
+     * A fixture event of {@code src/test/resources/stripe/<name>.json} with its {@code ${…}}
+     * placeholders filled from {@code values} (a fresh {@code EVENT_ID} and {@code CREATED} = now
+     * unless given).
+     */
+    String event(String name, Map<String, String> values) {
+        Map<String, String> all = new HashMap<>(Map.of(
+                "EVENT_ID", "evt_1Test" + UUID.randomUUID().toString().replace("-", ""),
+                "CREATED", Long.toString(clock.instant().getEpochSecond())));
+        all.putAll(values);
+        String json = fixture(name);
+        for (Map.Entry<String, String> value : all.entrySet()) {
+            json = json.replace("${" + value.getKey() + "}", value.getValue());
+        }
+        if (json.contains("${")) {
+            throw new IllegalArgumentException("Fixture " + name + " has a placeholder not filled: "
+                    + json.substring(json.indexOf("${"), json.indexOf('}', json.indexOf("${")) + 1));
+        }
+        return json;
+    }
+
     /** Sends a webhook request signed now with the endpoint's secret. */
     ResultActions send(String payload) throws Exception {
         return send(payload, sign(payload, WEBHOOK_SECRET, clock.instant().getEpochSecond()));

@@ -23,8 +23,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * with {@code payment_status} {@code paid} and {@code checkout.session.async_payment_succeeded}
  * pay the payment ({@link StripePayments#paid}); {@code checkout.session.expired} and
  * {@code checkout.session.async_payment_failed} end an unpaid one; {@code charge.refunded} and
- * {@code charge.dispute.created} reverse a paid one ({@link StripePayments#reversed}). Other
- * events are stored and ignored.
+ * {@code charge.dispute.created} reverse a paid one ({@link StripePayments#reversed}). Checkout
+ * Sessions in {@code subscription} mode, {@code invoice.paid}, {@code invoice.payment_failed},
+ * {@code customer.subscription.updated} and {@code customer.subscription.deleted} are about plans
+ * paid by card ({@link StripeSubscriptionEvents}). Other events, and events about subscriptions
+ * not ours, are stored and ignored.
  */
 @Service
 public class StripeWebhook {
@@ -44,14 +47,16 @@ public class StripeWebhook {
     private final StripeProperties properties;
     private final StripeRows rows;
     private final StripePayments payments;
+    private final StripeSubscriptionEvents subscriptions;
     private final TransactionTemplate tx;
     private final Clock clock;
 
-    StripeWebhook(StripeProperties properties, StripeRows rows, StripePayments payments, TransactionTemplate tx,
-                  Clock clock) {
+    StripeWebhook(StripeProperties properties, StripeRows rows, StripePayments payments,
+                  StripeSubscriptionEvents subscriptions, TransactionTemplate tx, Clock clock) {
         this.properties = properties;
         this.rows = rows;
         this.payments = payments;
+        this.subscriptions = subscriptions;
         this.tx = tx;
         this.clock = clock;
     }
@@ -88,26 +93,46 @@ public class StripeWebhook {
             if (!rows.recordEvent(event.getId(), event.getType())) {
                 return Outcome.REPLAYED;
             }
-            Long paymentId = dispatch(event.getType(), object);
-            if (paymentId != null) {
-                rows.linkEvent(event.getId(), paymentId);
+            Dispatched done = dispatch(event.getType(), object);
+            if (done.paymentId() != null) {
+                rows.linkEvent(event.getId(), done.paymentId());
             }
-            return paymentId == null ? Outcome.IGNORED : Outcome.HANDLED;
+            return done.handled() ? Outcome.HANDLED : Outcome.IGNORED;
         });
         log.info("Stripe event {} ({}): {}", event.getId(), event.getType(), outcome);
         return outcome;
     }
 
-    /** Acts on one event; the payment it concerned, or null when it concerned none of ours. */
-    private Long dispatch(String type, JsonObject object) {
+    /** What {@link #dispatch} did: whether the event was about something of ours, and the payment it concerned. */
+    private record Dispatched(boolean handled, Long paymentId) {
+
+        static Dispatched payment(Long paymentId) {
+            return new Dispatched(paymentId != null, paymentId);
+        }
+
+        static Dispatched plan(boolean ours) {
+            return new Dispatched(ours, null);
+        }
+    }
+
+    /** Acts on one event. */
+    private Dispatched dispatch(String type, JsonObject object) {
+        boolean subscriptionMode = "subscription".equals(text(object, "mode"));
         return switch (type) {
-            case "checkout.session.completed" -> "paid".equals(text(object, "payment_status"))
-                    ? payments.paid(object) : payments.checked(object);
-            case "checkout.session.async_payment_succeeded" -> payments.paid(object);
-            case "checkout.session.expired", "checkout.session.async_payment_failed" -> payments.unpaid(object);
-            case "charge.refunded" -> payments.reversed(object, StripePayments.Reversal.REFUNDED);
-            case "charge.dispute.created" -> payments.reversed(object, StripePayments.Reversal.DISPUTED);
-            default -> null;
+            case "checkout.session.completed" -> subscriptionMode ? Dispatched.plan(subscriptions.checkoutCompleted(object))
+                    : Dispatched.payment("paid".equals(text(object, "payment_status"))
+                            ? payments.paid(object) : payments.checked(object));
+            case "checkout.session.async_payment_succeeded" -> subscriptionMode
+                    ? Dispatched.plan(subscriptions.checkoutCompleted(object)) : Dispatched.payment(payments.paid(object));
+            case "checkout.session.expired", "checkout.session.async_payment_failed" -> subscriptionMode
+                    ? Dispatched.plan(subscriptions.checkoutExpired(object)) : Dispatched.payment(payments.unpaid(object));
+            case "charge.refunded" -> Dispatched.payment(payments.reversed(object, StripePayments.Reversal.REFUNDED));
+            case "charge.dispute.created" -> Dispatched.payment(payments.reversed(object, StripePayments.Reversal.DISPUTED));
+            case "invoice.paid" -> Dispatched.plan(subscriptions.invoicePaid(object));
+            case "invoice.payment_failed" -> Dispatched.plan(subscriptions.invoicePaymentFailed(object));
+            case "customer.subscription.updated" -> Dispatched.plan(subscriptions.subscriptionUpdated(object));
+            case "customer.subscription.deleted" -> Dispatched.plan(subscriptions.subscriptionDeleted(object));
+            default -> Dispatched.plan(false);
         };
     }
 

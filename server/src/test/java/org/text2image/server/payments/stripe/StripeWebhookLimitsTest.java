@@ -39,7 +39,7 @@ class StripeWebhookLimitsTest {
 
     private static StripeWebhookController controller(int perMinute) {
         StripeProperties off = new StripeProperties("", "", URI.create("https://api.stripe.com"), perMinute);
-        return new StripeWebhookController(new StripeWebhook(off, null, null, null, Clock.systemUTC()), off);
+        return new StripeWebhookController(new StripeWebhook(off, null, null, null, null, Clock.systemUTC()), off);
     }
 
     /** A webhook request; without a declared length, as a chunked body arrives. */
