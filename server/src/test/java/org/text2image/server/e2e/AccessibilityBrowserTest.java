@@ -93,6 +93,9 @@ class AccessibilityBrowserTest extends BrowserTestBase {
     private void load(String path, String theme) {
         js().executeScript("localStorage.setItem('t2i-theme', arguments[0]);", theme);
         browser.get(url(path));
+        // Chromium may hand back control a moment before the new document is the current one.
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(driver -> theme.equals(
+                js().executeScript("return document.readyState === 'complete' && document.documentElement.getAttribute('data-theme')")));
         assertThat(js().executeScript("return document.documentElement.getAttribute('data-theme')"))
                 .as(path + " in the " + theme + " theme").isEqualTo(theme);
     }

@@ -100,7 +100,8 @@ class UpiPlanPaymentTest {
         String page = upi.page(alice, "/payments/" + reference);
         assertThat(Html.textOf(page, "payment-pack")).isEqualTo("Pro plan, 1 week");
         assertThat(Html.textOf(page, "upi-amount")).isEqualTo("₹499.00");
-        assertThat(Html.attributeOf(page, "upi-link", "href")).contains("am=499.00", "tr=" + reference);
+        assertThat(Html.attributeOf(page, "upi-link", "href")).contains("am=499.00", "tr=" + reference,
+                "tn=Pro%20plan%2C%201%20week%20" + reference);
 
         upi.submitUtr(alice, reference, UTR).andExpect(status().isSeeOther());
         assertThat(Html.textOf(upi.page(admin, "/admin/payments"), "queue")).contains("Pro plan, 1 week", "₹499.00", UTR);
