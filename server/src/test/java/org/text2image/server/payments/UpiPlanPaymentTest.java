@@ -126,6 +126,10 @@ class UpiPlanPaymentTest {
         assertThat(payments.findByReference(reference).orElseThrow().state()).isEqualTo(PaymentState.APPROVED);
         assertThat(auditActions()).containsExactly("PAYMENT_APPROVED");
         assertThat(outboxSubjects()).contains("Plan confirmed: your payment " + reference + " is approved");
+        assertThat(lastMailText()).contains("for the Pro plan, 1 week is approved", "You are on the Pro plan now",
+                "This week's 1500 credits were added", "You now have 1520 credits available.");
+        assertThat(Html.textOf(upi.page(admin, "/admin/payments?state=SOLD"), "listed-payments"))
+                .contains(reference, "1500 (plan pro, 1 week)", "₹499.00");
         assertThat(Html.textOf(upi.page(alice, "/payments/" + reference), "payment-plan-approved")).contains("plan is updated");
         assertThat(Html.textOf(upi.page(alice, "/billing"), "billing-plan")).isEqualTo("Pro");
 
@@ -237,6 +241,26 @@ class UpiPlanPaymentTest {
         assertThat(Html.textOf(upi.page(bob, "/billing?plan=ultra&period=weekly"), "offer-upi-unavailable"))
                 .contains("billed to your card");
         assertThat(paymentCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aPlanThatLeftThePlansFileIsNotApprovedAndNothingChanges() throws Exception {
+        String reference = requestPro(alice);
+        upi.submitUtr(alice, reference, UTR).andExpect(status().isSeeOther());
+        long id = payments.findByReference(reference).orElseThrow().id();
+        db.jdbc().sql("UPDATE payment SET plan_id = 'gone' WHERE id = ?").params(id).update();
+
+        MvcResult approval = upi.approve(admin, id).andExpect(status().isSeeOther()).andReturn();
+
+        assertThat((String) approval.getFlashMap().get("alert")).contains("\"gone\"", "no longer a paid plan", reference);
+        assertThat(payments.findByReference(reference).orElseThrow().state()).isEqualTo(PaymentState.PENDING_REVIEW);
+        assertThat(userPlans.subscription(alice.id())).isEmpty();
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20, 0));
+        assertThat(auditActions()).isEmpty();
+    }
+
+    private String lastMailText() {
+        return db.jdbc().sql("SELECT body FROM mail_outbox ORDER BY id DESC LIMIT 1").query(String.class).single();
     }
 
     private String requestPro(SignedInUser who) throws Exception {

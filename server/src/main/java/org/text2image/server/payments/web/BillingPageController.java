@@ -114,7 +114,8 @@ class BillingPageController {
                     + " plan is everyone's default: there is nothing to pay for it."));
         }
         BillingPeriod period = BillingPeriod.parse(periodKey).orElseThrow(() -> new InvalidInputException(Map.of("plan",
-                "Plans are paid for weekly or yearly, not \"" + shorten(periodKey) + "\". Choose one on the Pricing page.")));
+                periodKey == null || periodKey.isBlank() ? "Choose to pay weekly or yearly on the Pricing page."
+                        : "Plans are paid for weekly or yearly, not \"" + shorten(periodKey) + "\". Choose one on the Pricing page.")));
         return new Chosen(plan, period);
     }
 
