@@ -32,6 +32,7 @@ import org.text2image.server.plans.Subscription;
 import org.text2image.server.plans.SubscriptionSource;
 import org.text2image.server.plans.UserPlans;
 import org.text2image.server.support.MutableClock;
+import org.text2image.server.support.Races;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
@@ -241,6 +242,25 @@ class UpiPlanPaymentTest {
         assertThat(Html.textOf(upi.page(bob, "/billing?plan=ultra&period=weekly"), "offer-upi-unavailable"))
                 .contains("billed to your card");
         assertThat(paymentCount()).isEqualTo(1);
+    }
+
+    @Test
+    void twoAdminsApprovingAPlanPaymentAtOnceApplyThePlanOnce() throws Exception {
+        SignedInUser second = TestAccounts.admin(accounts, db, "second-admin@example.com");
+        String reference = requestPro(alice);
+        upi.submitUtr(alice, reference, UTR).andExpect(status().isSeeOther());
+        long id = payments.findByReference(reference).orElseThrow().id();
+
+        List<MvcResult> decisions = Races.race(List.of(() -> upi.approve(admin, id).andReturn(),
+                () -> upi.approve(second, id).andReturn(), () -> upi.approve(admin, id).andReturn()));
+
+        assertThat(decisions).extracting(d -> d.getResponse().getStatus()).containsOnly(303);
+        assertThat(decisions).extracting(d -> (String) d.getFlashMap().get("notice")).filteredOn(n -> n.startsWith("Approved"))
+                .hasSize(1);
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(20 + 1_500, 0));
+        assertThat(userPlans.subscription(alice.id()).orElseThrow().paidUntil()).as("one week, not three")
+                .isEqualTo(clock.instant().plus(Duration.ofDays(7)));
+        assertThat(auditActions()).containsExactly("PAYMENT_APPROVED");
     }
 
     @Test
