@@ -25,9 +25,9 @@ import org.text2image.server.plans.UserPlans;
 import org.text2image.server.support.InvalidInputException;
 
 /**
- * The user's side of a UPI payment: a request for a pack or for one period of a plan (with its own reference, expiring after
- * {@code upi.request-expiry} without a UTR), then the UTR of the transfer, which puts it in the
- * admins' queue ({@link org.text2image.server.payments.PaymentReview}). Refusals are
+ * The user's side of a UPI payment: a request for a pack or for one period of a plan (with its own
+ * reference, expiring after {@code upi.request-expiry} without a UTR), then the UTR of the transfer,
+ * which puts it in the admins' queue ({@link org.text2image.server.payments.PaymentReview}). Refusals are
  * {@link InvalidInputException}s naming the form field, and write nothing.
  */
 @Service
