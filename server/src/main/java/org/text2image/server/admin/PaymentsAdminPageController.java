@@ -18,9 +18,8 @@ import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.Credits;
-import org.text2image.server.payments.Pack;
-import org.text2image.server.payments.Packs;
 import org.text2image.server.payments.Payment;
+import org.text2image.server.payments.PaymentDescriptions;
 import org.text2image.server.payments.PaymentReversals;
 import org.text2image.server.payments.PaymentReview;
 import org.text2image.server.payments.PaymentStatistics;
@@ -45,15 +44,15 @@ class PaymentsAdminPageController {
 
     private final PaymentReview review;
     private final PaymentReversals reversals;
-    private final Packs packs;
     private final PaymentStatistics statistics;
     private final java.time.Clock clock;
+    private final PaymentDescriptions descriptions;
 
-    PaymentsAdminPageController(PaymentReview review, PaymentReversals reversals, Packs packs,
-                                PaymentStatistics statistics, java.time.Clock clock) {
+    PaymentsAdminPageController(PaymentReview review, PaymentReversals reversals,
+                                PaymentStatistics statistics, java.time.Clock clock, PaymentDescriptions descriptions) {
+        this.descriptions = descriptions;
         this.review = review;
         this.reversals = reversals;
-        this.packs = packs;
         this.statistics = statistics;
         this.clock = clock;
     }
@@ -91,12 +90,19 @@ class PaymentsAdminPageController {
     @PostMapping("/{id}/approve")
     ModelAndView approve(@AuthenticationPrincipal SignedInUser admin, @PathVariable String id,
                          RedirectAttributes redirect) {
-        PaymentReview.Decision decision = decide(() -> review.approve(admin.id(), parse(id)));
+        PaymentReview.Decision decision;
+        try {
+            decision = decide(() -> review.approve(admin.id(), parse(id)));
+        } catch (InvalidInputException e) { // a plan payment whose plan left the plans file: nothing changed
+            redirect.addFlashAttribute("alert", String.join(" ", e.fieldErrors().values()));
+            return backToQueue();
+        }
         Payment decided = decision.payment();
-        redirect.addFlashAttribute("notice", decision.decided()
-                ? "Approved " + decided.reference() + ": " + Credits.format(decided.credits()) + " added for "
-                        + email(decided) + "."
-                : alreadyDecided(decided));
+        redirect.addFlashAttribute("notice", !decision.decided() ? alreadyDecided(decided)
+                : decided.forPlan() ? "Approved " + decided.reference() + ": " + email(decided) + " paid for the "
+                        + descriptions.item(decided) + "; their plan is updated."
+                : "Approved " + decided.reference() + ": " + Credits.format(decided.credits()) + " added for "
+                        + email(decided) + ".");
         return backToQueue();
     }
 
@@ -156,8 +162,9 @@ class PaymentsAdminPageController {
         return "admin/payments";
     }
 
+    /** The pack's name, or the plan and period ("Pro plan, 1 week"). */
     private String packName(Payment p) {
-        return packs.find(p.packId()).map(Pack::name).orElse(p.packId());
+        return descriptions.item(p);
     }
 
     private String email(Payment p) {

@@ -1,32 +1,41 @@
 package org.text2image.server.admin;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.springframework.stereotype.Controller;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.servlet.ModelAndView;
+import org.text2image.server.account.AccountDirectory;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.catalog.ModelCatalog;
 import org.text2image.server.credits.Credits;
 import org.text2image.server.payments.Money;
 import org.text2image.server.plans.Plan;
 import org.text2image.server.plans.Plans;
+import org.text2image.server.plans.UserPlans;
 
 /**
  * {@code /admin/plans}: the plan catalogue as loaded at start-up, the plans side by side (one column
- * each, one row per setting, one row per model of the model catalog). Read-only: plans are not on
- * sale yet and nothing they say is enforced yet.
+ * each, one row per setting, one row per model of the model catalog), and how many users are on each
+ * plan now: those whose paid term runs now ({@link UserPlans#paidUsersByPlan}), everyone else on the
+ * free plan. Read-only: users choose plans on /pricing and pay on /billing.
  */
 @Controller
 class PlansPageController {
 
     private final Plans plans;
     private final ModelCatalog catalog;
+    private final UserPlans userPlans;
+    private final AccountDirectory accounts;
 
-    PlansPageController(Plans plans, ModelCatalog catalog) {
+    PlansPageController(Plans plans, ModelCatalog catalog, UserPlans userPlans, AccountDirectory accounts) {
         this.plans = plans;
         this.catalog = catalog;
+        this.userPlans = userPlans;
+        this.accounts = accounts;
     }
 
     /**
@@ -49,7 +58,13 @@ class PlansPageController {
     }
 
     private List<Row> rows() {
+        Map<String, Long> paid = userPlans.paidUsersByPlan();
+        long paidInFile = plans.all().stream().filter(plan -> !plan.free()).mapToLong(plan -> paid.getOrDefault(plan.id(), 0L))
+                .sum();
+        long everyone = accounts.countJoined(Instant.EPOCH, Instant.parse("9999-12-31T00:00:00Z"));
         List<Row> rows = new ArrayList<>(List.of(
+                row("users", "Users on it now", plan -> Long.toString(plan.free() ? Math.max(0, everyone - paidInFile)
+                        : paid.getOrDefault(plan.id(), 0L))),
                 row("price-weekly", "Price a week", plan -> price(plan, plan.priceMinor().weekly())),
                 row("price-yearly", "Price a year", plan -> price(plan, plan.priceMinor().yearly())),
                 row("credits-weekly", "Credits a week", plan -> Credits.format(plan.credits().weekly())),

@@ -8,6 +8,9 @@ import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.Credits;
 import org.text2image.server.notifications.MailOutbox;
+import org.text2image.server.plans.Plan;
+import org.text2image.server.plans.PlanTerms;
+import org.text2image.server.plans.Subscription;
 import org.text2image.server.support.SiteProperties;
 
 /**
@@ -22,8 +25,13 @@ public class PaymentMails {
     private final AccountService accounts;
     private final Packs packs;
     private final SiteProperties site;
+    private final PaymentDescriptions descriptions;
+    private final java.time.Clock clock;
 
-    PaymentMails(MailOutbox outbox, AccountService accounts, Packs packs, SiteProperties site) {
+    PaymentMails(MailOutbox outbox, AccountService accounts, Packs packs, SiteProperties site,
+                 PaymentDescriptions descriptions, java.time.Clock clock) {
+        this.descriptions = descriptions;
+        this.clock = clock;
         this.outbox = outbox;
         this.accounts = accounts;
         this.packs = packs;
@@ -35,7 +43,8 @@ public class PaymentMails {
         send(payment, "We received your payment details (" + payment.reference() + ")", List.of(
                 "Thank you. We received UTR " + payment.utr() + " for " + what(payment) + ", reference "
                         + payment.reference() + ".",
-                "We check it against our account, usually within a day, and mail you when the credits are added."));
+                payment.forPlan() ? "We check it against our account, usually within a day, and mail you when your plan is active."
+                        : "We check it against our account, usually within a day, and mail you when the credits are added."));
     }
 
     /** An admin approved it: the credits were added. */
@@ -50,12 +59,45 @@ public class PaymentMails {
     public void rejected(Payment payment) {
         send(payment, "Your payment " + payment.reference() + " could not be confirmed", List.of(
                 "We could not confirm your payment " + payment.reference() + " (UTR " + payment.utr() + ") for "
-                        + what(payment) + ". No credits were added.",
+                        + what(payment) + (payment.forPlan() ? ". Your plan did not change." : ". No credits were added."),
                 "Reason: " + payment.rejectReason(),
                 "What to do next: check the UTR in your UPI app's payment details. If you paid, start a new request "
-                        + "from Buy credits and enter the correct UTR, or reply to this mail with the reference "
+                        + (payment.forPlan() ? "from the Pricing page" : "from Buy credits")
+                        + " and enter the correct UTR, or reply to this mail with the reference "
                         + payment.reference() + " and a screenshot of the payment. If money left your account and "
                         + "was not received, your bank returns it."));
+    }
+
+    /**
+     * An admin approved a plan payment: what happened to the user's plan.
+     *
+     * @param change what the approval did ({@link PlanTerms#apply})
+     * @param term the user's term after it, or null
+     */
+    public void planApproved(Payment payment, Plan plan, PlanTerms.Change change, Subscription term,
+                             long availableCredits) {
+        String noun = payment.billingPeriod().noun();
+        String credits = Credits.format(payment.billingPeriod().of(plan.credits()));
+        String first = switch (change) {
+            case STARTED, UPGRADED -> "You are on the " + plan.name() + " plan now" + (term == null ? "" : ", until "
+                    + day(term.paidUntil())) + ". This " + noun + "'s " + credits + " were added; what is left of them "
+                    + "expires at the " + noun + "'s end.";
+            case EXTENDED -> "Your " + plan.name() + " plan is extended by one " + noun + (term == null ? "" : ", until "
+                    + day(term.paidUntil())) + ". Each " + noun + "'s " + credits + " come at its start.";
+            case SCHEDULED -> "The " + plan.name() + " plan starts when your current paid plan ends"
+                    + (term == null ? "" : ", on " + day(term.paidUntil())) + ", with its " + credits + " for the "
+                    + noun + ".";
+        };
+        send(payment, "Plan confirmed: your payment " + payment.reference() + " is approved", List.of(
+                "Your payment " + payment.reference() + " (UTR " + payment.utr() + ", " + payment.amount() + ") for the "
+                        + descriptions.item(payment) + " is approved.",
+                first,
+                "You now have " + Credits.format(availableCredits) + " available."));
+    }
+
+    private String day(java.time.Instant instant) {
+        return java.time.format.DateTimeFormatter.ofPattern("d MMM yyyy, HH:mm", java.util.Locale.ENGLISH)
+                .format(instant.atZone(clock.getZone()));
     }
 
     /** Stripe confirmed a card payment: the credits were added. */
@@ -87,8 +129,11 @@ public class PaymentMails {
         outbox.enqueue(user.id(), user.email(), subject, text.toString(), html.toString());
     }
 
-    /** "the Creator pack (600 credits, ₹499.00)". */
+    /** "the Creator pack (600 credits, ₹499.00)", or "the Pro plan, 1 week (₹499.00)". */
     private String what(Payment payment) {
+        if (payment.forPlan()) {
+            return "the " + descriptions.item(payment) + " (" + payment.amount() + ")";
+        }
         String name = packs.find(payment.packId()).map(Pack::name).orElse(payment.packId());
         return packPhrase(name) + " (" + Credits.format(payment.credits()) + ", " + payment.amount() + ")";
     }

@@ -16,6 +16,11 @@ import org.text2image.server.credits.CreditAdjustments;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.LotSource;
+import org.text2image.server.plans.Plan;
+import org.text2image.server.plans.PlanTerms;
+import org.text2image.server.plans.Plans;
+import org.text2image.server.plans.SubscriptionSource;
+import org.text2image.server.plans.UserPlans;
 import org.text2image.server.support.InvalidInputException;
 
 /**
@@ -28,8 +33,13 @@ import org.text2image.server.support.InvalidInputException;
  * most once per UTR. The decision, the grant, the audit row ({@link AdminAuditLog}) and the mail
  * commit together.
  *
- * <p>Lock order: the payment row, then what the ledger locks (the account, the lots), then the
- * audit and outbox rows.
+ * <p>A plan payment's approval instead puts the user on the plan for the paid period,
+ * {@link PlanTerms#apply} with source UPI and one period (start now, extend, upgrade now with the
+ * new period's credits, or start at the end of the paid term), in the same transaction: the plan's
+ * credits come from the plan's term (ledger key {@code plan:<user>:<period start>}), never twice.
+ *
+ * <p>Lock order: the payment row, then the user's plan term ({@code plan_subscription}), then what
+ * the ledger locks (the account, the lots), then the audit and outbox rows.
  */
 @Service
 public class PaymentReview {
@@ -49,9 +59,16 @@ public class PaymentReview {
     private final PaymentMails mails;
     private final Packs packs;
     private final TransactionTemplate tx;
+    private final Plans plans;
+    private final PlanTerms terms;
+    private final UserPlans userPlans;
 
     PaymentReview(PaymentRows rows, CreditLedger ledger, CreditStatements statements, AdminAuditLog audit,
-                  AccountService accounts, PaymentMails mails, Packs packs, TransactionTemplate tx) {
+                  AccountService accounts, PaymentMails mails, Packs packs, TransactionTemplate tx, Plans plans,
+                  PlanTerms terms, UserPlans userPlans) {
+        this.plans = plans;
+        this.terms = terms;
+        this.userPlans = userPlans;
         this.rows = rows;
         this.ledger = ledger;
         this.statements = statements;
@@ -101,10 +118,12 @@ public class PaymentReview {
     }
 
     /**
-     * Approves a request pending review: grants its credits and mails the user.
+     * Approves a request pending review: grants its credits (a plan payment: puts the user on the
+     * plan for the paid period) and mails the user.
      *
      * @return the outcome: approved now, or the payment as another decision left it
-     * @throws InvalidInputException ({@code payment}) when there is no such payment
+     * @throws InvalidInputException ({@code payment}) when there is no such payment; ({@code plan})
+     *     for a plan payment whose plan is no longer a paid plan of the plans file (nothing changes)
      */
     public Decision approve(long adminId, long paymentId) {
         return tx.execute(status -> {
@@ -114,6 +133,9 @@ public class PaymentReview {
                 return notPending(paymentId);
             }
             Payment payment = approved.get();
+            if (payment.forPlan()) {
+                return approvePlan(adminId, payment);
+            }
             if (!ledger.grant(payment.userId(), payment.credits(), LotSource.PURCHASE, null, payment.grantKey(),
                     "Bought " + packName(payment) + " (UPI " + payment.reference() + ")")) {
                 // The UTR is unique and a payment is approved once, so its key cannot have been used.
@@ -126,6 +148,23 @@ public class PaymentReview {
                     payment.userId(), payment.credits());
             return new Decision(true, payment);
         });
+    }
+
+    /** Puts the user of an approved plan payment on its plan; in the approval's transaction. */
+    private Decision approvePlan(long adminId, Payment payment) {
+        Plan plan = plans.find(payment.planId()).filter(p -> !p.free()).orElseThrow(() -> new InvalidInputException(
+                Map.of("plan", "The plan \"" + payment.planId() + "\" of payment " + payment.reference()
+                        + " is no longer a paid plan of the plans file: restore it and approve, or reject the payment.")));
+        PlanTerms.Change change = terms.apply(payment.userId(), plan, payment.billingPeriod(), SubscriptionSource.UPI, 1);
+        audit.record(adminId, "PAYMENT_APPROVED", payment.userId(), null, forAudit("Approved UPI payment "
+                + payment.reference() + " (UTR " + payment.utr() + ", " + payment.amount() + ") for the "
+                + PaymentDescriptions.planPeriod(plan.name(), payment.billingPeriod()) + ": " + change.name().toLowerCase(
+                java.util.Locale.ROOT)));
+        mails.planApproved(payment, plan, change, userPlans.subscription(payment.userId()).orElse(null),
+                statements.balance(payment.userId()).availableCredits());
+        log.info("Admin {} approved plan payment {} of user {}: {} {}, {}", adminId, payment.reference(),
+                payment.userId(), plan.id(), payment.billingPeriod().key(), change);
+        return new Decision(true, payment);
     }
 
     /**

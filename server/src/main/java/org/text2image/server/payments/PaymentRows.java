@@ -11,6 +11,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.text2image.server.plans.BillingPeriod;
+import org.text2image.server.plans.Plan;
 
 /**
  * The {@code payment} table (migration V15), for this module's services and its providers. Every
@@ -25,7 +27,8 @@ public class PaymentRows {
 
     static final String COLUMNS = """
             id, user_id, provider, state, reference, pack_id, credits, amount_minor, currency, utr, provider_reference,
-            grant_key, reject_reason, decided_by, created_at, utr_submitted_at, decided_at, expires_at""";
+            grant_key, reject_reason, decided_by, created_at, utr_submitted_at, decided_at, expires_at, plan_id,
+            billing_period""";
 
     private final JdbcClient jdbc;
     private final Clock clock;
@@ -53,6 +56,37 @@ public class PaymentRows {
                 .params(userId, provider.name(), state.name(), reference, requestKey, pack.id(), pack.credits(),
                         pack.priceMinor(), pack.currency(), now(), at(expiresAt))
                 .query(Payment.class).optional();
+    }
+
+    /**
+     * A new UPI payment for one period of a plan, once per request key: a replayed key inserts
+     * nothing. Its credits are the period's credits of the plan now, its amount the plan's price for
+     * the period now.
+     *
+     * @return the new row, or empty when a payment with this request key already exists
+     * @throws org.springframework.dao.DuplicateKeyException when the reference is taken (retry with another)
+     */
+    public Optional<Payment> insertPlan(long userId, String reference, String requestKey, Plan plan,
+                                        BillingPeriod period, Instant expiresAt) {
+        return jdbc.sql("""
+                INSERT INTO payment (user_id, provider, state, reference, request_key, plan_id, billing_period, credits,
+                                     amount_minor, currency, created_at, expires_at)
+                VALUES (?, 'UPI', 'AWAITING_UTR', ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (request_key) DO NOTHING RETURNING\s""" + COLUMNS)
+                .params(userId, reference, requestKey, plan.id(), period.name(), period.of(plan.credits()),
+                        period.of(plan.priceMinor()), plan.currency(), now(), at(expiresAt))
+                .query(Payment.class).optional();
+    }
+
+    /**
+     * The user's open plan request: waiting for review, or waiting for a UTR and not past its expiry.
+     */
+    public Optional<Payment> openPlanRequest(long userId) {
+        return jdbc.sql("SELECT " + COLUMNS + """
+                 FROM payment WHERE user_id = ? AND plan_id IS NOT NULL
+                  AND (state = 'PENDING_REVIEW' OR (state = 'AWAITING_UTR' AND expires_at > ?))
+                ORDER BY id DESC LIMIT 1""")
+                .params(userId, now()).query(Payment.class).optional();
     }
 
     /** The payment with this id. */

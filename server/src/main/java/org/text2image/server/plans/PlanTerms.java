@@ -86,32 +86,58 @@ public class PlanTerms {
         requirePaid(plan, periods);
         Instant now = now();
         Optional<Subscription> current = rows.lock(userId).map(s -> rollOver(s, now));
-        Change change;
-        if (current.isEmpty() || !current.get().activeAt(now)) {
-            rows.save(term(userId, plan, period, source, now, periods, null), now);
-            change = Change.STARTED;
-        } else {
-            Subscription s = current.get();
-            Plan currentPlan = users.planOf(current, now);
-            if (s.planId().equals(plan.id()) && s.period() == period && s.source() != SubscriptionSource.STRIPE
-                    && s.next() == null) {
+        Change change = changeOf(current.orElse(null), users.planOf(current, now), plan, period, now);
+        switch (change) {
+            case STARTED, UPGRADED -> rows.save(term(userId, plan, period, source, now, periods, null), now);
+            case EXTENDED -> {
+                Subscription s = current.orElseThrow();
                 rows.save(new Subscription(userId, s.planId(), period, s.source(), s.startedAt(),
                         period.end(s.paidUntil(), periods), s.nextGrantAt() == null ? s.paidUntil() : s.nextGrantAt(),
                         false, null, null), now);
-                change = Change.EXTENDED;
-            } else if (Plans.isUpgrade(currentPlan, plan)) {
-                rows.save(term(userId, plan, period, source, now, periods, null), now);
-                change = Change.UPGRADED;
-            } else {
+            }
+            case SCHEDULED -> {
+                Subscription s = current.orElseThrow();
                 rows.save(new Subscription(userId, s.planId(), s.period(), s.source(), s.startedAt(), s.paidUntil(),
                         s.nextGrantAt(), s.cancelAtPeriodEnd(), new Subscription.NextTerm(plan.id(), period, source,
                         period.end(s.paidUntil(), periods)), s.stripeSubscriptionId()), now);
-                change = Change.SCHEDULED;
             }
         }
         grantDue(userId);
         log.info("Plan {} ({} x{}, {}) for user {}: {}", plan.id(), period.key(), periods, source, userId, change);
         return change;
+    }
+
+    /**
+     * What {@link #apply} would do now for the user and a paid plan, without changing anything (the
+     * Billing page says it before the user pays). The answer may differ by the time a payment is
+     * approved, if the user's term changes meanwhile.
+     */
+    @Transactional(readOnly = true)
+    public Change preview(long userId, Plan plan, BillingPeriod period) {
+        Instant now = clock.instant();
+        Optional<Subscription> current = rows.find(userId);
+        return changeOf(current.orElse(null), users.planOf(current, now), plan, period, now);
+    }
+
+    /**
+     * The rule of {@link #apply}, as a pure function: no paid term at {@code now} → started; the same
+     * plan and period of a term not billed by Stripe and with no change scheduled → extended; a
+     * dearer plan than {@code planNow} ({@link Plans#isUpgrade}) → upgraded now; anything else →
+     * scheduled for the end of the paid term.
+     *
+     * @param current the user's term as stored (ended or not), or null when they have none
+     * @param planNow the plan the user is on at {@code now} ({@link UserPlans#planOf})
+     */
+    public static Change changeOf(Subscription current, Plan planNow, Plan plan, BillingPeriod period, Instant now) {
+        Subscription s = current == null ? null : rollOver(current, now);
+        if (s == null || !s.activeAt(now)) {
+            return Change.STARTED;
+        }
+        if (s.planId().equals(plan.id()) && s.period() == period && s.source() != SubscriptionSource.STRIPE
+                && s.next() == null) {
+            return Change.EXTENDED;
+        }
+        return Plans.isUpgrade(planNow, plan) ? Change.UPGRADED : Change.SCHEDULED;
     }
 
     /**

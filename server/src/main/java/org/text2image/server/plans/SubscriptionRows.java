@@ -100,6 +100,24 @@ class SubscriptionRows {
                 .param("now", ts(now)).param("limit", limit).query(Long.class).list();
     }
 
+    /**
+     * How many users each plan id has at {@code now}: terms paid until after {@code now}, or whose
+     * next term has begun and runs past {@code now} (not yet rolled over by the grant task).
+     */
+    java.util.Map<String, Long> countByPlan(Instant now) {
+        java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        jdbc.sql("""
+                SELECT CASE WHEN paid_until > :now THEN plan_id ELSE next_plan_id END AS plan, count(*) AS users
+                FROM plan_subscription
+                WHERE (started_at <= :now AND paid_until > :now) OR (paid_until <= :now AND next_paid_until > :now)
+                GROUP BY 1 ORDER BY 1""")
+                .param("now", ts(now))
+                .query(rs -> {
+                    counts.put(rs.getString("plan"), rs.getLong("users"));
+                });
+        return counts;
+    }
+
     /** The periods granted to a user, newest first. */
     List<GrantedPeriod> periods(long userId, int limit) {
         return jdbc.sql("""

@@ -60,6 +60,16 @@ public class UserPlans {
         return rows.find(userId);
     }
 
+    /**
+     * How many users are on each paid plan now, by plan id (a term naming a plan the plans file no
+     * longer has is counted under its id, though its users are on the free plan). Users not counted
+     * here are on the free plan.
+     */
+    @Transactional(readOnly = true)
+    public java.util.Map<String, Long> paidUsersByPlan() {
+        return rows.countByPlan(clock.instant());
+    }
+
     /** The periods granted to the user, newest first, at most {@code limit}. */
     @Transactional(readOnly = true)
     public List<GrantedPeriod> grantedPeriods(long userId, int limit) {

@@ -61,7 +61,7 @@ class PageSecurity {
         return http
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/", "/login", "/register", "/error", "/css/**", "/js/**", "/webjars/**",
-                                "/favicon.ico", "/favicon.svg", "/help", "/privacy", "/terms").permitAll()
+                                "/favicon.ico", "/favicon.svg", "/help", "/privacy", "/terms", "/pricing").permitAll()
                         .requestMatchers("/forgot-password", "/reset-password", "/verify-email").permitAll()
                         .requestMatchers("/admin/**").hasRole("ADMIN")
                         .anyRequest().authenticated())

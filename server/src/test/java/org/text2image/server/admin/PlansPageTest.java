@@ -11,14 +11,18 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.plans.BillingPeriod;
+import org.text2image.server.plans.PlanTerms;
+import org.text2image.server.plans.Plans;
+import org.text2image.server.plans.SubscriptionSource;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
 import org.text2image.server.web.PageTest;
 
 /**
- * /admin/plans shows the plan catalogue (the test copy of the shipped one) side by side, says first that plans are neither on
- * sale nor enforced, and shows each model of the model catalog with each plan's access to it.
+ * /admin/plans shows the plan catalogue (the test copy of the shipped one) side by side, where users choose and pay
+ * for plans, how many users are on each plan now, and each model of the model catalog with each plan's access to it.
  */
 @PageTest
 class PlansPageTest {
@@ -26,6 +30,8 @@ class PlansPageTest {
     @Autowired MockMvc mvc;
     @Autowired AccountService accounts;
     @Autowired TestDatabase db;
+    @Autowired PlanTerms terms;
+    @Autowired Plans plans;
 
     SignedInUser admin;
 
@@ -36,12 +42,12 @@ class PlansPageTest {
     }
 
     @Test
-    void showsThePlansSideBySideAndSaysNothingIsOnSaleOrEnforcedYet() throws Exception {
+    void showsThePlansSideBySideAndWhereUsersPayForThem() throws Exception {
         String html = mvc.perform(get("/admin/plans").with(user(admin))).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
 
-        assertThat(Html.textOf(html, "plans-status"))
-                .contains("Plans are not on sale yet and nothing here is enforced yet");
+        assertThat(Html.text(html)).doesNotContain("not on sale");
+        assertThat(Html.textOf(html, "plans-status")).contains("Pricing", "Billing page");
         assertThat(html.indexOf("id=\"plans-status\"")).isLessThan(html.indexOf("id=\"plans\""));
         assertThat(Html.textOf(html, "plans-file")).contains("plans.json");
         assertThat(Html.textOf(html, "plan-free")).contains("Free", "free · default");
@@ -57,5 +63,19 @@ class PlansPageTest {
         assertThat(Html.textOf(html, "plans-model-sdxl")).as("a plan that does not name a model has full access")
                 .isEqualTo("Model: SDXL none 1 image a week full full full");
         assertThat(Html.attributeOf(html, "admin-nav-plans", "aria-current")).isEqualTo("page");
+    }
+
+    @Test
+    void countsTheUsersOnEachPlanNowEveryoneElseOnTheFreePlan() throws Exception {
+        SignedInUser alice = accounts.register("alice@example.com", "correct horse");
+        SignedInUser bob = accounts.register("bob@example.com", "correct horse");
+        accounts.register("carol@example.com", "correct horse");
+        terms.assign(admin.id(), alice.id(), plans.find("pro").orElseThrow(), BillingPeriod.WEEKLY, 1, "Team");
+        terms.apply(bob.id(), plans.find("max").orElseThrow(), BillingPeriod.YEARLY, SubscriptionSource.UPI, 1);
+
+        String html = mvc.perform(get("/admin/plans").with(user(admin))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+
+        assertThat(Html.textOf(html, "plans-users")).isEqualTo("Users on it now 2 0 1 0 1");
     }
 }

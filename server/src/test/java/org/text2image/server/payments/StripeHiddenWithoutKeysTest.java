@@ -53,7 +53,7 @@ class StripeHiddenWithoutKeysTest {
         assertThat(payments.findByRequestKey(key)).isEmpty();
 
         Payment fake = new Payment(1, alice.id(), PaymentProvider.STRIPE, PaymentState.CHECKOUT_OPEN, "K7QM2XH9PA",
-                "creator", 600, 49900, "INR", null, "cs_test_x", null, null, null, null, null, null, null);
+                "creator", 600, 49900, "INR", null, "cs_test_x", null, null, null, null, null, null, null, null, null);
         stripe.send(stripe.event("checkout_session_event", fake, Map.of())).andExpect(status().isBadRequest())
                 .andExpect(content().string("Stripe is not configured on this site.\n"));
     }

@@ -40,7 +40,7 @@ class UpiLinkTest {
     @Test
     void refusesAPaymentNotInRupees() {
         Payment dollars = new Payment(1, 1, PaymentProvider.UPI, PaymentState.AWAITING_UTR, "K7QM2XH9PA", "p", 1, 499,
-                "USD", null, null, null, null, null, Instant.EPOCH, null, null, null);
+                "USD", null, null, null, null, null, Instant.EPOCH, null, null, null, null, null);
 
         assertThatThrownBy(() -> UpiLink.of(UPI, dollars, "P")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("INR only");
@@ -55,6 +55,6 @@ class UpiLinkTest {
 
     private static Payment payment(long paise, long credits) {
         return new Payment(1, 1, PaymentProvider.UPI, PaymentState.AWAITING_UTR, "K7QM2XH9PA", "p", credits, paise,
-                "INR", null, null, null, null, null, Instant.EPOCH, null, null, Instant.EPOCH.plusSeconds(86_400));
+                "INR", null, null, null, null, null, Instant.EPOCH, null, null, Instant.EPOCH.plusSeconds(86_400), null, null);
     }
 }

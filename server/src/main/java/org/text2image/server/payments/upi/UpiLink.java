@@ -28,7 +28,7 @@ public final class UpiLink {
      *
      * @param upi the operator's payee settings
      * @param payment an INR payment
-     * @param packName the pack's name, for the note's {@code {pack}}
+     * @param packName the pack's name, for the note's {@code {pack}}; for a plan payment the plan and period
      * @throws IllegalArgumentException for a payment not in INR
      */
     public static String of(PaymentsProperties.Upi upi, Payment payment, String packName) {
@@ -42,10 +42,12 @@ public final class UpiLink {
 
     /**
      * The transaction note: the template with {@code {reference}}, {@code {credits}} and
-     * {@code {pack}} replaced, cut to {@value PaymentsProperties.Upi#MAX_TEXT} characters.
+     * {@code {pack}} replaced, cut to {@value PaymentsProperties.Upi#MAX_TEXT} characters. A plan
+     * payment's note is {@code packName} (the plan and period, such as "Pro plan, 1 week") and the
+     * reference: the template speaks of credits.
      */
     public static String note(String template, Payment payment, String packName) {
-        String note = template.replace("{reference}", payment.reference())
+        String note = payment.forPlan() ? packName.strip() + " " + payment.reference() : template.replace("{reference}", payment.reference())
                 .replace("{credits}", Long.toString(payment.credits()))
                 .replace("{pack}", packName).strip();
         return note.length() <= PaymentsProperties.Upi.MAX_TEXT ? note : note.substring(0, PaymentsProperties.Upi.MAX_TEXT);

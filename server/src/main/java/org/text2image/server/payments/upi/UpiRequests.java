@@ -17,12 +17,17 @@ import org.text2image.server.payments.PaymentReferences;
 import org.text2image.server.payments.PaymentRows;
 import org.text2image.server.payments.PaymentState;
 import org.text2image.server.payments.PaymentsProperties;
+import org.text2image.server.plans.BillingPeriod;
+import org.text2image.server.plans.Plan;
+import org.text2image.server.plans.Subscription;
+import org.text2image.server.plans.SubscriptionSource;
+import org.text2image.server.plans.UserPlans;
 import org.text2image.server.support.InvalidInputException;
 
 /**
- * The user's side of a UPI payment: a request for a pack (with its own reference, expiring after
- * {@code upi.request-expiry} without a UTR), then the UTR of the transfer, which puts it in the
- * admins' queue ({@link org.text2image.server.payments.PaymentReview}). Refusals are
+ * The user's side of a UPI payment: a request for a pack or for one period of a plan (with its own
+ * reference, expiring after {@code upi.request-expiry} without a UTR), then the UTR of the transfer,
+ * which puts it in the admins' queue ({@link org.text2image.server.payments.PaymentReview}). Refusals are
  * {@link InvalidInputException}s naming the form field, and write nothing.
  */
 @Service
@@ -41,9 +46,11 @@ public class UpiRequests {
     private final UpiPayee payee;
     private final TransactionTemplate tx;
     private final Clock clock;
+    private final UserPlans userPlans;
 
     UpiRequests(PaymentRows rows, PaymentMails mails, PaymentsProperties properties, UpiPayee payee, TransactionTemplate tx,
-                Clock clock) {
+                Clock clock, UserPlans userPlans) {
+        this.userPlans = userPlans;
         this.rows = rows;
         this.mails = mails;
         this.properties = properties;
@@ -103,6 +110,75 @@ public class UpiRequests {
     }
 
     /**
+     * Opens a UPI request for one period of a paid plan, at the plan's price for that period now,
+     * once per form key: a replayed key returns the request it created. An admin's approval puts the
+     * user on the plan ({@link org.text2image.server.payments.PaymentReview}).
+     *
+     * @param plan a paid plan in rupees
+     * @param requestKey the form's one-time key
+     * @return the new (or replayed) request, waiting for its UTR
+     * @throws InvalidInputException ({@code key}) for a malformed key or one another user's request
+     *     used; ({@code plan}) for the free plan, a plan UPI does not take (not in rupees, UPI not
+     *     configured), a user whose plan is billed by Stripe, who has a plan change scheduled already,
+     *     who has another plan request open, or who has {@code max-pending-per-user} open requests
+     */
+    public Payment openPlan(long userId, Plan plan, BillingPeriod period, String requestKey) {
+        if (requestKey == null || !KEY.matcher(requestKey).matches()) {
+            throw refused("key", "This form has no valid one-time key: reload the page and try again.");
+        }
+        if (plan.free()) {
+            throw refused("plan", "The " + plan.name() + " plan is free: there is nothing to pay.");
+        }
+        if (!payee.current().enabled() || !"INR".equals(plan.currency())) {
+            throw refused("plan", "UPI is not available for the " + plan.name() + " plan.");
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return tx.execute(status -> openPlanOnce(userId, plan, period, requestKey));
+            } catch (DuplicateKeyException e) { // a reference drawn twice: 1 in 10^15; draw again
+                if (attempt == INSERT_TRIES) {
+                    throw e;
+                }
+                log.warn("Payment reference collision, drawing another: {}", e.getMostSpecificCause().getMessage());
+            }
+        }
+    }
+
+    private Payment openPlanOnce(long userId, Plan plan, BillingPeriod period, String requestKey) {
+        rows.lockUser(userId);
+        Optional<Payment> replayed = rows.findByRequestKey(requestKey);
+        if (replayed.isPresent()) {
+            if (replayed.get().userId() != userId) {
+                throw refused("key", "This form has no valid one-time key: reload the page and try again.");
+            }
+            return replayed.get();
+        }
+        Optional<Subscription> term = userPlans.subscription(userId);
+        if (term.isPresent() && term.get().source() == SubscriptionSource.STRIPE && clock.instant().isBefore(term.get().paidUntil())) {
+            throw refused("plan", "Your plan is billed to your card by Stripe. Change or cancel it with the card "
+                    + "controls on this page; UPI cannot pay for it.");
+        }
+        if (term.isPresent() && term.get().next() != null && clock.instant().isBefore(term.get().paidUntil())) {
+            throw refused("plan", "A change of your plan is already scheduled for the end of your paid period. "
+                    + "Pay for another plan once it has begun.");
+        }
+        Optional<Payment> open = rows.openPlanRequest(userId);
+        if (open.isPresent()) {
+            throw refused("plan", "You already have a plan payment open (" + open.get().reference() + "). Pay it and "
+                    + "enter its UTR, or wait until it is reviewed or expires (see Your payments), then try again.");
+        }
+        int max = properties.maxPendingPerUser();
+        if (rows.countOpen(userId) >= max) {
+            throw refused("plan", "You already have " + max + " open UPI " + (max == 1 ? "request" : "requests")
+                    + ". Enter the UTR of a payment you made, or wait until one is reviewed or expires "
+                    + "(see Your payments), then try again.");
+        }
+        return rows.insertPlan(userId, PaymentReferences.next(), requestKey, plan, period,
+                        clock.instant().plus(properties.upi().requestExpiry()))
+                .orElseThrow(() -> new DuplicateKeyException("request key " + requestKey + " taken meanwhile"));
+    }
+
+    /**
      * Records the UTR the user entered for their request and mails them that it is pending review.
      * Surrounding spaces are ignored; a UTR already used by any payment, of any user and in any
      * state, is refused.
@@ -138,7 +214,8 @@ public class UpiRequests {
 
     private static String notWaiting(Payment request) {
         return request.state() == PaymentState.AWAITING_UTR || request.state() == PaymentState.EXPIRED
-                ? "This request expired: it waited for its UTR for too long. Start a new one from Buy credits."
+                ? "This request expired: it waited for its UTR for too long. Start a new one"
+                + (request.forPlan() ? " from the Pricing page." : " from Buy credits.")
                 : "This request is already " + request.state().label().toLowerCase(java.util.Locale.ROOT)
                 + "; it takes no other UTR.";
     }

@@ -21,6 +21,7 @@ import org.text2image.server.credits.Credits;
 import org.text2image.server.payments.Pack;
 import org.text2image.server.payments.Packs;
 import org.text2image.server.payments.Payment;
+import org.text2image.server.payments.PaymentDescriptions;
 import org.text2image.server.payments.PaymentProvider;
 import org.text2image.server.payments.PaymentRows;
 import org.text2image.server.payments.PaymentState;
@@ -32,7 +33,7 @@ import org.text2image.server.support.PageNotFoundException;
 import org.text2image.server.support.QrCodes;
 
 /**
- * The user's payments: {@code /payments} lists them all (pack, amount, state, dates, a rejection's
+ * The user's payments: {@code /payments} lists them all (pack or plan, amount, state, dates, a rejection's
  * reason); {@code /payments/{reference}} shows one, and while a UPI request waits for its UTR, how
  * to pay it: the QR code ({@code qr.png}, served here), the same link as a button for phones, the
  * amount and payee, numbered steps and the UTR form. The UTR form follows POST-redirect-GET; a
@@ -52,8 +53,11 @@ class PaymentPagesController {
     private final Packs packs;
     private final UpiRequests upi;
     private final UpiPayee payee;
+    private final PaymentDescriptions descriptions;
 
-    PaymentPagesController(PaymentRows rows, Packs packs, UpiRequests upi, UpiPayee payee) {
+    PaymentPagesController(PaymentRows rows, Packs packs, UpiRequests upi, UpiPayee payee,
+                           PaymentDescriptions descriptions) {
+        this.descriptions = descriptions;
         this.rows = rows;
         this.packs = packs;
         this.upi = upi;
@@ -62,7 +66,10 @@ class PaymentPagesController {
 
     @GetMapping("/payments")
     String history(@AuthenticationPrincipal SignedInUser user, Model model) {
-        model.addAttribute("payments", rows.forUser(user.id(), LISTED));
+        java.util.List<Payment> payments = rows.forUser(user.id(), LISTED);
+        model.addAttribute("payments", payments);
+        model.addAttribute("items", payments.stream().collect(java.util.stream.Collectors.toMap(Payment::id,
+                descriptions::summary)));
         return "payments/history";
     }
 
@@ -111,7 +118,7 @@ class PaymentPagesController {
 
     private String show(Model model, Payment payment, String typedUtr, Map<String, String> errors) {
         model.addAttribute("payment", payment);
-        model.addAttribute("packName", packs.find(payment.packId()).map(Pack::name).orElse(payment.packId()));
+        model.addAttribute("packName", descriptions.item(payment));
         model.addAttribute("upiLink", upiLink(payment));
         model.addAttribute("upi", payee.current());
         model.addAttribute("utr", typedUtr.length() > 40 ? typedUtr.substring(0, 40) : typedUtr);
@@ -125,8 +132,8 @@ class PaymentPagesController {
                 || !payee.current().enabled()) {
             return null;
         }
-        return UpiLink.of(payee.current(), payment,
-                packs.find(payment.packId()).map(Pack::name).orElse(Credits.format(payment.credits())));
+        return UpiLink.of(payee.current(), payment, payment.forPlan() ? descriptions.item(payment)
+                : packs.find(payment.packId()).map(Pack::name).orElse(Credits.format(payment.credits())));
     }
 
     private Payment own(SignedInUser user, String reference) {
