@@ -18,12 +18,14 @@ import org.text2image.server.generation.GeneratedImages;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.help.SupportChat;
 import org.text2image.server.notifications.MailOutbox;
+import org.text2image.server.payments.AccountClosing;
 import org.text2image.server.plans.PlanTerms;
 import org.text2image.server.support.InvalidInputException;
 import org.text2image.server.support.Plurals;
 
 /**
- * Deletes an account on request. In one transaction: the plan term is removed (no more plan
+ * Deletes an account on request. First a card subscription is cancelled at Stripe (if Stripe
+ * refuses, nothing is deleted). Then in one transaction: the plan term is removed (no more plan
  * credits), sign-in is refused, the active jobs are
  * cancelled (their holds released first), the image rows, previews and prompts are removed, the
  * remaining balance is forfeited by one DEBIT entry (idempotency key {@code account-deleted:<id>}),
@@ -47,12 +49,15 @@ class AccountDeletion {
     private final AdminAuditLog audit;
     private final SupportChat support;
     private final PlanTerms plans;
+    private final AccountClosing payments;
     private final TransactionTemplate transactions;
 
     AccountDeletion(AccountService accounts, AccountDirectory directory, GenerationService generation,
                     GeneratedImages images, CreditLedger ledger, CreditStatements statements, MailOutbox outbox,
-                    UserSessions sessions, AdminAuditLog audit, SupportChat support, PlanTerms plans, TransactionTemplate transactions) {
+                    UserSessions sessions, AdminAuditLog audit, SupportChat support, PlanTerms plans, AccountClosing payments,
+                    TransactionTemplate transactions) {
         this.plans = plans;
+        this.payments = payments;
         this.accounts = accounts;
         this.directory = directory;
         this.generation = generation;
@@ -79,6 +84,11 @@ class AccountDeletion {
         SignedInUser user = accounts.find(userId).orElseThrow(() -> new NoSuchElementException("No user " + userId));
         check(user, confirmEmail);
         String why = UserAdministration.validReason(reason);
+        try {
+            payments.beforeDeletion(userId);
+        } catch (IllegalStateException e) {
+            throw new InvalidInputException(Map.of("confirm", e.getMessage()));
+        }
         Deleted deleted = transactions.execute(status -> deleteRows(admin, user, why));
         sessions.endAll(user, null);
         images.deleteFiles(deleted.images());

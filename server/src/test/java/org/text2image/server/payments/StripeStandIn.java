@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       Stripe's {@code resource_already_exists} error;
  *   <li>{@code GET /v1/subscriptions/<id>} and {@code POST /v1/subscriptions/<id>}: a subscription
  *       registered with {@link #subscription}, updated by the call ({@code cancel_at_period_end},
- *       {@code items[0][price_data]}, {@code metadata}); {@code resource_missing} (404) for another id;
+ *       {@code items[0][price_data]}, {@code metadata}); {@code DELETE /v1/subscriptions/<id>} cancels it
+ *       at once; {@code resource_missing} (404) for another id;
  *   <li>{@code POST /v1/billing_portal/sessions}: a portal session with its {@code url}.
  * </ul>
  * Records each call's method, path, form fields and headers. {@link #failNext} makes the next call
@@ -45,6 +46,7 @@ final class StripeStandIn implements AutoCloseable {
         volatile String currency;
         volatile String interval;
         volatile boolean cancelAtPeriodEnd;
+        volatile boolean canceled;
         volatile long periodStart;
         volatile long periodEnd;
         final Map<String, String> metadata = new java.util.concurrent.ConcurrentHashMap<>();
@@ -66,7 +68,7 @@ final class StripeStandIn implements AutoCloseable {
             metadata.forEach((k, v) -> meta.append(meta.isEmpty() ? "" : ", ").append('"').append(k).append("\": \"")
                     .append(v).append('"'));
             return """
-                    {"id": "%s", "object": "subscription", "customer": "%s", "status": "active",
+                    {"id": "%s", "object": "subscription", "customer": "%s", "status": "%s",
                      "cancel_at_period_end": %s, "cancel_at": null, "canceled_at": null, "ended_at": null,
                      "currency": "%s", "metadata": {%s}, "pending_update": %s,
                      "items": {"object": "list", "has_more": false, "url": "/v1/subscription_items?subscription=%s",
@@ -75,7 +77,7 @@ final class StripeStandIn implements AutoCloseable {
                                  "price": {"id": "price_standIn%s", "object": "price", "active": false,
                                            "currency": "%s", "unit_amount": %d, "product": "%s", "type": "recurring",
                                            "recurring": {"interval": "%s", "interval_count": 1}}}]}}"""
-                    .formatted(id, customer, cancelAtPeriodEnd, currency, meta, pending
+                    .formatted(id, customer, canceled ? "canceled" : "active", cancelAtPeriodEnd, currency, meta, pending
                                     ? "{\"expires_at\": " + (periodStart + 82_800) + ", \"subscription_items\": []}" : "null",
                             id, itemId, id, periodStart, periodEnd, Math.abs(product.hashCode()), currency, amount, product,
                             interval);
@@ -136,7 +138,9 @@ final class StripeStandIn implements AutoCloseable {
             } else if (path.startsWith("/v1/subscriptions/") && subscriptions.containsKey(path.substring(18))) {
                 Sub sub = subscriptions.get(path.substring(18));
                 boolean pending = false;
-                if ("POST".equals(exchange.getRequestMethod())) {
+                if ("DELETE".equals(exchange.getRequestMethod())) {
+                    sub.canceled = true;
+                } else if ("POST".equals(exchange.getRequestMethod())) {
                     pending = declineNextUpgrade && "pending_if_incomplete".equals(form.get("payment_behavior"));
                     declineNextUpgrade = false;
                     if (!pending) {

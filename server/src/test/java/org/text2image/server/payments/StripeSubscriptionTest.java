@@ -278,6 +278,35 @@ class StripeSubscriptionTest {
     }
 
     @Test
+    void deletingAnAccountCancelsItsCardSubscriptionAtStripeFirstAndRefusesWhenStripeCannot() throws Exception {
+        SignedInUser admin = TestAccounts.admin(accounts, db, "admin@example.com");
+        Checkout checkout = subscribe(alice, "pro", "weekly");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        activate(checkout, alice, start, start.plusSeconds(WEEK));
+        String subscriptionId = checkout(checkout.requestKey()).subscriptionId();
+        STRIPE.subscription(subscriptionId, CUSTOMER, PRO_WEEKLY, 49900, "week", start.getEpochSecond(),
+                start.plusSeconds(WEEK).getEpochSecond());
+
+        STRIPE.failNext();
+        deleteAccount(admin).andExpect(status().isUnprocessableContent());
+        assertThat(accounts.find(alice.id())).as("not deleted while Stripe may still charge it").isPresent();
+        assertThat(plans.planOf(alice.id()).id()).isEqualTo("pro");
+
+        deleteAccount(admin).andExpect(status().isSeeOther());
+        assertThat(STRIPE.calls()).anySatisfy(call -> {
+            assertThat(call.method()).isEqualTo("DELETE");
+            assertThat(call.path()).isEqualTo("/v1/subscriptions/" + subscriptionId);
+        });
+        assertThat(plans.subscription(alice.id())).isEmpty();
+    }
+
+    private ResultActions deleteAccount(SignedInUser admin) throws Exception {
+        return mvc.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .post("/admin/users/" + alice.id() + "/delete").with(csrf()).with(user(admin))
+                .param("confirm", "alice@example.com").param("reason", "Deletion request"));
+    }
+
+    @Test
     void aFailedPaymentMailsTheUserThatThePlanRunsToThePaidPeriodsEndAndTellsTheAdmins() throws Exception {
         SignedInUser admin = TestAccounts.admin(accounts, db, "admin@example.com");
         Checkout checkout = subscribe(alice, "pro", "weekly");

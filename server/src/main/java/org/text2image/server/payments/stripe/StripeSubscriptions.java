@@ -99,6 +99,36 @@ public class StripeSubscriptions {
     }
 
     /**
+     * Ends the user's card subscription at Stripe at once, for an account about to be deleted: Stripe
+     * charges nothing more. The local rows follow when Stripe's {@code customer.subscription.deleted}
+     * arrives (by then the account's term is gone, so it changes nothing else).
+     *
+     * @return true when a subscription was cancelled; false when the user has none (or Stripe is not configured)
+     * @throws StripeBillingException when Stripe refused or could not be reached: the account must not
+     *     be deleted while Stripe may still charge it
+     */
+    public boolean cancelForDeletion(long userId) {
+        if (!properties.enabled()) {
+            return false;
+        }
+        Optional<StripeSubscriptionRows.Checkout> active = tx.execute(status -> rows.activeOf(userId));
+        if (active.isEmpty()) {
+            return false;
+        }
+        try {
+            client.v1().subscriptions().cancel(active.get().subscriptionId());
+            log.info("Cancelled Stripe subscription {} of user {}, whose account is being deleted",
+                    active.get().subscriptionId(), userId);
+            return true;
+        } catch (StripeException e) {
+            log.warn("Stripe refused to cancel subscription {} of user {}: {}", active.get().subscriptionId(), userId,
+                    e.toString());
+            throw new StripeBillingException("Stripe could not cancel this user's card subscription, so the account was"
+                    + " not deleted (Stripe would go on charging it). Try again in a few minutes.", e);
+        }
+    }
+
+    /**
      * Opens a Checkout Session for the plan, once per form key: the same key again leads to the
      * Session it opened.
      *
