@@ -157,8 +157,10 @@ class BillingPageController {
         PlanTerms.Change change = terms.preview(user.id(), plan, period);
         String upiUnavailable = null;
         Payment openRequest = null;
-        if (!payee.current().enabled() || !"INR".equals(plan.currency())) {
-            upiUnavailable = "UPI is not available for this plan.";
+        if (!payee.current().enabled()) {
+            upiUnavailable = "This site does not take UPI payments yet (the operator has not set a UPI ID).";
+        } else if (!"INR".equals(plan.currency())) {
+            upiUnavailable = "UPI takes rupees only; this plan is priced in " + plan.currency() + ".";
         } else if (stripeTerm) {
             upiUnavailable = "Your plan is billed to your card by Stripe: change it with the card controls below.";
         } else {
