@@ -16,7 +16,7 @@ import org.text2image.server.plans.Plans;
 /**
  * {@code /admin/plans}: the plan catalogue as loaded at start-up, the plans side by side (one column
  * each, one row per setting, one row per model of the model catalog). Read-only: plans are not on
- * sale yet and nothing they say is enforced yet.
+ * sale yet; what they say is enforced on every generation request (docs/PLANS.md, "Enforcement").
  */
 @Controller
 class PlansPageController {

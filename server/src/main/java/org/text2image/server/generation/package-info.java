@@ -4,7 +4,7 @@
  * workers module or the site's shared web layer: what it needs of the fleet comes through
  * {@link org.text2image.server.generation.WorkerAvailability}.
  */
-@ApplicationModule(allowedDependencies = {"account", "catalog", "credits", "pricing", "settings", "storage", "support"})
+@ApplicationModule(allowedDependencies = {"account", "catalog", "credits", "plans", "pricing", "settings", "storage", "support"})
 package org.text2image.server.generation;
 
 import org.springframework.modulith.ApplicationModule;
