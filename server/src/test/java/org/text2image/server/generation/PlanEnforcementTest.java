@@ -9,10 +9,16 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -146,6 +152,8 @@ class PlanEnforcementTest {
         assertThat(Html.textOf(refused(alice, Map.of("modelId", "sdmature")), "modelId-error"))
                 .isEqualTo("SD Mature is a mature model: turn on \"Show mature models\" on your Account page first.");
 
+        mvc.perform(post("/account/mature-content").param("show", "true").param("adult", "true").with(user(alice)))
+                .andExpect(status().isForbidden());
         String noAge = mvc.perform(post("/account/mature-content").param("show", "true").with(csrf()).with(user(alice)))
                 .andExpect(status().isUnprocessableContent()).andReturn().getResponse().getContentAsString();
         assertThat(Html.textOf(noAge, "adult-error")).startsWith("Confirm that you are 18 or older");
@@ -187,6 +195,38 @@ class PlanEnforcementTest {
         accepted(alice, Map.of("modelId", "sdxl", "batchSize", "1"));
         assertThat(Html.textOf(refused(alice, Map.of("modelId", "sdxl")), "modelId-error"))
                 .startsWith("You have used all 1 image of SDXL that your plan, Starter, gives each week.");
+    }
+
+    @Test
+    void twoConcurrentSubmitsCannotBothTakeTheLastImageOfTheWeek() throws Exception {
+        accepted(alice, Map.of("modelId", "sd15"));
+        accepted(alice, Map.of("modelId", "sd15"));
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        generation.submit(alice.id(), GenerationRequest.of("sd15", "the last one"));
+                        return true;
+                    } catch (InvalidGenerationRequestException e) {
+                        return false;
+                    }
+                }));
+            }
+            start.countDown();
+            List<Boolean> passed = new ArrayList<>();
+            for (Future<Boolean> result : results) {
+                passed.add(result.get(30, TimeUnit.SECONDS));
+            }
+            assertThat(passed).containsExactlyInAnyOrder(true, false);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(jobs(alice)).isEqualTo(3);
+        assertThat(statements.balance(alice.id())).isEqualTo(new Balance(17, 3));
     }
 
     @Test
