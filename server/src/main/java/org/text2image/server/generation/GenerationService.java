@@ -172,6 +172,17 @@ public class GenerationService {
     }
 
     /**
+     * The price of a request as the user may send it (their plan's batch limit and models), with its
+     * breakdown, without writing anything (the Generate form's cost line).
+     *
+     * @throws InvalidGenerationRequestException when the request is not valid for this user
+     */
+    @Transactional(readOnly = true)
+    public Price price(long userId, GenerationRequest request) {
+        return validator.price(validator.validate(request, planRules.allowanceOf(userId), true));
+    }
+
+    /**
      * A job, if {@code viewer} owns it or is an admin; empty otherwise (another user's job and an
      * unknown id look the same).
      */

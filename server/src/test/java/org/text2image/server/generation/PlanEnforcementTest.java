@@ -263,6 +263,13 @@ class PlanEnforcementTest {
                 .containsPattern("<option value=\"sd15\"[^>]* selected=\"selected\"[^>]*>"
                         + "Stable Diffusion 1.5 — 1 credit · 3 of 3 left this week</option>");
 
+        assertThat(Html.textOf(page(alice, "/generate/quote?modelId=sd15&batchSize=1"), "cost"))
+                .isEqualTo("This will cost 1 credit · you have 20");
+        for (String quote : List.of("/generate/quote?modelId=sd15&batchSize=2", "/generate/quote?modelId=sdxl&batchSize=1")) {
+            assertThat(Html.textOf(page(alice, quote), "cost")).as("the cost line follows the plan: " + quote)
+                    .isEqualTo("Choose a model and a valid number of images to see the cost.");
+        }
+
         onPlan(alice, "pro");
         String pro = page(alice, "/generate");
         assertThat(Html.textOf(pro, "plan-name")).isEqualTo("Pro");

@@ -137,7 +137,7 @@ class GeneratePageModel {
 
     /** Fills the cost line and the size hints (the page and the {@code /generate/quote} fragment). */
     void fillLive(ModelMap model, SignedInUser user, String modelId, String batchSize, String width, String height) {
-        model.addAttribute("cost", new Cost(price(modelId, batchSize, width, height),
+        model.addAttribute("cost", new Cost(price(user, modelId, batchSize, width, height),
                 statements.balance(user.id()).availableCredits()));
         Map<String, String> hints = new LinkedHashMap<>();
         sizeHint(width, generation.limits().maxWidth()).ifPresent(hint -> hints.put("width", hint));
@@ -151,7 +151,7 @@ class GeneratePageModel {
         return models.stream().filter(m -> m.id().equals(modelId)).findFirst().orElse(models.getFirst());
     }
 
-    private Price price(String modelId, String batchSize, String width, String height) {
+    private Price price(SignedInUser user, String modelId, String batchSize, String width, String height) {
         Map<String, String> errors = new LinkedHashMap<>();
         GenerateForm priced = new GenerateForm(modelId, "", "", width, height, batchSize, "0", "", "", "", "");
         GenerationRequest request = priced.toRequest(errors);
@@ -159,9 +159,10 @@ class GeneratePageModel {
             return null;
         }
         try {
-            // A placeholder prompt: only the model, the size and the batch size matter for the price.
-            return generation.price(new GenerationRequest(request.modelId(), "price", null, request.width(),
-                    request.height(), request.batchSize(), 0L, null, null, null, null));
+            // A placeholder prompt: only the model, the size and the batch size matter for the price
+            // (within what the user's plan allows).
+            return generation.price(user.id(), new GenerationRequest(request.modelId(), "price", null, request.width(),
+                    request.height(), request.batchSize(), null, null, null, null, null));
         } catch (InvalidGenerationRequestException e) {
             return null;
         }
