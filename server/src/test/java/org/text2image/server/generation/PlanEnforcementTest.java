@@ -252,6 +252,8 @@ class PlanEnforcementTest {
         assertThat(Html.textOf(html, "plan-name")).isEqualTo("Free");
         assertThat(Html.attributeOf(html, "see-plans", "href")).isEqualTo("/pricing");
         assertThat(Html.attributeOf(html, "batchSize", "max")).isEqualTo("1");
+        assertThat(Html.textOf(html, "batchSize-help")).startsWith("1 image per job. More with the Starter plan");
+        assertThat(Html.attributeOf(html, "batch-upgrade", "href")).isEqualTo("/pricing");
         for (String field : List.of("seed", "steps", "cfgScale", "sampler", "scheduler", "negativePrompt")) {
             assertThat(html).as(field + " is hidden").doesNotContain("name=\"" + field + "\"");
         }
@@ -277,6 +279,7 @@ class PlanEnforcementTest {
                 .containsPattern("<option value=\"sdmature\"[^>]* disabled=\"disabled\"[^>]*>"
                         + "SD Mature — turn on mature models in your account</option>");
         assertThat(Html.attributeOf(pro, "batchSize", "max")).isEqualTo("8");
+        assertThat(Html.textOf(pro, "batchSize-help")).startsWith("1 to 8 images per job. More with the Ultra plan");
     }
 
     @Test

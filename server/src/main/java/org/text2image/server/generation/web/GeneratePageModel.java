@@ -95,7 +95,11 @@ class GeneratePageModel {
                         .orElse(models.getFirst())
                 : selectedModel(form.modelId()));
         model.addAttribute("limits", generation.limits());
-        model.addAttribute("batchLimit", allowance.batchLimit(generation.limits().maxBatchSize()));
+        int batchLimit = allowance.batchLimit(generation.limits().maxBatchSize());
+        model.addAttribute("batchLimit", batchLimit);
+        // The plan that allows more images a request, when the site's limit allows more too.
+        model.addAttribute("batchUpgrade", batchLimit < generation.limits().maxBatchSize()
+                ? allowance.allowingBatch(batchLimit + 1).map(p -> p.name()).orElse(null) : null);
         model.addAttribute("generator", generation.generatorStatus());
         model.addAttribute("advancedOpen", errors.keySet().stream().anyMatch(ADVANCED_FIELDS::contains));
         model.addAttribute("recent", generation.history(user.id(), 0, RECENT_JOBS).jobs());
