@@ -7,4 +7,4 @@ ALTER TABLE app_user ADD COLUMN mature_content_opt_in boolean NOT NULL DEFAULT f
 -- fastest 2. The dispatcher takes jobs past the aging threshold first, then by priority; the
 -- partial index generation_job_dispatch (priority DESC, created_at, id) WHERE status = 'QUEUED'
 -- still finds the queued rows, and the weekly count of a limited model's images reads
--- generation_job_user (user_id, created_at DESC). No new index is needed.
+-- generation_job_user (user_id, created_at DESC) or generation_job_model_created. No new index is needed.

@@ -54,8 +54,9 @@ public class JobRepository {
     /**
      * The images (batch sizes) of the user's jobs on a model created in [{@code from}, {@code until})
      * that are QUEUED, RUNNING or SUCCEEDED: what a plan's weekly limit on the model counts. Failed
-     * and cancelled jobs are not charged, so they do not count. Read through the index
-     * {@code generation_job_user (user_id, created_at DESC)}.
+     * and cancelled jobs are not charged, so they do not count. Read through an index
+     * ({@code generation_job_user (user_id, created_at DESC)} or
+     * {@code generation_job_model_created (model_id, created_at)}), never a sequential scan.
      */
     public int imagesOnModel(long userId, String modelId, Instant from, Instant until) {
         return jdbc.sql("""
