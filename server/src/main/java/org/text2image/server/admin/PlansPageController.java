@@ -21,7 +21,8 @@ import org.text2image.server.plans.UserPlans;
  * {@code /admin/plans}: the plan catalogue as loaded at start-up, the plans side by side (one column
  * each, one row per setting, one row per model of the model catalog), and how many users are on each
  * plan now: those whose paid term runs now ({@link UserPlans#paidUsersByPlan}), everyone else on the
- * free plan. Read-only: users choose plans on /pricing and pay on /billing.
+ * free plan; what a plan says is enforced on every generation request (docs/PLANS.md,
+ * "Enforcement"). Read-only: users choose plans on /pricing and pay on /billing.
  */
 @Controller
 class PlansPageController {

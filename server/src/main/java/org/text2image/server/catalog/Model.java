@@ -23,8 +23,8 @@ import org.text2image.worker.workflow.WorkflowTemplate;
  * @param scheduler default scheduler name (ComfyUI KSampler {@code scheduler})
  * @param samplers samplers offered for this model
  * @param schedulers schedulers offered for this model
- * @param beta marked as a beta model (default false); not enforced yet
- * @param mature marked as producing mature content (default false); not enforced yet
+ * @param beta marked as a beta model (default false): only plans with beta access may use it
+ * @param mature marked as producing mature content (default false): only plans with mature content, for users who opted in
  */
 public record Model(String id, String name, String description, String kind, WorkflowTemplate workflow,
                     String checkpoint, long costCredits, boolean enabled, int width, int height,

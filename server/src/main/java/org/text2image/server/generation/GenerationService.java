@@ -46,12 +46,15 @@ public class GenerationService {
     private final WaitEstimator waitEstimator;
     private final GenerationProperties properties;
     private final LiveSettings settings;
+    private final PlanRules planRules;
     private final Clock clock;
 
     GenerationService(GenerationValidator validator, JobRepository jobs, CreditLedger ledger, ModelCatalog catalog,
                       WorkerAvailability workers, WaitEstimator waitEstimator,
-                      GenerationProperties properties, LiveSettings settings, Clock clock, CreditStatements statements) {
+                      GenerationProperties properties, LiveSettings settings, Clock clock, CreditStatements statements,
+                      PlanRules planRules) {
         this.validator = validator;
+        this.planRules = planRules;
         this.jobs = jobs;
         this.ledger = ledger;
         this.statements = statements;
@@ -64,11 +67,14 @@ public class GenerationService {
     }
 
     /**
-     * Validates, prices and enqueues a job. In one transaction: the credit hold for the price and
-     * the QUEUED job row; any refusal writes nothing.
+     * Validates (the user's plan included: {@link GenerationValidator#validate(GenerationRequest,
+     * PlanAllowance, boolean)}), prices and enqueues a job at the queue priority of the user's plan.
+     * In one transaction: the credit hold for the price and the QUEUED job row; any refusal writes
+     * nothing.
      *
-     * @throws InvalidGenerationRequestException for bad input (messages per field), or a model whose
-     *     checkpoint no worker has offered within {@code model-advertisement-window}
+     * @throws InvalidGenerationRequestException for bad input (messages per field), a request the
+     *     user's plan does not allow, a limited model with too few images left this week, or a model
+     *     whose checkpoint no worker has offered within {@code model-advertisement-window}
      * @throws org.text2image.server.credits.InsufficientCreditsException when the price exceeds the
      *     available balance
      * @throws TooManyQueuedJobsException when the user has max-queued-jobs-per-user jobs active
@@ -85,23 +91,37 @@ public class GenerationService {
      */
     @Transactional
     public UUID enqueue(long userId, GenerationRequest request) {
-        return enqueue(userId, request, UUID.randomUUID());
+        return enqueue(userId, request, UUID.randomUUID(), true);
     }
 
-    /** {@link #enqueue(long, GenerationRequest)} under a job id chosen by the caller (an admin's free re-run). */
+    /**
+     * An admin's free re-run of a job for its user, under a job id chosen by the caller. As
+     * {@link #enqueue(long, GenerationRequest)}, except that the plan's parameter access is not
+     * applied: the request repeats the job's own settings, the seed the server drew included. The
+     * plan's batch limit, model access and weekly counts apply.
+     */
     @Transactional
     public UUID enqueue(long userId, GenerationRequest request, UUID jobId) {
-        JobParameters parameters = validator.validate(request);
+        return enqueue(userId, request, jobId, false);
+    }
+
+    private UUID enqueue(long userId, GenerationRequest request, UUID jobId, boolean parameterAccess) {
+        PlanAllowance allowance = planRules.allowanceOf(userId);
+        JobParameters parameters = validator.validate(request, allowance, parameterAccess);
         refuseModelNoWorkerHas(parameters);
-        // The hold locks the user's account row, so the active-job count below is exact per user.
+        // The hold locks the user's account row, so the active-job count and the weekly count of a
+        // limited model below are exact per user: concurrent submits are serialised.
         long holdId = ledger.hold(userId, parameters.priceCredits(), jobId);
         Settings live = settings.current();
         if (jobs.countActive(userId) >= live.maxQueuedJobsPerUser()) {
             throw new TooManyQueuedJobsException(live.maxQueuedJobsPerUser());
         }
-        jobs.insert(jobId, userId, parameters, holdId, live.maxAttempts(), clock.instant());
-        log.info("Job {} queued for user {}: model {}, {}x{}, price {}", jobId, userId, parameters.modelId(),
-                parameters.width(), parameters.height(), parameters.priceCredits());
+        planRules.refuseOverWeeklyLimit(userId, catalog.find(parameters.modelId()).orElseThrow(),
+                parameters.batchSize(), allowance);
+        int priority = allowance.plan().queuePriority().ordinal();
+        jobs.insert(jobId, userId, parameters, holdId, live.maxAttempts(), priority, clock.instant());
+        log.info("Job {} queued for user {}: model {}, {}x{}, price {}, plan {}", jobId, userId, parameters.modelId(),
+                parameters.width(), parameters.height(), parameters.priceCredits(), allowance.plan().id());
         return jobId;
     }
 
@@ -114,9 +134,32 @@ public class GenerationService {
         }
     }
 
-    /** Checks a request and prices it without writing anything. */
+    /** Checks a request against the site's limits and the model, and prices it, without writing anything. */
     public JobParameters quote(GenerationRequest request) {
         return validator.validate(request);
+    }
+
+    /**
+     * Checks a request as the user's submit would (their plan included, but not a limited model's
+     * weekly count, nor the balance), without writing anything.
+     *
+     * @throws InvalidGenerationRequestException when the request is not valid for this user
+     */
+    @Transactional(readOnly = true)
+    public JobParameters quote(long userId, GenerationRequest request) {
+        return validator.validate(request, planRules.allowanceOf(userId), true);
+    }
+
+    /** What the user's plan lets them ask for now (the Generate form shows exactly this). */
+    @Transactional(readOnly = true)
+    public PlanAllowance allowance(long userId) {
+        return planRules.allowanceOf(userId);
+    }
+
+    /** Images of a limited model the user has left this week; empty when the plan does not count them. */
+    @Transactional(readOnly = true)
+    public java.util.OptionalInt imagesLeftThisWeek(long userId, Model model, PlanAllowance allowance) {
+        return planRules.imagesLeftThisWeek(userId, model, allowance);
     }
 
     /**
@@ -126,6 +169,17 @@ public class GenerationService {
      */
     public Price price(GenerationRequest request) {
         return validator.price(validator.validate(request));
+    }
+
+    /**
+     * The price of a request as the user may send it (their plan's batch limit and models), with its
+     * breakdown, without writing anything (the Generate form's cost line).
+     *
+     * @throws InvalidGenerationRequestException when the request is not valid for this user
+     */
+    @Transactional(readOnly = true)
+    public Price price(long userId, GenerationRequest request) {
+        return validator.price(validator.validate(request, planRules.allowanceOf(userId), true));
     }
 
     /**

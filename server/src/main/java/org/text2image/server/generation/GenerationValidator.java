@@ -14,9 +14,9 @@ import org.text2image.server.settings.Settings;
 
 /**
  * Checks a {@link GenerationRequest} against the limits in force ({@link #limits()}: the configured
- * ones with the largest size from the live settings) and the chosen model, fills in
- * the model's defaults and prices it. The one place these rules live: the Generate page and the
- * API both come through here.
+ * ones with the largest size from the live settings), the chosen model and the user's plan
+ * ({@link PlanAllowance}), fills in the model's defaults and prices it. The one place these rules
+ * live: the Generate page and the API both come through here.
  */
 @Component
 public class GenerationValidator {
@@ -44,22 +44,60 @@ public class GenerationValidator {
     }
 
     /**
+     * Checks a request against the site's limits and the model only (no user's plan): a quote.
+     *
      * @return the request with defaults filled in and its price
      * @throws InvalidGenerationRequestException with a message per offending field
      */
     public JobParameters validate(GenerationRequest request) {
+        return validate(request, null, false);
+    }
+
+    /**
+     * Checks a request as {@link #validate(GenerationRequest)} and against the user's plan
+     * (docs/PLANS.md, "Enforcement"): the batch size up to the smaller of the site's and the plan's
+     * limit; no value for a parameter outside the plan's access level (such a field is left to the
+     * model's default, the seed drawn at random); a model the plan opens, beta and mature ones only
+     * when it allows them, mature ones only after the user's opt-in. Each refusal names the plan that
+     * allows it. A limited model's weekly count is checked at enqueue, after the credit hold
+     * ({@link PlanRules}).
+     *
+     * @param allowance the user's plan now
+     * @param parameterAccess whether to apply the plan's parameter access (false only for an admin's
+     *     re-run of a job, which repeats the job's own settings, its drawn seed included)
+     * @return the request with defaults filled in and its price
+     * @throws InvalidGenerationRequestException with a message per offending field
+     */
+    public JobParameters validate(GenerationRequest request, PlanAllowance allowance, boolean parameterAccess) {
         Map<String, String> errors = new LinkedHashMap<>();
         GenerationLimits limits = limits();
         Model model = model(request.modelId(), errors);
+        if (model != null && allowance != null) {
+            String refused = PlanRules.modelRefused(model, allowance);
+            if (refused != null) {
+                errors.put("modelId", refused);
+            }
+        }
         String prompt = text("prompt", request.prompt(), true, limits.maxPromptLength(), errors);
         String negative = text("negativePrompt", request.negativePrompt(), false, limits.maxPromptLength(), errors);
         int width = bounded("width", request.width(), model == null ? 512 : model.width(), limits.minSize(),
                 limits.maxWidth(), "Width must be between %d and %d pixels.", errors);
         int height = bounded("height", request.height(), model == null ? 512 : model.height(), limits.minSize(),
                 limits.maxHeight(), "Height must be between %d and %d pixels.", errors);
-        int batch = bounded("batchSize", request.batchSize(), 1, 1, limits.maxBatchSize(),
-                "Batch size must be between %d and %d.", errors);
+        int batchLimit = allowance == null ? limits.maxBatchSize() : allowance.batchLimit(limits.maxBatchSize());
+        int batch = request.batchSize() == null ? 1 : request.batchSize();
+        if (allowance != null && batch > batchLimit && batch <= limits.maxBatchSize()) {
+            errors.put("batchSize", PlanRules.batchRefused(batch, allowance));
+        } else {
+            bounded("batchSize", batch, 1, 1, batchLimit, "Batch size must be between %d and %d.", errors);
+        }
         GenerationRequest used = model == null ? request : onlyUsed(request, model);
+        if (model != null && allowance != null && parameterAccess) {
+            used = withoutLockedParameters(used, model.uses("negative_prompt") ? negative : "", allowance, errors);
+            if (!allowance.allowsField("negativePrompt")) {
+                negative = "";
+            }
+        }
         long seed = used.seed() == null ? randomSeed(model) : used.seed();
         if (seed < 0) {
             errors.put("seed", "Seed must be between 0 and " + Long.MAX_VALUE + ".");
@@ -79,6 +117,36 @@ public class GenerationValidator {
         return new JobParameters(model.id(), model.checkpoint(), prompt, model.uses("negative_prompt") ? negative : "",
                 width, height, batch, seed, steps, cfg, sampler, scheduler,
                 pricing.price(model, width, height, batch).totalCredits());
+    }
+
+    /**
+     * A value for a parameter outside the plan's access level is refused, naming the plan that
+     * allows it (a forged post: the form does not offer such a field).
+     *
+     * @return the request without those parameters, so no range message hides the plan's
+     */
+    private static GenerationRequest withoutLockedParameters(GenerationRequest used, String negative,
+                                                             PlanAllowance allowance, Map<String, String> errors) {
+        refuse("negativePrompt", !negative.isEmpty(), "A negative prompt", allowance, errors);
+        refuse("steps", used.steps() != null, "Setting the steps", allowance, errors);
+        refuse("cfgScale", used.cfgScale() != null, "Setting the CFG scale", allowance, errors);
+        refuse("sampler", used.sampler() != null && !used.sampler().isBlank(), "Choosing the sampler", allowance, errors);
+        refuse("seed", used.seed() != null, "Choosing the seed", allowance, errors);
+        refuse("scheduler", used.scheduler() != null && !used.scheduler().isBlank(), "Choosing the scheduler",
+                allowance, errors);
+        return new GenerationRequest(used.modelId(), used.prompt(), used.negativePrompt(), used.width(), used.height(),
+                used.batchSize(), allowance.allowsField("seed") ? used.seed() : null,
+                allowance.allowsField("steps") ? used.steps() : null,
+                allowance.allowsField("cfgScale") ? used.cfgScale() : null,
+                allowance.allowsField("sampler") ? used.sampler() : null,
+                allowance.allowsField("scheduler") ? used.scheduler() : null);
+    }
+
+    private static void refuse(String field, boolean given, String label, PlanAllowance allowance,
+                               Map<String, String> errors) {
+        if (given && !allowance.allowsField(field)) {
+            errors.put(field, PlanRules.parameterRefused(label, PlanAllowance.groupOf(field).orElseThrow(), allowance));
+        }
     }
 
     /**

@@ -6,7 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One plan of {@code config/plans.json} (docs/PLANS.md). Nothing enforces a plan yet.
+ * One plan of {@code config/plans.json} (docs/PLANS.md), enforced on every generation request
+ * (docs/PLANS.md, "Enforcement").
  *
  * @param id short and stable ({@code [a-z0-9][a-z0-9_-]{0,31}})
  * @param name shown on pages, 1–{@value PlansLoader#MAX_NAME} characters

@@ -13,6 +13,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import org.text2image.server.account.DeletionRequests;
 import org.text2image.server.account.EmailVerifications;
 import org.text2image.server.account.InvalidPasswordException;
+import org.text2image.server.account.MatureContentOptIns;
 import org.text2image.server.account.PasswordRules;
 import org.text2image.server.account.Passwords;
 import org.text2image.server.account.SignedInUser;
@@ -22,7 +23,8 @@ import org.text2image.server.support.InvalidInputException;
 
 /**
  * The account page ({@code /account}): email and its confirmation, balance, plan, signed-in
- * sessions, the password change form, and "delete my account" as a request to support. Each form
+ * sessions, the password change form, "show mature models" (an opt-in confirmed with "I am 18 or
+ * older", {@link MatureContentOptIns}), and "delete my account" as a request to support. Each form
  * posts, then redirects back here with a notice (or shows its messages beside the fields, 422).
  */
 @Controller
@@ -33,9 +35,11 @@ class ProfilePageController {
     private final EmailVerifications verifications;
     private final DeletionRequests deletions;
     private final CreditStatements statements;
+    private final MatureContentOptIns matureContent;
 
     ProfilePageController(Passwords passwords, UserSessions sessions, EmailVerifications verifications,
-                          DeletionRequests deletions, CreditStatements statements) {
+                          DeletionRequests deletions, CreditStatements statements, MatureContentOptIns matureContent) {
+        this.matureContent = matureContent;
         this.passwords = passwords;
         this.sessions = sessions;
         this.verifications = verifications;
@@ -70,6 +74,29 @@ class ProfilePageController {
         return "redirect:/account";
     }
 
+    /**
+     * Turns "show mature models" on (only with {@code adult} ticked: "I am 18 or older") or off.
+     *
+     * @param show whether to show mature models ({@code true} from the ticked checkbox; absent is off)
+     * @param adult the age confirmation, needed to turn them on
+     */
+    @PostMapping("/account/mature-content")
+    ModelAndView matureContent(@AuthenticationPrincipal SignedInUser user,
+                               @RequestParam(defaultValue = "false") String show,
+                               @RequestParam(defaultValue = "false") String adult, HttpServletRequest request,
+                               RedirectAttributes redirect) {
+        boolean on = "true".equals(show);
+        if (on && !"true".equals(adult)) {
+            return page(user, request, Map.of("adult", "Confirm that you are 18 or older to show mature models. "
+                    + "Nothing was changed."), HttpStatus.UNPROCESSABLE_CONTENT);
+        }
+        matureContent.set(user.id(), on);
+        redirect.addFlashAttribute("notice", on
+                ? "Mature models are shown to you now, where your plan allows them."
+                : "Mature models are hidden from you now.");
+        return new ModelAndView("redirect:/account");
+    }
+
     @PostMapping("/account/deletion")
     ModelAndView requestDeletion(@AuthenticationPrincipal SignedInUser user, @RequestParam(defaultValue = "") String reason,
                                  HttpServletRequest request, RedirectAttributes redirect) {
@@ -94,6 +121,7 @@ class ProfilePageController {
         page.addObject("minPassword", PasswordRules.MIN_LENGTH);
         page.addObject("maxPassword", PasswordRules.MAX_LENGTH);
         page.addObject("maxReason", DeletionRequests.MAX_REASON);
+        page.addObject("matureContentOptIn", matureContent.optedIn(user.id()));
         return page;
     }
 }

@@ -15,10 +15,13 @@ import org.text2image.server.generation.GenerationProperties;
  *   <li><b>Capability</b> (a filter): the job's checkpoint is one the worker listed — the list is
  *       what it can run, so a worker that lists none gets only jobs without a checkpoint (a
  *       model-free graph), which suit every worker.
- *   <li><b>Priority</b>: higher first (set by plan; 0 for all until then).
  *   <li><b>Aging</b>: a job waiting longer than {@code text2image.generation.aging-threshold} goes
- *       before every younger job of its priority, oldest first — fair share and affinity cannot
- *       hold it back, so nothing waits forever.
+ *       before every other job, whatever its priority, oldest first — priority, fair share and
+ *       affinity cannot hold it back, so every job starts within the aging threshold of a worker
+ *       that can run it becoming free (once the aged jobs ahead of it have started).
+ *   <li><b>Priority</b>: among the jobs not yet aged, higher first: the queue priority of the
+ *       user's plan at submit, stored in {@code generation_job.priority} (standard 0, priority 1,
+ *       fastest 2).
  *   <li><b>Fair share</b> between users: the user with the fewest RUNNING jobs first; then the
  *       user whose last claim is oldest (never served first); then the user whose oldest queued
  *       job is oldest. The middle key makes users take turns when one worker frees up at a time,
@@ -47,8 +50,8 @@ class Dispatcher {
                 WHERE j.status = 'QUEUED'
                   AND (j.checkpoint = '' OR j.checkpoint = ANY (CAST(:checkpoints AS text[])))
                 ORDER BY
-                    j.priority DESC,
                     CASE WHEN j.created_at <= :agedBefore THEN j.created_at END ASC NULLS LAST,
+                    j.priority DESC,
                     (SELECT count(*) FROM generation_job r WHERE r.user_id = j.user_id AND r.status = 'RUNNING'),
                     (SELECT max(s.attempt_started_at) FROM generation_job s
                       WHERE s.user_id = j.user_id AND s.attempt_started_at IS NOT NULL) ASC NULLS FIRST,

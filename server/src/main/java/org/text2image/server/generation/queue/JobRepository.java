@@ -1,5 +1,6 @@
 package org.text2image.server.generation.queue;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.text2image.server.generation.GenerationProperties;
 import org.text2image.server.generation.JobImage;
 import org.text2image.server.generation.JobParameters;
 import org.text2image.server.generation.JobPreview;
@@ -22,21 +24,46 @@ import org.text2image.server.generation.JobStatus;
 public class JobRepository {
 
     private final JdbcClient jdbc;
+    private final Clock clock;
+    private final GenerationProperties properties;
 
-    JobRepository(JdbcClient jdbc) {
+    JobRepository(JdbcClient jdbc, Clock clock, GenerationProperties properties) {
         this.jdbc = jdbc;
+        this.clock = clock;
+        this.properties = properties;
     }
 
-    public void insert(UUID id, long userId, JobParameters p, long holdId, int maxAttempts, Instant now) {
+    /**
+     * A new QUEUED job.
+     *
+     * @param priority the queue priority of the user's plan at submit: standard 0, priority 1, fastest 2
+     *     ({@code Plan.QueuePriority} ordinal); higher is dispatched first ({@link Dispatcher})
+     */
+    public void insert(UUID id, long userId, JobParameters p, long holdId, int maxAttempts, int priority, Instant now) {
         jdbc.sql("""
                 INSERT INTO generation_job (id, user_id, model_id, checkpoint, prompt, negative_prompt, width, height,
                     batch_size, seed, steps, cfg_scale, sampler, scheduler, price_credits, hold_id, status, attempt,
-                    max_attempts, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, ?, ?)""")
+                    max_attempts, priority, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, ?, ?, ?)""")
                 .params(id, userId, p.modelId(), p.checkpoint(), p.prompt(), p.negativePrompt(), p.width(), p.height(),
                         p.batchSize(), p.seed(), p.steps(), p.cfgScale(), p.sampler(), p.scheduler(), p.priceCredits(),
-                        holdId, maxAttempts, ts(now))
+                        holdId, maxAttempts, priority, ts(now))
                 .update();
+    }
+
+    /**
+     * The images (batch sizes) of the user's jobs on a model created in [{@code from}, {@code until})
+     * that are QUEUED, RUNNING or SUCCEEDED: what a plan's weekly limit on the model counts. Failed
+     * and cancelled jobs are not charged, so they do not count. Read through an index
+     * ({@code generation_job_user (user_id, created_at DESC)} or
+     * {@code generation_job_model_created (model_id, created_at)}), never a sequential scan.
+     */
+    public int imagesOnModel(long userId, String modelId, Instant from, Instant until) {
+        return jdbc.sql("""
+                SELECT COALESCE(sum(batch_size), 0) FROM generation_job
+                WHERE user_id = ? AND created_at >= ? AND created_at < ? AND model_id = ?
+                  AND status IN ('QUEUED', 'RUNNING', 'SUCCEEDED')""")
+                .params(userId, ts(from), ts(until), modelId).query(Integer.class).single();
     }
 
     public Optional<JobRow> find(UUID id) {
@@ -164,9 +191,10 @@ public class JobRepository {
     }
 
     /**
-     * 1-based place in the queue, or 0 when the job is not queued: 1 + the queued jobs ahead of it by
-     * priority, then age. The {@link Dispatcher}'s fair share, affinity and capability keys are left
-     * out (they depend on which worker asks next), so this is the place in the plain order.
+     * 1-based place in the queue, or 0 when the job is not queued: 1 + the queued jobs ahead of it in
+     * the {@link Dispatcher}'s leading keys — first the jobs waiting past the aging threshold, oldest
+     * first; then by priority (higher first), then age. The fair share, affinity and capability keys
+     * are left out (they depend on which worker asks next), so this is the place in the plain order.
      */
     public int queuePosition(JobRow job) {
         if (job.status() != JobStatus.QUEUED) {
@@ -175,9 +203,16 @@ public class JobRepository {
         return 1 + jdbc.sql("""
                 SELECT count(*) FROM generation_job q
                 JOIN generation_job me ON me.id = :id
-                WHERE q.status = 'QUEUED' AND (q.priority > me.priority
-                      OR (q.priority = me.priority AND (q.created_at, q.id) < (me.created_at, me.id)))""")
-                .param("id", job.id()).query(Integer.class).single();
+                WHERE q.status = 'QUEUED' AND CASE
+                    WHEN q.created_at <= :agedBefore AND me.created_at > :agedBefore THEN true
+                    WHEN q.created_at > :agedBefore AND me.created_at <= :agedBefore THEN false
+                    WHEN q.created_at <= :agedBefore THEN q.created_at < me.created_at
+                        OR (q.created_at = me.created_at AND (q.priority > me.priority
+                            OR (q.priority = me.priority AND q.id < me.id)))
+                    ELSE q.priority > me.priority
+                        OR (q.priority = me.priority AND (q.created_at, q.id) < (me.created_at, me.id))
+                    END""")
+                .param("id", job.id()).param("agedBefore", ts(agedBefore())).query(Integer.class).single();
     }
 
     /**
@@ -191,14 +226,21 @@ public class JobRepository {
         Map<UUID, Integer> positions = new HashMap<>();
         jdbc.sql("""
                 SELECT id, position FROM (
-                    SELECT id, row_number() OVER (ORDER BY priority DESC, created_at, id) AS position
+                    SELECT id, row_number() OVER (ORDER BY
+                        CASE WHEN created_at <= :agedBefore THEN created_at END ASC NULLS LAST,
+                        priority DESC, created_at, id) AS position
                     FROM generation_job WHERE status = 'QUEUED') queue
-                WHERE id = ANY(?)""")
-                .params((Object) queuedJobIds.toArray(UUID[]::new))
+                WHERE id = ANY(:ids)""")
+                .param("agedBefore", ts(agedBefore())).param("ids", queuedJobIds.toArray(UUID[]::new))
                 .query(rs -> {
                     positions.put(rs.getObject("id", UUID.class), rs.getInt("position"));
                 });
         return positions;
+    }
+
+    /** Jobs created at or before this instant are past the aging threshold now. */
+    private Instant agedBefore() {
+        return clock.instant().minus(properties.agingThreshold());
     }
 
     public List<JobRow> page(long userId, int offset, int limit) {

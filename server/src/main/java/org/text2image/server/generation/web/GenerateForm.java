@@ -5,6 +5,7 @@ import org.text2image.server.catalog.Model;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.JobParameters;
+import org.text2image.server.generation.PlanAllowance;
 
 /**
  * The Generate form exactly as typed. Every field is a String so that a non-number ("abc", "1.5"
@@ -32,6 +33,28 @@ record GenerateForm(String modelId, String prompt, String negativePrompt, String
         return new GenerateForm(job.modelId(), job.prompt(), job.negativePrompt(), String.valueOf(job.width()),
                 String.valueOf(job.height()), String.valueOf(job.batchSize()), String.valueOf(job.seed()),
                 String.valueOf(job.steps()), decimal(job.cfgScale()), job.sampler(), job.scheduler());
+    }
+
+    /**
+     * "Re-use these settings" for the user's plan now (it may be lower than when the job ran): as
+     * {@link #of(JobParameters)} without the parameters the plan may not set (left empty: the
+     * model's defaults, a random seed), the batch size cut to the plan's limit and a model the user
+     * may not use now replaced by the default one, so that the server accepts the form as shown.
+     *
+     * @param batchLimit the most images a request may ask for ({@link PlanAllowance#batchLimit(int)})
+     * @param modelOpen whether the user may use the job's model now
+     */
+    static GenerateForm of(JobParameters job, PlanAllowance allowance, int batchLimit, boolean modelOpen) {
+        GenerateForm all = of(job);
+        return new GenerateForm(modelOpen ? all.modelId : "", all.prompt, allowed("negativePrompt", all.negativePrompt, allowance),
+                all.width, all.height, String.valueOf(Math.clamp(job.batchSize(), 1, Math.max(1, batchLimit))),
+                allowed("seed", all.seed, allowance), allowed("steps", all.steps, allowance),
+                allowed("cfgScale", all.cfgScale, allowance), allowed("sampler", all.sampler, allowance),
+                allowed("scheduler", all.scheduler, allowance));
+    }
+
+    private static String allowed(String field, String value, PlanAllowance allowance) {
+        return allowance.allowsField(field) ? value : "";
     }
 
     /**

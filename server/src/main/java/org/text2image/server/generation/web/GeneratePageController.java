@@ -28,7 +28,9 @@ import org.text2image.server.support.PageNotFoundException;
  * The Generate page: {@code GET /generate} (optionally {@code ?from={jobId}} to re-use a job's
  * settings), {@code POST /generate} (submit; on success redirect to the job page), and two htmx
  * fragments: {@code /generate/quote} (cost line and size hints) and {@code /generate/advanced}
- * (a model's advanced defaults when the model changes, only the fields its workflow uses).
+ * (a model's advanced defaults when the model changes, only the fields its workflow uses and the
+ * user's plan may set). The form offers what the user's plan allows ({@code PlanAllowance}); the
+ * server checks the same rules again ({@code GenerationValidator}).
  */
 @Controller
 @RequestMapping("/generate")
@@ -49,7 +51,7 @@ class GeneratePageController {
                 ModelMap model) {
         GenerateForm form = from == null
                 ? GenerateForm.defaults(pageModel.selectedModel(null))
-                : GenerateForm.of(ownJob(user, from).parameters());
+                : pageModel.reusing(user, ownJob(user, from).parameters());
         pageModel.fill(model, user, form, Map.of());
         model.addAttribute("verificationPending", verifications.pending(user));
         return "generation/generate";
@@ -66,7 +68,7 @@ class GeneratePageController {
         if (!errors.isEmpty()) {
             // Also report what else is wrong, so the user fixes everything in one go.
             try {
-                generation.quote(request);
+                generation.quote(user.id(), request);
             } catch (InvalidGenerationRequestException e) {
                 e.fieldErrors().forEach(errors::putIfAbsent);
             }
@@ -96,10 +98,12 @@ class GeneratePageController {
      * only the parameters its workflow template uses. The typed seed and negative prompt are kept.
      */
     @GetMapping("/advanced")
-    String advanced(@RequestParam(required = false) String modelId, @RequestParam(required = false) String seed,
-                    @RequestParam(required = false) String negativePrompt, ModelMap model) {
+    String advanced(@AuthenticationPrincipal SignedInUser user, @RequestParam(required = false) String modelId,
+                    @RequestParam(required = false) String seed, @RequestParam(required = false) String negativePrompt,
+                    ModelMap model) {
         Model selected = pageModel.selectedModel(modelId);
         model.addAttribute("selectedModel", selected);
+        pageModel.fillAllowance(model, user);
         model.addAttribute("form", GenerateForm.defaults(selected).keeping(seed, negativePrompt));
         model.addAttribute("errors", Map.of());
         model.addAttribute("limits", generation.limits());

@@ -13,11 +13,15 @@ import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.InvalidGenerationRequestException;
+import org.text2image.server.generation.JobParameters;
+import org.text2image.server.generation.PlanAllowance;
 import org.text2image.server.pricing.Price;
 
 /**
  * Builds what the Generate page and its live fragments show: the models, the limits, the
- * generator status, the cost line and the size hints.
+ * generator status, the cost line and the size hints, and what the user's plan allows
+ * ({@link PlanAllowance}): the plan's name, the batch limit, the parameters it may set, and the
+ * models it does not open (shown disabled with the plan that unlocks them) or counts per week.
  */
 @Component
 class GeneratePageModel {
@@ -26,6 +30,9 @@ class GeneratePageModel {
     static final int SIZE_MULTIPLE = 64;
     /** Jobs shown in the "Recent" column. */
     static final int RECENT_JOBS = 6;
+    /** The form fields a plan's parameter access may lock ({@link PlanAllowance#groupOf(String)}). */
+    private static final List<String> PLAN_FIELDS = List.of("negativePrompt", "seed", "steps", "cfgScale", "sampler",
+            "scheduler");
     private static final Set<String> ADVANCED_FIELDS = Set.of("seed", "steps", "cfgScale", "sampler", "scheduler");
 
     private final GenerationService generation;
@@ -61,22 +68,80 @@ class GeneratePageModel {
         model.addAttribute("form", form);
         model.addAttribute("errors", errors);
         Set<String> unavailable = generation.unavailableModelIds();
+        PlanAllowance allowance = fillAllowance(model, user);
+        Map<String, String> locks = new LinkedHashMap<>();
+        Map<String, String> weekly = new LinkedHashMap<>();
+        for (Model m : models) {
+            Optional<String> lock = allowance.lock(m);
+            if (lock.isPresent()) {
+                locks.put(m.id(), lock.get());
+                continue;
+            }
+            generation.imagesLeftThisWeek(user.id(), m, allowance).ifPresent(left -> {
+                if (left == 0) {
+                    locks.put(m.id(), "none left this week");
+                } else {
+                    weekly.put(m.id(), left + " of " + allowance.accessTo(m).imagesPerWeek() + " left this week");
+                }
+            });
+        }
         model.addAttribute("models", models);
         model.addAttribute("unavailableModels", unavailable);
+        model.addAttribute("modelLocks", locks);
+        model.addAttribute("modelWeekly", weekly);
         model.addAttribute("pickModel", models.size() > 1);
         model.addAttribute("selectedModel", form.modelId() == null || form.modelId().isBlank()
-                ? models.stream().filter(m -> !unavailable.contains(m.id())).findFirst().orElse(models.getFirst())
+                ? models.stream().filter(m -> !unavailable.contains(m.id()) && !locks.containsKey(m.id())).findFirst()
+                        .orElse(models.getFirst())
                 : selectedModel(form.modelId()));
         model.addAttribute("limits", generation.limits());
+        int batchLimit = allowance.batchLimit(generation.limits().maxBatchSize());
+        model.addAttribute("batchLimit", batchLimit);
+        // The plan that allows more images a request, when the site's limit allows more too.
+        model.addAttribute("batchUpgrade", batchLimit < generation.limits().maxBatchSize()
+                ? allowance.allowingBatch(batchLimit + 1).map(p -> p.name()).orElse(null) : null);
         model.addAttribute("generator", generation.generatorStatus());
         model.addAttribute("advancedOpen", errors.keySet().stream().anyMatch(ADVANCED_FIELDS::contains));
         model.addAttribute("recent", generation.history(user.id(), 0, RECENT_JOBS).jobs());
         fillLive(model, user, form.modelId(), form.batchSize(), form.width(), form.height());
     }
 
+    /**
+     * What the user's plan allows, for the page and the {@code /generate/advanced} fragment:
+     * {@code allowance}, {@code showPlan} (false without a plans file) and {@code lockedParameters}
+     * (one sentence per locked group with the plan that opens it).
+     */
+    PlanAllowance fillAllowance(ModelMap model, SignedInUser user) {
+        PlanAllowance allowance = generation.allowance(user.id());
+        model.addAttribute("allowance", allowance);
+        model.addAttribute("showPlan", !allowance.catalogue().isEmpty());
+        List<String> locked = new java.util.ArrayList<>();
+        if (!allowance.allows(PlanAllowance.ParameterGroup.ADVANCED)) {
+            locked.add("Steps, CFG scale, sampler and negative prompt" + plan(allowance, PlanAllowance.ParameterGroup.ADVANCED));
+        }
+        if (!allowance.allows(PlanAllowance.ParameterGroup.FULL)) {
+            locked.add("Seed and scheduler" + plan(allowance, PlanAllowance.ParameterGroup.FULL));
+        }
+        model.addAttribute("lockedParameters", locked);
+        model.addAttribute("planFields", PLAN_FIELDS);
+        return allowance;
+    }
+
+    private static String plan(PlanAllowance allowance, PlanAllowance.ParameterGroup group) {
+        return allowance.allowing(group).map(p -> ": " + p.name() + " plan.").orElse(": not in any plan.");
+    }
+
+    /** "Re-use these settings" as the user's plan allows it now ({@link GenerateForm#of(JobParameters, PlanAllowance, int, boolean)}). */
+    GenerateForm reusing(SignedInUser user, JobParameters job) {
+        PlanAllowance allowance = generation.allowance(user.id());
+        boolean modelOpen = generation.models().stream().filter(m -> m.id().equals(job.modelId())).findFirst()
+                .map(m -> allowance.lock(m).isEmpty()).orElse(false);
+        return GenerateForm.of(job, allowance, allowance.batchLimit(generation.limits().maxBatchSize()), modelOpen);
+    }
+
     /** Fills the cost line and the size hints (the page and the {@code /generate/quote} fragment). */
     void fillLive(ModelMap model, SignedInUser user, String modelId, String batchSize, String width, String height) {
-        model.addAttribute("cost", new Cost(price(modelId, batchSize, width, height),
+        model.addAttribute("cost", new Cost(price(user, modelId, batchSize, width, height),
                 statements.balance(user.id()).availableCredits()));
         Map<String, String> hints = new LinkedHashMap<>();
         sizeHint(width, generation.limits().maxWidth()).ifPresent(hint -> hints.put("width", hint));
@@ -90,7 +155,7 @@ class GeneratePageModel {
         return models.stream().filter(m -> m.id().equals(modelId)).findFirst().orElse(models.getFirst());
     }
 
-    private Price price(String modelId, String batchSize, String width, String height) {
+    private Price price(SignedInUser user, String modelId, String batchSize, String width, String height) {
         Map<String, String> errors = new LinkedHashMap<>();
         GenerateForm priced = new GenerateForm(modelId, "", "", width, height, batchSize, "0", "", "", "", "");
         GenerationRequest request = priced.toRequest(errors);
@@ -98,9 +163,10 @@ class GeneratePageModel {
             return null;
         }
         try {
-            // A placeholder prompt: only the model, the size and the batch size matter for the price.
-            return generation.price(new GenerationRequest(request.modelId(), "price", null, request.width(),
-                    request.height(), request.batchSize(), 0L, null, null, null, null));
+            // A placeholder prompt: only the model, the size and the batch size matter for the price
+            // (within what the user's plan allows).
+            return generation.price(user.id(), new GenerationRequest(request.modelId(), "price", null, request.width(),
+                    request.height(), request.batchSize(), null, null, null, null, null));
         } catch (InvalidGenerationRequestException e) {
             return null;
         }

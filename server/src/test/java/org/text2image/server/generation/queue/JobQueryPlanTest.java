@@ -29,4 +29,19 @@ class JobQueryPlanTest {
 
         assertThat(String.join("\n", plan)).contains("generation_job_user_active");
     }
+
+    @Test
+    void theWeeklyCountOfALimitedModelReadsOnlyThatWeeksJobs() {
+        List<String> plan = tx.execute(status -> {
+            jdbc.execute("SET LOCAL enable_seqscan = off");
+            return jdbc.queryForList("""
+                    EXPLAIN SELECT COALESCE(sum(batch_size), 0) FROM generation_job
+                    WHERE user_id = ? AND created_at >= now() - interval '7 days' AND created_at < now()
+                      AND model_id = ? AND status IN ('QUEUED', 'RUNNING', 'SUCCEEDED')""", String.class, 1L, "sd15");
+        });
+
+        assertThat(String.join("\n", plan)).as("generation_job_user (user_id, created_at DESC) or "
+                + "generation_job_model_created (model_id, created_at)").containsPattern("generation_job_(user|model_created)\\b")
+                .doesNotContain("Seq Scan");
+    }
 }
