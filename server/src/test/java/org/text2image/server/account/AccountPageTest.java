@@ -46,7 +46,7 @@ class AccountPageTest {
 
         assertThat(Html.textOf(page, "account-email")).isEqualTo("alice@example.com");
         assertThat(Html.textOf(page, "account-balance")).isEqualTo("20 credits");
-        assertThat(Html.textOf(page, "account-plan")).contains("plans are not offered yet");
+        assertThat(Html.textOf(page, "account-plan-name")).isEqualTo("Free");
         assertThat(Html.textOf(page, "sessions-count")).isEqualTo("2 sessions are signed in.");
         assertThat(page).contains("This browser").doesNotContain("id=\"verification-pending\"");
         assertThat(page).as("password managers learn which account the new password is for")

@@ -46,6 +46,7 @@ class PricingPageTest {
 
     @Test
     void anyoneSeesThePlansSideBySideWithWeeklyPricesAndChooseLinks() throws Exception {
+        // The test plans file's free plan is open (src/test/resources/config/plans.json), the others as shipped.
         String html = page(get("/pricing"));
 
         assertThat(Html.textOf(html, "price-free")).isEqualTo("Free");
@@ -53,12 +54,12 @@ class PricingPageTest {
         assertThat(Html.textOf(html, "price-max")).isEqualTo("₹1,999.00 a week");
         assertThat(Html.textOf(html, "pricing-credits"))
                 .isEqualTo("Credits None 500 credits a week 1500 credits a week 4000 credits a week 10000 credits a week");
-        assertThat(Html.textOf(html, "pricing-batch")).isEqualTo("Images per request 1 4 8 16 Unlimited");
+        assertThat(Html.textOf(html, "pricing-batch")).isEqualTo("Images per request Unlimited 4 8 16 Unlimited");
         assertThat(Html.textOf(html, "pricing-priority")).isEqualTo("Queue priority Standard Standard Priority Priority Fastest");
-        assertThat(Html.textOf(html, "pricing-parameters")).isEqualTo("Parameters Basic Advanced Full Full Full");
+        assertThat(Html.textOf(html, "pricing-parameters")).isEqualTo("Parameters Full Advanced Full Full Full");
         assertThat(Html.textOf(html, "pricing-model-sd15"))
-                .isEqualTo("Stable Diffusion 1.5 50 images a week Full Full Full Full");
-        assertThat(Html.textOf(html, "pricing-model-sdxl")).isEqualTo("SDXL Locked 1 image a week Full Full Full");
+                .isEqualTo("Stable Diffusion 1.5 Full Full Full Full Full");
+        assertThat(Html.textOf(html, "pricing-model-sdxl")).isEqualTo("SDXL Full 1 image a week Full Full Full");
         assertThat(Html.textOf(html, "pricing-lora")).isEqualTo("LoRA trainings None None 1 a week 3 a week 10 a week");
         assertThat(Html.attributeOf(html, "choose-pro", "href")).isEqualTo("/billing?plan=pro&period=weekly");
         assertThat(Html.tagOf(html, "choose-free")).as("the free plan is nobody's purchase").isNull();

@@ -14,6 +14,7 @@ import org.text2image.server.account.DeletionRequests;
 import org.text2image.server.account.EmailVerifications;
 import org.text2image.server.account.InvalidPasswordException;
 import org.text2image.server.account.MatureContentOptIns;
+import org.text2image.server.plans.UserPlans;
 import org.text2image.server.account.PasswordRules;
 import org.text2image.server.account.Passwords;
 import org.text2image.server.account.SignedInUser;
@@ -36,10 +37,13 @@ class ProfilePageController {
     private final DeletionRequests deletions;
     private final CreditStatements statements;
     private final MatureContentOptIns matureContent;
+    private final UserPlans plans;
 
     ProfilePageController(Passwords passwords, UserSessions sessions, EmailVerifications verifications,
-                          DeletionRequests deletions, CreditStatements statements, MatureContentOptIns matureContent) {
+                          DeletionRequests deletions, CreditStatements statements, MatureContentOptIns matureContent,
+                          UserPlans plans) {
         this.matureContent = matureContent;
+        this.plans = plans;
         this.passwords = passwords;
         this.sessions = sessions;
         this.verifications = verifications;
@@ -122,6 +126,7 @@ class ProfilePageController {
         page.addObject("maxPassword", PasswordRules.MAX_LENGTH);
         page.addObject("maxReason", DeletionRequests.MAX_REASON);
         page.addObject("matureContentOptIn", matureContent.optedIn(user.id()));
+        page.addObject("plan", plans.planOf(user.id()));
         return page;
     }
 }
