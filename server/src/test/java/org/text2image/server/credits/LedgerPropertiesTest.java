@@ -48,7 +48,10 @@ class LedgerPropertiesTest {
     @BeforeContainer
     static void startDatabase() throws Exception {
         Path dir = Files.createDirectories(Path.of("target", "test-postgres", "ledger-properties-" + UUID.randomUUID()));
-        postgres = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true).start();
+        // Its own copy of the binaries, under target/: zonky's start-up deletes a shared copy it finds
+        // unfinished, which can pull it from under another test JVM unpacking it at the same moment.
+        postgres = EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true)
+                .setOverrideWorkingDirectory(Path.of("target", "embedded-pg-ledger-properties").toFile()).start();
         DataSource ds = postgres.getPostgresDatabase();
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
         jdbc = JdbcClient.create(ds);
@@ -65,7 +68,9 @@ class LedgerPropertiesTest {
 
     @AfterContainer
     static void stopDatabase() throws Exception {
-        postgres.close();
+        if (postgres != null) {
+            postgres.close();
+        }
     }
 
     @Property(tries = 40)

@@ -46,8 +46,12 @@ final class Chromium {
         LoggingPreferences logs = new LoggingPreferences(); // the console, read by CspBrowserTest
         logs.enable(LogType.BROWSER, Level.ALL);
         options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
-        return new ChromeDriver(new ChromeDriverService.Builder()
+        ChromeDriver driver = new ChromeDriver(new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build(), options);
+        // ChromeDriver may return from get() or a click while the next document is still loading (seen with
+        // Chromium 150 on a busy machine): looking up an element waits up to 5 s for it to appear.
+        driver.manage().timeouts().implicitlyWait(java.time.Duration.ofSeconds(5));
+        return driver;
     }
 
     /** Saves what the browser shows to {@code target/screenshots/<name>.png}. */
