@@ -56,7 +56,9 @@ class LiveJobPageBrowserTest extends BrowserTestBase {
         Set<String> titles = new LinkedHashSet<>();
         boolean previewShown = false;
         Instant deadline = Instant.now().plusSeconds(30);
-        while (browser.findElements(By.cssSelector("img.job-image")).isEmpty() && Instant.now().isBefore(deadline)) {
+        // Asked by script, not findElements: that would wait out the implicit wait on every turn while the image is not there.
+        while (Boolean.TRUE.equals(js.executeScript("return document.querySelector('img.job-image') === null"))
+                && Instant.now().isBefore(deadline)) {
             Matcher step = STEP.matcher((String) js.executeScript(
                     "var s = document.getElementById('job-state'); return s ? s.textContent : '';"));
             if (step.find()) {
