@@ -2,9 +2,6 @@ package org.text2image.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -22,7 +17,6 @@ import org.text2image.server.account.SignedInUser;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.JobStatus;
 import org.text2image.server.support.TestAccounts;
-import org.webjars.WebJarVersionLocator;
 
 /**
  * Every page of {@link SitePages} in a real headless Chromium: axe-core (the WebJar) finds no
@@ -160,24 +154,6 @@ class AccessibilityBrowserTest extends BrowserTestBase {
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
     }
 
-    private void resize(int width) {
-        browser.manage().window().setSize(new Dimension(width, 900));
-        // The window's size includes no browser chrome in headless mode; correct for any that is there.
-        long inner = (Long) js().executeScript("return window.innerWidth");
-        if (inner != width) {
-            browser.manage().window().setSize(new Dimension((int) (2 * width - inner), 900));
-        }
-    }
 
-    private static String axeSource() throws IOException {
-        String path = new WebJarVersionLocator().fullPath("axe-core", "axe.min.js");
-        try (InputStream in = AccessibilityBrowserTest.class.getClassLoader().getResourceAsStream(path)) {
-            assertThat(in).as("axe-core's WebJar at " + path).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
 
-    private JavascriptExecutor js() {
-        return (JavascriptExecutor) browser;
-    }
 }

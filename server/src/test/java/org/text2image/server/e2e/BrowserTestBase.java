@@ -1,8 +1,16 @@
 package org.text2image.server.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.webjars.WebJarVersionLocator;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** End-to-end tests in a real headless Chromium ({@link Chromium}): a fresh browser per test. */
@@ -26,5 +34,29 @@ abstract class BrowserTestBase extends EndToEndTestBase {
     /** The server's address for {@code path}, such as {@code /credits}. */
     String url(String path) {
         return "http://localhost:" + port + path;
+    }
+
+    /** The browser as a script runner. */
+    JavascriptExecutor js() {
+        return (JavascriptExecutor) browser;
+    }
+
+    /** Makes the page area exactly {@code width} CSS pixels wide (900 high), whatever browser chrome there is. */
+    void resize(int width) {
+        browser.manage().window().setSize(new Dimension(width, 900));
+        // The window's size includes no browser chrome in headless mode; correct for any that is there.
+        long inner = (Long) js().executeScript("return window.innerWidth");
+        if (inner != width) {
+            browser.manage().window().setSize(new Dimension((int) (2 * width - inner), 900));
+        }
+    }
+
+    /** axe-core's script, from its WebJar on the test class path. */
+    static String axeSource() throws IOException {
+        String path = new WebJarVersionLocator().fullPath("axe-core", "axe.min.js");
+        try (InputStream in = BrowserTestBase.class.getClassLoader().getResourceAsStream(path)) {
+            assertThat(in).as("axe-core's WebJar at " + path).isNotNull();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 }

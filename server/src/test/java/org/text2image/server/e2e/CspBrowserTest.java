@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -99,7 +98,4 @@ class CspBrowserTest extends BrowserTestBase {
         }
     }
 
-    private JavascriptExecutor js() {
-        return (JavascriptExecutor) browser;
-    }
 }

@@ -2,23 +2,17 @@ package org.text2image.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.generation.JobStatus;
-import org.webjars.WebJarVersionLocator;
 
 /**
  * A new user on the restrictive free plan (basic parameters, one image a request, a weekly count on
@@ -98,23 +92,6 @@ class PlanLimitsBrowserTest extends BrowserTestBase {
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
     }
 
-    private void resize(int width) {
-        browser.manage().window().setSize(new Dimension(width, 900));
-        long inner = (Long) js().executeScript("return window.innerWidth");
-        if (inner != width) {
-            browser.manage().window().setSize(new Dimension((int) (2 * width - inner), 900));
-        }
-    }
 
-    private static String axeSource() throws IOException {
-        String path = new WebJarVersionLocator().fullPath("axe-core", "axe.min.js");
-        try (InputStream in = PlanLimitsBrowserTest.class.getClassLoader().getResourceAsStream(path)) {
-            assertThat(in).as("axe-core's WebJar at " + path).isNotNull();
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-    }
 
-    private JavascriptExecutor js() {
-        return (JavascriptExecutor) browser;
-    }
 }

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -123,15 +121,5 @@ class ThemeAndMenuBrowserTest extends BrowserTestBase {
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
     }
 
-    private void resize(int width) {
-        browser.manage().window().setSize(new Dimension(width, 900));
-        long inner = (Long) js().executeScript("return window.innerWidth");
-        if (inner != width) {
-            browser.manage().window().setSize(new Dimension((int) (2 * width - inner), 900));
-        }
-    }
 
-    private JavascriptExecutor js() {
-        return (JavascriptExecutor) browser;
-    }
 }
