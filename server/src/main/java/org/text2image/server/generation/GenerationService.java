@@ -105,7 +105,15 @@ public class GenerationService {
         return enqueue(userId, request, jobId, false);
     }
 
-    private UUID enqueue(long userId, GenerationRequest request, UUID jobId, boolean parameterAccess) {
+    /**
+     * {@link #enqueue(long, GenerationRequest)} under a job id chosen by the caller (the public API
+     * writes its idempotency record under it first).
+     *
+     * @param parameterAccess whether the plan's parameter access applies (true for a user's own
+     *     request; false for an admin's re-run of a job's own settings)
+     */
+    @Transactional
+    public UUID enqueue(long userId, GenerationRequest request, UUID jobId, boolean parameterAccess) {
         PlanAllowance allowance = planRules.allowanceOf(userId);
         JobParameters parameters = validator.validate(request, allowance, parameterAccess);
         refuseModelNoWorkerHas(parameters);

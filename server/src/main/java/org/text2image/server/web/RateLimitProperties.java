@@ -25,13 +25,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param submitPerIp job submissions per client IP (default 120 per minute)
  * @param supportMessagePerAccount support messages per account (default 10 per 10 min)
  * @param supportMessagePerIp support messages per client IP (default 30 per 10 min)
+ * @param apiRequestsPerKey requests of any kind per API key (default 600 per minute); job
+ *     submissions through the API also take from {@code submitPerAccount} and {@code submitPerIp}
  */
 @ConfigurationProperties("text2image.rate-limits")
 public record RateLimitProperties(Boolean enabled, Integer maxTrackedKeys, Limit loginFailuresPerAccount,
                                   Limit loginFailuresPerIp, Limit registerPerIp, Limit passwordResetPerIp,
                                   Limit passwordResetPerEmail, Limit verificationResendPerAccount,
                                   Limit verificationResendPerIp, Limit submitPerAccount, Limit submitPerIp,
-                                  Limit supportMessagePerAccount, Limit supportMessagePerIp) {
+                                  Limit supportMessagePerAccount, Limit supportMessagePerIp,
+                                  Limit apiRequestsPerKey) {
 
     public RateLimitProperties {
         enabled = enabled == null || enabled;
@@ -50,6 +53,7 @@ public record RateLimitProperties(Boolean enabled, Integer maxTrackedKeys, Limit
         submitPerIp = or(submitPerIp, 120, Duration.ofMinutes(1));
         supportMessagePerAccount = or(supportMessagePerAccount, 10, Duration.ofMinutes(10));
         supportMessagePerIp = or(supportMessagePerIp, 30, Duration.ofMinutes(10));
+        apiRequestsPerKey = or(apiRequestsPerKey, 600, Duration.ofMinutes(1));
     }
 
     private static Limit or(Limit given, int count, Duration per) {

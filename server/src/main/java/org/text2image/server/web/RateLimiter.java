@@ -19,7 +19,7 @@ import org.text2image.server.web.RateLimitProperties.Limit;
  * beyond that, so a flood of new keys cannot exhaust memory (a forgotten bucket starts full again).
  */
 @Component
-class RateLimiter {
+public class RateLimiter {
 
     private final Map<String, Bucket> buckets;
     private final TimeMeter time;
@@ -40,13 +40,13 @@ class RateLimiter {
      *
      * @return {@link Duration#ZERO} when taken; otherwise how long until one is back (no token was taken)
      */
-    Duration take(String key, Limit limit) {
+    public Duration take(String key, Limit limit) {
         ConsumptionProbe probe = bucket(key, limit).tryConsumeAndReturnRemaining(1);
         return probe.isConsumed() ? Duration.ZERO : Duration.ofNanos(probe.getNanosToWaitForRefill());
     }
 
     /** Gives back a token taken by {@link #take} (a sign-in that succeeded); never above the bucket's size. */
-    void giveBack(String key, Limit limit) {
+    public void giveBack(String key, Limit limit) {
         bucket(key, limit).addTokens(1);
     }
 

@@ -54,6 +54,6 @@ class RateLimiterTest {
     }
 
     private static RateLimitProperties properties(int maxKeys) {
-        return new RateLimitProperties(true, maxKeys, null, null, null, null, null, null, null, null, null, null, null);
+        return new RateLimitProperties(true, maxKeys, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 }

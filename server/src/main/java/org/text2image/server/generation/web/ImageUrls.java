@@ -11,6 +11,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.generation.JobView;
@@ -27,9 +28,11 @@ import org.text2image.server.generation.JobView;
  * breaks the signature. Expiry times fall on a grid of half the lifetime, so a page shows the same
  * URL for a while and the browser's cache serves it again.
  *
- * <p>Pages call it as {@code @imageUrls}.
+ * <p>Pages call it as {@code @imageUrls}; the public API signs its URLs for the key's owner
+ * ({@link #imageForOwner}).
  */
 @Component("imageUrls")
+@NamedInterface("image-urls")
 public class ImageUrls {
 
     private static final String ALGORITHM = "HmacSHA256";
@@ -54,11 +57,39 @@ public class ImageUrls {
         return signed(job, imageId, "/thumb");
     }
 
-    /** A URL signed for {@code viewerId}, which the caller has checked may see the image; {@code suffix} "" or "/thumb". */
-    String sign(UUID imageId, long viewerId, String suffix) {
+    /**
+     * The signed URL of a result image of {@code job} for its owner, {@code ownerId}, who is not in
+     * a session (an API caller authenticated by key): the same URL a page shows its owner.
+     *
+     * @throws IllegalStateException when {@code ownerId} does not own the job or the image is not the job's
+     */
+    public String imageForOwner(JobView job, UUID imageId, long ownerId) {
+        return signedForOwner(job, imageId, ownerId, "");
+    }
+
+    /** {@link #imageForOwner} for the image's thumbnail. */
+    public String thumbnailForOwner(JobView job, UUID imageId, long ownerId) {
+        return signedForOwner(job, imageId, ownerId, "/thumb");
+    }
+
+    /** When a URL signed now expires (epoch seconds): on the grid of half the lifetime, at most one lifetime away. */
+    public java.time.Instant expiryOfUrlsSignedNow() {
         long now = clock.instant().getEpochSecond();
         long window = ttlSeconds / 2;
-        long expires = now / window * window + ttlSeconds;
+        return java.time.Instant.ofEpochSecond(now / window * window + ttlSeconds);
+    }
+
+    private String signedForOwner(JobView job, UUID imageId, long ownerId, String suffix) {
+        if (job.userId() != ownerId || job.images().stream().noneMatch(image -> image.id().equals(imageId))) {
+            throw new IllegalStateException("No image URL for image " + imageId + " of job " + job.id()
+                    + ": user " + ownerId + " may not see it");
+        }
+        return sign(imageId, ownerId, suffix);
+    }
+
+    /** A URL signed for {@code viewerId}, which the caller has checked may see the image; {@code suffix} "" or "/thumb". */
+    String sign(UUID imageId, long viewerId, String suffix) {
+        long expires = expiryOfUrlsSignedNow().getEpochSecond();
         return "/i/" + imageId + suffix + "?v=" + viewerId + "&exp=" + expires + "&sig=" + signature(imageId, viewerId, expires);
     }
 

@@ -1,0 +1,212 @@
+package org.text2image.server.api;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.text2image.server.support.UserText;
+
+/**
+ * The users' API keys: create (the key is shown once and only its SHA-256 is stored), list,
+ * revoke, and authenticate a request's bearer key. A key is {@code t2i_} followed by 43 Base64url
+ * characters (32 bytes from {@link SecureRandom}); with 256 random bits a plain SHA-256 resists
+ * guessing as well as a slow password hash would, and costs one hash per request.
+ */
+@Service
+public class ApiKeys {
+
+    /** Most keys a user may have that are not revoked. */
+    public static final int MAX_ACTIVE_KEYS = 10;
+    /** Longest key name, in characters. */
+    public static final int MAX_NAME_LENGTH = 60;
+    /** What every key starts with. */
+    public static final String KEY_PREFIX = "t2i_";
+    /** Characters of the key kept to tell keys apart ({@code t2i_} and 8 more). */
+    static final int SHOWN_PREFIX_LENGTH = 12;
+    /** A key's last-used time and IP are written at most this often. */
+    static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
+
+    private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final String COLUMNS = "id, name, prefix, scopes, callback_url, created_at, revoked_at, last_used_at, "
+            + "last_used_ip";
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    ApiKeys(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a key for the user.
+     *
+     * @param name the user's label; trimmed, 1 … {@value #MAX_NAME_LENGTH} characters, no control characters
+     * @param scopes at least one
+     * @return the key, with the secret that is never shown again
+     * @throws InvalidApiKeyRequestException for a bad name, no scope, or when the user already has
+     *     {@value #MAX_ACTIVE_KEYS} keys that are not revoked
+     */
+    @Transactional
+    public NewApiKey create(long userId, String name, Set<ApiScope> scopes) {
+        String label = name == null ? "" : UserText.normalise(name).strip();
+        Map<String, String> errors = new LinkedHashMap<>();
+        if (label.isEmpty() || !UserText.hasVisibleCharacter(label)) {
+            errors.put("name", "Give the key a name, such as the tool that will use it.");
+        } else if (label.codePointCount(0, label.length()) > MAX_NAME_LENGTH) {
+            errors.put("name", "A key name has at most " + MAX_NAME_LENGTH + " characters.");
+        } else if (UserText.hasControlOrBidi(label)) {
+            errors.put("name", "A key name cannot contain control characters.");
+        }
+        if (scopes == null || scopes.isEmpty()) {
+            errors.put("scopes", "Pick at least one scope: generate, read, or both.");
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidApiKeyRequestException(errors);
+        }
+        // Serialise a user's creations, so two at once cannot both pass the limit.
+        jdbc.sql("SELECT id FROM app_user WHERE id = ? FOR UPDATE").param(userId).query(Long.class).single();
+        long active = jdbc.sql("SELECT count(*) FROM api_key WHERE user_id = ? AND revoked_at IS NULL")
+                .param(userId).query(Long.class).single();
+        if (active >= MAX_ACTIVE_KEYS) {
+            throw new InvalidApiKeyRequestException(Map.of("name", "You have " + MAX_ACTIVE_KEYS
+                    + " keys, the most there may be. Revoke one you no longer use first."));
+        }
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String secret = KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Instant now = now();
+        String[] scopeKeys = EnumSet.copyOf(scopes).stream().map(ApiScope::key).toArray(String[]::new);
+        long id = jdbc.sql("""
+                        INSERT INTO api_key (user_id, name, prefix, secret_hash, scopes, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?) RETURNING id""")
+                .params(userId, label, secret.substring(0, SHOWN_PREFIX_LENGTH), sha256(secret), scopeKeys,
+                        Timestamp.from(now))
+                .query(Long.class).single();
+        log.info("API key {} ({}) created for user {} with scopes {}", id, secret.substring(0, SHOWN_PREFIX_LENGTH),
+                userId, String.join(",", scopeKeys));
+        return new NewApiKey(find(userId, id).orElseThrow(), secret);
+    }
+
+    /** The user's keys, revoked ones too, newest first. */
+    @Transactional(readOnly = true)
+    public List<ApiKey> list(long userId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM api_key WHERE user_id = ? ORDER BY created_at DESC, id DESC")
+                .param(userId).query(ApiKeys::key).list();
+    }
+
+    /** One of the user's keys; empty for another user's key or an unknown id. */
+    @Transactional(readOnly = true)
+    public Optional<ApiKey> find(long userId, long keyId) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM api_key WHERE user_id = ? AND id = ?")
+                .params(userId, keyId).query(ApiKeys::key).optional();
+    }
+
+    /**
+     * Revokes one of the user's keys: it authenticates nothing from now on. Jobs it submitted run
+     * on and their webhooks are still delivered.
+     *
+     * @return false when the key is not the user's or was already revoked (nothing changed)
+     */
+    @Transactional
+    public boolean revoke(long userId, long keyId) {
+        boolean revoked = jdbc.sql("UPDATE api_key SET revoked_at = ? WHERE user_id = ? AND id = ? AND revoked_at IS NULL")
+                .params(Timestamp.from(now()), userId, keyId).update() == 1;
+        if (revoked) {
+            log.info("API key {} of user {} revoked", keyId, userId);
+        }
+        return revoked;
+    }
+
+    /** Revokes every key of the user (the account is being deleted); returns how many. */
+    @Transactional
+    public int revokeAll(long userId) {
+        return jdbc.sql("UPDATE api_key SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+                .params(Timestamp.from(now()), userId).update();
+    }
+
+    /**
+     * The caller a bearer key stands for: a key that exists, is not revoked, and whose owner's
+     * account is neither disabled nor deleted. Records the key's last use (time and {@code clientIp})
+     * at most once per {@link #LAST_USED_RESOLUTION}.
+     *
+     * @param secret the bearer token as sent; anything else than a well-formed key is simply not found
+     * @param clientIp the request's client address, cut to 64 characters
+     */
+    @Transactional
+    public Optional<ApiCaller> authenticate(String secret, String clientIp) {
+        if (secret == null || !secret.startsWith(KEY_PREFIX) || secret.length() != KEY_PREFIX.length() + 43) {
+            return Optional.empty();
+        }
+        Optional<ApiCaller> caller = jdbc.sql("""
+                        SELECT k.id, k.user_id, u.email, k.scopes FROM api_key k JOIN app_user u ON u.id = k.user_id
+                        WHERE k.secret_hash = ? AND k.revoked_at IS NULL AND u.disabled_at IS NULL AND u.deleted_at IS NULL""")
+                .param(sha256(secret))
+                .query((rs, n) -> new ApiCaller(rs.getLong("user_id"), rs.getString("email"), rs.getLong("id"),
+                        scopes(rs.getArray("scopes"))))
+                .optional();
+        caller.ifPresent(c -> {
+            Instant now = now();
+            String ip = clientIp == null ? null : clientIp.substring(0, Math.min(clientIp.length(), 64));
+            jdbc.sql("""
+                            UPDATE api_key SET last_used_at = ?, last_used_ip = ?
+                            WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ? OR last_used_ip IS DISTINCT FROM ?)""")
+                    .params(Timestamp.from(now), ip, c.keyId(), Timestamp.from(now.minus(LAST_USED_RESOLUTION)), ip)
+                    .update();
+        });
+        return caller;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static ApiKey key(ResultSet rs, int row) throws SQLException {
+        return new ApiKey(rs.getLong("id"), rs.getString("name"), rs.getString("prefix"), scopes(rs.getArray("scopes")),
+                rs.getString("callback_url"), instant(rs, "created_at"), instant(rs, "revoked_at"),
+                instant(rs, "last_used_at"), rs.getString("last_used_ip"));
+    }
+
+    private static Set<ApiScope> scopes(Array array) throws SQLException {
+        Set<ApiScope> scopes = EnumSet.noneOf(ApiScope.class);
+        for (Object key : (Object[]) array.getArray()) {
+            ApiScope.parse((String) key).ifPresent(scopes::add);
+        }
+        return scopes;
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /** SHA-256 of the key's UTF-8 bytes (FIPS 180-4), 32 bytes. */
+    static byte[] sha256(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}
