@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.text2image.server.account.AccountDirectory;
 import org.text2image.server.support.UserText;
 
 /**
@@ -46,16 +47,20 @@ public class ApiKeys {
     /** A key's last-used time and IP are written at most this often. */
     static final Duration LAST_USED_RESOLUTION = Duration.ofMinutes(1);
 
+    /** The first key of the advisory lock that serialises one user's key creations. */
+    private static final int ADVISORY_LOCK_SPACE = 0x61706b79; // "apky"
     private static final Logger log = LoggerFactory.getLogger(ApiKeys.class);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String COLUMNS = "id, name, prefix, scopes, callback_url, created_at, revoked_at, last_used_at, "
             + "last_used_ip";
 
     private final JdbcClient jdbc;
+    private final AccountDirectory accounts;
     private final Clock clock;
 
-    ApiKeys(JdbcClient jdbc, Clock clock) {
+    ApiKeys(JdbcClient jdbc, AccountDirectory accounts, Clock clock) {
         this.jdbc = jdbc;
+        this.accounts = accounts;
         this.clock = clock;
     }
 
@@ -86,7 +91,8 @@ public class ApiKeys {
             throw new InvalidApiKeyRequestException(errors);
         }
         // Serialise a user's creations, so two at once cannot both pass the limit.
-        jdbc.sql("SELECT id FROM app_user WHERE id = ? FOR UPDATE").param(userId).query(Long.class).single();
+        jdbc.sql("SELECT pg_advisory_xact_lock(?, ?)").params(ADVISORY_LOCK_SPACE, (int) userId)
+                .query((rs, n) -> 1).single();
         long active = jdbc.sql("SELECT count(*) FROM api_key WHERE user_id = ? AND revoked_at IS NULL")
                 .param(userId).query(Long.class).single();
         if (active >= MAX_ACTIVE_KEYS) {
@@ -159,13 +165,13 @@ public class ApiKeys {
         if (secret == null || !secret.startsWith(KEY_PREFIX) || secret.length() != KEY_PREFIX.length() + 43) {
             return Optional.empty();
         }
-        Optional<ApiCaller> caller = jdbc.sql("""
-                        SELECT k.id, k.user_id, u.email, k.scopes FROM api_key k JOIN app_user u ON u.id = k.user_id
-                        WHERE k.secret_hash = ? AND k.revoked_at IS NULL AND u.disabled_at IS NULL AND u.deleted_at IS NULL""")
+        Optional<ApiCaller> caller = jdbc.sql(
+                        "SELECT id, user_id, scopes FROM api_key WHERE secret_hash = ? AND revoked_at IS NULL")
                 .param(sha256(secret))
-                .query((rs, n) -> new ApiCaller(rs.getLong("user_id"), rs.getString("email"), rs.getLong("id"),
-                        scopes(rs.getArray("scopes"))))
-                .optional();
+                .query((rs, n) -> new KeyRow(rs.getLong("id"), rs.getLong("user_id"), scopes(rs.getArray("scopes"))))
+                .optional()
+                .flatMap(key -> accounts.find(key.userId()).filter(account -> !account.deleted() && !account.disabled())
+                        .map(account -> new ApiCaller(key.userId(), account.email(), key.id(), key.scopes())));
         caller.ifPresent(c -> {
             Instant now = now();
             String ip = clientIp == null ? null : clientIp.substring(0, Math.min(clientIp.length(), 64));
@@ -176,6 +182,9 @@ public class ApiKeys {
                     .update();
         });
         return caller;
+    }
+
+    private record KeyRow(long id, long userId, Set<ApiScope> scopes) {
     }
 
     private Instant now() {
