@@ -9,6 +9,9 @@ import java.net.URI;
  */
 public final class ApiProblems {
 
+    /** Largest request body the API reads, in bytes (64 KiB: a prompt at its longest is far less). */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
+
     /** What every type starts with. */
     public static final String BASE = "/api/v1/problems/";
 
@@ -16,6 +19,8 @@ public final class ApiProblems {
     public static final URI INVALID_REQUEST = type("invalid-request");
     /** 400: the body is not JSON of the expected shape, or too large. */
     public static final URI MALFORMED_REQUEST = type("malformed-request");
+    /** 413: the body is larger than {@value #MAX_BODY_BYTES} bytes. */
+    public static final URI BODY_TOO_LARGE = type("body-too-large");
     /** 401: no key, a malformed, unknown or revoked key, or a disabled account. */
     public static final URI UNAUTHENTICATED = type("unauthenticated");
     /** 403: the key lacks the scope the endpoint needs. */

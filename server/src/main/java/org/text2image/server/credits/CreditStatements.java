@@ -60,6 +60,21 @@ public class CreditStatements {
     }
 
     /**
+     * The user's ledger entries older than entry {@code beforeId} (all when null), newest first, at
+     * most {@code limit} (1–{@value #MAX_ENTRIES}): keyset pages for the public API.
+     */
+    @Transactional(readOnly = true)
+    public List<LedgerEntry> entriesBefore(long userId, Long beforeId, int limit) {
+        return jdbc.sql("""
+                SELECT e.id, e.kind, e.amount_credits, e.available_after, e.held_after, e.job_id, e.reason, e.created_at,
+                       CASE WHEN e.kind = 'GRANT' THEN l.expires_at END AS lot_expires_at, e.idempotency_key
+                FROM ledger_entry e LEFT JOIN credit_lot l ON l.id = e.lot_id
+                WHERE e.user_id = ? AND e.id < ? ORDER BY e.id DESC LIMIT ?""")
+                .params(userId, beforeId == null ? Long.MAX_VALUE : beforeId, Math.clamp(limit, 1, MAX_ENTRIES))
+                .query(LedgerEntry.class).list();
+    }
+
+    /**
      * The entries of one job, oldest first: its hold, capture or release (by the job's id) and the
      * entries with any of {@code keys} (such as the grant that paid for an admin's free re-run).
      */

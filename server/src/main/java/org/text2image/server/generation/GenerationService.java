@@ -214,6 +214,15 @@ public class GenerationService {
     }
 
     /**
+     * One page of the user's jobs by keyset with filters, newest first (the public API's job list);
+     * the same views as {@link #history}, read with a fixed number of queries.
+     */
+    @Transactional(readOnly = true)
+    public List<JobView> history(long userId, JobListQuery query) {
+        return views(jobs.page(userId, query));
+    }
+
+    /**
      * Cancels a queued or running job of the user and releases its hold, in one transaction:
      * nothing is charged. A running attempt's worker is refused at its next heartbeat (and
      * interrupts ComfyUI); a completion it still sends is stale and stores nothing.

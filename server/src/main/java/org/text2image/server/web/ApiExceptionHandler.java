@@ -33,8 +33,14 @@ import org.text2image.server.support.InvalidInputException;
  * logged at DEBUG (not a server problem), other 4xx at WARN, 5xx at ERROR with the stack trace.
  */
 @RestControllerAdvice(annotations = RestController.class)
-@Order(Ordered.HIGHEST_PRECEDENCE)
+@Order(ApiExceptionHandler.ORDER)
 class ApiExceptionHandler {
+
+    /**
+     * This advice's order: after a feature's own advice for its controllers (such as the public
+     * API's problem types), which take {@link Ordered#HIGHEST_PRECEDENCE}.
+     */
+    static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 10;
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 

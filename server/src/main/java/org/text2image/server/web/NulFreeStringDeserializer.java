@@ -14,7 +14,7 @@ import tools.jackson.databind.exc.MismatchedInputException;
  * {@code String} the application's JSON mapper reads (records' fields, lists of strings) by
  * {@link NulCharacterRefusal}.
  */
-class NulFreeStringDeserializer extends StringDeserializer {
+public class NulFreeStringDeserializer extends StringDeserializer {
 
     @Override
     public String deserialize(JsonParser p, DeserializationContext ctxt) throws JacksonException {
@@ -26,14 +26,14 @@ class NulFreeStringDeserializer extends StringDeserializer {
     }
 
     /** A JSON string with a NUL character; Jackson adds the field's path (see {@code getPath()}). */
-    static final class NulInTextException extends MismatchedInputException {
+    public static final class NulInTextException extends MismatchedInputException {
 
         NulInTextException(JsonParser p) {
             super(p, "Text must not contain the NUL character (U+0000)", String.class);
         }
 
         /** The field as a JSON path without the root, such as {@code workerName} or {@code checkpoints[2]}. */
-        String field() {
+        public String field() {
             StringBuilder field = new StringBuilder();
             for (Reference reference : getPath()) {
                 if (reference.getPropertyName() != null) {

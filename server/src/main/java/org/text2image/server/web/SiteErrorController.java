@@ -91,8 +91,31 @@ class SiteErrorController implements ErrorController {
         return p.equals("/api") || p.startsWith("/api/") || p.startsWith("/api;");
     }
 
+    /**
+     * The public API's problem type (docs/API.md, "Errors") for an error no controller answered
+     * under {@code /api/v1/}: an unknown path, a method or media type the endpoint does not take, a
+     * URL the firewall refused. Empty elsewhere (the type stays {@code about:blank}).
+     */
+    static java.util.Optional<URI> publicApiType(String path, int status) {
+        if (!path.replaceFirst("^/+", "/").startsWith("/api/v1/")) {
+            return java.util.Optional.empty();
+        }
+        String slug = switch (status) {
+            case 400 -> "malformed-request";
+            case 401 -> "unauthenticated";
+            case 403 -> "insufficient-scope";
+            case 404 -> "not-found";
+            case 405, 406, 415 -> "unsupported";
+            case 413 -> "body-too-large";
+            case 429 -> "rate-limited";
+            default -> status >= 500 ? "server-error" : null;
+        };
+        return java.util.Optional.ofNullable(slug).map(s -> URI.create("/api/v1/problems/" + s));
+    }
+
     private static ResponseEntity<ProblemDetail> problem(HttpStatusCode status, String detail, String path) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        publicApiType(path, status.value()).ifPresent(problem::setType);
         problem.setProperty("retryable", status.is5xxServerError() || status.value() == HttpStatus.TOO_MANY_REQUESTS.value());
         try {
             problem.setInstance(URI.create(path));

@@ -26,8 +26,9 @@ import org.text2image.server.web.RateLimiter;
  * read; anything else: generate), and applies the rate limits: every request takes a token of the
  * key's bucket ({@code api-requests-per-key}); a job submission ({@code POST /api/v1/jobs},
  * {@code POST /v1/images/generations}) also takes from the account's and the client IP's submit
- * buckets, the same ones the Generate form uses. Refusals: 401 with {@code WWW-Authenticate: Bearer},
- * 403, 429 with {@code Retry-After}; nothing behind the filter runs.
+ * buckets, the same ones the Generate form uses; a body is capped at {@link ApiProblems#MAX_BODY_BYTES}
+ * ({@link BodyLimit}). Refusals: 401 with {@code WWW-Authenticate: Bearer}, 403, 413, 429 with
+ * {@code Retry-After}; nothing behind the filter runs.
  */
 final class ApiKeyFilter extends OncePerRequestFilter {
 
@@ -74,10 +75,15 @@ final class ApiKeyFilter extends OncePerRequestFilter {
                     "rate_limit_exceeded");
             return;
         }
+        if (BodyLimit.declaredTooLarge(request, ApiProblems.MAX_BODY_BYTES)) {
+            ApiErrorWriter.write(request, response, 413, ApiProblems.BODY_TOO_LARGE,
+                    "The body is larger than " + ApiProblems.MAX_BODY_BYTES + " bytes.", "request_too_large");
+            return;
+        }
         ApiAuthentication authentication = new ApiAuthentication(caller.get());
         SecurityContextHolder.getContext().setAuthentication(authentication);
         try {
-            chain.doFilter(request, response);
+            chain.doFilter(new BodyLimit(request, ApiProblems.MAX_BODY_BYTES), response);
         } finally {
             SecurityContextHolder.clearContext();
         }

@@ -249,6 +249,35 @@ public class JobRepository {
                 .params(userId, offset, limit).query(JobRow::map).list();
     }
 
+    /**
+     * A page of the user's jobs by keyset, newest first ({@link org.text2image.server.generation.JobListQuery});
+     * served by the index on (user_id, created_at DESC).
+     */
+    public List<JobRow> page(long userId, org.text2image.server.generation.JobListQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT " + JobRow.COLUMNS + " FROM generation_job WHERE user_id = ?");
+        List<Object> params = new java.util.ArrayList<>(List.of(userId));
+        if (!query.statuses().isEmpty()) {
+            sql.append(" AND status = ANY (?)");
+            params.add(query.statuses().stream().map(Enum::name).toArray(String[]::new));
+        }
+        if (query.modelId() != null) {
+            sql.append(" AND model_id = ?");
+            params.add(query.modelId());
+        }
+        if (query.createdFrom() != null) {
+            sql.append(" AND created_at >= ?");
+            params.add(ts(query.createdFrom()));
+        }
+        if (query.beforeCreatedAt() != null) {
+            sql.append(" AND (created_at, id) < (?, ?)");
+            params.add(ts(query.beforeCreatedAt()));
+            params.add(query.beforeId());
+        }
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        params.add(query.limit());
+        return jdbc.sql(sql.toString()).params(params).query(JobRow::map).list();
+    }
+
     public long count(long userId) {
         return jdbc.sql("SELECT count(*) FROM generation_job WHERE user_id = ?").params(userId)
                 .query(Long.class).single();
