@@ -58,7 +58,7 @@ public class RateLimiter {
     }
 
     /** Forgets every bucket (all clients start with full buckets). */
-    void clear() {
+    public void clear() {
         synchronized (buckets) {
             buckets.clear();
         }

@@ -28,7 +28,9 @@ import org.text2image.server.support.TestDatabase;
         "text2image.rate-limits.register-per-ip.count=2",
         "text2image.rate-limits.register-per-ip.per=1h",
         "text2image.rate-limits.support-message-per-account.count=2",
-        "text2image.rate-limits.support-message-per-account.per=10m"
+        "text2image.rate-limits.support-message-per-account.per=10m",
+        "text2image.rate-limits.api-requests-per-key.count=3",
+        "text2image.rate-limits.api-requests-per-key.per=1m"
 })
 class RateLimitsTest {
 
