@@ -11,6 +11,7 @@ import org.text2image.server.account.AccountDirectory;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.account.UserSessions;
+import org.text2image.server.api.ApiKeys;
 import org.text2image.server.credits.AdminAuditLog;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.CreditStatements;
@@ -26,7 +27,7 @@ import org.text2image.server.support.Plurals;
 /**
  * Deletes an account on request. First a card subscription is cancelled at Stripe (if Stripe
  * refuses, nothing is deleted). Then in one transaction: the plan term is removed (no more plan
- * credits), sign-in is refused, the active jobs are
+ * credits), sign-in is refused, the API keys are revoked and their webhooks removed, the active jobs are
  * cancelled (their holds released first), the image rows, previews and prompts are removed, the
  * remaining balance is forfeited by one DEBIT entry (idempotency key {@code account-deleted:<id>}),
  * the mails to or about the account and its support conversation are deleted, the account row is anonymised (its email freed)
@@ -50,12 +51,14 @@ class AccountDeletion {
     private final SupportChat support;
     private final PlanTerms plans;
     private final AccountClosing payments;
+    private final ApiKeys apiKeys;
     private final TransactionTemplate transactions;
 
     AccountDeletion(AccountService accounts, AccountDirectory directory, GenerationService generation,
                     GeneratedImages images, CreditLedger ledger, CreditStatements statements, MailOutbox outbox,
                     UserSessions sessions, AdminAuditLog audit, SupportChat support, PlanTerms plans, AccountClosing payments,
-                    TransactionTemplate transactions) {
+                    ApiKeys apiKeys, TransactionTemplate transactions) {
+        this.apiKeys = apiKeys;
         this.plans = plans;
         this.payments = payments;
         this.accounts = accounts;
@@ -114,6 +117,7 @@ class AccountDeletion {
         long userId = user.id();
         plans.forget(userId); // first: a plan grant locks the term before the account row
         directory.setDisabled(userId, true);
+        apiKeys.forget(userId); // before the jobs end: no webhook for their cancellation
         int jobs = generation.cancelAll(userId, "Cancelled: the account was deleted.");
         List<GeneratedImages.RemovedImage> removed = images.forgetUser(userId);
         ledger.expireDue(userId);

@@ -145,11 +145,21 @@ public class ApiKeys {
         return revoked;
     }
 
-    /** Revokes every key of the user (the account is being deleted); returns how many. */
+    /**
+     * Forgets the user's API access because the account is being deleted: every key is revoked,
+     * every webhook (callback URL and signing secret) and last-use IP removed, and the user's Idempotency-Keys
+     * dropped. The key rows stay, anonymous, for the jobs that point at them.
+     *
+     * @return how many keys were revoked by this call
+     */
     @Transactional
-    public int revokeAll(long userId) {
-        return jdbc.sql("UPDATE api_key SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
+    public int forget(long userId) {
+        int revoked = jdbc.sql("UPDATE api_key SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL")
                 .params(Timestamp.from(now()), userId).update();
+        jdbc.sql("UPDATE api_key SET callback_url = NULL, webhook_secret = NULL, last_used_ip = NULL WHERE user_id = ?")
+                .param(userId).update();
+        jdbc.sql("DELETE FROM api_idempotency WHERE user_id = ?").param(userId).update();
+        return revoked;
     }
 
     /**

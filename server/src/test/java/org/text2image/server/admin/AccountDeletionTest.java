@@ -9,6 +9,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import jakarta.servlet.http.Cookie;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -22,6 +23,8 @@ import org.springframework.test.web.servlet.ResultActions;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.DeletionRequests;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.api.ApiKeys;
+import org.text2image.server.api.ApiScope;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.EntryKind;
@@ -67,6 +70,7 @@ class AccountDeletionTest {
     @Autowired UserPlans userPlans;
     @Autowired Plans plans;
     @Autowired MutableClock clock;
+    @Autowired ApiKeys apiKeys;
     @Autowired TestDatabase db;
 
     SignedInUser admin;
@@ -129,6 +133,25 @@ class AccountDeletionTest {
                 .doesNotContain("alice@");
 
         assertThat(accounts.signUp("alice@example.com", PASSWORD)).as("the email registers again").isPresent();
+    }
+
+    @Test
+    void aDeletedAccountsApiKeysStopWorkingAndItsWebhooksAreRemoved() throws Exception {
+        String secret = apiKeys.create(alice.id(), "script", EnumSet.allOf(ApiScope.class)).secret();
+        db.jdbc().sql("UPDATE api_key SET callback_url = 'https://hooks.example.com/t2i', webhook_secret = 'whsec_0123456789abcdef'")
+                .update();
+        mvc.perform(get("/api/v1/balance").header("Authorization", "Bearer " + secret)).andExpect(status().isOk());
+
+        delete("alice@example.com", "Deletion request of 1 May").andExpect(status().isSeeOther());
+
+        mvc.perform(get("/api/v1/balance").header("Authorization", "Bearer " + secret))
+                .andExpect(status().isUnauthorized());
+        assertThat(apiKeys.list(alice.id())).singleElement().satisfies(key -> {
+            assertThat(key.revokedAt()).isNotNull();
+            assertThat(key.callbackUrl()).isNull();
+        });
+        assertThat(db.jdbc().sql("SELECT count(*) FROM api_key WHERE webhook_secret IS NOT NULL OR last_used_ip IS NOT NULL")
+                .query(Long.class).single()).isZero();
     }
 
     @Test
