@@ -53,8 +53,7 @@ class OpenAiExceptions {
     @ExceptionHandler(InsufficientCreditsException.class)
     ResponseEntity<Object> insufficientCredits(InsufficientCreditsException e) {
         return refusal(HttpStatus.PAYMENT_REQUIRED, "insufficient_quota", "insufficient_quota", null,
-                e.getMessage() + " Needed: " + e.requiredCredits() + ", available: " + e.availableCredits()
-                        + ". Buy credits on the Billing page.");
+                e.getMessage() + " Buy credits on the Billing page, or ask for fewer or smaller images.");
     }
 
     @ExceptionHandler(TooManyQueuedJobsException.class)

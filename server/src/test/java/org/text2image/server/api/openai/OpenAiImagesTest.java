@@ -347,7 +347,7 @@ class OpenAiImagesTest {
                 .andExpect(status().isPaymentRequired())
                 .andExpect(jsonPath("$.error.type").value("insufficient_quota"))
                 .andExpect(jsonPath("$.error.code").value("insufficient_quota"))
-                .andExpect(jsonPath("$.error.message").value(org.hamcrest.Matchers.containsString("available: 0")));
+                .andExpect(jsonPath("$.error.message").value(org.hamcrest.Matchers.containsString("you have 0 available")));
         nothingWritten(alice, new Balance(0, 0));
     }
 
