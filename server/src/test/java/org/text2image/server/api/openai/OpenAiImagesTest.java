@@ -298,6 +298,7 @@ class OpenAiImagesTest {
             refused(bobKey, bad.body())
                     .andExpect(status().isBadRequest())
                     .andExpect(content().contentTypeCompatibleWith(MediaType.APPLICATION_JSON))
+                    .andExpect(header().string("x-should-retry", "false"))
                     .andExpect(jsonPath("$.error.type").value("invalid_request_error"))
                     .andExpect(jsonPath("$.error.param").value(bad.param()))
                     .andExpect(jsonPath("$.error.code").value(bad.code()))
@@ -345,6 +346,7 @@ class OpenAiImagesTest {
         tx.executeWithoutResult(status -> ledger.debit(alice.id(), 20, "test:spend-all", "Spent elsewhere"));
         refused(aliceKey, "{\"prompt\": \"x\"}")
                 .andExpect(status().isPaymentRequired())
+                .andExpect(header().string("x-should-retry", "false"))
                 .andExpect(jsonPath("$.error.type").value("insufficient_quota"))
                 .andExpect(jsonPath("$.error.code").value("insufficient_quota"))
                 .andExpect(jsonPath("$.error.message").value(org.hamcrest.Matchers.containsString("you have 0 available")));
