@@ -3,8 +3,11 @@ package org.text2image.server.api.openai;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -14,6 +17,7 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
@@ -29,10 +33,12 @@ import org.text2image.server.generation.Viewer;
  * cheap read of its row, {@link GenerationService#progress}) until it is final or the wait is over
  * by the injected {@link Clock}; then the answer is made from the job's view. Should the container's
  * own timeout (the wait plus {@link #GRACE}) come first, it answers the same way. A client that
- * hangs up ends the polling.
+ * hangs up ends the polling. When the server shuts down, every waiting request is answered at once
+ * from its job's state (a 202 for a job still queued or running, which goes on after a restart),
+ * before the web server's graceful shutdown waits for open requests.
  */
 @Component
-class JobWaits implements DisposableBean {
+class JobWaits implements SmartLifecycle, DisposableBean {
 
     /** How often a waiting job's state is read. */
     static final Duration POLL = Duration.ofMillis(300);
@@ -45,6 +51,9 @@ class JobWaits implements DisposableBean {
     private final Clock clock;
     private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2,
             Thread.ofPlatform().name("openai-wait-", 0).daemon(true).factory());
+    /** Answers each open wait at once (at shutdown). */
+    private final Set<Runnable> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean running;
 
     JobWaits(GenerationService generation, Clock clock) {
         this.generation = generation;
@@ -59,10 +68,15 @@ class JobWaits implements DisposableBean {
      */
     DeferredResult<ResponseEntity<Object>> await(UUID jobId, long ownerId, Duration wait,
                                                  Function<JobView, ResponseEntity<Object>> answer) {
-        Instant deadline = clock.instant().plus(wait);
+        Instant deadline = running ? clock.instant().plus(wait) : clock.instant(); // shutting down: no wait
         Viewer viewer = new Viewer(ownerId, false);
         DeferredResult<ResponseEntity<Object>> result = new DeferredResult<>(wait.plus(GRACE).toMillis());
         AtomicReference<ScheduledFuture<?>> polling = new AtomicReference<>();
+        Runnable answerNow = () -> {
+            if (!result.isSetOrExpired()) {
+                result.setResult(end(jobId, viewer, answer));
+            }
+        };
         Runnable poll = () -> {
             if (result.isSetOrExpired()) {
                 stop(polling);
@@ -71,17 +85,23 @@ class JobWaits implements DisposableBean {
             try {
                 Optional<JobProgress> progress = generation.progress(jobId, viewer);
                 if (progress.isEmpty() || progress.get().isFinal() || !clock.instant().isBefore(deadline)) {
-                    result.setResult(end(jobId, viewer, answer));
+                    answerNow.run();
                     stop(polling);
+                    open.remove(answerNow);
                 }
             } catch (RuntimeException e) {
                 log.error("Waiting for job {} failed", jobId, e);
                 result.setResult(serverError(jobId));
                 stop(polling);
+                open.remove(answerNow);
             }
         };
-        result.onTimeout(() -> result.setResult(end(jobId, viewer, answer)));
-        result.onCompletion(() -> stop(polling));
+        open.add(answerNow);
+        result.onTimeout(answerNow);
+        result.onCompletion(() -> {
+            stop(polling);
+            open.remove(answerNow);
+        });
         result.onError(error -> stop(polling));
         polling.set(scheduler.scheduleWithFixedDelay(poll, 0, POLL.toMillis(), TimeUnit.MILLISECONDS));
         if (result.isSetOrExpired()) { // ended before the task was known to the callbacks
@@ -106,6 +126,35 @@ class JobWaits implements DisposableBean {
         if (task != null) {
             task.cancel(false);
         }
+    }
+
+    @Override
+    public void start() {
+        running = true;
+    }
+
+    /** Answers every waiting request now, from its job's state. */
+    @Override
+    public void stop() {
+        running = false;
+        for (Runnable answerNow : List.copyOf(open)) {
+            try {
+                answerNow.run();
+            } catch (RuntimeException e) {
+                log.warn("A waiting request could not be answered at shutdown", e);
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops first, before the web server's graceful shutdown (a lower phase) waits for open requests. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE;
     }
 
     @Override

@@ -102,7 +102,8 @@ class OpenAiExceptions {
     ResponseEntity<Object> unexpected(Exception e) {
         if (e instanceof ErrorResponse standard) { // Spring MVC's own 4xx: 405, 406, 415, a missing header, …
             HttpStatusCode status = standard.getStatusCode();
-            return refusal(status, "invalid_request_error", codeOf(status.value()), null,
+            return refusal(status, status.is5xxServerError() ? "server_error" : "invalid_request_error",
+                    codeOf(status.value()), null,
                     standard.getBody().getDetail() == null ? "The request was refused." : standard.getBody().getDetail());
         }
         log.error("Unexpected error in an OpenAI-compatible call", e);

@@ -89,6 +89,7 @@ class OpenAiImagesTest {
     @Autowired TransactionTemplate tx;
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
+    @Autowired JobWaits waits;
     @LocalServerPort int port;
 
     /** On the Free plan: one image a request, the basic settings. */
@@ -218,6 +219,24 @@ class OpenAiImagesTest {
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("queued"))
                 .andExpect(jsonPath("$.cost.held_credits").value(1));
+    }
+
+    @Test
+    void aServerShuttingDownAnswersEveryWaitingRequestAtOnceWithA202() throws Exception {
+        MvcResult waiting = generate(bobKey, "{\"prompt\": \"interrupted\"}")
+                .andExpect(request().asyncStarted()).andReturn();
+        JobView job = onlyJobOf(bob);
+        try {
+            waits.stop(); // what the application context does first when it closes
+            mvc.perform(asyncDispatch(waiting))
+                    .andExpect(status().isAccepted())
+                    .andExpect(header().string("Location", "/api/v1/jobs/" + job.id()));
+            MvcResult late = generate(bobKey, "{\"prompt\": \"too late to wait\"}").andReturn();
+            mvc.perform(asyncDispatch(late)).andExpect(status().isAccepted());
+        } finally {
+            waits.start();
+        }
+        assertThat(count("SELECT count(*) FROM generation_job WHERE status = 'QUEUED'")).isEqualTo(2);
     }
 
     @Test
