@@ -25,7 +25,8 @@ import org.springframework.web.servlet.ModelAndView;
  * answered itself: a URL the firewall refuses ({@code ;}, {@code //}), a refused parameter, an
  * unknown path, a wrong method, an unexpected exception. The answer depends on the path, never on
  * the {@code Accept} header: under {@code /api/} RFC 9457 problem details with a {@code retryable}
- * flag (as {@link ApiExceptionHandler}'s), anywhere else the site's HTML error page in the layout
+ * flag (as {@link ApiExceptionHandler}'s), under {@code /v1/} (the OpenAI-compatible endpoints)
+ * OpenAI's error body ({@link #openAiError}), anywhere else the site's HTML error page in the layout
  * ({@code error/404} for 404, else {@code error} with a plain message for 4xx). A 404 is logged
  * at DEBUG (not a server problem), other 4xx at WARN, 5xx at ERROR with the stack trace.
  */
@@ -62,11 +63,16 @@ class SiteErrorController implements ErrorController {
         String reason = error == null ? givenReason(request) : null;
         if (status.is5xxServerError()) {
             log.error("{} {}", status.value(), path, error); // with its stack trace, when there is one
-            return isApi(path) ? problem(status, SERVER_FAULT, path) : page(status, null, path);
+            return isOpenAi(path) ? openAiError(status, SERVER_FAULT)
+                    : isApi(path) ? problem(status, SERVER_FAULT, path) : page(status, null, path);
         }
         String standardDetail = error instanceof ErrorResponse standard ? standard.getBody().getDetail() : null;
         Object why = reason != null && !reason.isBlank() ? reason : error;
         logRefusal(status, path, why);
+        if (isOpenAi(path)) {
+            return openAiError(status, firstOf(reason, standardDetail, PAGE_MESSAGES.get(status.value()),
+                    "The request was refused."));
+        }
         if (isApi(path)) {
             return problem(status, firstOf(reason, standardDetail, PAGE_MESSAGES.get(status.value()),
                     "The request was refused."), path);
@@ -89,6 +95,45 @@ class SiteErrorController implements ErrorController {
     static boolean isApi(String path) {
         String p = path.replaceFirst("^/+", "/");
         return p.equals("/api") || p.startsWith("/api/") || p.startsWith("/api;");
+    }
+
+    /** Paths of the OpenAI-compatible endpoints: {@code /v1} and {@code /v1/…}. */
+    static boolean isOpenAi(String path) {
+        String p = path.replaceFirst("^/+", "/");
+        return p.equals("/v1") || p.startsWith("/v1/");
+    }
+
+    /**
+     * OpenAI's error body (docs/API.md, "OpenAI-compatible endpoints"):
+     * {@code {"error": {"message", "type", "param": null, "code"}}}, with the code of the status
+     * (an unknown path is {@code not_found}, a wrong method {@code method_not_allowed}, …).
+     */
+    private static ResponseEntity<Map<String, Object>> openAiError(HttpStatusCode status, String message) {
+        String type = switch (status.value()) {
+            case 401 -> "authentication_error";
+            case 403 -> "permission_error";
+            case 429 -> "rate_limit_error";
+            default -> status.is5xxServerError() ? "server_error" : "invalid_request_error";
+        };
+        String code = switch (status.value()) {
+            case 400 -> "invalid_request";
+            case 401 -> "invalid_api_key";
+            case 403 -> "insufficient_scope";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406 -> "not_acceptable";
+            case 413 -> "request_too_large";
+            case 415 -> "unsupported_media_type";
+            case 429 -> "rate_limit_exceeded";
+            default -> status.is5xxServerError() ? "server_error" : "invalid_request";
+        };
+        Map<String, Object> error = new java.util.LinkedHashMap<>();
+        error.put("message", message);
+        error.put("type", type);
+        error.put("param", null);
+        error.put("code", code);
+        // The content type is set, so the answer is JSON whatever the client's Accept header says.
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(Map.of("error", error));
     }
 
     /**

@@ -21,10 +21,10 @@ final class ApiErrorWriter {
     private ApiErrorWriter() {
     }
 
-    /** Whether {@code request} is on an OpenAI-compatible path ({@code /v1/…}). */
+    /** Whether {@code request} is on an OpenAI-compatible path ({@code /v1} or {@code /v1/…}). */
     static boolean openAiPath(HttpServletRequest request) {
         String path = request.getRequestURI().substring(request.getContextPath().length());
-        return path.startsWith("/v1/");
+        return path.equals("/v1") || path.startsWith("/v1/");
     }
 
     /**
