@@ -73,7 +73,7 @@ class WebhookEvents {
         String payload = json.writeValueAsString(new WebhookEvent(type, ended.at().truncatedTo(ChronoUnit.MICROS),
                 data(job, statements.receipt(job.id()).orElse(null))));
         String msgId = WebhookSignatures.newMessageId();
-        Timestamp now = Timestamp.from(ended.at());
+        Timestamp now = Timestamp.from(ended.at().truncatedTo(ChronoUnit.MICROS));
         jdbc.sql("""
                         INSERT INTO webhook_delivery (key_id, job_id, event_type, msg_id, payload, next_attempt_at, created_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?)""")
