@@ -131,6 +131,23 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aJobTheReaperFailsForGoodSendsJobFailed() throws Exception {
+        UUID jobId = submitThroughTheApi();
+        for (int attempt = 1; attempt <= 3; attempt++) { // the test models allow 3 attempts
+            assertThat(deliveryCount()).isZero();
+            queue.claim("test-worker", TestCatalog.CHECKPOINTS).orElseThrow();
+            clock.advance(Duration.ofHours(2)); // past the lease and the attempt's deadline
+            assertThat(queue.reapOverdue()).isEqualTo(1);
+        }
+        assertThat(job(jobId).status()).isEqualTo(org.text2image.server.generation.JobStatus.FAILED);
+
+        dispatcher.deliverDue();
+        WebhookReceiver.Received hook = receiver.received().getFirst();
+        assertThat((String) JsonPath.read(hook.body(), "$.type")).isEqualTo("job.failed");
+        assertThat((Integer) JsonPath.read(hook.body(), "$.data.attempts_used")).isEqualTo(3);
+    }
+
+    @Test
     void aRetriedAttemptSendsNothingUntilTheJobEnds() throws Exception {
         UUID jobId = submitThroughTheApi();
         LeasedJob claimed = queue.claim("test-worker", TestCatalog.CHECKPOINTS).orElseThrow();
