@@ -131,7 +131,7 @@ public class ApiKeys {
 
     /**
      * Revokes one of the user's keys: it authenticates nothing from now on. Jobs it submitted run
-     * on and their webhooks are still delivered.
+     * on, but their webhooks are no longer sent (pending deliveries are given up).
      *
      * @return false when the key is not the user's or was already revoked (nothing changed)
      */

@@ -1,6 +1,7 @@
 package org.text2image.server.generation;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.catalog.Model;
@@ -48,12 +50,14 @@ public class GenerationService {
     private final LiveSettings settings;
     private final PlanRules planRules;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
     GenerationService(GenerationValidator validator, JobRepository jobs, CreditLedger ledger, ModelCatalog catalog,
                       WorkerAvailability workers, WaitEstimator waitEstimator,
                       GenerationProperties properties, LiveSettings settings, Clock clock, CreditStatements statements,
-                      PlanRules planRules) {
+                      PlanRules planRules, ApplicationEventPublisher events) {
         this.validator = validator;
+        this.events = events;
         this.planRules = planRules;
         this.jobs = jobs;
         this.ledger = ledger;
@@ -239,10 +243,12 @@ public class GenerationService {
     @Transactional
     public JobView cancel(UUID jobId, long userId, String message) {
         JobRow job = jobs.lock(jobId).filter(j -> j.userId() == userId).orElseThrow(() -> new JobNotFoundException(jobId));
-        if (!jobs.markCancelled(jobId, userId, clock.instant(), message)) {
+        Instant now = clock.instant();
+        if (!jobs.markCancelled(jobId, userId, now, message)) {
             throw new JobNotCancellableException(job.status());
         }
         ledger.release(job.holdId(), jobId, "Not charged: cancelled");
+        events.publishEvent(new JobEnded(jobId, userId, JobStatus.CANCELLED, now));
         log.info("Job {} cancelled while {}: {}; hold released", jobId, job.status(), message);
         return view(jobs.find(jobId).orElseThrow());
     }
@@ -259,8 +265,10 @@ public class GenerationService {
         int cancelled = 0;
         for (UUID jobId : jobs.activeIds(userId)) {
             JobRow job = jobs.lock(jobId).orElseThrow();
-            if (jobs.markCancelled(jobId, userId, clock.instant(), message)) {
+            Instant now = clock.instant();
+            if (jobs.markCancelled(jobId, userId, now, message)) {
                 ledger.release(job.holdId(), jobId, "Not charged: cancelled");
+                events.publishEvent(new JobEnded(jobId, userId, JobStatus.CANCELLED, now));
                 cancelled++;
             }
         }

@@ -12,7 +12,8 @@ import org.springframework.context.annotation.Import;
  * durable: commits need not survive an OS crash), with the
  * test models of {@code src/test/resources/config/models.json}, the test packs of
  * {@code src/test/resources/config/packs.json} with UPI on, a {@link MutableClock}, no embedded
- * worker, no rate limits, and a real HTTP port. Each test context gets its own PostgreSQL data directory. {@link TestDatabase#clean()} empties the tables between tests.
+ * worker, no rate limits, webhooks allowed to local http receivers and delivered only when a
+ * test runs the task, and a real HTTP port. Each test context gets its own PostgreSQL data directory. {@link TestDatabase#clean()} empties the tables between tests.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -31,7 +32,12 @@ import org.springframework.context.annotation.Import;
         "text2image.generation.reaper-interval=1h",
         "spring.thymeleaf.cache=false",
         // all tests sign in and submit from 127.0.0.1; RateLimitsTest turns the limits on
-        "text2image.rate-limits.enabled=false"
+        "text2image.rate-limits.enabled=false",
+        // webhook tests post to a receiver on http://127.0.0.1 and run the delivery task themselves
+        // (CallbackUrlsTest checks the refusals with both switches off)
+        "text2image.api.webhooks.allow-http=true",
+        "text2image.api.webhooks.allow-private-addresses=true",
+        "text2image.api.webhooks.delivery-interval=1h"
 })
 @Import(TestSupportConfiguration.class)
 public @interface IntegrationTest {

@@ -6,6 +6,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +17,9 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.api.ApiKeys;
+import org.text2image.server.api.ApiScope;
+import org.text2image.server.api.webhooks.Webhooks;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.JobView;
@@ -41,6 +45,8 @@ class IdorSweepTest {
     @Autowired GenerationService generation;
     @Autowired JobQueue queue;
     @Autowired TestDatabase db;
+    @Autowired ApiKeys keys;
+    @Autowired Webhooks webhooks;
 
     SignedInUser alice;
     SignedInUser bob;
@@ -50,6 +56,8 @@ class IdorSweepTest {
     String reference;
     long paymentId;
     long tokenId;
+    long keyId;
+    long deliveryId;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -68,11 +76,20 @@ class IdorSweepTest {
         paymentId = db.jdbc().sql("SELECT id FROM payment WHERE reference = ?").params(reference).query(Long.class).single();
         mvc.perform(post("/admin/workers/tokens").with(csrf()).with(user(admin)).param("name", "gpu-box"));
         tokenId = db.jdbc().sql("SELECT id FROM worker_token").query(Long.class).single();
+        keyId = keys.create(alice.id(), "script", EnumSet.allOf(ApiScope.class)).key().id();
+        webhooks.set(alice.id(), keyId, "http://127.0.0.1:9/hook");
+        deliveryId = db.jdbc().sql("""
+                        INSERT INTO webhook_delivery (key_id, job_id, event_type, msg_id, payload, status, next_attempt_at,
+                                                      created_at, last_error)
+                        VALUES (?, ?, 'job.succeeded', 'msg_AAAAAAAAAAAAAAAAAAAAAA', '{}', 'FAILED', now(), now(), 'HTTP 500')
+                        RETURNING id""")
+                .params(keyId, finished.id()).query(Long.class).single();
     }
 
     /** Each route with Alice's ids (or the admin's), as a request without a user. */
     private List<MockHttpServletRequestBuilder> routes() {
         String job = "/jobs/" + queued.id();
+        String webhook = "/developers/keys/" + keyId + "/webhook";
         return List.of(
                 get("/jobs/" + finished.id()), get(job), get(job + "/status"), get(job + "/events"), get(job + "/preview"),
                 post(job + "/cancel").with(csrf()),
@@ -85,7 +102,10 @@ class IdorSweepTest {
                 post("/admin/payments/" + paymentId + "/approve").with(csrf()),
                 post("/admin/payments/" + paymentId + "/reject").with(csrf()).param("reason", "no"),
                 post("/admin/workers/tokens/" + tokenId + "/revoke").with(csrf()),
-                get("/admin/credits").param("email", "alice@example.com"));
+                get("/admin/credits").param("email", "alice@example.com"),
+                get(webhook), post(webhook).with(csrf()).param("url", "http://127.0.0.1:9/bob"),
+                post(webhook + "/secret").with(csrf()), post(webhook + "/remove").with(csrf()),
+                post(webhook + "/deliveries/" + deliveryId + "/resend").with(csrf()));
     }
 
     @Test
@@ -133,6 +153,8 @@ class IdorSweepTest {
                 .query(String.class).single()).isEqualTo("PENDING_REVIEW/123456789012");
         assertThat(db.jdbc().sql("SELECT revoked_at IS NULL FROM worker_token WHERE id = ?").params(tokenId)
                 .query(Boolean.class).single()).isTrue();
+        assertThat(keys.find(alice.id(), keyId).orElseThrow().callbackUrl()).isEqualTo("http://127.0.0.1:9/hook");
+        assertThat(db.jdbc().sql("SELECT count(*) FROM webhook_delivery").query(Long.class).single()).isEqualTo(1);
     }
 
     private static String describe(MockHttpServletRequestBuilder route) {

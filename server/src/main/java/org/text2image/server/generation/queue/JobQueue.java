@@ -19,6 +19,7 @@ import org.text2image.server.generation.AttemptTimedOutException;
 import org.text2image.server.generation.ExtendedLease;
 import org.text2image.server.generation.GenerationProperties;
 import org.text2image.server.generation.InvalidUploadException;
+import org.text2image.server.generation.JobEnded;
 import org.text2image.server.generation.JobStatus;
 import org.text2image.server.generation.LeasedJob;
 import org.text2image.server.generation.NotYourJobException;
@@ -173,6 +174,7 @@ public class JobQueue {
         ledger.capture(job.holdId(), jobId);
         attempts.ended(jobId, attempt, "SUCCEEDED", null, now);
         events.publishEvent(new AttemptEnded(jobId, attempt, job.workerName(), true));
+        events.publishEvent(new JobEnded(jobId, job.userId(), JobStatus.SUCCEEDED, now));
         log.info("Job {} attempt {} succeeded with {} image(s); charged {}", jobId, attempt, images.size(),
                 job.parameters().priceCredits());
         return JobStatus.SUCCEEDED;
@@ -283,12 +285,14 @@ public class JobQueue {
         String error = reason.length() > WorkerApiLimits.MAX_FAIL_REASON_CHARS
                 ? reason.substring(0, WorkerApiLimits.MAX_FAIL_REASON_CHARS) : reason;
         JobStatus status;
+        Instant failedAt = null;
         if (retryable && job.attemptsUsed() < job.maxAttempts()) {
             jobs.requeue(job.id(), job.attempt(), error);
             log.warn("Job {} attempt {} failed, will retry: {}", job.id(), job.attempt(), error);
             status = JobStatus.QUEUED;
         } else {
-            jobs.markFailed(job.id(), job.attempt(), error, clock.instant());
+            failedAt = clock.instant();
+            jobs.markFailed(job.id(), job.attempt(), error, failedAt);
             ledger.release(job.holdId(), job.id(), "Not charged: the generation failed");
             log.warn("Job {} failed after {} attempt(s); hold released: {}", job.id(), job.attemptsUsed(), error);
             status = JobStatus.FAILED;
@@ -296,6 +300,9 @@ public class JobQueue {
         attempts.ended(job.id(), job.attempt(), status == JobStatus.QUEUED ? "RETRIED" : "FAILED", error, clock.instant());
         if (job.workerName() != null) { // last, after the ledger: the documented lock order
             events.publishEvent(new AttemptEnded(job.id(), job.attempt(), job.workerName(), false));
+        }
+        if (status == JobStatus.FAILED) {
+            events.publishEvent(new JobEnded(job.id(), job.userId(), JobStatus.FAILED, failedAt));
         }
         return status;
     }
