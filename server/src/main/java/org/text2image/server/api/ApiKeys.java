@@ -147,7 +147,7 @@ public class ApiKeys {
 
     /**
      * Forgets the user's API access because the account is being deleted: every key is revoked,
-     * every webhook (callback URL and signing secret) and last-use IP removed, and the user's Idempotency-Keys
+     * every webhook (callback URL, signing secret and delivery log) and last-use IP removed, and the user's Idempotency-Keys
      * dropped. The key rows stay, anonymous, for the jobs that point at them.
      *
      * @return how many keys were revoked by this call
@@ -159,6 +159,9 @@ public class ApiKeys {
         jdbc.sql("UPDATE api_key SET callback_url = NULL, webhook_secret = NULL, last_used_ip = NULL WHERE user_id = ?")
                 .param(userId).update();
         jdbc.sql("DELETE FROM api_idempotency WHERE user_id = ?").param(userId).update();
+        // the payloads name the prompts, which the deletion removes
+        jdbc.sql("DELETE FROM webhook_delivery WHERE key_id IN (SELECT id FROM api_key WHERE user_id = ?)")
+                .param(userId).update();
         return revoked;
     }
 

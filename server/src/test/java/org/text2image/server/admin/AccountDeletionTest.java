@@ -141,6 +141,14 @@ class AccountDeletionTest {
         db.jdbc().sql("UPDATE api_key SET callback_url = 'https://hooks.example.com/t2i', webhook_secret = 'whsec_0123456789abcdef'")
                 .update();
         mvc.perform(get("/api/v1/balance").header("Authorization", "Bearer " + secret)).andExpect(status().isOk());
+        String queued = mvc.perform(post("/api/v1/jobs").header("Authorization", "Bearer " + secret)
+                        .contentType("application/json").content("{\"model\":\"sd15\",\"prompt\":\"my secret garden\"}"))
+                .andExpect(status().isCreated()).andReturn().getResponse().getHeader("Location");
+        db.jdbc().sql("""
+                        INSERT INTO webhook_delivery (key_id, job_id, event_type, msg_id, payload, next_attempt_at, created_at)
+                        SELECT id, CAST(? AS uuid), 'job.succeeded', 'msg_0123456789abcdefgh', '{"prompt":"my secret garden"}',
+                               now(), now() FROM api_key""")
+                .param(queued.substring(queued.lastIndexOf('/') + 1)).update();
 
         delete("alice@example.com", "Deletion request of 1 May").andExpect(status().isSeeOther());
 
@@ -152,6 +160,8 @@ class AccountDeletionTest {
         });
         assertThat(db.jdbc().sql("SELECT count(*) FROM api_key WHERE webhook_secret IS NOT NULL OR last_used_ip IS NOT NULL")
                 .query(Long.class).single()).isZero();
+        assertThat(db.jdbc().sql("SELECT count(*) FROM webhook_delivery").query(Long.class).single())
+                .as("no delivery log naming the prompt, and no webhook for the queued job's cancellation").isZero();
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectTimeout how long to wait for the receiver's TCP and TLS connection (default 5 s)
  * @param requestTimeout how long to wait for the receiver's response headers (default 10 s)
  * @param giveUpAfter how long after its creation a delivery is retried before it is given up (default 24 h)
+ * @param keepDeliveries how long delivered and given-up deliveries stay in the delivery log (default 30 days)
  */
 @ConfigurationProperties("text2image.api.webhooks")
 public record WebhookProperties(@DefaultValue("false") boolean allowHttp,
@@ -24,14 +25,15 @@ public record WebhookProperties(@DefaultValue("false") boolean allowHttp,
                                 @DefaultValue("20") int batchSize,
                                 @DefaultValue("5s") Duration connectTimeout,
                                 @DefaultValue("10s") Duration requestTimeout,
-                                @DefaultValue("24h") Duration giveUpAfter) {
+                                @DefaultValue("24h") Duration giveUpAfter,
+                                @DefaultValue("30d") Duration keepDeliveries) {
 
     /** @throws IllegalArgumentException for a non-positive duration or batch size */
     public WebhookProperties {
         if (!deliveryInterval.isPositive() || !connectTimeout.isPositive() || !requestTimeout.isPositive()
-                || !giveUpAfter.isPositive()) {
+                || !giveUpAfter.isPositive() || !keepDeliveries.isPositive()) {
             throw new IllegalArgumentException("text2image.api.webhooks.delivery-interval, connect-timeout, "
-                    + "request-timeout and give-up-after must be positive");
+                    + "request-timeout, give-up-after and keep-deliveries must be positive");
         }
         if (batchSize < 1 || batchSize > 200) {
             throw new IllegalArgumentException("text2image.api.webhooks.batch-size must be between 1 and 200");

@@ -109,6 +109,23 @@ public class Webhooks {
     }
 
     /**
+     * Forgets the delivered and given-up deliveries created before {@code cutoff} (their payloads
+     * name prompts); pending ones stay whatever their age. A newer resend of a forgotten delivery
+     * stays and no longer points at it.
+     *
+     * @return how many were forgotten
+     */
+    @Transactional
+    public int forgetFinishedBefore(Instant cutoff) {
+        Timestamp before = Timestamp.from(cutoff);
+        jdbc.sql("""
+                        UPDATE webhook_delivery SET resent_from = NULL
+                        WHERE resent_from IN (SELECT id FROM webhook_delivery WHERE status <> 'PENDING' AND created_at < ?)""")
+                .param(before).update();
+        return jdbc.sql("DELETE FROM webhook_delivery WHERE status <> 'PENDING' AND created_at < ?").param(before).update();
+    }
+
+    /**
      * The key's latest {@value #LOG_SIZE} deliveries, newest first.
      *
      * @throws WebhookNotFoundException for another user's key or an unknown id

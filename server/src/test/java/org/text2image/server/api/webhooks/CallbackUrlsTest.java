@@ -103,6 +103,6 @@ class CallbackUrlsTest {
 
     private static CallbackUrls urls(boolean allowHttp, boolean allowPrivate) {
         return new CallbackUrls(new WebhookProperties(allowHttp, allowPrivate, Duration.ofSeconds(2), 20,
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(24)), RESOLVER);
+                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofHours(24), Duration.ofDays(30)), RESOLVER);
     }
 }

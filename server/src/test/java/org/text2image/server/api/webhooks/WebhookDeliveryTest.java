@@ -277,6 +277,23 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void theLogForgetsFinishedDeliveriesAfterTheirKeepingTimeButKeepsPendingOnes() throws Exception {
+        generation.cancel(submitThroughTheApi(), alice.id());
+        dispatcher.deliverDue();
+        WebhookDelivery original = only();
+        WebhookDelivery resent = webhooks.resend(alice.id(), keyId, original.id()); // pending, points at the original
+
+        assertThat(webhooks.forgetFinishedBefore(original.createdAt())).as("nothing older than the cutoff").isZero();
+        assertThat(webhooks.forgetFinishedBefore(resent.createdAt().plusSeconds(1))).isEqualTo(1);
+
+        assertThat(webhooks.deliveries(alice.id(), keyId)).singleElement().satisfies(left -> {
+            assertThat(left.id()).isEqualTo(resent.id());
+            assertThat(left.status()).isEqualTo(DeliveryStatus.PENDING);
+            assertThat(left.resentFrom()).isNull();
+        });
+    }
+
+    @Test
     void anotherUsersDeliveryCannotBeResentOrListed() throws Exception {
         generation.cancel(submitThroughTheApi(), alice.id());
         long deliveryId = only().id();
