@@ -6,6 +6,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
+import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -15,6 +16,8 @@ import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.text2image.server.account.AccountService;
+import org.text2image.server.api.ApiKeys;
+import org.text2image.server.api.ApiScope;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
@@ -41,6 +44,7 @@ class IdorSweepTest {
     @Autowired GenerationService generation;
     @Autowired JobQueue queue;
     @Autowired TestDatabase db;
+    @Autowired ApiKeys keys;
 
     SignedInUser alice;
     SignedInUser bob;
@@ -50,6 +54,7 @@ class IdorSweepTest {
     String reference;
     long paymentId;
     long tokenId;
+    long apiKeyId;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -68,6 +73,8 @@ class IdorSweepTest {
         paymentId = db.jdbc().sql("SELECT id FROM payment WHERE reference = ?").params(reference).query(Long.class).single();
         mvc.perform(post("/admin/workers/tokens").with(csrf()).with(user(admin)).param("name", "gpu-box"));
         tokenId = db.jdbc().sql("SELECT id FROM worker_token").query(Long.class).single();
+        keys.create(alice.id(), "alice's script", EnumSet.of(ApiScope.READ));
+        apiKeyId = keys.list(alice.id()).getFirst().id();
     }
 
     /** Each route with Alice's ids (or the admin's), as a request without a user. */
@@ -85,6 +92,7 @@ class IdorSweepTest {
                 post("/admin/payments/" + paymentId + "/approve").with(csrf()),
                 post("/admin/payments/" + paymentId + "/reject").with(csrf()).param("reason", "no"),
                 post("/admin/workers/tokens/" + tokenId + "/revoke").with(csrf()),
+                post("/developers/keys/" + apiKeyId + "/revoke").with(csrf()),
                 get("/admin/credits").param("email", "alice@example.com"));
     }
 
@@ -133,6 +141,7 @@ class IdorSweepTest {
                 .query(String.class).single()).isEqualTo("PENDING_REVIEW/123456789012");
         assertThat(db.jdbc().sql("SELECT revoked_at IS NULL FROM worker_token WHERE id = ?").params(tokenId)
                 .query(Boolean.class).single()).isTrue();
+        assertThat(keys.find(alice.id(), apiKeyId).orElseThrow().active()).isTrue();
     }
 
     private static String describe(MockHttpServletRequestBuilder route) {
