@@ -39,6 +39,9 @@ class DevelopersBrowserTest extends BrowserTestBase {
         signIn("dev@example.com");
         browser.findElement(By.id("nav-developers")).click();
         wait.until(ExpectedConditions.urlContains("/developers"));
+        resize(AccessibilityBrowserTest.DESKTOP_WIDTH);
+        assertThat(middle("nav-developers")).as("at 1280 px the header is one row: links and buttons side by side")
+                .isCloseTo(middle("sign-out"), org.assertj.core.data.Offset.offset(8.0));
 
         browser.findElement(By.id("key-name")).sendKeys("laptop script");
         browser.findElement(By.id("create-key")).click();
@@ -103,6 +106,12 @@ class DevelopersBrowserTest extends BrowserTestBase {
         List<String> violations = new ArrayList<>();
         collectCspViolations(violations, "/swagger-ui/index.html");
         assertThat(violations).as("CSP violations on the API reference").isEmpty();
+    }
+
+    /** The vertical middle of an element on the page, in CSS pixels. */
+    private double middle(String id) {
+        org.openqa.selenium.Rectangle box = browser.findElement(By.id(id)).getRect();
+        return box.getY() + box.getHeight() / 2.0;
     }
 
     private void collectCspViolations(List<String> violations, String where) {
