@@ -57,7 +57,7 @@ class DevelopersPageController {
     ModelAndView page(@AuthenticationPrincipal SignedInUser user, HttpServletRequest request, Model flash) {
         ModelAndView page = page(user, request, "", EnumSet.allOf(ApiScope.class), Map.of(), HttpStatus.OK);
         if (flash.getAttribute(NEW_KEY_ID) instanceof Long id && flash.getAttribute(NEW_KEY_SECRET) instanceof String secret
-                && flash.getAttribute(NEW_KEY_FORM) instanceof String formKey && formKeys.reveal(formKey)) {
+                && flash.getAttribute(NEW_KEY_FORM) instanceof String formKey && formKeys.reveal(user.id(), formKey)) {
             keys.find(user.id(), id).ifPresent(key -> page.addObject("newKey", new NewApiKey(key, secret)));
         }
         return page;
@@ -83,7 +83,7 @@ class DevelopersPageController {
         }
         OneTimeFormKeys.Outcome<NewApiKey> outcome;
         try {
-            outcome = formKeys.once(request.getSession(), formKey, () -> keys.create(user.id(), name, chosen));
+            outcome = formKeys.once(request.getSession(), user.id(), formKey, () -> keys.create(user.id(), name, chosen));
         } catch (InvalidApiKeyRequestException e) {
             return page(user, request, name, chosen, e.fieldErrors(), HttpStatus.UNPROCESSABLE_CONTENT);
         }
@@ -91,7 +91,7 @@ class DevelopersPageController {
         if (created == null) {
             redirect.addFlashAttribute("alert", "This form was already sent, so nothing was created this time. "
                     + "Your keys are listed below; fill in the form again to create another.");
-        } else if (outcome.first() || !formKeys.revealed(formKey)) {
+        } else if (outcome.first() || !formKeys.revealed(user.id(), formKey)) {
             redirect.addFlashAttribute(NEW_KEY_ID, created.key().id());
             redirect.addFlashAttribute(NEW_KEY_SECRET, created.secret());
             redirect.addFlashAttribute(NEW_KEY_FORM, formKey);

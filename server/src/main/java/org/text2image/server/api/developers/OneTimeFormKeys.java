@@ -83,13 +83,15 @@ class OneTimeFormKeys {
     /**
      * Runs {@code action} for the first post of {@code key}, once.
      *
+     * @param userId the signed-in user: a key is claimed per user, so another user's post of the
+     *     same key never sees its result
      * @return {@link Outcome#first()} with the action's result; for a repeated post, the first
      *     post's result when this instance still knows it, else an outcome without a result (an
      *     unknown, malformed or already used key)
      * @throws RuntimeException what the action threw (the key is used up; the page issues a new
      *     one), also to a repeated post that waited for it
      */
-    <T> Outcome<T> once(HttpSession session, String key, Supplier<T> action) {
+    <T> Outcome<T> once(HttpSession session, long userId, String key, Supplier<T> action) {
         forgetOld();
         if (key == null || !KEY.matcher(key).matches()) {
             return new Outcome<>(false, null);
@@ -97,13 +99,14 @@ class OneTimeFormKeys {
         String attribute = ATTRIBUTE_PREFIX + key;
         boolean issued = session.getAttribute(attribute) != null;
         Claim claim = new Claim(clock.instant());
-        Claim earlier = claims.putIfAbsent(key, claim);
+        String claimed = claimKey(userId, key);
+        Claim earlier = claims.putIfAbsent(claimed, claim);
         if (earlier != null) {
             session.removeAttribute(attribute);
             return new Outcome<>(false, earlier.await());
         }
         if (!issued) {
-            claims.remove(key, claim);
+            claims.remove(claimed, claim);
             return new Outcome<>(false, null);
         }
         session.removeAttribute(attribute);
@@ -112,27 +115,31 @@ class OneTimeFormKeys {
             claim.result.complete(result);
             return new Outcome<>(true, result);
         } catch (RuntimeException | Error e) {
-            claims.remove(key, claim);
+            claims.remove(claimed, claim);
             claim.result.completeExceptionally(e);
             throw e;
         }
     }
 
-    /** Whether the secret made under {@code key} was already shown (only this instance knows). */
-    boolean revealed(String key) {
-        Claim claim = key == null ? null : claims.get(key);
+    /** Whether the secret the user made under {@code key} was already shown (only this instance knows). */
+    boolean revealed(long userId, String key) {
+        Claim claim = key == null ? null : claims.get(claimKey(userId, key));
         return claim != null && claim.revealed.get();
     }
 
     /**
-     * Marks the secret made under {@code key} as shown.
+     * Marks the secret the user made under {@code key} as shown.
      *
      * @return true the first time (show it), false after; true for a key this instance does not
      *     know (the post ran on another instance, whose redirect carried the secret here)
      */
-    boolean reveal(String key) {
-        Claim claim = key == null ? null : claims.get(key);
+    boolean reveal(long userId, String key) {
+        Claim claim = key == null ? null : claims.get(claimKey(userId, key));
         return claim == null || claim.revealed.compareAndSet(false, true);
+    }
+
+    private static String claimKey(long userId, String key) {
+        return userId + "/" + key;
     }
 
     private void forgetOld() {

@@ -148,6 +148,26 @@ class DevelopersPageTest {
         assertThat(keys.list(alice.id())).isEmpty();
     }
 
+    @Test
+    void anotherUserSendingAUsedFormKeyGetsNeitherAKeyNorItsSecret() throws Exception {
+        String formKey = formKey(browser.readCsrf("/developers").body());
+        assertThat(create(Map.of("name", "alice's", "scopes", "read", "formKey", formKey)).statusCode()).isEqualTo(303);
+        SignedInUser bob = accounts.register("bob@example.com", "correct horse battery");
+        BrowserSession bobsBrowser = new BrowserSession(port).signIn("bob@example.com", "correct horse battery");
+        bobsBrowser.readCsrf("/developers");
+
+        HttpResponse<String> answer = bobsBrowser.post("/developers/keys",
+                Map.of("name", "bob's", "scopes", "read", "formKey", formKey));
+
+        assertThat(answer.statusCode()).isEqualTo(303);
+        String bobsPage = bobsBrowser.get("/developers").body();
+        assertThat(secret(bobsPage)).isNull();
+        assertThat(Html.textOf(bobsPage, "alert")).startsWith("This form was already sent");
+        assertThat(keys.list(bob.id())).isEmpty();
+        assertThat(keys.list(alice.id())).hasSize(1);
+        assertThat(secret(browser.get("/developers").body())).as("Alice still sees her secret").isNotNull();
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "''        | read | name-error   | Give the key a name, such as the tool that will use it.",
