@@ -1,6 +1,7 @@
 package org.text2image.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
@@ -41,7 +43,7 @@ class DevelopersBrowserTest extends BrowserTestBase {
         wait.until(ExpectedConditions.urlContains("/developers"));
         resize(AccessibilityBrowserTest.DESKTOP_WIDTH);
         assertThat(middle("nav-developers")).as("at 1280 px the header is one row: links and buttons side by side")
-                .isCloseTo(middle("sign-out"), org.assertj.core.data.Offset.offset(8.0));
+                .isCloseTo(middle("sign-out"), offset(8.0));
 
         browser.findElement(By.id("key-name")).sendKeys("laptop script");
         browser.findElement(By.id("create-key")).click();
@@ -110,7 +112,7 @@ class DevelopersBrowserTest extends BrowserTestBase {
 
     /** The vertical middle of an element on the page, in CSS pixels. */
     private double middle(String id) {
-        org.openqa.selenium.Rectangle box = browser.findElement(By.id(id)).getRect();
+        Rectangle box = browser.findElement(By.id(id)).getRect();
         return box.getY() + box.getHeight() / 2.0;
     }
 

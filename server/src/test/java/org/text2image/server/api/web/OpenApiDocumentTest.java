@@ -5,17 +5,23 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.type.filter.AnnotationTypeFilter;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.bind.annotation.RestController;
@@ -134,6 +140,28 @@ class OpenApiDocumentTest {
         assertThat(undescribed).as("schemas and properties without a description").isEmpty();
     }
 
+    /**
+     * springdoc names a schema after its class's simple name (or {@code @Schema(name)}) and keeps
+     * one of two classes of the same name silently: every such class of the api module needs its own.
+     */
+    @Test
+    void everySchemaClassOfTheApiModuleHasItsOwnName() {
+        var scanner = new ClassPathScanningCandidateComponentProvider(false);
+        scanner.addIncludeFilter(new AnnotationTypeFilter(Schema.class));
+        Map<String, List<String>> byName = new TreeMap<>();
+        for (var candidate : scanner.findCandidateComponents("org.text2image.server.api")) {
+            String className = candidate.getBeanClassName();
+            String simple = className.substring(Math.max(className.lastIndexOf('.'), className.lastIndexOf('$')) + 1);
+            Object named = candidate instanceof AnnotatedBeanDefinition annotated
+                    ? annotated.getMetadata().getAnnotationAttributes(Schema.class.getName()).get("name") : "";
+            String name = named == null || named.toString().isEmpty() ? simple : named.toString();
+            byName.computeIfAbsent(name, n -> new ArrayList<>()).add(className);
+        }
+        assertThat(byName).as("schema classes of the api module, nested ones too").containsKeys("ApiJob", "JobImage", "Problem");
+        assertThat(byName.values()).as("two classes with one schema name").allSatisfy(classes -> assertThat(classes).hasSize(1));
+        assertThat(document.path("components").path("schemas").propertyNames()).containsAll(byName.keySet());
+    }
+
     @Test
     void theRenderedPageAndItsConfigurationArePublic() throws Exception {
         mvc.perform(get("/swagger-ui.html")).andExpect(status().is3xxRedirection())
@@ -178,7 +206,7 @@ class OpenApiDocumentTest {
         return new TreeSet<>(document.path("paths").propertyNames());
     }
 
-    private void forEachOperation(java.util.function.BiConsumer<String, JsonNode> check) {
+    private void forEachOperation(BiConsumer<String, JsonNode> check) {
         assertThat(paths()).isNotEmpty();
         for (String path : paths()) {
             JsonNode item = document.path("paths").path(path);
