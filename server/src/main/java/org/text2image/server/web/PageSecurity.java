@@ -38,6 +38,14 @@ class PageSecurity {
      */
     static final String SIGNED_IMAGES = "/i/";
 
+    /**
+     * The public API's OpenAPI document ({@code /v3/api-docs}, springdoc) and its rendered page
+     * (Swagger UI at {@code /swagger-ui.html} → {@code /swagger-ui/index.html}): public, like the
+     * API's own documentation. They describe no page and no worker path
+     * ({@code springdoc.paths-to-match}).
+     */
+    static final String[] API_DOCS = {"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
+
     private static final LoginUrlAuthenticationEntryPoint LOGIN_PAGE = new LoginUrlAuthenticationEntryPoint("/login");
 
     @Bean
@@ -63,6 +71,8 @@ class PageSecurity {
                         .requestMatchers("/", "/login", "/register", "/error", "/css/**", "/js/**", "/webjars/**",
                                 "/favicon.ico", "/favicon.svg", "/help", "/privacy", "/terms", "/pricing").permitAll()
                         .requestMatchers("/forgot-password", "/reset-password", "/verify-email").permitAll()
+                        // The public API's OpenAPI document and its rendered page (docs/API.md, "OpenAPI").
+                        .requestMatchers(API_DOCS).permitAll()
                         .requestMatchers("/admin/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/generate", false).permitAll())

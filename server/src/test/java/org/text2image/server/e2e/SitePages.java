@@ -41,6 +41,7 @@ final class SitePages {
             user("/billing"),
             user("/billing?plan=pro&period=weekly"),
             user("/account"),
+            user("/developers"),
             user("/support"),
             user("/support?job={job}"),
             admin("/admin"),

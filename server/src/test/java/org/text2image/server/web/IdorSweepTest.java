@@ -102,6 +102,7 @@ class IdorSweepTest {
                 post("/admin/payments/" + paymentId + "/approve").with(csrf()),
                 post("/admin/payments/" + paymentId + "/reject").with(csrf()).param("reason", "no"),
                 post("/admin/workers/tokens/" + tokenId + "/revoke").with(csrf()),
+                post("/developers/keys/" + keyId + "/revoke").with(csrf()),
                 get("/admin/credits").param("email", "alice@example.com"),
                 get(webhook), post(webhook).with(csrf()).param("url", "http://127.0.0.1:9/bob"),
                 post(webhook + "/secret").with(csrf()), post(webhook + "/remove").with(csrf()),
@@ -155,6 +156,7 @@ class IdorSweepTest {
                 .query(Boolean.class).single()).isTrue();
         assertThat(keys.find(alice.id(), keyId).orElseThrow().callbackUrl()).isEqualTo("http://127.0.0.1:9/hook");
         assertThat(db.jdbc().sql("SELECT count(*) FROM webhook_delivery").query(Long.class).single()).isEqualTo(1);
+        assertThat(keys.find(alice.id(), keyId).orElseThrow().active()).isTrue();
     }
 
     private static String describe(MockHttpServletRequestBuilder route) {

@@ -3,6 +3,7 @@ package org.text2image.server.api.web;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
@@ -37,8 +38,8 @@ class AccountApiController {
     }
 
     @GetMapping("/balance")
-    @Operation(summary = "Get the balance", description = "Available credits pay for new jobs; held credits are "
-            + "reserved by queued and running jobs.")
+    @Operation(operationId = "getBalance", summary = "Get the balance",
+            description = "Available credits pay for new jobs; held credits are reserved by queued and running jobs.")
     @ApiResponse(responseCode = "200", description = "The balance.")
     ApiBalance balance(@AuthenticationPrincipal ApiCaller caller) {
         Balance balance = statements.balance(caller.userId());
@@ -46,11 +47,12 @@ class AccountApiController {
     }
 
     @GetMapping("/credits/history")
-    @Operation(summary = "List credit history", description = "The ledger's entries for the caller, newest first, a "
-            + "page at a time: pass a page's next_cursor as cursor for the next one.")
+    @Operation(operationId = "listCreditHistory", summary = "List credit history",
+            description = "The ledger's entries for the caller, newest first, a page at a time: pass a page's "
+                    + "next_cursor as cursor for the next one.")
     @ApiResponse(responseCode = "200", description = "A page of entries.")
     @ApiResponse(responseCode = "400", description = "A bad limit or cursor.",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiProblem.class)))
     ApiLedgerPage history(@AuthenticationPrincipal ApiCaller caller,
                           @Parameter(description = "Entries on the page, 1 to 200 (default 50).")
                           @RequestParam(name = "limit", required = false) Integer limit,

@@ -41,11 +41,13 @@ record ApiJob(
         @Schema(description = "The images, in batch order; empty unless succeeded.") @JsonProperty("images") List<Image> images) {
 
     /** Sampler progress of a running job. */
+    @Schema(name = "JobProgress", description = "Sampler progress of a running job.")
     record Progress(@Schema(description = "Steps done.") @JsonProperty("step") int step,
                     @Schema(description = "Steps in all (0 when unknown).") @JsonProperty("total") int total) {
     }
 
     /** The job's credits. */
+    @Schema(name = "JobCost", description = "What the job costs and what the ledger did with its credits.")
     record Cost(@Schema(description = "The job's price in credits.") @JsonProperty("price_credits") long priceCredits,
                 @Schema(description = "Credits held at submit.") @JsonProperty("held_credits") long heldCredits,
                 @Schema(description = "Credits charged (the job succeeded); 0 otherwise.")
@@ -55,6 +57,7 @@ record ApiJob(
     }
 
     /** One result image with its signed URLs. */
+    @Schema(name = "JobImage", description = "One result image with its signed URLs.")
     record Image(@Schema(description = "The image's id.") @JsonProperty("id") UUID id,
                  @Schema(description = "0-based place in the batch.") @JsonProperty("index") int index,
                  @Schema(description = "image/png, image/webp or image/jpeg.") @JsonProperty("content_type") String contentType,

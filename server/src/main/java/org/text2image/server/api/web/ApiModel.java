@@ -32,6 +32,7 @@ record ApiModel(
         @JsonProperty("available") boolean available) {
 
     /** A numeric range with its default. */
+    @Schema(name = "ModelRange", description = "A numeric parameter's range and default.")
     record Range(@Schema(description = "Smallest.") @JsonProperty("min") double min,
                  @Schema(description = "Largest.") @JsonProperty("max") double max,
                  @Schema(description = "Default.") @JsonProperty("default") double defaultValue) {

@@ -11,6 +11,7 @@ record ApiModelList(
         @Schema(description = "Limits of every request.") @JsonProperty("limits") Limits limits) {
 
     /** Site-wide limits, with the caller's plan's batch limit. */
+    @Schema(name = "RequestLimits", description = "Limits of every job request on this site, with the caller's plan's batch limit.")
     record Limits(@Schema(description = "Smallest width and height in pixels.") @JsonProperty("min_size") int minSize,
                   @Schema(description = "Largest width in pixels.") @JsonProperty("max_width") int maxWidth,
                   @Schema(description = "Largest height in pixels.") @JsonProperty("max_height") int maxHeight,

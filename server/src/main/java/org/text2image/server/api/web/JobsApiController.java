@@ -65,7 +65,7 @@ class JobsApiController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Submit a job",
+    @Operation(operationId = "submitJob", summary = "Submit a job",
             description = "Validates, prices and queues a job, holding its price in credits. With an Idempotency-Key, "
                     + "the same key and body within 24 hours return the first job (200, header Idempotent-Replayed: "
                     + "true) and the same key with another body is refused (422).",
@@ -74,13 +74,15 @@ class JobsApiController {
     @ApiResponse(responseCode = "201", description = "Queued; Location names the job.")
     @ApiResponse(responseCode = "200", description = "A repeat of an earlier request with the same Idempotency-Key.")
     @ApiResponse(responseCode = "400", description = "A field breaks a rule (errors per field), or the body is malformed.",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiProblem.class)))
     @ApiResponse(responseCode = "402", description = "The price exceeds the available credits.",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiProblem.class)))
+    @ApiResponse(responseCode = "413", description = "The body is larger than 64 KiB.",
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiProblem.class)))
     @ApiResponse(responseCode = "422", description = "The Idempotency-Key was used with another body.",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiProblem.class)))
     @ApiResponse(responseCode = "429", description = "Rate limit (Retry-After) or too many active jobs.",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiProblem.class)))
     ResponseEntity<ApiJob> submit(@AuthenticationPrincipal ApiCaller caller,
                                   @Parameter(hidden = true) @RequestBody JsonNode body,
                                   @Parameter(description = "Any 1 to 255 printable ASCII characters, such as a UUID; "
@@ -96,21 +98,21 @@ class JobsApiController {
     }
 
     @GetMapping("/{id}")
-    @Operation(summary = "Get a job", description = "State, queue position, progress, attempts, cost, and once it "
+    @Operation(operationId = "getJob", summary = "Get a job", description = "State, queue position, progress, attempts, cost, and once it "
             + "succeeded its images with signed URLs that work without a key for about an hour.")
     @ApiResponse(responseCode = "200", description = "The job.")
     @ApiResponse(responseCode = "404", description = "No such job of the caller's.",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiProblem.class)))
     ApiJob get(@AuthenticationPrincipal ApiCaller caller, @PathVariable("id") UUID id) {
         return jobs.of(find(caller, id), caller.userId());
     }
 
     @GetMapping
-    @Operation(summary = "List jobs", description = "The caller's jobs, newest first, a page at a time: pass a page's "
+    @Operation(operationId = "listJobs", summary = "List jobs", description = "The caller's jobs, newest first, a page at a time: pass a page's "
             + "next_cursor as cursor for the next one.")
     @ApiResponse(responseCode = "200", description = "A page of jobs.")
     @ApiResponse(responseCode = "400", description = "A bad filter, limit or cursor.",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiProblem.class)))
     ApiJobPage list(@AuthenticationPrincipal ApiCaller caller,
                     @Parameter(description = "Jobs on the page, 1 to 100 (default 20).")
                     @RequestParam(name = "limit", required = false) Integer limit,
@@ -139,13 +141,13 @@ class JobsApiController {
     }
 
     @PostMapping("/{id}/cancel")
-    @Operation(summary = "Cancel a job", description = "Cancels a queued or running job and gives back its held "
+    @Operation(operationId = "cancelJob", summary = "Cancel a job", description = "Cancels a queued or running job and gives back its held "
             + "credits: nothing is charged.")
     @ApiResponse(responseCode = "200", description = "The cancelled job.")
     @ApiResponse(responseCode = "404", description = "No such job of the caller's.",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiProblem.class)))
     @ApiResponse(responseCode = "409", description = "The job has already ended.",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json", schema = @Schema(implementation = ApiProblem.class)))
     ApiJob cancel(@AuthenticationPrincipal ApiCaller caller, @PathVariable("id") UUID id) {
         return jobs.of(generation.cancel(id, caller.userId()), caller.userId());
     }

@@ -28,7 +28,7 @@ class ModelsApiController {
     }
 
     @GetMapping("/models")
-    @Operation(summary = "List models", description = "The enabled models with their price per image, defaults and "
+    @Operation(operationId = "listModels", summary = "List models", description = "The enabled models with their price per image, defaults and "
             + "ranges, whether the caller's plan opens each (and why not), and the request limits on the caller's plan.")
     @ApiResponse(responseCode = "200", description = "The models and limits.")
     ApiModelList models(@AuthenticationPrincipal ApiCaller caller) {
