@@ -2,6 +2,7 @@ package org.text2image.server.api.openai;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.text2image.server.generation.GenerationRequest;
@@ -28,20 +29,46 @@ import org.text2image.server.generation.GenerationRequest;
  * @param seed 0 to 2^63−1
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@Schema(description = "OpenAI's Create image request, plus Text2Image's own settings. Only prompt is required; "
+        + "unknown fields are ignored.")
 record OpenAiImageRequest(
+        @Schema(description = "Model id from GET /v1/models; the Generate page's default model when left out.",
+                example = "sd15")
         @JsonProperty("model") String model,
+        @Schema(description = "What to draw: 1 to the site's maximum prompt length characters.",
+                requiredMode = Schema.RequiredMode.REQUIRED, example = "a lighthouse at dusk, oil painting")
         @JsonProperty("prompt") String prompt,
+        @Schema(description = "How many images, 1 to the batch limit of the caller's plan and the site; 1 when "
+                + "left out.", example = "2")
         @JsonProperty("n") Integer n,
+        @Schema(description = "Width and height in pixels as \"<width>x<height>\" (such as \"512x512\"), within "
+                + "the model's ranges; \"auto\" or left out: the model's default size.", example = "512x512")
         @JsonProperty("size") String size,
+        @Schema(description = "\"url\" (default: an absolute signed URL per image, valid about an hour, no key "
+                + "needed) or \"b64_json\" (the PNG in Base64).", allowableValues = {"url", "b64_json"})
         @JsonProperty("response_format") String responseFormat,
+        @Schema(description = "OpenAI's end-user id: accepted and not stored.")
         @JsonProperty("user") String user,
+        @Schema(description = "OpenAI's quality: accepted and ignored (steps set the effort here).")
         @JsonProperty("quality") String quality,
+        @Schema(description = "OpenAI's style: accepted and ignored (the prompt sets the style here).")
         @JsonProperty("style") String style,
+        @Schema(description = "Text2Image extra: what to avoid; needs a plan with advanced parameters.")
         @JsonProperty("negative_prompt") String negativePrompt,
+        @Schema(description = "Text2Image extra: sampler steps, within the model's range; needs a plan with "
+                + "advanced parameters.")
         @JsonProperty("steps") Integer steps,
+        @Schema(description = "Text2Image extra: CFG scale, within the model's range; needs a plan with "
+                + "advanced parameters.")
         @JsonProperty("cfg_scale") Double cfgScale,
+        @Schema(description = "Text2Image extra: a ComfyUI sampler the model allows; needs a plan with advanced "
+                + "parameters.")
         @JsonProperty("sampler") String sampler,
+        @Schema(description = "Text2Image extra: a ComfyUI scheduler the model allows; needs a plan with full "
+                + "parameters.")
         @JsonProperty("scheduler") String scheduler,
+        @Schema(description = "Text2Image extra: 0 to 2^63-1 for a repeatable image; random when left out; "
+                + "needs a plan with full parameters.")
         @JsonProperty("seed") Long seed) {
 
     /** {@code size}: two whole numbers of 1 to 5 digits joined by a lower-case x, nothing else. */

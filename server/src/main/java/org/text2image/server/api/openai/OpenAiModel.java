@@ -1,6 +1,7 @@
 package org.text2image.server.api.openai;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
 /**
@@ -12,8 +13,15 @@ import java.util.List;
  * @param created when this server started, in Unix seconds (the catalog records no creation time)
  * @param ownedBy always {@code text2image}
  */
-record OpenAiModel(@JsonProperty("id") String id, @JsonProperty("object") String object,
-                   @JsonProperty("created") long created, @JsonProperty("owned_by") String ownedBy) {
+@Schema(description = "A model in OpenAI's shape.")
+record OpenAiModel(@Schema(description = "The model id, for the model field of an images request.", example = "sd15")
+                   @JsonProperty("id") String id,
+                   @Schema(description = "Always \"model\".", example = "model") @JsonProperty("object") String object,
+                   @Schema(description = "When this server started, in Unix seconds (the catalog records no "
+                           + "creation time).")
+                   @JsonProperty("created") long created,
+                   @Schema(description = "Always \"text2image\".", example = "text2image")
+                   @JsonProperty("owned_by") String ownedBy) {
 
     /** The model {@code id} in OpenAI's shape. */
     static OpenAiModel of(String id, long created) {
@@ -26,6 +34,10 @@ record OpenAiModel(@JsonProperty("id") String id, @JsonProperty("object") String
      * @param object always {@code list}
      * @param data the models, in the catalog's order (the first is the default model)
      */
-    record ModelList(@JsonProperty("object") String object, @JsonProperty("data") List<OpenAiModel> data) {
+    @Schema(name = "OpenAiModelList", description = "OpenAI's list of models.")
+    record ModelList(@Schema(description = "Always \"list\".", example = "list") @JsonProperty("object") String object,
+                     @Schema(description = "The enabled models, in the catalog's order (the first is the "
+                             + "default model).")
+                     @JsonProperty("data") List<OpenAiModel> data) {
     }
 }
