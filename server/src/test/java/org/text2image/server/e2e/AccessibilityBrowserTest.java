@@ -61,7 +61,7 @@ class AccessibilityBrowserTest extends BrowserTestBase {
 
         js().executeScript("var img = document.createElement('img'); img.src = '/favicon.svg'; img.id = 'no-alt';"
                 + " img.width = 700; document.querySelector('main').appendChild(img);");
-        assertThat(axe(axe)).as("the check sees a deliberate image without alt text").anySatisfy(
+        assertThat(axeViolations(axe)).as("the check sees a deliberate image without alt text").anySatisfy(
                 violation -> assertThat(violation).contains("image-alt", "#no-alt"));
         resize(PHONE_WIDTH);
         scrollsSideways("a deliberately wide image", "dark", PHONE_WIDTH, problems);
@@ -74,7 +74,7 @@ class AccessibilityBrowserTest extends BrowserTestBase {
             resize(DESKTOP_WIDTH);
             load(path, theme);
             scrollsSideways(path, theme, DESKTOP_WIDTH, problems);
-            for (String violation : axe(axe)) {
+            for (String violation : axeViolations(axe)) {
                 problems.add(path + " (" + theme + "): " + violation);
             }
         }
@@ -105,24 +105,6 @@ class AccessibilityBrowserTest extends BrowserTestBase {
                     + ".slice(-3).map(e => e.tagName + (e.id ? '#' + e.id : '') + '.' + e.className"
                     + " + ' ' + Math.round(e.getBoundingClientRect().right)).join(', ')"));
         }
-    }
-
-    /** The serious and critical violations axe finds on the page, one line each. */
-    @SuppressWarnings("unchecked")
-    private List<String> axe(String axe) {
-        js().executeScript(axe);
-        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
-        return (List<String>) js().executeAsyncScript("""
-                var done = arguments[arguments.length - 1];
-                axe.run(document, {resultTypes: ['violations']}).then(function (result) {
-                  done(result.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
-                    .map(function (v) {
-                      return v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.slice(0, 3).map(function (n) {
-                        return n.target.join(' ') + ' (' + (n.failureSummary || '').replace(/\\s+/g, ' ') + ')';
-                      }).join('; ');
-                    }));
-                }, function (error) { done(['axe failed: ' + error]); });
-                """);
     }
 
     private SitePages.Viewer switchTo(SitePages.Viewer viewer, SitePages.Viewer current) {

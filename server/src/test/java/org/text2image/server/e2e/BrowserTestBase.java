@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.openqa.selenium.Dimension;
@@ -49,6 +51,29 @@ abstract class BrowserTestBase extends EndToEndTestBase {
         if (inner != width) {
             browser.manage().window().setSize(new Dimension((int) (2 * width - inner), 900));
         }
+    }
+
+    /**
+     * The serious and critical violations axe-core finds on the current page, one line each
+     * ({@code impact id: help at selector (summary); …}, at most three elements a rule).
+     *
+     * @param axe axe-core's script ({@link #axeSource()}), injected into the page first
+     */
+    @SuppressWarnings("unchecked")
+    List<String> axeViolations(String axe) {
+        js().executeScript(axe);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        return (List<String>) js().executeAsyncScript("""
+                var done = arguments[arguments.length - 1];
+                axe.run(document, {resultTypes: ['violations']}).then(function (result) {
+                  done(result.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
+                    .map(function (v) {
+                      return v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.slice(0, 3).map(function (n) {
+                        return n.target.join(' ') + ' (' + (n.failureSummary || '').replace(/\\s+/g, ' ') + ')';
+                      }).join('; ');
+                    }));
+                }, function (error) { done(['axe failed: ' + error]); });
+                """);
     }
 
     /** axe-core's script, from its WebJar on the test class path. */

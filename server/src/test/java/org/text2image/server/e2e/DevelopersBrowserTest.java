@@ -76,7 +76,7 @@ class DevelopersBrowserTest extends BrowserTestBase {
             browser.navigate().refresh();
             wait.until(d -> "complete".equals(js().executeScript("return document.readyState")));
             browser.findElement(By.cssSelector("details.revoke summary")).click(); // the confirmation, open
-            for (String violation : axe(axeSource())) {
+            for (String violation : axeViolations(axeSource())) {
                 problems.add(theme + ": " + violation);
             }
         }
@@ -123,24 +123,6 @@ class DevelopersBrowserTest extends BrowserTestBase {
                 violations.add(where + ": " + message);
             }
         }
-    }
-
-    /** The serious and critical violations axe finds on the page, one line each. */
-    @SuppressWarnings("unchecked")
-    private List<String> axe(String axe) {
-        js().executeScript(axe);
-        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
-        return (List<String>) js().executeAsyncScript("""
-                var done = arguments[arguments.length - 1];
-                axe.run(document, {resultTypes: ['violations']}).then(function (result) {
-                  done(result.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
-                    .map(function (v) {
-                      return v.impact + ' ' + v.id + ': ' + v.help + ' at ' + v.nodes.slice(0, 3).map(function (n) {
-                        return n.target.join(' ');
-                      }).join('; ');
-                    }));
-                }, function (error) { done(['axe failed: ' + error]); });
-                """);
     }
 
     private void signIn(String email) throws IOException {

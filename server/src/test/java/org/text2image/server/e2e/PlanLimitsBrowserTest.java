@@ -70,17 +70,7 @@ class PlanLimitsBrowserTest extends BrowserTestBase {
         if (scrollWidth > innerWidth) {
             problems.add(where + ": " + scrollWidth + " px wide, scrolls sideways");
         }
-        js().executeScript(axe);
-        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
-        @SuppressWarnings("unchecked")
-        List<String> violations = (List<String>) js().executeAsyncScript("""
-                var done = arguments[arguments.length - 1];
-                axe.run(document, {resultTypes: ['violations']}).then(function (result) {
-                  done(result.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
-                    .map(function (v) { return v.impact + ' ' + v.id + ': ' + v.help + ' at '
-                      + v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join('; '); }));
-                }, function (error) { done(['axe failed: ' + error]); });
-                """);
+        List<String> violations = axeViolations(axe);
         violations.forEach(violation -> problems.add(where + ": " + violation));
     }
 
