@@ -141,6 +141,14 @@ class DevelopersPageController {
                 "  -d '{\"prompt\": \"a lighthouse at dusk, oil painting\"}'",
                 "",
                 "curl -sS " + site.link("/api/v1/jobs/") + "JOB_ID -H \"Authorization: Bearer $T2I_KEY\""));
+        page.addObject("openAiBase", site.link("/v1"));
+        page.addObject("openAiPython", String.join("\n",
+                "from openai import OpenAI  # pip install openai",
+                "import os",
+                "",
+                "client = OpenAI(base_url=\"" + site.link("/v1") + "\", api_key=os.environ[\"T2I_KEY\"])",
+                "result = client.images.generate(prompt=\"a lighthouse at dusk\", size=\"512x512\")  # the default model",
+                "print(result.data[0].url)"));
         if (!errors.isEmpty()) {
             page.addObject("alert", atLimit ? errors.values().iterator().next()
                     : "No key was created: correct the fields marked below.");

@@ -36,7 +36,7 @@ import org.text2image.server.generation.JobParameters;
  */
 @RestController
 @RequestMapping("/v1")
-@Tag(name = "OpenAI-compatible", description = "OpenAI's images and models endpoints, for OpenAI's SDKs and tools.")
+@Tag(name = "OpenAI-compatible", description = "For OpenAI's SDKs.")
 class OpenAiImagesController {
 
     /** The order in which a refusal's fields are named: the first one is the error's {@code param}. */

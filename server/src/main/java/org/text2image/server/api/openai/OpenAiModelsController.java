@@ -18,7 +18,7 @@ import org.text2image.server.generation.GenerationService;
  */
 @RestController
 @RequestMapping("/v1")
-@Tag(name = "OpenAI-compatible", description = "OpenAI's images and models endpoints, for OpenAI's SDKs and tools.")
+@Tag(name = "OpenAI-compatible", description = "For OpenAI's SDKs.")
 class OpenAiModelsController {
 
     private final GenerationService generation;

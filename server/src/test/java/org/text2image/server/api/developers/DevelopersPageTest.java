@@ -280,6 +280,8 @@ class DevelopersPageTest {
                 .isEqualTo("curl -sS http://localhost:8080/api/v1/balance -H \"Authorization: Bearer $T2I_KEY\"");
         assertThat(Html.textOf(page, "quick-start-submit")).contains("http://localhost:8080/api/v1/jobs",
                 "Idempotency-Key: $(uuidgen)");
+        assertThat(Html.textOf(page, "quick-start-openai")).contains("from openai import OpenAI",
+                "OpenAI(base_url=\"http://localhost:8080/v1\", api_key=os.environ[\"T2I_KEY\"])");
         assertThat(Html.attributeOf(page, "api-reference-link", "href")).isEqualTo("/swagger-ui.html");
         assertThat(Html.attributeOf(page, "openapi-link", "href")).isEqualTo("/v3/api-docs");
         assertThat(Html.attributeOf(browser.get("/generate").body(), "nav-developers", "aria-current")).isNull();
