@@ -20,6 +20,7 @@ import org.text2image.server.generation.TooManyQueuedJobsException;
 import org.text2image.server.support.InvalidInputException;
 import org.text2image.server.web.NulFreeStringDeserializer;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.core.exc.StreamReadException;
 
 /**
@@ -81,6 +82,11 @@ class OpenAiExceptions {
                 return refusal(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_value",
                         nul.field().isEmpty() ? null : nul.field(), "Text must not contain the NUL character (U+0000).");
             }
+            if (cause instanceof InputCoercionException number) { // such as 1e400 for a whole number
+                String field = number.getPath().isEmpty() ? null : number.getPath().getFirst().getPropertyName();
+                return refusal(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_value", field,
+                        (field == null ? "A number" : "The field '" + field + "'") + " is out of range.");
+            }
             if (cause instanceof JacksonException json && !(cause instanceof StreamReadException)
                     && !json.getPath().isEmpty() && json.getPath().getFirst().getPropertyName() != null) {
                 String field = json.getPath().getFirst().getPropertyName();
@@ -89,7 +95,8 @@ class OpenAiExceptions {
             }
         }
         return refusal(HttpStatus.BAD_REQUEST, "invalid_request_error", "invalid_json",
-                null, "The body is not a JSON object. Send one with at least a prompt, with Content-Type: application/json.");
+                null, "The body is not a valid JSON object. Send one with at least a prompt, with Content-Type: "
+                        + "application/json.");
     }
 
     @ExceptionHandler(AsyncRequestNotUsableException.class)

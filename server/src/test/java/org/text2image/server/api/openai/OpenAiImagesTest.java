@@ -311,6 +311,8 @@ class OpenAiImagesTest {
                 new Bad("{\"prompt\": \"x\", \"n\": -1}", "n", "invalid_value"),
                 new Bad("{\"prompt\": \"x\", \"n\": 33}", "n", "invalid_value"),
                 new Bad("{\"prompt\": \"x\", \"n\": \"two\"}", "n", "invalid_type"),
+                new Bad("{\"prompt\": \"x\", \"n\": 99999999999999999999}", "n", "invalid_value"),
+                new Bad("{\"prompt\": \"x\", \"seed\": 1e400}", "seed", "invalid_value"),
                 new Bad("{\"prompt\": \"x\", \"response_format\": \"png\"}", "response_format", "invalid_value"),
                 new Bad("{\"prompt\": \"x\", \"steps\": 100000}", "steps", "invalid_value"),
                 new Bad("{\"prompt\": \"x\", \"sampler\": \"no-such\"}", "sampler", "invalid_value"))) {
