@@ -41,6 +41,9 @@ public final class ComfyUiClient implements AutoCloseable {
 
     private final URI baseUrl;
     private final HttpClient http;
+    /** Longest wait for an answer to a health-check call ({@link #systemStats()}, {@link #checkpoints()}). */
+    public static final Duration HEALTH_CHECK_TIMEOUT = Duration.ofSeconds(5);
+
     private final Duration requestTimeout;
     private final boolean ownsHttp;
 
@@ -144,15 +147,19 @@ public final class ComfyUiClient implements AutoCloseable {
         expectOk(send(post("queue", body), MAX_JSON_BYTES), "POST /queue");
     }
 
-    /** {@code GET /system_stats}: version and devices; the worker's health check. */
+    /**
+     * {@code GET /system_stats}: version and devices; the worker's health check. Answered within
+     * {@link #HEALTH_CHECK_TIMEOUT} (or the client's request timeout, if shorter): a ComfyUI that
+     * holds the connection without answering counts as down then, not after a job call's timeout.
+     */
     public SystemStats systemStats() {
-        return ComfyUiResponses.systemStats(json(expectOk(send(get("system_stats"), MAX_JSON_BYTES),
+        return ComfyUiResponses.systemStats(json(expectOk(send(healthCheck("system_stats"), MAX_JSON_BYTES),
                 "GET /system_stats"), "GET /system_stats"));
     }
 
-    /** {@code GET /models/checkpoints}: the installed checkpoint file names. */
+    /** {@code GET /models/checkpoints}: the installed checkpoint file names; part of the health check, timed like it. */
     public List<String> checkpoints() {
-        return ComfyUiResponses.strings(json(expectOk(send(get("models/checkpoints"), MAX_JSON_BYTES),
+        return ComfyUiResponses.strings(json(expectOk(send(healthCheck("models/checkpoints"), MAX_JSON_BYTES),
                 "GET /models/checkpoints"), "GET /models/checkpoints"));
     }
 
@@ -178,6 +185,11 @@ public final class ComfyUiClient implements AutoCloseable {
 
     private HttpRequest get(String path) {
         return HttpRequest.newBuilder(baseUrl.resolve(path)).timeout(requestTimeout).GET().build();
+    }
+
+    private HttpRequest healthCheck(String path) {
+        Duration timeout = requestTimeout.compareTo(HEALTH_CHECK_TIMEOUT) < 0 ? requestTimeout : HEALTH_CHECK_TIMEOUT;
+        return HttpRequest.newBuilder(baseUrl.resolve(path)).timeout(timeout).GET().build();
     }
 
     private HttpRequest post(String path, JsonNode body) {

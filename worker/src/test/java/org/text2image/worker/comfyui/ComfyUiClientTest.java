@@ -5,14 +5,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.text2image.worker.comfyui.standin.ComfyUiFixtures;
 import org.text2image.worker.comfyui.standin.ComfyUiStandIn;
 import tools.jackson.databind.node.ObjectNode;
@@ -196,6 +203,31 @@ class ComfyUiClientTest {
                 .hasMessageContaining("GET /system_stats failed");
         assertThatThrownBy(() -> client.submit(ComfyUiFixtures.modelFreeWorkflow(), "p", "c"))
                 .isInstanceOf(ComfyUiUnavailableException.class);
+    }
+
+    @Test
+    @Timeout(value = 40, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aComfyUiThatHoldsTheHealthCheckWithoutAnsweringCountsAsDownAfterTheHealthCheckTimeout() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> { // accepts connections and never answers
+                List<Socket> held = new ArrayList<>();
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            ComfyUiClient patient = new ComfyUiClient(URI.create("http://127.0.0.1:" + silent.getLocalPort() + "/"),
+                    Duration.ofSeconds(2), Duration.ofSeconds(60)); // job calls may wait a minute, health checks not
+
+            assertThatThrownBy(patient::systemStats).isInstanceOf(ComfyUiUnavailableException.class)
+                    .hasMessageContaining("GET /system_stats");
+            assertThatThrownBy(patient::checkpoints).isInstanceOf(ComfyUiUnavailableException.class)
+                    .hasMessageContaining("GET /models/checkpoints");
+            patient.close();
+        }
     }
 
     private PromptHistory run(ObjectNode graph, String promptId) throws InterruptedException {
