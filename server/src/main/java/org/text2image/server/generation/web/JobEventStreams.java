@@ -20,6 +20,7 @@ import org.text2image.server.generation.JobProgress;
 import org.text2image.server.generation.Viewer;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.support.DatabaseSignals;
+import org.text2image.server.support.StreamStops;
 
 /**
  * The job page's event streams. Each stream runs a {@link JobFollower} on its own virtual thread:
@@ -31,6 +32,9 @@ import org.text2image.server.support.DatabaseSignals;
  * once per {@code poll-interval}, since their place may move. The database is the only source of
  * truth and the notifications come from whichever server instance made the change, so every
  * stream sees every change; an idle page costs no reads.
+ *
+ * <p>When this instance stops, every open stream gets the SSE {@code retry} field and closes
+ * ({@link #stop()}), so the browser reconnects to another instance.
  *
  * <p>Event data (JSON): {@code {"status":"RUNNING","queuePosition":0,"step":3,"totalSteps":20,
  * "attempt":1,"previewVersion":0,"final":false}}.
@@ -169,9 +173,20 @@ class JobEventStreams implements SmartLifecycle {
         running = true;
     }
 
-    /** Closes every open stream first, so that graceful shutdown does not wait for them. */
+    /**
+     * Closes every open stream first, so that graceful shutdown does not wait for them. Each gets
+     * {@link StreamStops#lastEvent()} (the SSE {@code retry} field and {@code :server stopping})
+     * before it closes, so the browser reconnects, through the load balancer, to another instance.
+     */
     @Override
     public void stop() {
+        for (SseEmitter emitter : open) {
+            try {
+                emitter.send(StreamStops.lastEvent());
+            } catch (IOException | IllegalStateException e) { // the client went away, or the stream ended meanwhile
+                log.debug("Could not tell a stream that this instance stops: {}", e.getMessage());
+            }
+        }
         running = false;
         followers.forEach(JobFollower::interrupt);
         open.forEach(SseEmitter::complete);

@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.text2image.server.help.HelpProperties;
 import org.text2image.server.support.DatabaseSignals;
+import org.text2image.server.support.StreamStops;
 
 /**
  * The support pages' event streams, user's and admin's alike. Each stream waits on its own virtual
@@ -100,11 +101,15 @@ public class SupportStreams implements SmartLifecycle {
         heartbeat.run();
         emitter.send(SseEmitter.event().name("support").data("open"));
         long keepAlive = properties.keepAliveInterval().toNanos();
-        while (running && follower.open) {
+        while (follower.open) {
+            if (!running) {
+                emitter.send(StreamStops.lastEvent()); // the browser reconnects to another instance
+                return;
+            }
             boolean woken = follower.wake.tryAcquire(keepAlive, TimeUnit.NANOSECONDS);
             follower.wake.drainPermits();
             if (!running || !follower.open) {
-                return;
+                continue; // closed: the loop ends; stopping: the loop sends the last event
             }
             if (woken) {
                 emitter.send(SseEmitter.event().name("support").data("changed"));
@@ -128,7 +133,10 @@ public class SupportStreams implements SmartLifecycle {
         running = true;
     }
 
-    /** Ends every stream first, so that graceful shutdown does not wait for them. */
+    /**
+     * Ends every stream first, so that graceful shutdown does not wait for them; each open one sends
+     * {@link StreamStops#lastEvent()} (the SSE {@code retry} field) before it closes.
+     */
     @Override
     public void stop() {
         running = false;
