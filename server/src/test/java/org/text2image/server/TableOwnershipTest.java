@@ -33,7 +33,7 @@ class TableOwnershipTest {
             Map.entry("payments", List.of("payment", "stripe_event", "stripe_checkout", "stripe_customer",
                     "stripe_subscription_checkout", "stripe_subscription_change")),
             Map.entry("help", List.of("support_conversation", "support_message", "site_document")),
-            Map.entry("web", List.of("spring_session", "spring_session_attributes")),
+            Map.entry("web", List.of("spring_session", "spring_session_attributes", "rate_limit_bucket")),
             Map.entry("settings", List.of("app_setting")),
             Map.entry("plans", List.of("plan_subscription", "plan_period")),
             Map.entry("api", List.of("api_key", "api_idempotency", "api_job", "webhook_delivery")),

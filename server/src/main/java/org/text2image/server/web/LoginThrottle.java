@@ -22,6 +22,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * answers say nothing about which accounts exist. Its refill bounds how long an attacker can keep
  * the owner out: once the failures stop, the account takes a sign-in again within
  * {@link RateLimitProperties.Limit#refillInterval()} (one minute by default), from any IP.
+ *
+ * <p>The buckets are in PostgreSQL ({@link RateLimiter#takeShared}): the bounds hold whichever
+ * server instance each guess reaches.
  */
 final class LoginThrottle extends OncePerRequestFilter {
 
@@ -45,11 +48,11 @@ final class LoginThrottle extends OncePerRequestFilter {
         String ipKey = "login-ip:" + request.getRemoteAddr();
         String typed = request.getParameter("username"); // Spring Security's form field; "email" if a form renames it
         String emailKey = RateLimits.emailKey("login-email:", typed != null ? typed : request.getParameter("email"));
-        Duration wait = limiter.take(ipKey, limits.loginFailuresPerIp());
+        Duration wait = limiter.takeShared(ipKey, limits.loginFailuresPerIp());
         if (wait.isZero() && emailKey != null) {
-            wait = limiter.take(emailKey, limits.loginFailuresPerAccount());
+            wait = limiter.takeShared(emailKey, limits.loginFailuresPerAccount());
             if (!wait.isZero()) {
-                limiter.giveBack(ipKey, limits.loginFailuresPerIp());
+                limiter.giveBackShared(ipKey, limits.loginFailuresPerIp());
             }
         }
         if (!wait.isZero()) {
@@ -58,9 +61,9 @@ final class LoginThrottle extends OncePerRequestFilter {
         }
         chain.doFilter(request, response);
         if (signedIn()) {
-            limiter.giveBack(ipKey, limits.loginFailuresPerIp());
+            limiter.giveBackShared(ipKey, limits.loginFailuresPerIp());
             if (emailKey != null) {
-                limiter.giveBack(emailKey, limits.loginFailuresPerAccount());
+                limiter.giveBackShared(emailKey, limits.loginFailuresPerAccount());
             }
         }
     }

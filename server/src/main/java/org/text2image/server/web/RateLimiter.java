@@ -13,18 +13,29 @@ import org.springframework.stereotype.Component;
 import org.text2image.server.web.RateLimitProperties.Limit;
 
 /**
- * Token buckets (Bucket4j) in this instance's memory, one per key (such as {@code "login-ip:10.0.0.7"}),
- * timed by the injected {@link Clock}. The map keeps at most
- * {@link RateLimitProperties#maxTrackedKeys()} buckets and forgets the least recently used one
- * beyond that, so a flood of new keys cannot exhaust memory (a forgotten bucket starts full again).
+ * Token buckets, one per key (such as {@code "login-ip:10.0.0.7"}), timed by the injected
+ * {@link Clock}, of two kinds:
+ *
+ * <ul>
+ *   <li>{@link #take}: in this instance's memory (Bucket4j), no I/O, for the hot path (every API
+ *       request's per-key limit): with n server instances a client may get up to n times the limit.
+ *       The map keeps at most {@link RateLimitProperties#maxTrackedKeys()} buckets and forgets the
+ *       least recently used one beyond that, so a flood of new keys cannot exhaust memory (a
+ *       forgotten bucket starts full again).</li>
+ *   <li>{@link #takeShared}: in PostgreSQL ({@link SharedBuckets}), one round trip, the same limit
+ *       whichever instance a request reaches: failed sign-ins and the posts that cost a mail or a
+ *       job. The {@code rate-limit-cleanup} task deletes buckets that are full again.</li>
+ * </ul>
  */
 @Component
 public class RateLimiter {
 
     private final Map<String, Bucket> buckets;
     private final TimeMeter time;
+    private final SharedBuckets shared;
 
-    RateLimiter(RateLimitProperties properties, Clock clock) {
+    RateLimiter(RateLimitProperties properties, Clock clock, SharedBuckets shared) {
+        this.shared = shared;
         int max = properties.maxTrackedKeys();
         this.buckets = new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
@@ -50,6 +61,20 @@ public class RateLimiter {
         bucket(key, limit).addTokens(1);
     }
 
+    /**
+     * Takes one token from the key's bucket in PostgreSQL, shared by every server instance.
+     *
+     * @return {@link Duration#ZERO} when taken; otherwise how long until one is back (no token was taken)
+     */
+    public Duration takeShared(String key, Limit limit) {
+        return shared.take(key, limit);
+    }
+
+    /** Gives back a token taken by {@link #takeShared}; never above the bucket's size. */
+    public void giveBackShared(String key, Limit limit) {
+        shared.giveBack(key, limit);
+    }
+
     /** Number of buckets kept (at most {@link RateLimitProperties#maxTrackedKeys()}). */
     int size() {
         synchronized (buckets) {
@@ -57,11 +82,12 @@ public class RateLimiter {
         }
     }
 
-    /** Forgets every bucket (all clients start with full buckets). */
+    /** Forgets every bucket, in memory and shared (all clients start with full buckets). */
     public void clear() {
         synchronized (buckets) {
             buckets.clear();
         }
+        shared.clear();
     }
 
     private Bucket bucket(String key, Limit limit) {

@@ -23,7 +23,8 @@ import org.text2image.server.web.RateLimitProperties.Limit;
  * where there is one, the account's or the submitted email's; when either is empty the request is
  * answered {@code 429} with {@code Retry-After} and goes no further (nothing is charged or sent).
  * It runs in the page chain after authorisation, so only requests that would be let in count.
- * Failed sign-ins have their own limits ({@link LoginThrottle}).
+ * Failed sign-ins have their own limits ({@link LoginThrottle}). The buckets are in PostgreSQL
+ * ({@link RateLimiter#takeShared}), so the limits hold across server instances.
  *
  * <p>The client IP is {@link HttpServletRequest#getRemoteAddr()}: the proxy's address unless
  * forwarded headers from a trusted proxy are honoured ({@code server.forward-headers-strategy}).
@@ -55,7 +56,7 @@ final class RateLimits extends OncePerRequestFilter {
         String path = request.getRequestURI().substring(request.getContextPath().length());
         String ip = request.getRemoteAddr();
         return switch (path) {
-            case "/register" -> limiter.take("register-ip:" + ip, limits.registerPerIp());
+            case "/register" -> limiter.takeShared("register-ip:" + ip, limits.registerPerIp());
             case "/forgot-password" -> both("reset-ip:" + ip, limits.passwordResetPerIp(),
                     emailKey("reset-email:", request.getParameter("email")), limits.passwordResetPerEmail());
             case "/generate" -> both("submit-ip:" + ip, limits.submitPerIp(),
@@ -71,13 +72,13 @@ final class RateLimits extends OncePerRequestFilter {
 
     /** Takes from both buckets, or from neither: a refused request uses up nothing. */
     private Duration both(String first, Limit firstLimit, String second, Limit secondLimit) {
-        Duration wait = limiter.take(first, firstLimit);
+        Duration wait = limiter.takeShared(first, firstLimit);
         if (!wait.isZero() || second == null) {
             return wait;
         }
-        Duration secondWait = limiter.take(second, secondLimit);
+        Duration secondWait = limiter.takeShared(second, secondLimit);
         if (!secondWait.isZero()) {
-            limiter.giveBack(first, firstLimit);
+            limiter.giveBackShared(first, firstLimit);
         }
         return secondWait;
     }

@@ -15,7 +15,7 @@ class RateLimiterTest {
 
     @Test
     void keepsNoMoreBucketsThanConfiguredWhateverTheNumberOfKeys() {
-        RateLimiter limiter = new RateLimiter(properties(3), clock);
+        RateLimiter limiter = new RateLimiter(properties(3), clock, null);
         for (int i = 0; i < 1000; i++) {
             limiter.take("ip:" + i, new Limit(1, Duration.ofMinutes(1)));
         }
@@ -24,7 +24,7 @@ class RateLimiterTest {
 
     @Test
     void anEmptyBucketSaysHowLongToWaitAndRefillsByTheClock() {
-        RateLimiter limiter = new RateLimiter(properties(10), clock);
+        RateLimiter limiter = new RateLimiter(properties(10), clock, null);
         Limit twoPerMinute = new Limit(2, Duration.ofMinutes(1));
         assertThat(limiter.take("k", twoPerMinute)).isZero();
         assertThat(limiter.take("k", twoPerMinute)).isZero();
@@ -38,7 +38,7 @@ class RateLimiterTest {
 
     @Test
     void aGivenBackTokenCanBeTakenAgainButNeverOverfillsTheBucket() {
-        RateLimiter limiter = new RateLimiter(properties(10), clock);
+        RateLimiter limiter = new RateLimiter(properties(10), clock, null);
         Limit one = new Limit(1, Duration.ofHours(1));
         limiter.giveBack("k", one);
         assertThat(limiter.take("k", one)).isZero();

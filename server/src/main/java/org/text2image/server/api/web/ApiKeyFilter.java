@@ -26,7 +26,9 @@ import org.text2image.server.web.RateLimiter;
  * read; anything else: generate), and applies the rate limits: every request takes a token of the
  * key's bucket ({@code api-requests-per-key}); a job submission ({@code POST /api/v1/jobs},
  * {@code POST /v1/images/generations}) also takes from the account's and the client IP's submit
- * buckets, the same ones the Generate form uses; a body is capped at {@link ApiProblems#MAX_BODY_BYTES}
+ * buckets, the same ones the Generate form uses. The key's bucket is in this instance's memory
+ * (every API call takes from it: no database round trip), the submit buckets are in PostgreSQL
+ * and hold across server instances ({@link RateLimiter#takeShared}); a body is capped at {@link ApiProblems#MAX_BODY_BYTES}
  * ({@link BodyLimit}). Refusals: 401 with {@code WWW-Authenticate: Bearer}, 403, 413, 429 with
  * {@code Retry-After}; nothing behind the filter runs.
  */
@@ -96,14 +98,14 @@ final class ApiKeyFilter extends OncePerRequestFilter {
             return wait;
         }
         String ipKey = "submit-ip:" + request.getRemoteAddr();
-        wait = limiter.take(ipKey, limits.submitPerIp());
+        wait = limiter.takeShared(ipKey, limits.submitPerIp()); // shared across instances: a submit costs a job
         if (!wait.isZero()) {
             return wait;
         }
         // the same account bucket as the Generate form's (keyed by the sign-in name)
-        wait = limiter.take("submit-account:" + caller.email(), limits.submitPerAccount());
+        wait = limiter.takeShared("submit-account:" + caller.email(), limits.submitPerAccount());
         if (!wait.isZero()) {
-            limiter.giveBack(ipKey, limits.submitPerIp());
+            limiter.giveBackShared(ipKey, limits.submitPerIp());
         }
         return wait;
     }

@@ -1,0 +1,17 @@
+-- Several server instances (docs/ARCHITECTURE.md, "In-memory state and several instances").
+--
+-- The token buckets of the rate limits that must hold across instances (sign-in failures, the
+-- form posts that cost a mail or a job, job submissions by form and API): one row per bucket key,
+-- owned by the web module (web/SharedBuckets). A bucket is its tokens at updated_at; it refills
+-- evenly, count tokens per period, so a request computes the tokens now and takes one in a single
+-- INSERT … ON CONFLICT DO UPDATE, which serialises racing requests on the row. full_at is when the
+-- bucket is full again: a full bucket is the same as none, so the rate-limit-cleanup task deletes
+-- rows past it. UNLOGGED: no WAL for these writes; after a crash PostgreSQL empties the table, and
+-- every client starts with full buckets, as after a restart of the in-memory limiter.
+CREATE UNLOGGED TABLE rate_limit_bucket (
+    bucket_key text             PRIMARY KEY CHECK (length(bucket_key) <= 400),
+    tokens     double precision NOT NULL CHECK (tokens >= 0),
+    updated_at timestamptz      NOT NULL,
+    full_at    timestamptz      NOT NULL
+);
+CREATE INDEX rate_limit_bucket_full ON rate_limit_bucket (full_at);
