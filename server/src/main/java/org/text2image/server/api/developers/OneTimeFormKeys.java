@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.Comparator;
@@ -18,12 +19,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
  * One-time keys of the Developers page's create form, so a double click, a reload or the back
  * button creates one API key, not two. The api module has no table for them (and the action has no
- * idempotency key of its own), so the keys live in the session and in this instance's memory:
+ * idempotency key of its own), so the keys live in the session, and their claims in this
+ * instance's memory and in PostgreSQL ({@code api_form_key_claim}, migration V30):
  *
  * <ul>
  *   <li>{@link #issue} puts a random key into the session (one attribute per key, so two tabs'
@@ -34,13 +37,14 @@ import org.springframework.stereotype.Component;
  *       of two posts that arrive together run it. A later post of the same key waits for the first
  *       (up to {@value #REPLAY_WAIT_SECONDS} s) and gets its result; after {@value #REMEMBERED_MINUTES}
  *       minutes, or on another instance, the key's absence from the session still refuses it.</li>
+ *   <li>Before the action runs, the key is also claimed in PostgreSQL ({@code INSERT … ON CONFLICT
+ *       DO NOTHING}): of two posts of one key that reach two server instances at the same moment
+ *       (each finds the key in the session it loaded), only the one that inserted the row runs the
+ *       action; the other gets an outcome without a result ("already sent"). Claims older than
+ *       {@value #REMEMBERED_MINUTES} minutes are deleted by the next post.</li>
  *   <li>{@link #reveal} lets the page show a created key's secret once, whichever of two
  *       redirects the browser follows.</li>
  * </ul>
- *
- * <p>The one gap: two posts of one key at the same moment on two server instances both run (each
- * finds the key in the session it loaded). Then the user sees two keys of the same name and can
- * revoke one.
  */
 @Component
 class OneTimeFormKeys {
@@ -59,9 +63,11 @@ class OneTimeFormKeys {
 
     private final Map<String, Claim> claims = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final JdbcClient jdbc;
 
-    OneTimeFormKeys(Clock clock) {
+    OneTimeFormKeys(Clock clock, JdbcClient jdbc) {
         this.clock = clock;
+        this.jdbc = jdbc;
     }
 
     /** A new key for a form, remembered in {@code session}. */
@@ -110,12 +116,17 @@ class OneTimeFormKeys {
             return new Outcome<>(false, null);
         }
         session.removeAttribute(attribute);
+        if (!claimShared(userId, key)) { // another instance runs (or ran) this key's action
+            claim.result.complete(null);
+            return new Outcome<>(false, null);
+        }
         try {
             T result = action.get();
             claim.result.complete(result);
             return new Outcome<>(true, result);
         } catch (RuntimeException | Error e) {
             claims.remove(claimed, claim);
+            releaseShared(userId, key);
             claim.result.completeExceptionally(e);
             throw e;
         }
@@ -145,6 +156,20 @@ class OneTimeFormKeys {
     private void forgetOld() {
         Instant oldest = clock.instant().minus(Duration.ofMinutes(REMEMBERED_MINUTES));
         claims.entrySet().removeIf(entry -> entry.getValue().claimedAt.isBefore(oldest));
+        jdbc.sql("DELETE FROM api_form_key_claim WHERE claimed_at < ?").params(oldest.atOffset(ZoneOffset.UTC)).update();
+    }
+
+    /** Claims the key in PostgreSQL, for every server instance; false when it was claimed already. */
+    private boolean claimShared(long userId, String key) {
+        return jdbc.sql("""
+                INSERT INTO api_form_key_claim (user_id, form_key, claimed_at) VALUES (?, ?, ?)
+                ON CONFLICT DO NOTHING""")
+                .params(userId, key, clock.instant().atOffset(ZoneOffset.UTC)).update() == 1;
+    }
+
+    /** Lets the key's claim go after its action failed (the key is used up in the session anyway). */
+    private void releaseShared(long userId, String key) {
+        jdbc.sql("DELETE FROM api_form_key_claim WHERE user_id = ? AND form_key = ?").params(userId, key).update();
     }
 
     /**

@@ -15,3 +15,16 @@ CREATE UNLOGGED TABLE rate_limit_bucket (
     full_at    timestamptz      NOT NULL
 );
 CREATE INDEX rate_limit_bucket_full ON rate_limit_bucket (full_at);
+
+-- The claims of the Developers page's one-time form keys (api/developers/OneTimeFormKeys), owned by
+-- the api module: the first post of a key inserts its row (ON CONFLICT DO NOTHING), so of two posts
+-- of one key that reach two instances at the same moment only one creates an API key. A claim is
+-- needed only for that moment (the key also leaves the session); rows older than ten minutes are
+-- deleted by the next post.
+CREATE TABLE api_form_key_claim (
+    user_id    bigint      NOT NULL,
+    form_key   text        NOT NULL CHECK (form_key ~ '^[A-Za-z0-9_-]{22}$'),
+    claimed_at timestamptz NOT NULL,
+    PRIMARY KEY (user_id, form_key)
+);
+CREATE INDEX api_form_key_claim_age ON api_form_key_claim (claimed_at);
