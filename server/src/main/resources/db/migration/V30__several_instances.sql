@@ -28,3 +28,13 @@ CREATE TABLE api_form_key_claim (
     PRIMARY KEY (user_id, form_key)
 );
 CREATE INDEX api_form_key_claim_age ON api_form_key_claim (claimed_at);
+
+-- The key of the signed image URLs (generation/web/ImageUrls) when text2image.images.signing-key is
+-- not set: made by the first instance that starts (INSERT … ON CONFLICT DO NOTHING) and read by
+-- every other, so a URL signed by one instance works on all, and after a restart. Owned by the
+-- generation module; one row.
+CREATE TABLE image_url_key (
+    id         smallint    PRIMARY KEY CHECK (id = 1),
+    key_bytes  bytea       NOT NULL CHECK (length(key_bytes) = 32),
+    created_at timestamptz NOT NULL DEFAULT now()
+);

@@ -21,6 +21,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
@@ -155,6 +157,13 @@ class SeveralInstancesTest {
         assertThat(next(events)).contains("\"status\":\"SUCCEEDED\"").contains("\"final\":true");
         assertThat(events.poll(WAIT.toSeconds(), TimeUnit.SECONDS)).as("closed after the final event").isEqualTo(END);
         assertThat(invariants.violations()).isEmpty();
+
+        Matcher signed = Pattern.compile("src=\"(/i/[^\"]+)\"").matcher(browser.get("/jobs/" + job.id()).body());
+        assertThat(signed.find()).as("the job page on A shows a signed image URL").isTrue();
+        HttpResponse<byte[]> image = http.send(HttpRequest.newBuilder(url(portB, signed.group(1).replace("&amp;", "&")))
+                .GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(image.statusCode()).as("a URL signed on A works on B: one key in PostgreSQL").isEqualTo(200);
+        assertThat(image.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("image/"));
     }
 
     @Test

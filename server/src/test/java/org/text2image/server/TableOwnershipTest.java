@@ -26,7 +26,7 @@ class TableOwnershipTest {
             Map.entry("account", List.of("app_user", "account_token", "account_deletion_request", "admin_totp", "admin_recovery_code")),
             Map.entry("credits", List.of("credit_account", "credit_lot", "credit_hold", "credit_hold_lot", "credit_debit",
                     "credit_debit_lot", "ledger_entry", "admin_audit")),
-            Map.entry("generation", List.of("generation_job", "job_image", "job_preview", "generation_attempt")),
+            Map.entry("generation", List.of("generation_job", "job_image", "job_preview", "generation_attempt", "image_url_key")),
             Map.entry("admin", List.of("admin_action_key")),
             Map.entry("workers", List.of("worker_presence", "worker_token")),
             Map.entry("notifications", List.of("low_balance_warning", "mail_outbox")),

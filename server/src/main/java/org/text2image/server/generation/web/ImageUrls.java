@@ -11,6 +11,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 import org.text2image.server.account.SignedInUser;
@@ -19,7 +20,9 @@ import org.text2image.server.generation.JobView;
 /**
  * Signed image URLs: {@code /i/{imageId}?v=<viewer id>&exp=<epoch seconds>&sig=<signature>}
  * (and {@code /i/{imageId}/thumb?…} for the thumbnail), where the signature is the unpadded
- * Base64url HMAC-SHA256 of {@code "<imageId>|<viewer id>|<exp>"} under the server's key.
+ * Base64url HMAC-SHA256 of {@code "<imageId>|<viewer id>|<exp>"} under the server's key
+ * ({@code text2image.images.signing-key}, or else one random key kept in PostgreSQL and shared by
+ * every instance).
  *
  * <p>A URL is signed only for a signed-in viewer who may see the image (the job's owner or an
  * admin), and checking it needs no session and no database: it proves that the server gave it to
@@ -41,8 +44,8 @@ public class ImageUrls {
     private final long ttlSeconds;
     private final Clock clock;
 
-    ImageUrls(SignedImageProperties properties, Clock clock) {
-        this.key = new SecretKeySpec(keyBytes(properties.signingKey()), ALGORITHM);
+    ImageUrls(SignedImageProperties properties, Clock clock, JdbcClient jdbc) {
+        this.key = new SecretKeySpec(keyBytes(properties.signingKey(), jdbc), ALGORITHM);
         this.ttlSeconds = properties.signedUrlTtl().toSeconds();
         this.clock = clock;
     }
@@ -128,12 +131,18 @@ public class ImageUrls {
         }
     }
 
-    private static byte[] keyBytes(String configured) {
+    /**
+     * The configured key, or else the one in {@code image_url_key} (migration V30): the first
+     * instance to start stores a random one, every other instance (and every restart) reads it, so
+     * all instances sign and check alike.
+     */
+    private static byte[] keyBytes(String configured, JdbcClient jdbc) {
         if (configured != null && !configured.isBlank()) {
             return configured.getBytes(StandardCharsets.UTF_8);
         }
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
-        return random;
+        jdbc.sql("INSERT INTO image_url_key (id, key_bytes) VALUES (1, ?) ON CONFLICT DO NOTHING").params(random).update();
+        return jdbc.sql("SELECT key_bytes FROM image_url_key WHERE id = 1").query(byte[].class).single();
     }
 }

@@ -6,9 +6,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * {@code text2image.images.*}: the signed image URLs that pages put in their {@code <img>} tags.
  *
- * @param signingKey the HMAC-SHA256 key, at least 32 characters; unset: a random key per start,
- *     so URLs signed before a restart stop working (the pages sign new ones). Every instance
- *     behind one load balancer needs the same key
+ * @param signingKey the HMAC-SHA256 key, at least 32 characters; unset: a random key made once
+ *     and kept in PostgreSQL ({@code image_url_key}), the same for every instance and across
+ *     restarts
  * @param signedUrlTtl how long a signed URL works at most (default 1 h, at least 2 s); a page
  *     signs URLs that work for at least half of it
  */
