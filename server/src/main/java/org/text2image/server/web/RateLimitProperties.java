@@ -7,11 +7,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * {@code text2image.rate-limits.*}: how many requests of each kind a client IP or an account may
  * make ({@link RateLimits}). Each limit is a token bucket of {@code count} tokens that refills
  * evenly over {@code per}: a client that used them all waits {@code per / count} for the next one.
- * Buckets live in this instance's memory: behind a load balancer with n instances a client may get
- * up to n times a limit. docs/SECURITY.md explains the choices.
+ * The buckets of every limit but {@code apiRequestsPerKey} are in PostgreSQL and hold across server
+ * instances ({@link RateLimiter#takeShared}); {@code apiRequestsPerKey}'s are in each instance's
+ * memory, so behind a load balancer with n instances a key may make up to n times that limit.
+ * docs/SECURITY.md explains the choices.
  *
  * @param enabled off: no limit is applied (tests of other features turn it off)
- * @param maxTrackedKeys most buckets kept (client IPs, accounts, emails); beyond it the least
+ * @param maxTrackedKeys most in-memory buckets kept (API keys); beyond it the least
  *     recently used bucket is forgotten, so memory stays bounded whatever the traffic
  * @param loginFailuresPerAccount failed sign-ins per submitted email, whether or not an account
  *     has it (default 5 per 5 min: the 6th within the window gets a 429, then one try a minute)
