@@ -47,6 +47,7 @@ import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.JobView;
 import org.text2image.server.generation.LeasedJob;
 import org.text2image.server.generation.queue.JobQueue;
+import org.text2image.server.help.SupportChat;
 import org.text2image.server.notifications.MailOutbox;
 import org.text2image.server.notifications.OutboxDelivery;
 import org.text2image.server.settings.LiveSettings;
@@ -96,6 +97,7 @@ class SeveralInstancesTest {
     @Autowired CreditExpiry expiry;
     @Autowired OutboxDelivery outbox;
     @Autowired MailOutbox mails;
+    @Autowired SupportChat chat;
     @Autowired SettingsEditor settingsEditor;
     @Autowired RateLimiter limiter;
     @Autowired LedgerInvariants invariants;
@@ -289,8 +291,11 @@ class SeveralInstancesTest {
         int portC = ((WebServerApplicationContext) c).getWebServer().getPort();
         BrowserSession browser = new BrowserSession(portA).signIn("alice@example.com", PASSWORD);
         JobView streamed = generation.submit(alice.id(), GenerationRequest.of("sd15", "a lighthouse"));
-        BlockingQueue<String> lines = streamLines(browser, portC, streamed.id());
+        BlockingQueue<String> lines = streamLines(browser, url(portC, "/jobs/" + streamed.id() + "/events"));
         await(() -> lines.stream().anyMatch(line -> line.startsWith("data:")));
+        assertThat(chat.write(alice.id(), "Hello", "", "", UUID.randomUUID().toString())).isTrue();
+        BlockingQueue<String> chatLines = streamLines(browser, url(portC, "/support/events"));
+        await(() -> chatLines.stream().anyMatch(line -> line.startsWith("data:")));
         assertThat(queue.claim("gpu-busy", TestCatalog.CHECKPOINTS)).isPresent(); // the queue is empty now
         CompletableFuture<HttpResponse<String>> waiting = http.sendAsync(
                 workerRequest(portC, "/claim", claimBody("gpu-c", 20)).timeout(Duration.ofSeconds(30)).build(),
@@ -301,8 +306,11 @@ class SeveralInstancesTest {
 
         assertThat(waiting.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).as("answered no job at once")
                 .isEqualTo(204);
-        await(() -> lines.contains(END));
-        assertThat(lines).contains("retry:" + StreamStops.RECONNECT_AFTER.toMillis(), ":" + StreamStops.COMMENT);
+        await(() -> lines.contains(END) && chatLines.contains(END));
+        assertThat(lines).as("the job page's stream").contains("retry:" + StreamStops.RECONNECT_AFTER.toMillis(),
+                ":" + StreamStops.COMMENT);
+        assertThat(chatLines).as("the support chat's stream").contains("retry:" + StreamStops.RECONNECT_AFTER.toMillis(),
+                ":" + StreamStops.COMMENT);
         JobView next = generation.submit(alice.id(), GenerationRequest.ofPrompt("a heron"));
         assertThat(queue.claim("gpu-c", TestCatalog.CHECKPOINTS).orElseThrow().jobId())
                 .as("the worker claims again elsewhere and nothing was leased to the ended claim").isEqualTo(next.id());
@@ -353,7 +361,7 @@ class SeveralInstancesTest {
 
     /** Each event's data, in order, then {@link #END}. */
     private static BlockingQueue<String> stream(BrowserSession browser, int port, UUID jobId) throws Exception {
-        BlockingQueue<String> lines = streamLines(browser, port, jobId);
+        BlockingQueue<String> lines = streamLines(browser, url(port, "/jobs/" + jobId + "/events"));
         BlockingQueue<String> events = new LinkedBlockingQueue<>();
         Thread.ofVirtual().start(() -> {
             try {
@@ -373,9 +381,9 @@ class SeveralInstancesTest {
         return events;
     }
 
-    /** Every line of the job's event stream on {@code port}, then {@link #END}. */
-    private static BlockingQueue<String> streamLines(BrowserSession browser, int port, UUID jobId) throws Exception {
-        HttpResponse<InputStream> response = browser.http().send(HttpRequest.newBuilder(url(port, "/jobs/" + jobId + "/events"))
+    /** Every line of the event stream at {@code url}, then {@link #END}. */
+    private static BlockingQueue<String> streamLines(BrowserSession browser, URI url) throws Exception {
+        HttpResponse<InputStream> response = browser.http().send(HttpRequest.newBuilder(url)
                 .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(response.statusCode()).isEqualTo(200);
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
