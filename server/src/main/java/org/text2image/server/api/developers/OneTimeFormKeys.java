@@ -24,9 +24,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * One-time keys of the Developers page's create form, so a double click, a reload or the back
- * button creates one API key, not two. The api module has no table for them (and the action has no
- * idempotency key of its own), so the keys live in the session, and their claims in this
- * instance's memory and in PostgreSQL ({@code api_form_key_claim}, migration V30):
+ * button creates one API key, not two. The action has no idempotency key of its own, so the keys
+ * live in the session, and their claims in this instance's memory and in PostgreSQL
+ * ({@code api_form_key_claim}, migration V30):
  *
  * <ul>
  *   <li>{@link #issue} puts a random key into the session (one attribute per key, so two tabs'
