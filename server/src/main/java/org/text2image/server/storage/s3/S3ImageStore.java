@@ -36,11 +36,13 @@ public class S3ImageStore implements ImageStore, AutoCloseable {
     private final S3Client client;
     private final S3Presigner presigner;
     private final StorageProperties.S3 settings;
+    private volatile boolean presignedDownloads;
 
     S3ImageStore(S3Client client, S3Presigner presigner, StorageProperties.S3 settings) {
         this.client = client;
         this.presigner = presigner;
         this.settings = settings;
+        this.presignedDownloads = settings.presignedDownloads();
     }
 
     @Override
@@ -139,7 +141,7 @@ public class S3ImageStore implements ImageStore, AutoCloseable {
 
     /** A presigned {@code GET} of the key valid for {@code presigned-ttl}, when presigned downloads are on. */
     Optional<URI> presignedDownload(String key, String contentType, String contentDisposition) {
-        if (!settings.presignedDownloads()) {
+        if (!presignedDownloads) {
             return Optional.empty();
         }
         GetObjectRequest.Builder get = get(key, null).responseContentType(contentType);
@@ -152,6 +154,11 @@ public class S3ImageStore implements ImageStore, AutoCloseable {
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("The SDK made an invalid presigned URL", e);
         }
+    }
+
+    /** Turns presigned downloads on or off from now on (tests try both with one server). */
+    void presignedDownloads(boolean on) {
+        presignedDownloads = on;
     }
 
     /** Where this store keeps its objects, for messages. */

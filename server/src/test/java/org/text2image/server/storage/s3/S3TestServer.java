@@ -78,6 +78,11 @@ public final class S3TestServer {
                 presigned, Duration.ofMinutes(5));
     }
 
+    /** Turns presigned downloads of {@code store} (an {@link S3ImageStore}) on or off. */
+    public static void presignedDownloads(Object store, boolean on) {
+        ((S3ImageStore) store).presignedDownloads(on);
+    }
+
     /** Counts the requests of each operation ({@code PutObject}, {@code GetObject}...) a client makes. */
     public static final class Requests implements ExecutionInterceptor {
 
