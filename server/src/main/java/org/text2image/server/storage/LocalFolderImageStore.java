@@ -8,6 +8,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
@@ -18,6 +19,7 @@ public class LocalFolderImageStore implements ImageStore {
 
     private final Path root;
 
+    @Autowired
     LocalFolderImageStore(StorageProperties properties) {
         this(properties.localFolder());
     }
