@@ -74,6 +74,7 @@ public record StorageProperties(Path localFolder, Type type, S3 s3, Migrate migr
         public S3 {
             prefix = prefix == null || prefix.isBlank() ? "" : prefix.endsWith("/") ? prefix : prefix + "/";
             region = region == null || region.isBlank() ? "us-east-1" : region;
+            endpoint = endpoint == null || endpoint.toString().isBlank() ? null : endpoint;
             accessKey = accessKey == null || accessKey.isBlank() ? null : accessKey;
             secretKey = secretKey == null || secretKey.isBlank() ? null : secretKey;
             presignedTtl = presignedTtl == null ? Duration.ofMinutes(5) : presignedTtl;

@@ -226,4 +226,20 @@ class S3ImageStoreTest {
         assertThat(properties.localFolder()).isEqualTo(Path.of("/tmp/x"));
         assertThat(properties.migrate()).isEqualTo(StorageProperties.Migrate.NONE);
     }
+
+    @Test
+    void emptySettingsFromTheEnvironmentMeanNone() {
+        var source = new MapConfigurationPropertySource(java.util.Map.of("text2image.storage.type", "s3",
+                "text2image.storage.s3.bucket", "images", "text2image.storage.s3.endpoint", "",
+                "text2image.storage.s3.access-key", "", "text2image.storage.s3.secret-key", "",
+                "text2image.storage.migrate", "dry-run"));
+
+        StorageProperties properties = new Binder(source).bind("text2image.storage", StorageProperties.class).get();
+
+        assertThat(properties.s3().endpoint()).isNull();
+        assertThat(properties.s3().accessKey()).isNull();
+        assertThat(properties.s3().region()).isEqualTo("us-east-1");
+        assertThat(properties.s3().presignedTtl()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(properties.migrate()).isEqualTo(StorageProperties.Migrate.DRY_RUN);
+    }
 }
