@@ -75,10 +75,17 @@ public class LocalFolderImageStore implements ImageStore {
 
     @Override
     public StorageHealth check() {
-        if (Files.isDirectory(root) ? Files.isWritable(root) : Files.isWritable(root.getParent())) {
-            return StorageHealth.up("local folder " + root);
+        Path existing = root; // the folder itself, or the nearest parent it would be made in
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
         }
-        return StorageHealth.down("local folder " + root + " is not writable");
+        if (existing == null || !Files.isDirectory(existing)) {
+            return StorageHealth.down("local folder " + root + " is not a folder");
+        }
+        if (!Files.isWritable(existing)) {
+            return StorageHealth.down("local folder " + root + " is not writable");
+        }
+        return StorageHealth.up("local folder " + root);
     }
 
     /** Whether {@code key} is a key this store accepts: letters, digits, {@code - _ . /}, no {@code ..}, relative. */
