@@ -5,7 +5,8 @@ import org.springframework.core.io.Resource;
 
 /**
  * Where image bytes live, under opaque keys that never reach the browser (images are served by
- * the application after an ownership check). A local folder by default.
+ * the application after an ownership check). A local folder by default, or an S3-compatible
+ * bucket ({@code text2image.storage.type=s3}, docs/STORAGE.md).
  */
 public interface ImageStore {
 
@@ -31,4 +32,13 @@ public interface ImageStore {
 
     /** Removes the bytes under a key, if any. */
     void delete(String key);
+
+    /**
+     * Whether the store can be reached now (for S3: the bucket answers a {@code HeadBucket}); never
+     * throws. Meant for a readiness check; a local folder is up when it is a writable folder. A store
+     * that cannot tell is up.
+     */
+    default StorageHealth check() {
+        return StorageHealth.up(getClass().getSimpleName());
+    }
 }

@@ -8,16 +8,30 @@ import java.nio.file.StandardCopyOption;
 import java.util.Optional;
 import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.stereotype.Component;
 
 /** {@link ImageStore} on a local folder; writes go to a temporary file first, then move in place. */
 @Component
-class LocalFolderImageStore implements ImageStore {
+@ConditionalOnProperty(name = "text2image.storage.type", havingValue = "local", matchIfMissing = true)
+public class LocalFolderImageStore implements ImageStore {
 
     private final Path root;
 
+    @Autowired
     LocalFolderImageStore(StorageProperties properties) {
-        this.root = properties.localFolder().toAbsolutePath().normalize();
+        this(properties.localFolder());
+    }
+
+    /** A store on {@code folder} (made on the first write). */
+    public LocalFolderImageStore(Path folder) {
+        this.root = folder.toAbsolutePath().normalize();
+    }
+
+    /** The folder the keys are relative to. */
+    public Path root() {
+        return root;
     }
 
     @Override
@@ -59,8 +73,28 @@ class LocalFolderImageStore implements ImageStore {
         }
     }
 
+    @Override
+    public StorageHealth check() {
+        Path existing = root; // the folder itself, or the nearest parent it would be made in
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing)) {
+            return StorageHealth.down("local folder " + root + " is not a folder");
+        }
+        if (!Files.isWritable(existing)) {
+            return StorageHealth.down("local folder " + root + " is not writable");
+        }
+        return StorageHealth.up("local folder " + root);
+    }
+
+    /** Whether {@code key} is a key this store accepts: letters, digits, {@code - _ . /}, no {@code ..}, relative. */
+    public static boolean validKey(String key) {
+        return key.matches("[A-Za-z0-9._/-]+") && !key.contains("..") && !key.startsWith("/");
+    }
+
     private Path resolve(String key) {
-        if (!key.matches("[A-Za-z0-9._/-]+") || key.contains("..") || key.startsWith("/")) {
+        if (!validKey(key)) {
             throw new IllegalArgumentException("Bad storage key " + key);
         }
         return root.resolve(key);

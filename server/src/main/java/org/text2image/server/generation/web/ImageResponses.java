@@ -3,14 +3,21 @@ package org.text2image.server.generation.web;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.core.io.AbstractResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRange;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.text2image.server.generation.ImageContent;
+import org.text2image.server.storage.RemoteImageResource;
 
 /**
  * The response for an image the request may see. Images never change once stored, so the browser
@@ -19,7 +26,10 @@ import org.text2image.server.generation.ImageContent;
  * never the whole image in memory: Spring streams it and answers {@code Range} requests
  * ({@code 206}, or {@code 416} for a range outside the image); a whole local file of at least
  * {@value #SENDFILE_MIN_BYTES} bytes answering a {@code GET} goes out through Tomcat's sendfile
- * (zero copies), as Tomcat's own file servlet does.
+ * (zero copies), as Tomcat's own file servlet does. An image in S3 ({@link RemoteImageResource})
+ * is streamed from the bucket, a single range fetched from it by that range alone; when the store
+ * is set up for presigned downloads the (already authorised) request gets a {@code 302} to a
+ * short-lived URL of the bucket instead, with {@code Cache-Control: no-store}.
  */
 final class ImageResponses {
 
@@ -60,12 +70,105 @@ final class ImageResponses {
         }
         Resource resource = image.resource();
         long length = contentLength(resource);
+        if (resource instanceof RemoteImageResource remote) {
+            Optional<URI> presigned = remote.presignedDownload(image.contentType(),
+                    download ? headers.getContentDisposition().toString() : null);
+            if (presigned.isPresent()) {
+                return ResponseEntity.status(HttpStatus.FOUND).location(presigned.get())
+                        .header(HttpHeaders.CACHE_CONTROL, "no-store").build();
+            }
+            String range = request.getHeader(HttpHeaders.RANGE);
+            if (range != null) {
+                Optional<ResponseEntity<Resource>> ranged = ranged(remote, range, length, headers);
+                if (ranged.isPresent()) {
+                    return ranged.get();
+                }
+            }
+        }
         if ("GET".equals(request.getMethod()) && request.getHeader(HttpHeaders.RANGE) == null && resource.isFile()
                 && sendfile(request, file(resource), length)) {
             headers.setContentLength(length);
             return ResponseEntity.ok().headers(headers).build();
         }
         return ResponseEntity.ok().headers(headers).body(resource);
+    }
+
+    /**
+     * One range of a remote resource, fetched from the store by that range alone ({@code 206}), or
+     * {@code 416} when it starts past the end; empty for several ranges or a header that is not a
+     * byte range, which Spring answers as for any resource (RFC 9110 §14).
+     */
+    private static Optional<ResponseEntity<Resource>> ranged(RemoteImageResource remote, String header, long length,
+                                                             HttpHeaders headers) {
+        List<HttpRange> ranges;
+        try {
+            ranges = HttpRange.parseRanges(header);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        if (ranges.size() != 1) {
+            return Optional.empty();
+        }
+        long first;
+        long last;
+        try {
+            first = ranges.getFirst().getRangeStart(length);
+            last = ranges.getFirst().getRangeEnd(length);
+        } catch (IllegalArgumentException e) {
+            headers.set(HttpHeaders.CONTENT_RANGE, "bytes */" + length);
+            return Optional.of(ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE).headers(headers).build());
+        }
+        if (first > last) {
+            headers.set(HttpHeaders.CONTENT_RANGE, "bytes */" + length);
+            return Optional.of(ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE).headers(headers).build());
+        }
+        headers.set(HttpHeaders.CONTENT_RANGE, "bytes " + first + "-" + last + "/" + length);
+        return Optional.of(ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).headers(headers)
+                .body(new RangeOf(remote, first, last)));
+    }
+
+    /** The bytes {@code first..last} of a remote resource, fetched only when written. */
+    private static final class RangeOf extends AbstractResource {
+
+        private final RemoteImageResource remote;
+        private final long first;
+        private final long last;
+
+        RangeOf(RemoteImageResource remote, long first, long last) {
+            this.remote = remote;
+            this.first = first;
+            this.last = last;
+        }
+
+        @Override
+        public InputStream getInputStream() throws IOException {
+            return remote.openRange(first, last);
+        }
+
+        @Override
+        public long contentLength() {
+            return last - first + 1;
+        }
+
+        @Override
+        public boolean exists() {
+            return true;
+        }
+
+        @Override
+        public String getDescription() {
+            return "bytes " + first + "-" + last + " of " + remote.getDescription();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other == this;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(this);
+        }
     }
 
     /**
