@@ -31,4 +31,14 @@ public interface ImageStore {
 
     /** Removes the bytes under a key, if any. */
     void delete(String key);
+
+    /**
+     * Checks that the store can be used now (the readiness probe's {@code storage} check,
+     * docs/OPERATIONS.md). The default checks nothing; a store that can tell cheaply overrides it
+     * (the local folder: it exists, or can be made, and a file can be written in it).
+     *
+     * @throws StorageException naming what is wrong when the store cannot be used
+     */
+    default void check() {
+    }
 }

@@ -59,6 +59,18 @@ class LocalFolderImageStore implements ImageStore {
         }
     }
 
+    /** The folder exists (or is made now) and a file can be written in it and removed. */
+    @Override
+    public void check() {
+        try {
+            Files.createDirectories(root);
+            Path probe = Files.createTempFile(root, ".health-", ".tmp");
+            Files.delete(probe);
+        } catch (IOException | SecurityException e) {
+            throw new StorageException("The image folder " + root + " is not writable: " + e, e);
+        }
+    }
+
     private Path resolve(String key) {
         if (!key.matches("[A-Za-z0-9._/-]+") || key.contains("..") || key.startsWith("/")) {
             throw new IllegalArgumentException("Bad storage key " + key);
