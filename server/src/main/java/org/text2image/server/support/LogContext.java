@@ -1,5 +1,7 @@
 package org.text2image.server.support;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.UUID;
 import org.slf4j.MDC;
 
@@ -9,7 +11,13 @@ import org.slf4j.MDC;
  * inside the scope. A scope restores the values it replaced when it closes, so scopes nest (the
  * worker API's call around the queue's method) and a pooled or virtual thread keeps nothing.
  *
- * <pre>{@code try (LogContext.Scope ignored = LogContext.job(jobId, userId)) { ... } }</pre>
+ * <pre>{@code
+ * try (LogContext.Scope context = LogContext.job(jobId)) {
+ *     JobRow job = ...;
+ *     context.user(job.userId()); // known once the row is read
+ *     log.info(...);             // carries jobId and userId
+ * }
+ * }</pre>
  */
 public final class LogContext {
 
@@ -21,44 +29,57 @@ public final class LogContext {
     private LogContext() {
     }
 
-    /** A scope that restores the MDC when closed; closing never throws. */
-    public interface Scope extends AutoCloseable {
-        @Override
-        void close();
-    }
-
-    /** Puts the job's id, and its user's when known (null: left as it is). */
-    public static Scope job(UUID jobId, Long userId) {
-        Scope job = put(JOB_ID, jobId == null ? null : jobId.toString());
-        Scope user = userId == null ? () -> { } : put(USER_ID, userId.toString());
-        return () -> {
-            user.close();
-            job.close();
-        };
-    }
-
-    /** Puts the job's id only. */
+    /** A job's scope: puts {@code jobId} (null puts nothing). */
     public static Scope job(UUID jobId) {
-        return job(jobId, null);
-    }
-
-    /** Puts the user's id only. */
-    public static Scope user(long userId) {
-        return put(USER_ID, Long.toString(userId));
-    }
-
-    private static Scope put(String key, String value) {
-        String previous = MDC.get(key);
-        if (value == null) {
-            return () -> { };
+        Scope scope = new Scope();
+        if (jobId != null) {
+            scope.put(JOB_ID, jobId.toString());
         }
-        MDC.put(key, value);
-        return () -> {
-            if (previous == null) {
-                MDC.remove(key);
-            } else {
-                MDC.put(key, previous);
+        return scope;
+    }
+
+    /** A job's scope with its user. */
+    public static Scope job(UUID jobId, long userId) {
+        return job(jobId).user(userId);
+    }
+
+    /** A user's scope: puts {@code userId}. */
+    public static Scope forUser(long userId) {
+        return new Scope().user(userId);
+    }
+
+    /** Values put into the MDC, restored in reverse order on {@link #close()}; closing never throws. */
+    public static final class Scope implements AutoCloseable {
+
+        private record Previous(String key, String value) {
+        }
+
+        private final Deque<Previous> replaced = new ArrayDeque<>();
+
+        private Scope() {
+        }
+
+        /** Adds the user's id to this scope; returns this scope. */
+        public Scope user(long userId) {
+            put(USER_ID, Long.toString(userId));
+            return this;
+        }
+
+        private void put(String key, String value) {
+            replaced.push(new Previous(key, MDC.get(key)));
+            MDC.put(key, value);
+        }
+
+        @Override
+        public void close() {
+            while (!replaced.isEmpty()) {
+                Previous previous = replaced.pop();
+                if (previous.value() == null) {
+                    MDC.remove(previous.key());
+                } else {
+                    MDC.put(previous.key(), previous.value());
+                }
             }
-        };
+        }
     }
 }
