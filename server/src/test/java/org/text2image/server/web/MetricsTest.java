@@ -6,12 +6,19 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,6 +44,9 @@ import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestCatalog;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.workers.TestWorkers;
+import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Prometheus endpoint and the health probes (docs/OPERATIONS.md, docs/SECURITY.md): after a
@@ -49,6 +59,10 @@ import org.text2image.server.workers.TestWorkers;
 class MetricsTest {
 
     static final String TOKEN = "test-metrics-token";
+    static final Path DASHBOARD = Path.of("../deploy/grafana/text2image-dashboard.json");
+    static final Path ALERTS = Path.of("../deploy/prometheus/alerts.yml");
+    static final Path OPERATIONS = Path.of("../docs/OPERATIONS.md");
+    static final Pattern METRIC = Pattern.compile("\\bt2i_[a-z0-9_]+");
 
     @Autowired MockMvc mvc;
     @Autowired AccountService accounts;
@@ -207,6 +221,56 @@ class MetricsTest {
             mvc.perform(get(path).header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)).andExpect(status().isUnauthorized());
         }
         mvc.perform(get("/actuator/info").with(user(admin))).andExpect(status().isOk());
+    }
+
+    @Test
+    void theDashboardAndAlertsUseOnlyExportedMetricsAndEveryMetricIsDocumented() throws Exception {
+        SignedInUser alice = accounts.register("alice@example.com", "correct horse");
+        TestWorkers.report(availability, "gpu-1", true, TestCatalog.CHECKPOINTS);
+        generation.submit(alice.id(), GenerationRequest.of("sd15", "a lighthouse"));
+        generation.submit(alice.id(), GenerationRequest.of("sd15", "a fox"));
+        LeasedJob done = queue.claim("gpu-1", TestCatalog.CHECKPOINTS).orElseThrow();
+        queue.complete(done.jobId(), done.attempt(), WorkerIdentity.CONFIGURED, TestImages.result(db, done.jobId()));
+        LeasedJob failed = queue.claim("gpu-1", TestCatalog.CHECKPOINTS).orElseThrow();
+        queue.fail(failed.jobId(), failed.attempt(), WorkerIdentity.CONFIGURED, "CUDA out of memory", false);
+        Set<String> exported = scrape().names();
+
+        JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(DASHBOARD));
+        assertThat(dashboard.path("panels").size()).isGreaterThan(10);
+        List<String> expressions = new ArrayList<>();
+        dashboard.findValues("expr").forEach(expr -> expressions.add(expr.asString()));
+        Map<String, Object> alerts = new Yaml().load(Files.readString(ALERTS));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> groups = (List<Map<String, Object>>) alerts.get("groups");
+        List<String> alertNames = new ArrayList<>();
+        for (Map<String, Object> group : groups) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> rules = (List<Map<String, Object>>) group.get("rules");
+            for (Map<String, Object> rule : rules) {
+                alertNames.add((String) rule.get("alert"));
+                assertThat(rule).containsKeys("expr", "for", "labels", "annotations");
+                expressions.add((String) rule.get("expr"));
+            }
+        }
+        assertThat(alertNames).contains("Text2ImageQueueStuck", "Text2ImageNoWorkerForModel",
+                "Text2ImageJobFailureRateHigh", "Text2ImageMailOutboxBacklog");
+
+        Set<String> used = new TreeSet<>();
+        for (String expression : expressions) {
+            Matcher metric = METRIC.matcher(expression);
+            while (metric.find()) {
+                used.add(metric.group());
+            }
+        }
+        assertThat(used).hasSizeGreaterThan(15);
+        assertThat(exported).containsAll(used);
+
+        String operations = Files.readString(OPERATIONS);
+        Set<String> families = new TreeSet<>();
+        exported.stream().filter(name -> name.startsWith("t2i_"))
+                .forEach(name -> families.add(name.replaceFirst("_(bucket|count|sum|max)$", "")));
+        assertThat(families).allSatisfy(family -> assertThat(operations).as("docs/OPERATIONS.md names " + family)
+                .contains("`" + family));
     }
 
     /** What Prometheus would read with the scraper's token. */
