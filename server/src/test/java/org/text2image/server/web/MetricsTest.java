@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.nio.file.Files;
@@ -195,8 +196,10 @@ class MetricsTest {
         mvc.perform(get("/actuator/prometheus").with(user(alice))).andExpect(status().isNotFound());
         mvc.perform(get("/actuator/prometheus").with(user(alice)).header(HttpHeaders.AUTHORIZATION, "Bearer wrong"))
                 .andExpect(status().isUnauthorized());
-        mvc.perform(get("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN))
-                .andExpect(status().isOk());
+        var scraped = mvc.perform(get("/actuator/prometheus").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN))
+                .andExpect(status().isOk()).andExpect(header().doesNotExist(HttpHeaders.SET_COOKIE)).andReturn();
+        assertThat(scraped.getRequest().getSession(false)).as("a scrape makes no session").isNull();
+        assertThat(scraped.getResponse().getContentAsString()).contains("t2i_queue_depth");
         mvc.perform(get("/actuator/prometheus").with(user(admin))).andExpect(status().isOk());
     }
 
