@@ -31,10 +31,12 @@ class LedgerRows {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final CreditMetrics metrics;
 
-    LedgerRows(JdbcClient jdbc, Clock clock) {
+    LedgerRows(JdbcClient jdbc, Clock clock, CreditMetrics metrics) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     void openAccount(long userId) {
@@ -104,7 +106,7 @@ class LedgerRows {
         return new BalanceChanged(userId, before, after);
     }
 
-    /** Appends an entry with the balance after it. */
+    /** Appends an entry with the balance after it (and counts it in {@link CreditMetrics} on commit). */
     void append(Entry entry, Balance after) {
         jdbc.sql("""
                 INSERT INTO ledger_entry (user_id, kind, amount_credits, available_after, held_after,
@@ -114,6 +116,7 @@ class LedgerRows {
                         after.heldCredits(), entry.holdId(), entry.lotId(), entry.jobId(), entry.idempotencyKey(),
                         entry.reason(), now())
                 .update();
+        metrics.moved(entry.kind(), entry.amountCredits());
     }
 
     /** Inserts an open hold; returns its id. */

@@ -23,10 +23,12 @@ import org.text2image.server.credits.JobReceipt;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.generation.queue.JobRepository;
 import org.text2image.server.generation.queue.JobRow;
+import org.text2image.server.generation.queue.QueueMetrics;
 import org.text2image.server.generation.queue.WaitEstimator;
 import org.text2image.server.pricing.Price;
 import org.text2image.server.settings.LiveSettings;
 import org.text2image.server.settings.Settings;
+import org.text2image.server.support.LogContext;
 
 /**
  * The user's side of generation: submit a job, follow it, list history, cancel. Images are served through {@link GeneratedImages}.
@@ -51,12 +53,14 @@ public class GenerationService {
     private final PlanRules planRules;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final QueueMetrics metrics;
 
     GenerationService(GenerationValidator validator, JobRepository jobs, CreditLedger ledger, ModelCatalog catalog,
                       WorkerAvailability workers, WaitEstimator waitEstimator,
                       GenerationProperties properties, LiveSettings settings, Clock clock, CreditStatements statements,
-                      PlanRules planRules, ApplicationEventPublisher events) {
+                      PlanRules planRules, ApplicationEventPublisher events, QueueMetrics metrics) {
         this.validator = validator;
+        this.metrics = metrics;
         this.events = events;
         this.planRules = planRules;
         this.jobs = jobs;
@@ -118,6 +122,12 @@ public class GenerationService {
      */
     @Transactional
     public UUID enqueue(long userId, GenerationRequest request, UUID jobId, boolean parameterAccess) {
+        try (LogContext.Scope context = LogContext.job(jobId, userId)) {
+            return enqueueInContext(userId, request, jobId, parameterAccess);
+        }
+    }
+
+    private UUID enqueueInContext(long userId, GenerationRequest request, UUID jobId, boolean parameterAccess) {
         PlanAllowance allowance = planRules.allowanceOf(userId);
         JobParameters parameters = validator.validate(request, allowance, parameterAccess);
         refuseModelNoWorkerHas(parameters);
@@ -132,6 +142,7 @@ public class GenerationService {
                 parameters.batchSize(), allowance);
         int priority = allowance.plan().queuePriority().ordinal();
         jobs.insert(jobId, userId, parameters, holdId, live.maxAttempts(), priority, clock.instant());
+        metrics.submitted(parameters.modelId());
         log.info("Job {} queued for user {}: model {}, {}x{}, price {}, plan {}", jobId, userId, parameters.modelId(),
                 parameters.width(), parameters.height(), parameters.priceCredits(), allowance.plan().id());
         return jobId;
@@ -242,12 +253,19 @@ public class GenerationService {
     /** {@link #cancel(UUID, long)} with the sentence the job page shows (an admin passes the owner's id). */
     @Transactional
     public JobView cancel(UUID jobId, long userId, String message) {
+        try (LogContext.Scope context = LogContext.job(jobId, userId)) {
+            return cancelInContext(jobId, userId, message);
+        }
+    }
+
+    private JobView cancelInContext(UUID jobId, long userId, String message) {
         JobRow job = jobs.lock(jobId).filter(j -> j.userId() == userId).orElseThrow(() -> new JobNotFoundException(jobId));
         Instant now = clock.instant();
         if (!jobs.markCancelled(jobId, userId, now, message)) {
             throw new JobNotCancellableException(job.status());
         }
         ledger.release(job.holdId(), jobId, "Not charged: cancelled");
+        metrics.ended(job.parameters().modelId(), JobStatus.CANCELLED);
         events.publishEvent(new JobEnded(jobId, userId, JobStatus.CANCELLED, now));
         log.info("Job {} cancelled while {}: {}; hold released", jobId, job.status(), message);
         return view(jobs.find(jobId).orElseThrow());
@@ -268,6 +286,7 @@ public class GenerationService {
             Instant now = clock.instant();
             if (jobs.markCancelled(jobId, userId, now, message)) {
                 ledger.release(job.holdId(), jobId, "Not charged: cancelled");
+                metrics.ended(job.parameters().modelId(), JobStatus.CANCELLED);
                 events.publishEvent(new JobEnded(jobId, userId, JobStatus.CANCELLED, now));
                 cancelled++;
             }

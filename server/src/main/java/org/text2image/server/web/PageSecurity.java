@@ -14,10 +14,12 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
 import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
 import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
+import org.text2image.server.support.MetricsProperties;
 import org.text2image.server.support.SecurityHeaders;
 
 /**
@@ -46,6 +48,13 @@ class PageSecurity {
      */
     static final String[] API_DOCS = {"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
 
+    /**
+     * The health probes (status only, no details): public, for load balancers and orchestrators
+     * (docs/OPERATIONS.md). Every other actuator path is admin-only, and only
+     * {@code /actuator/prometheus} exists besides these and {@code /actuator/info}.
+     */
+    static final String[] HEALTH = {"/actuator/health", "/actuator/health/liveness", "/actuator/health/readiness"};
+
     private static final LoginUrlAuthenticationEntryPoint LOGIN_PAGE = new LoginUrlAuthenticationEntryPoint("/login");
 
     @Bean
@@ -64,8 +73,8 @@ class PageSecurity {
 
     @Bean
     @Order(2)
-    SecurityFilterChain pageFilterChain(HttpSecurity http, RateLimiter limiter, RateLimitProperties limits)
-            throws Exception {
+    SecurityFilterChain pageFilterChain(HttpSecurity http, RateLimiter limiter, RateLimitProperties limits,
+                                        MetricsProperties metrics) throws Exception {
         return http
                 .authorizeHttpRequests(auth -> auth
                         .requestMatchers("/", "/login", "/register", "/error", "/css/**", "/js/**", "/webjars/**",
@@ -74,6 +83,10 @@ class PageSecurity {
                         // The public API's OpenAPI document and its rendered page (docs/API.md, "OpenAPI").
                         .requestMatchers(API_DOCS).permitAll()
                         .requestMatchers("/admin/**").hasRole("ADMIN")
+                        // Observability (docs/SECURITY.md, "Metrics and health endpoints").
+                        .requestMatchers(HEALTH).permitAll()
+                        .requestMatchers(MetricsTokenFilter.PATH).hasAnyRole("ADMIN", MetricsTokenFilter.ROLE)
+                        .requestMatchers("/actuator", "/actuator/**").hasRole("ADMIN")
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/generate", false).permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout").permitAll())
@@ -81,17 +94,22 @@ class PageSecurity {
                         .accessDeniedHandler(PageSecurity::denied))
                 .headers(SecurityHeaders::configure)
                 .addFilterBefore(new LoginThrottle(limiter, limits), UsernamePasswordAuthenticationFilter.class)
+                .addFilterBefore(new MetricsTokenFilter(metrics), AnonymousAuthenticationFilter.class)
                 .addFilterAfter(new RateLimits(limiter, limits), AuthorizationFilter.class)
                 .build();
     }
 
     /**
      * An htmx request (the job page's polling) whose session ended: a 401 with {@code HX-Redirect},
-     * so htmx loads the sign-in page as a whole page instead of inside the status box.
+     * so htmx loads the sign-in page as a whole page instead of inside the status box. An actuator
+     * path (a scraper without its token): a plain 401 asking for a bearer token, not the sign-in page.
      */
     private static void sendToLogin(HttpServletRequest request, HttpServletResponse response,
                                     AuthenticationException e) throws IOException, ServletException {
-        if ("true".equals(request.getHeader("HX-Request"))) {
+        if (request.getRequestURI().substring(request.getContextPath().length()).startsWith("/actuator")) {
+            response.setHeader("WWW-Authenticate", "Bearer realm=\"metrics\"");
+            response.sendError(HttpServletResponse.SC_UNAUTHORIZED, "Sign in as an admin or send the metrics token.");
+        } else if ("true".equals(request.getHeader("HX-Request"))) {
             response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
             response.setHeader("HX-Redirect", request.getContextPath() + "/login");
         } else {

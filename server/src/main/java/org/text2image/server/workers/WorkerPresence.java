@@ -129,6 +129,12 @@ class WorkerPresence implements WorkerAvailability {
                 .list();
     }
 
+    /** How many workers were heard from since {@code since}, whether or not their ComfyUI answers. */
+    long seenSince(Instant since) {
+        return jdbc.sql("SELECT count(*) FROM worker_presence WHERE last_seen_at > ?")
+                .params(WorkerTokens.ts(since)).query(Long.class).single();
+    }
+
     @Override
     public GeneratorStatus status() {
         var counts = jdbc.sql("""

@@ -57,7 +57,7 @@ class LedgerPropertiesTest {
         jdbc = JdbcClient.create(ds);
         tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
         clock = new MutableClock();
-        LedgerRows rows = new LedgerRows(jdbc, clock);
+        LedgerRows rows = new LedgerRows(jdbc, clock, new CreditMetrics()); // unbound: counts nothing
         ledger = new CreditLedger(rows, new LotRows(jdbc, rows), event -> { });
         statements = new CreditStatements(jdbc);
         expiry = new CreditExpiry(jdbc, ledger, new CreditsProperties(Duration.ofMinutes(1), 5), clock);

@@ -37,7 +37,9 @@ import org.springframework.context.annotation.Import;
         // (CallbackUrlsTest checks the refusals with both switches off)
         "text2image.api.webhooks.allow-http=true",
         "text2image.api.webhooks.allow-private-addresses=true",
-        "text2image.api.webhooks.delivery-interval=1h"
+        "text2image.api.webhooks.delivery-interval=1h",
+        // Observability: Prometheus's bearer token for /actuator/prometheus (web/MetricsTest)
+        "text2image.metrics.token=test-metrics-token"
 })
 @Import(TestSupportConfiguration.class)
 public @interface IntegrationTest {

@@ -1,6 +1,7 @@
 package org.text2image.server.generation.queue;
 
 import java.util.List;
+import java.util.Optional;
 import java.time.Instant;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -38,13 +39,15 @@ public class AttemptLog {
      *
      * @param outcome {@code SUCCEEDED}, {@code RETRIED}, {@code FAILED}, {@code HANDED_BACK} or {@code CANCELLED}
      * @param error why it did not succeed, or null
+     * @return when the attempt started (for its run time), or empty when it was not open
      */
-    public void ended(UUID jobId, int attempt, String outcome, String error, Instant at) {
+    public Optional<Instant> ended(UUID jobId, int attempt, String outcome, String error, Instant at) {
         String cut = error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR);
-        jdbc.sql("""
+        return jdbc.sql("""
                 UPDATE generation_attempt SET ended_at = ?, outcome = ?, error = ?
-                WHERE job_id = ? AND attempt = ? AND ended_at IS NULL""")
-                .params(JobRepository.ts(at), outcome, cut, jobId, attempt).update();
+                WHERE job_id = ? AND attempt = ? AND ended_at IS NULL RETURNING started_at""")
+                .params(JobRepository.ts(at), outcome, cut, jobId, attempt)
+                .query((rs, n) -> JobRow.instant(rs, "started_at")).optional();
     }
 
     /** The job's attempts, first first. */

@@ -27,6 +27,7 @@ import org.text2image.server.generation.StaleAttemptException;
 import org.text2image.server.generation.UploadedImage;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.settings.LiveSettings;
+import org.text2image.server.support.LogContext;
 import org.text2image.server.support.Plurals;
 import org.text2image.worker.api.WorkerApiLimits;
 import tools.jackson.databind.node.ObjectNode;
@@ -66,11 +67,13 @@ public class JobQueue {
     private final GenerationProperties properties;
     private final LiveSettings settings;
     private final Clock clock;
+    private final QueueMetrics metrics;
 
     JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, UploadedImages uploads,
              WorkflowRenderer renderer, AttemptLog attempts, ApplicationEventPublisher events,
-             GenerationProperties properties, LiveSettings settings, Clock clock) {
+             GenerationProperties properties, LiveSettings settings, Clock clock, QueueMetrics metrics) {
         this.jobs = jobs;
+        this.metrics = metrics;
         this.attempts = attempts;
         this.dispatcher = dispatcher;
         this.ledger = ledger;
@@ -103,15 +106,19 @@ public class JobQueue {
             return Optional.empty();
         }
         JobRow job = leased.get();
-        attempts.started(job.id(), job.attempt(), workerName, now);
-        Optional<ObjectNode> workflow = renderer.render(job);
-        if (workflow.isEmpty()) {
-            applyFailure(job, "The model \"" + job.parameters().modelId() + "\" is no longer offered.", false);
-            return Optional.empty();
+        try (LogContext.Scope context = LogContext.job(job.id(), job.userId())) {
+            attempts.started(job.id(), job.attempt(), workerName, now);
+            metrics.claimed(job, now);
+            Optional<ObjectNode> workflow = renderer.render(job);
+            if (workflow.isEmpty()) {
+                applyFailure(job, "The model \"" + job.parameters().modelId() + "\" is no longer offered.", false,
+                        FailureCategory.MODEL_WITHDRAWN);
+                return Optional.empty();
+            }
+            log.info("Job {} attempt {} leased to worker {}", job.id(), job.attempt(), workerName);
+            return Optional.of(new LeasedJob(job.id(), job.attempt(), workflow.get(), job.id() + "-" + job.attempt(),
+                    properties.leaseTimeout(), attemptTimeout));
         }
-        log.info("Job {} attempt {} leased to worker {}", job.id(), job.attempt(), workerName);
-        return Optional.of(new LeasedJob(job.id(), job.attempt(), workflow.get(), job.id() + "-" + job.attempt(),
-                properties.leaseTimeout(), attemptTimeout));
     }
 
     /** The RUNNING job each worker holds (the one it started last), by worker name: for the fleet's status. */
@@ -161,10 +168,19 @@ public class JobQueue {
      */
     @Transactional(noRollbackFor = AttemptTimedOutException.class)
     public JobStatus complete(UUID jobId, int attempt, WorkerIdentity caller, List<UploadedImage> images) {
-        JobRow job = fencedJob(jobId, attempt, caller);
+        try (LogContext.Scope context = LogContext.job(jobId)) {
+            JobRow job = fencedJob(jobId, attempt, caller);
+            context.user(job.userId());
+            return completeFenced(job, images);
+        }
+    }
+
+    private JobStatus completeFenced(JobRow job, List<UploadedImage> images) {
+        UUID jobId = job.id();
+        int attempt = job.attempt();
         Instant now = clock.instant();
         if (!job.attemptDeadlineAt().isAfter(now)) {
-            applyFailure(job, timeoutMessage(), true);
+            applyFailure(job, timeoutMessage(), true, FailureCategory.TIMEOUT);
             throw new AttemptTimedOutException(jobId, attempt); // committed: the timeout stands
         }
         uploads.store(job, images, now);
@@ -172,7 +188,10 @@ public class JobQueue {
             throw new StaleAttemptException(jobId, attempt);
         }
         ledger.capture(job.holdId(), jobId);
-        attempts.ended(jobId, attempt, "SUCCEEDED", null, now);
+        String model = job.parameters().modelId();
+        attempts.ended(jobId, attempt, "SUCCEEDED", null, now)
+                .ifPresent(startedAt -> metrics.attemptEnded(model, "SUCCEEDED", startedAt, now));
+        metrics.ended(model, JobStatus.SUCCEEDED);
         events.publishEvent(new AttemptEnded(jobId, attempt, job.workerName(), true));
         events.publishEvent(new JobEnded(jobId, job.userId(), JobStatus.SUCCEEDED, now));
         log.info("Job {} attempt {} succeeded with {} image(s); charged {}", jobId, attempt, images.size(),
@@ -192,8 +211,12 @@ public class JobQueue {
      */
     @Transactional
     public JobStatus fail(UUID jobId, int attempt, WorkerIdentity caller, String reason, boolean retryable) {
-        JobRow job = fencedJob(jobId, attempt, caller);
-        return applyFailure(job, reason == null || reason.isBlank() ? "The worker reported an error." : reason, retryable);
+        try (LogContext.Scope context = LogContext.job(jobId)) {
+            JobRow job = fencedJob(jobId, attempt, caller);
+            context.user(job.userId());
+            return applyFailure(job, reason == null || reason.isBlank() ? "The worker reported an error." : reason,
+                    retryable, retryable ? FailureCategory.WORKER_ERROR : FailureCategory.WORKER_PERMANENT);
+        }
     }
 
     /**
@@ -225,9 +248,12 @@ public class JobQueue {
      */
     @Transactional
     public JobStatus handBack(UUID jobId, int attempt, WorkerIdentity caller, String reason) {
-        JobRow job = fencedJob(jobId, attempt, caller);
-        return applyHandBack(job, "The worker gave the job back: "
-                + (reason == null || reason.isBlank() ? "handed back" : reason));
+        try (LogContext.Scope context = LogContext.job(jobId)) {
+            JobRow job = fencedJob(jobId, attempt, caller);
+            context.user(job.userId());
+            return applyHandBack(job, "The worker gave the job back: "
+                    + (reason == null || reason.isBlank() ? "handed back" : reason));
+        }
     }
 
     /**
@@ -243,12 +269,14 @@ public class JobQueue {
         Instant now = clock.instant();
         List<JobRow> overdue = jobs.lockOverdue(now, REAP_BATCH);
         for (JobRow job : overdue) {
-            if (!job.attemptDeadlineAt().isAfter(now)) {
-                applyFailure(job, timeoutMessage(), true);
-            } else if (!job.leaseConfirmed()) {
-                applyHandBack(job, "The worker did not confirm its claim.");
-            } else {
-                applyFailure(job, "The worker stopped responding.", true);
+            try (LogContext.Scope context = LogContext.job(job.id(), job.userId())) {
+                if (!job.attemptDeadlineAt().isAfter(now)) {
+                    applyFailure(job, timeoutMessage(), true, FailureCategory.TIMEOUT);
+                } else if (!job.leaseConfirmed()) {
+                    applyHandBack(job, "The worker did not confirm its claim.");
+                } else {
+                    applyFailure(job, "The worker stopped responding.", true, FailureCategory.LEASE_EXPIRED);
+                }
             }
         }
         return overdue.size();
@@ -273,15 +301,18 @@ public class JobQueue {
 
     private JobStatus applyHandBack(JobRow job, String reason) {
         if (job.handbacks() >= properties.maxHandbacks()) {
-            return applyFailure(job, reason + " (given back " + job.handbacks() + " times already)", true);
+            return applyFailure(job, reason + " (given back " + job.handbacks() + " times already)", true,
+                    FailureCategory.HANDBACK_LIMIT);
         }
         jobs.handBack(job.id(), job.attempt());
-        attempts.ended(job.id(), job.attempt(), "HANDED_BACK", reason, clock.instant());
+        Instant now = clock.instant();
+        attempts.ended(job.id(), job.attempt(), "HANDED_BACK", reason, now).ifPresent(startedAt ->
+                metrics.attemptEnded(job.parameters().modelId(), "HANDED_BACK", startedAt, now));
         log.info("Job {} attempt {} back in the queue, no attempt used: {}", job.id(), job.attempt(), reason);
         return JobStatus.QUEUED;
     }
 
-    private JobStatus applyFailure(JobRow job, String reason, boolean retryable) {
+    private JobStatus applyFailure(JobRow job, String reason, boolean retryable, FailureCategory category) {
         String error = reason.length() > WorkerApiLimits.MAX_FAIL_REASON_CHARS
                 ? reason.substring(0, WorkerApiLimits.MAX_FAIL_REASON_CHARS) : reason;
         JobStatus status;
@@ -297,7 +328,15 @@ public class JobQueue {
             log.warn("Job {} failed after {} attempt(s); hold released: {}", job.id(), job.attemptsUsed(), error);
             status = JobStatus.FAILED;
         }
-        attempts.ended(job.id(), job.attempt(), status == JobStatus.QUEUED ? "RETRIED" : "FAILED", error, clock.instant());
+        String outcome = status == JobStatus.QUEUED ? "RETRIED" : "FAILED";
+        Instant endedAt = clock.instant();
+        String model = job.parameters().modelId();
+        attempts.ended(job.id(), job.attempt(), outcome, error, endedAt)
+                .ifPresent(startedAt -> metrics.attemptEnded(model, outcome, startedAt, endedAt));
+        metrics.failed(model, category, status == JobStatus.QUEUED);
+        if (status == JobStatus.FAILED) {
+            metrics.ended(model, JobStatus.FAILED);
+        }
         if (job.workerName() != null) { // last, after the ledger: the documented lock order
             events.publishEvent(new AttemptEnded(job.id(), job.attempt(), job.workerName(), false));
         }

@@ -93,6 +93,35 @@ public class JobRepository {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM generation_job WHERE status = 'QUEUED')").query(Boolean.class).single();
     }
 
+    /** Queued jobs of one model and priority: how many, and when the oldest was submitted. */
+    public record QueuedGroup(String modelId, int priority, long jobs, Instant oldestCreatedAt) {
+    }
+
+    /**
+     * The queue grouped by model and priority, for the metrics ({@link QueueMetrics}): reads only
+     * the QUEUED rows, through the partial index {@code generation_job_queued}.
+     */
+    public List<QueuedGroup> queuedGroups() {
+        return jdbc.sql("""
+                SELECT model_id, priority, count(*) AS jobs, min(created_at) AS oldest FROM generation_job
+                WHERE status = 'QUEUED' GROUP BY model_id, priority""")
+                .query((rs, n) -> new QueuedGroup(rs.getString("model_id"), rs.getInt("priority"), rs.getLong("jobs"),
+                        JobRow.instant(rs, "oldest")))
+                .list();
+    }
+
+    /** Workers holding a RUNNING job, by the job's model (reads the RUNNING rows only). */
+    public Map<String, Long> busyWorkersByModel() {
+        Map<String, Long> busy = new HashMap<>();
+        jdbc.sql("""
+                SELECT model_id, count(DISTINCT worker_name) AS workers FROM generation_job
+                WHERE status = 'RUNNING' AND worker_name IS NOT NULL GROUP BY model_id""")
+                .query(rs -> {
+                    busy.put(rs.getString("model_id"), rs.getLong("workers"));
+                });
+        return busy;
+    }
+
     public int countActive(long userId) {
         return jdbc.sql("SELECT count(*) FROM generation_job WHERE user_id = ? AND status IN ('QUEUED', 'RUNNING')")
                 .params(userId).query(Integer.class).single();

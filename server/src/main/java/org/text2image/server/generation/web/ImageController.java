@@ -29,10 +29,12 @@ class ImageController {
 
     private final GenerationService generation;
     private final GeneratedImages images;
+    private final ImageBytesServed served;
 
-    ImageController(GenerationService generation, GeneratedImages images) {
+    ImageController(GenerationService generation, GeneratedImages images, ImageBytesServed served) {
         this.generation = generation;
         this.images = images;
+        this.served = served;
     }
 
     @GetMapping("/images/{id}")
@@ -40,7 +42,8 @@ class ImageController {
                                    @RequestParam(defaultValue = "false") boolean download, HttpServletRequest request) {
         ImageContent image = UrlIds.parse(id).flatMap(imageId -> images.image(imageId, new Viewer(user.id(), user.admin())))
                 .orElseThrow(() -> new PageNotFoundException("Image " + id + " is unknown or not visible to user " + user.id()));
-        return ImageResponses.of(image, image.id().toString(), download, request);
+        return ImageResponses.of(image, image.id().toString(), download, request, served,
+                ImageBytesServed.Route.IMAGE);
     }
 
     /** The running job's live preview; 404 when there is none (the job is not running, or not the viewer's). */

@@ -53,8 +53,10 @@ final class ImageResponses {
      *
      * @param tag what makes this representation unique among images (the image id; id + "-thumb" for a thumbnail)
      * @param download whether to ask the browser to save the image under its file name
+     * @param served counts the bytes of a whole-image {@code 200} under {@code route}
      */
-    static ResponseEntity<Resource> of(ImageContent image, String tag, boolean download, HttpServletRequest request) {
+    static ResponseEntity<Resource> of(ImageContent image, String tag, boolean download, HttpServletRequest request,
+                                       ImageBytesServed served, ImageBytesServed.Route route) {
         String etag = "\"" + tag + "\"";
         HttpHeaders headers = new HttpHeaders();
         headers.setETag(etag);
@@ -84,6 +86,9 @@ final class ImageResponses {
                     return ranged.get();
                 }
             }
+        }
+        if (request.getHeader(HttpHeaders.RANGE) == null) {
+            served.add(route, length);
         }
         if ("GET".equals(request.getMethod()) && request.getHeader(HttpHeaders.RANGE) == null && resource.isFile()
                 && sendfile(request, file(resource), length)) {

@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -40,7 +43,7 @@ import org.text2image.server.support.StreamStops;
  * "attempt":1,"previewVersion":0,"final":false}}.
  */
 @Component
-class JobEventStreams implements SmartLifecycle {
+class JobEventStreams implements SmartLifecycle, MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(JobEventStreams.class);
 
@@ -59,6 +62,13 @@ class JobEventStreams implements SmartLifecycle {
         this.slots = new Semaphore(properties.maxStreams());
         signals.subscribe(JobQueue.CHANGED_CHANNEL, this::changed);
         signals.subscribe(JobQueue.QUEUED_CHANNEL, payload -> changed(null));
+    }
+
+    /** The gauge {@code t2i.sse.streams}: job event streams open now on this instance (docs/OPERATIONS.md). */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("t2i.sse.streams", followers, Set::size)
+                .description("Job event streams (server-sent events) open now on this instance").register(registry);
     }
 
     /** A job changed (its payload), or anything may have (null): tell its streams, and those of queued jobs. */

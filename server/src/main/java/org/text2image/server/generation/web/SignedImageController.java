@@ -28,10 +28,12 @@ class SignedImageController {
 
     private final ImageUrls urls;
     private final GeneratedImages images;
+    private final ImageBytesServed served;
 
-    SignedImageController(ImageUrls urls, GeneratedImages images) {
+    SignedImageController(ImageUrls urls, GeneratedImages images, ImageBytesServed served) {
         this.urls = urls;
         this.images = images;
+        this.served = served;
     }
 
     @GetMapping("/i/{id}")
@@ -39,7 +41,8 @@ class SignedImageController {
                                    @RequestParam(required = false) String exp, @RequestParam(required = false) String sig,
                                    HttpServletRequest request) {
         ImageContent image = verified(id, v, exp, sig, images::authorisedImage);
-        return ImageResponses.of(image, image.id().toString(), false, request);
+        return ImageResponses.of(image, image.id().toString(), false, request, served,
+                ImageBytesServed.Route.SIGNED);
     }
 
     @GetMapping("/i/{id}/thumb")
@@ -47,7 +50,8 @@ class SignedImageController {
                                        @RequestParam(required = false) String exp, @RequestParam(required = false) String sig,
                                        HttpServletRequest request) {
         ImageContent thumbnail = verified(id, v, exp, sig, images::authorisedThumbnail);
-        return ImageResponses.of(thumbnail, thumbnail.id() + "-thumb", false, request);
+        return ImageResponses.of(thumbnail, thumbnail.id() + "-thumb", false, request, served,
+                ImageBytesServed.Route.THUMBNAIL);
     }
 
     private ImageContent verified(String id, String viewer, String expires, String signature,

@@ -40,10 +40,12 @@ final class SignedImageFastPath extends OncePerRequestFilter {
 
     private final ImageUrls urls;
     private final GeneratedImages images;
+    private final ImageBytesServed served;
 
-    SignedImageFastPath(ImageUrls urls, GeneratedImages images) {
+    SignedImageFastPath(ImageUrls urls, GeneratedImages images, ImageBytesServed served) {
         this.urls = urls;
         this.images = images;
+        this.served = served;
     }
 
     @Override
@@ -55,7 +57,7 @@ final class SignedImageFastPath extends OncePerRequestFilter {
             chain.doFilter(request, response);
             return;
         }
-        answer.get().send(request, response);
+        answer.get().send(request, response, served);
     }
 
     private Optional<Answer> answerFor(HttpServletRequest request) {
@@ -72,13 +74,14 @@ final class SignedImageFastPath extends OncePerRequestFilter {
                         request.getParameter("sig")))
                 .flatMap(lookup)
                 .filter(image -> image.resource().isFile() && image.resource().exists())
-                .map(image -> new Answer(image, thumbnail ? image.id() + "-thumb" : image.id().toString()));
+                .map(image -> new Answer(image, thumbnail ? image.id() + "-thumb" : image.id().toString(),
+                        thumbnail ? ImageBytesServed.Route.THUMBNAIL : ImageBytesServed.Route.SIGNED));
     }
 
-    /** A verified image and its tag ({@link ImageResponses#of}'s). */
-    private record Answer(ImageContent image, String tag) {
+    /** A verified image, its tag ({@link ImageResponses#of}'s) and the route it is counted under. */
+    private record Answer(ImageContent image, String tag, ImageBytesServed.Route route) {
 
-        void send(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        void send(HttpServletRequest request, HttpServletResponse response, ImageBytesServed served) throws IOException {
             String etag = "\"" + tag + "\"";
             response.setHeader(HttpHeaders.ETAG, etag);
             response.setHeader(HttpHeaders.CACHE_CONTROL, ImageResponses.CACHE_CONTROL);
@@ -92,6 +95,7 @@ final class SignedImageFastPath extends OncePerRequestFilter {
             response.setContentType(image.contentType());
             response.setHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
             response.setContentLengthLong(length);
+            served.add(route, length);
             if (!ImageResponses.sendfile(request, file, length)) {
                 Files.copy(file.toPath(), response.getOutputStream());
             }
@@ -103,9 +107,10 @@ final class SignedImageFastPath extends OncePerRequestFilter {
     static class Registration {
 
         @Bean
-        FilterRegistrationBean<SignedImageFastPath> signedImageFastPath(ImageUrls urls, GeneratedImages images) {
+        FilterRegistrationBean<SignedImageFastPath> signedImageFastPath(ImageUrls urls, GeneratedImages images,
+                                                                        ImageBytesServed served) {
             FilterRegistrationBean<SignedImageFastPath> registration =
-                    new FilterRegistrationBean<>(new SignedImageFastPath(urls, images));
+                    new FilterRegistrationBean<>(new SignedImageFastPath(urls, images, served));
             registration.addUrlPatterns(PREFIX + "*");
             registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
             return registration;

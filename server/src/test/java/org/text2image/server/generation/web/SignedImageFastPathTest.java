@@ -45,7 +45,7 @@ class SignedImageFastPathTest {
     @BeforeEach
     void setUp() {
         db.clean();
-        fastPath = new SignedImageFastPath(urls, images);
+        fastPath = new SignedImageFastPath(urls, images, new ImageBytesServed()); // unbound: counts nothing
         alice = accounts.register("alice@example.com", "correct horse");
         job = generation.submit(alice.id(), GenerationRequest.of("sd15", "a lighthouse"));
         imageId = TestImages.complete(queue, generation, job, alice);
