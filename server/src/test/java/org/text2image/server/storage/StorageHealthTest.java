@@ -19,14 +19,14 @@ class StorageHealthTest {
 
     @Test
     void aWritableFolderIsUp() {
-        LocalFolderImageStore store = new LocalFolderImageStore(new StorageProperties(temp.resolve("images")));
+        LocalFolderImageStore store = new LocalFolderImageStore(temp.resolve("images"));
         assertThat(new StorageHealthIndicator(store).health().getStatus()).isEqualTo(Status.UP);
     }
 
     @Test
     void aFolderThatCannotBeMadeIsDownWithItsReason() throws IOException {
         Path file = Files.writeString(temp.resolve("not-a-folder"), "x");
-        LocalFolderImageStore store = new LocalFolderImageStore(new StorageProperties(file.resolve("images")));
+        LocalFolderImageStore store = new LocalFolderImageStore(file.resolve("images"));
         Health health = new StorageHealthIndicator(store).health();
         assertThat(health.getStatus()).isEqualTo(Status.DOWN);
         assertThat(health.getDetails().get("error").toString()).contains("not a folder");
