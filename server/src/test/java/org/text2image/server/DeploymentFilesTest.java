@@ -43,7 +43,7 @@ class DeploymentFilesTest {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path DEPLOY = ROOT.resolve("deploy");
     /** A row of DEPLOYMENT.md's variable table: | `VARIABLE` | `property` | default | meaning |. */
-    private static final Pattern TABLE_ROW = Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\| `([a-z0-9.\\-\\[\\]]+)` \\|");
+    private static final Pattern TABLE_ROW = Pattern.compile("(?m)^\\| `([A-Z0-9_]+)` \\| `([a-z0-9\\-]+\\.[a-z0-9.\\-\\[\\]]+)` \\|");
     /** Variables that are no configuration key: the JVM's, glibc's and the AWS SDK's credential chain. */
     private static final Set<String> NOT_KEYS = Set.of(
             "JAVA_TOOL_OPTIONS", "MALLOC_ARENA_MAX", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
