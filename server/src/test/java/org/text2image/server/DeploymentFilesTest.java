@@ -234,6 +234,27 @@ class DeploymentFilesTest {
         }
     }
 
+    @Test
+    void theImagesAndUnitsStartTheServerWithRunShsMemorySettings() {
+        Matcher defaults = Pattern.compile("T2I_JVM_OPTIONS=\"\\$\\{T2I_JVM_OPTIONS-([^}]*)}\"")
+                .matcher(read(ROOT.resolve("scripts/jvm-options.sh")));
+        assertThat(defaults.find()).as("scripts/jvm-options.sh's default options").isTrue();
+        String options = defaults.group(1);
+        assertThat(read(ROOT.resolve("server/pom.xml"))).contains("<JAVA_TOOL_OPTIONS>" + options + "</JAVA_TOOL_OPTIONS>");
+        assertThat(read(DEPLOY.resolve("compose.yaml"))).contains("${T2I_JVM_OPTIONS:-" + options + "}");
+        assertThat(read(DEPLOY.resolve("systemd/text2image-server.service"))).contains("T2I_JVM_OPTIONS=" + options + "\"");
+    }
+
+    @Test
+    void jibIsBoundToNoPhaseSoTheTestsAndRunShNeverBuildImages() {
+        for (String pom : List.of("pom.xml", "server/pom.xml", "worker/pom.xml")) {
+            Matcher jib = Pattern.compile("<artifactId>jib-maven-plugin</artifactId>(.*?)</plugin>", Pattern.DOTALL)
+                    .matcher(read(ROOT.resolve(pom)));
+            assertThat(jib.find()).as(pom + " configures Jib").isTrue();
+            assertThat(jib.group(1)).as(pom).doesNotContain("<executions>", "<phase>");
+        }
+    }
+
     // --- reading the files
 
     private static Map<String, String> deploymentTable() {
