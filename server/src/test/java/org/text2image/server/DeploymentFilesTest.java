@@ -253,6 +253,8 @@ class DeploymentFilesTest {
             assertThat(jib.find()).as(pom + " configures Jib").isTrue();
             assertThat(jib.group(1)).as(pom).doesNotContain("<executions>", "<phase>");
         }
+        // The server image's writable /data comes from this folder, which .gitignore's data/ would leave out.
+        assertThat(ROOT.resolve("server/src/main/jib/data/README.txt")).exists();
     }
 
     // --- reading the files
