@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 
 /**
  * {@code text2image.storage.*}: where image bytes live. Checked when bound: an S3 store without a
@@ -64,13 +65,23 @@ public record StorageProperties(Path localFolder, Type type, S3 s3, Migrate migr
      *                           short-lived presigned URL of the bucket instead of bytes streamed through the
      *                           server (default {@code false})
      * @param presignedTtl how long a presigned URL works (default 5 minutes; 1 second to 7 days, SigV4's limit)
+     * @param directWorkerUpload whether workers may upload result images straight to the bucket through
+     *                           presigned {@code PUT} URLs ({@link DirectUploads}; default {@code false})
      */
     public record S3(String bucket, String prefix, String region, URI endpoint, boolean pathStyle,
-                     String accessKey, String secretKey, boolean presignedDownloads, Duration presignedTtl) {
+                     String accessKey, String secretKey, boolean presignedDownloads, Duration presignedTtl,
+                     boolean directWorkerUpload) {
 
         /** SigV4 presigned URLs work at most a week (AWS S3 docs, "Sharing objects with presigned URLs"). */
         static final Duration MAX_PRESIGNED_TTL = Duration.ofDays(7);
 
+        /** As the canonical constructor, without direct worker upload. */
+        public S3(String bucket, String prefix, String region, URI endpoint, boolean pathStyle,
+                  String accessKey, String secretKey, boolean presignedDownloads, Duration presignedTtl) {
+            this(bucket, prefix, region, endpoint, pathStyle, accessKey, secretKey, presignedDownloads, presignedTtl, false);
+        }
+
+        @ConstructorBinding
         public S3 {
             prefix = prefix == null || prefix.isBlank() ? "" : prefix.endsWith("/") ? prefix : prefix + "/";
             region = region == null || region.isBlank() ? "us-east-1" : region;

@@ -3,13 +3,17 @@ package org.text2image.server.workers;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
@@ -19,6 +23,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
 import org.springframework.web.server.ResponseStatusException;
+import org.text2image.server.generation.DirectUpload;
+import org.text2image.server.generation.DirectUploadOffException;
 import org.text2image.server.generation.ExtendedLease;
 import org.text2image.server.generation.InvalidUploadException;
 import org.text2image.server.generation.UploadedImage;
@@ -32,6 +38,9 @@ import org.text2image.worker.api.HandBackRequest;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
+import org.text2image.worker.api.UploadUrls;
+import org.text2image.worker.api.UploadUrlsRequest;
+import org.text2image.worker.api.UploadedCompletion;
 import org.text2image.worker.api.WorkerApi;
 import org.text2image.worker.api.WorkerApiLimits;
 
@@ -48,9 +57,11 @@ class WorkerApiController {
     private final JobQueue queue;
     private final ClaimWaiters waiters;
     private final WorkerPresence presence;
+    private final Clock clock;
 
-    WorkerApiController(JobQueue queue, ClaimWaiters waiters, WorkerPresence presence) {
+    WorkerApiController(JobQueue queue, ClaimWaiters waiters, WorkerPresence presence, Clock clock) {
         this.queue = queue;
+        this.clock = clock;
         this.waiters = waiters;
         this.presence = presence;
     }
@@ -94,6 +105,40 @@ class WorkerApiController {
             }
         }
         return new JobOutcome(queue.complete(jobId, attempt, identity(tokenName), images).name());
+    }
+
+    /**
+     * Direct worker upload: one presigned {@code PUT} URL per declared image; 404 when the server
+     * takes no direct uploads (the worker then completes with multipart).
+     */
+    @PostMapping(path = "/jobs/{jobId}/upload-urls", consumes = MediaType.APPLICATION_JSON_VALUE)
+    UploadUrls uploadUrls(@PathVariable UUID jobId, @RequestBody UploadUrlsRequest request,
+                          @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName) {
+        List<DirectUpload.Declared> declared = request.images() == null ? List.of()
+                : request.images().stream().map(image -> new DirectUpload.Declared(image.size(), image.md5())).toList();
+        List<DirectUpload.Target> targets = queue.uploadTargets(jobId, request.attempt(), identity(tokenName), declared);
+        Instant now = clock.instant();
+        long expiresIn = targets.stream().mapToLong(target -> Duration.between(now, target.expiresAt()).toSeconds())
+                .min().orElse(0);
+        return new UploadUrls(targets.stream().map(target -> new UploadUrls.Target(target.key(), target.url().toString(),
+                target.headers())).toList(), Math.max(0, expiresIn));
+    }
+
+    /** Completion after a direct upload: the keys instead of the bytes ({@code application/json}). */
+    @PostMapping(path = "/jobs/{jobId}/complete", consumes = MediaType.APPLICATION_JSON_VALUE)
+    JobOutcome completeUploaded(@PathVariable UUID jobId, @RequestBody UploadedCompletion request,
+                                @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName) {
+        List<DirectUpload.Uploaded> images = request.images() == null ? List.of() : request.images().stream()
+                .map(image -> new DirectUpload.Uploaded(image.key(), image.size(), image.md5())).toList();
+        return new JobOutcome(queue.completeUploaded(jobId, request.attempt(), identity(tokenName), images).name());
+    }
+
+    /** 404 problem: this server takes no direct uploads (RFC 9457 problem detail). */
+    @ExceptionHandler(DirectUploadOffException.class)
+    ProblemDetail directUploadOff(DirectUploadOffException e) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        problem.setTitle("Direct upload is off");
+        return problem;
     }
 
     @PostMapping(path = "/jobs/{jobId}/fail", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -11,6 +11,10 @@ package org.text2image.worker.api;
  * POST {base}/jobs/{id}/heartbeat     Heartbeat     → 200 HeartbeatResponse | 409 not yours
  * POST {base}/jobs/{id}/complete      multipart: attempt (text), image (one part per file)
  *                                                   → 200 JobOutcome | 409 stale attempt
+ * POST {base}/jobs/{id}/upload-urls   UploadUrlsRequest → 200 UploadUrls | 404 direct upload off
+ *                                                   | 409 stale attempt
+ * POST {base}/jobs/{id}/complete      application/json UploadedCompletion (after direct upload)
+ *                                                   → 200 JobOutcome | 400 bad upload | 409 stale
  * POST {base}/jobs/{id}/fail          FailRequest   → 200 JobOutcome | 409 stale attempt
  * POST {base}/jobs/{id}/preview?attempt=N  image/jpeg or image/png body → 204 | 409 stale attempt
  * POST {base}/jobs/{id}/handback      HandBackRequest → 200 JobOutcome (QUEUED) | 409 stale attempt

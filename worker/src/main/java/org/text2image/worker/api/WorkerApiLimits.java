@@ -31,6 +31,13 @@ public final class WorkerApiLimits {
      */
     public static final int MAX_FAIL_REASON_CHARS = 1000;
 
+    /**
+     * Largest image uploaded straight to the bucket, in bytes (20 MiB, as the multipart upload's
+     * per-file limit). The server issues no upload URL for a larger declared size (400) and refuses
+     * a completion naming a larger object.
+     */
+    public static final long MAX_DIRECT_UPLOAD_BYTES = 20L * 1024 * 1024;
+
     private WorkerApiLimits() {
     }
 }

@@ -16,6 +16,8 @@ import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.generation.AttemptEnded;
 import org.text2image.server.generation.AttemptTimedOutException;
+import org.text2image.server.generation.DirectUpload;
+import org.text2image.server.generation.DirectUploadOffException;
 import org.text2image.server.generation.ExtendedLease;
 import org.text2image.server.generation.GenerationProperties;
 import org.text2image.server.generation.InvalidUploadException;
@@ -61,6 +63,7 @@ public class JobQueue {
     private final Dispatcher dispatcher;
     private final CreditLedger ledger;
     private final UploadedImages uploads;
+    private final DirectUploadedImages directUploads;
     private final WorkflowRenderer renderer;
     private final AttemptLog attempts;
     private final ApplicationEventPublisher events;
@@ -70,7 +73,7 @@ public class JobQueue {
     private final QueueMetrics metrics;
 
     JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, UploadedImages uploads,
-             WorkflowRenderer renderer, AttemptLog attempts, ApplicationEventPublisher events,
+             DirectUploadedImages directUploads, WorkflowRenderer renderer, AttemptLog attempts, ApplicationEventPublisher events,
              GenerationProperties properties, LiveSettings settings, Clock clock, QueueMetrics metrics) {
         this.jobs = jobs;
         this.metrics = metrics;
@@ -78,6 +81,7 @@ public class JobQueue {
         this.dispatcher = dispatcher;
         this.ledger = ledger;
         this.uploads = uploads;
+        this.directUploads = directUploads;
         this.renderer = renderer;
         this.events = events;
         this.properties = properties;
@@ -171,11 +175,62 @@ public class JobQueue {
         try (LogContext.Scope context = LogContext.job(jobId)) {
             JobRow job = fencedJob(jobId, attempt, caller);
             context.user(job.userId());
-            return completeFenced(job, images);
+            return completeFenced(job, now -> {
+                uploads.store(job, images, now);
+                return images.size();
+            });
         }
     }
 
-    private JobStatus completeFenced(JobRow job, List<UploadedImage> images) {
+    /**
+     * Presigned {@code PUT} URLs for the current attempt's images, for a worker that uploads them
+     * straight to the bucket (direct worker upload, docs/WORKER_API.md); nothing is written.
+     *
+     * @param images what the worker will upload: size and MD5 of each, 1 … the batch size
+     * @return one target per image, in order
+     * @throws DirectUploadOffException when the server takes no direct uploads
+     * @throws StaleAttemptException when the attempt no longer holds the job
+     * @throws NotYourJobException when the attempt is leased to another worker than the caller's token's
+     * @throws InvalidUploadException when the images declared are not acceptable (count, size, MD5)
+     */
+    @Transactional
+    public List<DirectUpload.Target> uploadTargets(UUID jobId, int attempt, WorkerIdentity caller,
+                                                   List<DirectUpload.Declared> images) {
+        try (LogContext.Scope context = LogContext.job(jobId)) {
+            JobRow job = fencedJob(jobId, attempt, caller);
+            context.user(job.userId());
+            return directUploads.presign(job, images);
+        }
+    }
+
+    /**
+     * {@link #complete} for images the worker uploaded straight to the bucket: each object is
+     * checked (issued for this attempt, there, of the declared size and MD5, a whole PNG of the job's
+     * size) before the job is marked SUCCEEDED and the hold captured, in one transaction. The upload
+     * objects are deleted afterwards whatever the outcome.
+     *
+     * @return {@code SUCCEEDED}
+     * @throws DirectUploadOffException when the server takes no direct uploads
+     * @throws StaleAttemptException as {@link #complete}: nothing is stored or charged
+     * @throws NotYourJobException when the attempt is leased to another worker than the caller's token's
+     * @throws InvalidUploadException when a key was not issued for this attempt or an object fails
+     *     the checks: nothing is stored or charged, as for a bad multipart upload
+     */
+    @Transactional(noRollbackFor = AttemptTimedOutException.class)
+    public JobStatus completeUploaded(UUID jobId, int attempt, WorkerIdentity caller, List<DirectUpload.Uploaded> images) {
+        try (LogContext.Scope context = LogContext.job(jobId)) {
+            JobRow job = fencedJob(jobId, attempt, caller);
+            context.user(job.userId());
+            return completeFenced(job, now -> directUploads.store(job, images, now));
+        }
+    }
+
+    /** Stores a completion's images at {@code now} and says how many. */
+    private interface ImageWriter {
+        int store(Instant now);
+    }
+
+    private JobStatus completeFenced(JobRow job, ImageWriter images) {
         UUID jobId = job.id();
         int attempt = job.attempt();
         Instant now = clock.instant();
@@ -183,7 +238,7 @@ public class JobQueue {
             applyFailure(job, timeoutMessage(), true, FailureCategory.TIMEOUT);
             throw new AttemptTimedOutException(jobId, attempt); // committed: the timeout stands
         }
-        uploads.store(job, images, now);
+        int stored = images.store(now);
         if (!jobs.markSucceeded(jobId, attempt, now)) {
             throw new StaleAttemptException(jobId, attempt);
         }
@@ -194,7 +249,7 @@ public class JobQueue {
         metrics.ended(model, JobStatus.SUCCEEDED);
         events.publishEvent(new AttemptEnded(jobId, attempt, job.workerName(), true));
         events.publishEvent(new JobEnded(jobId, job.userId(), JobStatus.SUCCEEDED, now));
-        log.info("Job {} attempt {} succeeded with {} image(s); charged {}", jobId, attempt, images.size(),
+        log.info("Job {} attempt {} succeeded with {} image(s); charged {}", jobId, attempt, stored,
                 job.parameters().priceCredits());
         return JobStatus.SUCCEEDED;
     }

@@ -58,7 +58,13 @@ class UploadedImages {
         }
     }
 
-    private static List<String> check(JobRow job, List<UploadedImage> images) {
+    /**
+     * Checks images as a completion's: 1 … batch-size whole PNG or JPEG files of the job's size.
+     *
+     * @return each image's content type ({@code image/png} or {@code image/jpeg}), in order
+     * @throws InvalidUploadException naming the first file that fails
+     */
+    static List<String> check(JobRow job, List<UploadedImage> images) {
         int batchSize = job.parameters().batchSize();
         if (images.isEmpty()) {
             throw new InvalidUploadException("A completion needs at least one image.");

@@ -5,8 +5,11 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.core.io.Resource;
+import org.text2image.server.storage.DirectUploads;
 import org.text2image.server.storage.ImageStore;
 import org.text2image.server.storage.LocalFolderImageStore;
 import org.text2image.server.storage.StorageException;
@@ -23,6 +26,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
 /**
  * {@link ImageStore} on an S3-compatible bucket: a key is an object named {@code prefix + key}.
@@ -114,7 +118,7 @@ public class S3ImageStore implements ImageStore, AutoCloseable {
         try {
             HeadObjectResponse head = client.headObject(request -> request.bucket(settings.bucket()).key(object(key)));
             String etag = head.eTag() == null ? "" : head.eTag().replace("\"", "");
-            return Optional.of(new ObjectInfo(head.contentLength(), etag, head.lastModified()));
+            return Optional.of(new ObjectInfo(head.contentLength(), etag, head.lastModified(), head.contentType()));
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
                 return Optional.empty();
@@ -153,6 +157,39 @@ public class S3ImageStore implements ImageStore, AutoCloseable {
                     .getObjectRequest(get.build())).url().toURI());
         } catch (java.net.URISyntaxException e) {
             throw new IllegalStateException("The SDK made an invalid presigned URL", e);
+        }
+    }
+
+    /**
+     * A presigned {@code PUT} of the key, valid for {@code presigned-ttl}, with {@code Content-Type},
+     * {@code Content-Length} and {@code Content-MD5} among its signed headers (the SDK's presigner
+     * signs every header the request sets), so the bucket refuses a {@code PUT} with other values.
+     */
+    DirectUploads.PresignedUpload presignedUpload(String key, String contentType, long size, byte[] md5) {
+        PutObjectRequest put = PutObjectRequest.builder().bucket(settings.bucket()).key(object(key))
+                .contentType(contentType).contentLength(size).contentMD5(Base64.getEncoder().encodeToString(md5)).build();
+        PresignedPutObjectRequest presigned = presigner.presignPutObject(request -> request
+                .signatureDuration(settings.presignedTtl()).putObjectRequest(put));
+        Map<String, String> headers = new LinkedHashMap<>();
+        presigned.signedHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host") && !name.equalsIgnoreCase("content-length")) {
+                headers.put(name, String.join(",", values));
+            }
+        });
+        try {
+            return new DirectUploads.PresignedUpload(presigned.url().toURI(), headers, presigned.expiration());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException("The SDK made an invalid presigned URL", e);
+        }
+    }
+
+    /** Copies an object inside the bucket ({@code CopyObject}), keeping its content type. */
+    void copy(String from, String to) {
+        try {
+            client.copyObject(request -> request.sourceBucket(settings.bucket()).sourceKey(object(from))
+                    .destinationBucket(settings.bucket()).destinationKey(object(to)));
+        } catch (SdkException e) {
+            throw failure("Could not copy " + from + " to " + to, e);
         }
     }
 
@@ -209,7 +246,7 @@ public class S3ImageStore implements ImageStore, AutoCloseable {
         return e.getMessage();
     }
 
-    /** An object's size in bytes, its {@code ETag} without quotes, and when it was written. */
-    record ObjectInfo(long size, String etag, Instant lastModified) {
+    /** An object's size in bytes, its {@code ETag} without quotes, when it was written, and its {@code Content-Type} (or null). */
+    record ObjectInfo(long size, String etag, Instant lastModified, String contentType) {
     }
 }

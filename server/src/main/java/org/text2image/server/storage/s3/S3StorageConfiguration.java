@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.text2image.server.storage.DirectUploads;
 import org.text2image.server.storage.StorageHealth;
 import org.text2image.server.storage.StorageProperties;
 
@@ -32,5 +33,13 @@ public class S3StorageConfiguration {
                     + "served until the bucket answers (check text2image.storage.s3.* and the credentials).", health.detail());
         }
         return store;
+    }
+
+    /** Direct worker upload: presigned {@code PUT}s into the bucket (off by default; docs/STORAGE.md). */
+    @Bean
+    @ConditionalOnProperty(name = "text2image.storage.s3.direct-worker-upload", havingValue = "true")
+    DirectUploads s3DirectUploads(S3ImageStore store) {
+        log.info("Workers may upload result images straight to the bucket (presigned PUTs)");
+        return new S3DirectUploads(store);
     }
 }
