@@ -2,6 +2,7 @@ package org.text2image.worker;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +27,11 @@ final class ServerReporter {
     private static final Duration RETRY_DELAY = Duration.ofMillis(500);
 
     private final WorkerApiClient server;
+    private final DirectUpload directUpload;
 
     ServerReporter(WorkerApiClient server) {
         this.server = server;
+        this.directUpload = new DirectUpload(server);
     }
 
     HeartbeatResponse heartbeat(ClaimedJob job, Heartbeat heartbeat) {
@@ -45,7 +48,15 @@ final class ServerReporter {
         server.preview(job.jobId(), job.attempt(), preview);
     }
 
+    /**
+     * Completes the attempt: first by direct upload to the bucket when the server offers it
+     * ({@link DirectUpload}), else — or when any step of that fails — with the images as multipart.
+     */
     AttemptResult complete(ClaimedJob job, List<ImageFile> images) {
+        Optional<AttemptResult> direct = directUpload.complete(job, images);
+        if (direct.isPresent()) {
+            return direct.get();
+        }
         return send(job, () -> server.complete(job.jobId(), job.attempt(), images),
                 JobReport.Outcome.SUCCEEDED, images.size() + " image(s)", images.size());
     }

@@ -22,6 +22,9 @@ import org.text2image.worker.api.HandBackRequest;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
+import org.text2image.worker.api.UploadUrls;
+import org.text2image.worker.api.UploadUrlsRequest;
+import org.text2image.worker.api.UploadedCompletion;
 import org.text2image.worker.api.WorkerApi;
 import org.text2image.worker.comfyui.Preview;
 import tools.jackson.databind.DeserializationFeature;
@@ -166,6 +169,47 @@ public final class WorkerApiClient implements AutoCloseable {
         HttpRequest request = request("jobs/" + jobId + "/complete").header("Content-Type", form.contentType())
                 .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build();
         return send(request).as(JobOutcome.class, "complete");
+    }
+
+    /**
+     * {@code POST /jobs/{id}/upload-urls}: presigned {@code PUT} URLs of the bucket for the attempt's
+     * images (direct worker upload), or empty when the server answers 404 (it takes no direct
+     * uploads: complete with multipart).
+     *
+     * @throws StaleAttemptException on 409: the attempt is no longer ours
+     */
+    public Optional<UploadUrls> uploadUrls(UUID jobId, UploadUrlsRequest request) {
+        ApiAnswer answer = send(json("jobs/" + jobId + "/upload-urls", request));
+        return answer.status() == 404 ? Optional.empty() : Optional.of(answer.as(UploadUrls.class, "upload-urls"));
+    }
+
+    /**
+     * {@code PUT}s one image to its presigned URL with exactly the headers the server signed (no
+     * worker token: the URL itself is the permission).
+     *
+     * @throws WorkerApiException when the bucket does not answer 200 (the status and the start of
+     *     its answer in the message); {@link WorkerApiUnavailableException} on network errors
+     */
+    public void upload(UploadUrls.Target target, byte[] bytes) {
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(target.url())).timeout(requestTimeout)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        target.headers().forEach(put::header);
+        ApiAnswer answer = send(put.build());
+        if (answer.status() != 200) {
+            String body = new String(answer.body(), java.nio.charset.StandardCharsets.UTF_8);
+            throw new WorkerApiException("the bucket refused the upload of " + target.key() + ": HTTP " + answer.status()
+                    + (body.isBlank() ? "" : " " + body.substring(0, Math.min(200, body.length())).strip()));
+        }
+    }
+
+    /**
+     * {@code POST /jobs/{id}/complete} as JSON after a direct upload: the keys, sizes and MD5s.
+     *
+     * @throws StaleAttemptException on 409: a stale or duplicate completion, nothing was stored
+     * @throws WorkerApiException on 400: an object was missing or not acceptable; nothing was stored
+     */
+    public JobOutcome completeUploaded(UUID jobId, UploadedCompletion completion) {
+        return send(json("jobs/" + jobId + "/complete", completion)).as(JobOutcome.class, "complete");
     }
 
     /**

@@ -22,6 +22,9 @@ import org.text2image.worker.api.HandBackRequest;
 import org.text2image.worker.api.Heartbeat;
 import org.text2image.worker.api.HeartbeatResponse;
 import org.text2image.worker.api.JobOutcome;
+import org.text2image.worker.api.UploadUrls;
+import org.text2image.worker.api.UploadUrlsRequest;
+import org.text2image.worker.api.UploadedCompletion;
 import org.text2image.worker.api.WorkerApi;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -69,10 +72,16 @@ final class FakeWorkerApi implements AutoCloseable {
     private int completeStatus = 200;
     private boolean cancel;
     private boolean unavailable;
+    private boolean directUploads;
+    private int bucketStatus = 200;
+    private final java.util.Map<String, byte[]> bucket = new java.util.LinkedHashMap<>();
+    private final List<java.util.Map<String, String>> bucketHeaders = new ArrayList<>();
+    private final List<UploadedCompletion> keyedCompletions = new ArrayList<>();
 
     FakeWorkerApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext(WorkerApi.BASE_PATH + "/", this::handle);
+        server.createContext("/bucket/", this::handleBucket);
         server.setExecutor(executor);
         server.start();
     }
@@ -125,6 +134,49 @@ final class FakeWorkerApi implements AutoCloseable {
 
     synchronized void answerCompletionsWith(int status) {
         completeStatus = status;
+    }
+
+    /** From now on upload-urls answers presigned-style URLs on this fake's {@code /bucket/} (else 404: direct upload off). */
+    synchronized void offerDirectUploads() {
+        directUploads = true;
+    }
+
+    /** The fake bucket answers every PUT with this status (200 by default, storing the bytes). */
+    synchronized void answerBucketPutsWith(int status) {
+        bucketStatus = status;
+    }
+
+    /** The objects PUT into the fake bucket, by key. */
+    synchronized java.util.Map<String, byte[]> bucket() {
+        return java.util.Map.copyOf(bucket);
+    }
+
+    /** The headers of each PUT into the fake bucket (names lower-case), in order. */
+    synchronized List<java.util.Map<String, String>> bucketHeaders() {
+        return List.copyOf(bucketHeaders);
+    }
+
+    /** The JSON completions (after a direct upload), in order. */
+    synchronized List<UploadedCompletion> keyedCompletions() {
+        return List.copyOf(keyedCompletions);
+    }
+
+    private void handleBucket(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            int status;
+            synchronized (this) {
+                status = bucketStatus;
+                java.util.Map<String, String> headers = new java.util.TreeMap<>();
+                exchange.getRequestHeaders().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT),
+                        String.join(",", values)));
+                bucketHeaders.add(headers);
+                if (status == 200 && exchange.getRequestMethod().equals("PUT")) {
+                    bucket.put(exchange.getRequestURI().getPath().substring("/bucket/".length()), body);
+                }
+            }
+            exchange.sendResponseHeaders(status, -1);
+        }
     }
 
     synchronized void cancelRunningJobs() {
@@ -238,6 +290,25 @@ final class FakeWorkerApi implements AutoCloseable {
                     heartbeats.add(new Beat(UUID.fromString(parts[1]), JSON.readValue(body, Heartbeat.class)));
                     status = heartbeatStatus;
                     answer = new HeartbeatResponse(30, cancel);
+                } else if (parts[2].equals("upload-urls")) {
+                    if (!directUploads) {
+                        respond(exchange, 404, "{\"title\":\"Direct upload is off\",\"status\":404}");
+                        return;
+                    }
+                    UploadUrlsRequest request = JSON.readValue(body, UploadUrlsRequest.class);
+                    List<UploadUrls.Target> targets = new ArrayList<>();
+                    for (int n = 0; n < request.images().size(); n++) {
+                        String key = "uploads/" + parts[1] + "/" + request.attempt() + "/" + n + ".png";
+                        targets.add(new UploadUrls.Target(key, baseUrl() + "/bucket/" + key,
+                                java.util.Map.of("Content-Type", "image/png", "Content-MD5", request.images().get(n).md5())));
+                    }
+                    status = 200;
+                    answer = new UploadUrls(targets, 300);
+                } else if (parts[2].equals("complete") && String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"))
+                        .startsWith("application/json")) {
+                    keyedCompletions.add(JSON.readValue(body, UploadedCompletion.class));
+                    status = completeStatus;
+                    answer = new JobOutcome("SUCCEEDED");
                 } else if (parts[2].equals("complete")) {
                     Form form = Form.parse(exchange.getRequestHeaders().getFirst("Content-Type"), body);
                     completions.add(new Completion(UUID.fromString(parts[1]), form.attempt(), form.images()));
