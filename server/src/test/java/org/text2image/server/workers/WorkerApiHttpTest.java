@@ -121,6 +121,21 @@ class WorkerApiHttpTest {
     }
 
     @Test
+    void uploadUrlsAre404WhenTheStoreTakesNoDirectUploadsSoTheWorkerSendsMultipart() throws Exception {
+        UUID jobId = generation.submit(user, GenerationRequest.ofPrompt("a cat")).id();
+        int attempt = JSON.readTree(post("/claim", claimBody(), TOKEN).body()).get("attempt").asInt();
+        HttpResponse<String> response = post("/jobs/" + jobId + "/upload-urls", "{\"attempt\": " + attempt
+                + ", \"images\": [{\"size\": 100, \"md5\": \"1B2M2Y8AsgTpgAmY7PhCfg==\"}]}", TOKEN);
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.headers().firstValue("Content-Type").orElse("")).contains("problem+json");
+        assertThat(response.body()).contains("direct-worker-upload").contains("multipart");
+        HttpResponse<String> keyed = post("/jobs/" + jobId + "/complete", "{\"attempt\": " + attempt
+                + ", \"images\": [{\"key\": \"uploads/" + jobId + "/1/0.png\", \"size\": 100}]}", TOKEN);
+        assertThat(keyed.statusCode()).isEqualTo(404);
+        assertThat(complete(jobId, attempt, Images.png(512, 512)).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void heartbeatForAJobTheWorkerDoesNotHoldIs409() throws Exception {
         UUID jobId = generation.submit(user, GenerationRequest.ofPrompt("a cat")).id();
         HttpResponse<String> response = post("/jobs/" + jobId + "/heartbeat",
