@@ -114,8 +114,8 @@ class WorkerApiController {
     @PostMapping(path = "/jobs/{jobId}/upload-urls", consumes = MediaType.APPLICATION_JSON_VALUE)
     UploadUrls uploadUrls(@PathVariable UUID jobId, @RequestBody UploadUrlsRequest request,
                           @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName) {
-        List<DirectUpload.Declared> declared = request.images() == null ? List.of()
-                : request.images().stream().map(image -> new DirectUpload.Declared(image.size(), image.md5())).toList();
+        List<DirectUpload.Declared> declared = noNulls(request.images()).stream()
+                .map(image -> new DirectUpload.Declared(image.size(), image.md5())).toList();
         List<DirectUpload.Target> targets = queue.uploadTargets(jobId, request.attempt(), identity(tokenName), declared);
         Instant now = clock.instant();
         long expiresIn = targets.stream().mapToLong(target -> Duration.between(now, target.expiresAt()).toSeconds())
@@ -128,7 +128,7 @@ class WorkerApiController {
     @PostMapping(path = "/jobs/{jobId}/complete", consumes = MediaType.APPLICATION_JSON_VALUE)
     JobOutcome completeUploaded(@PathVariable UUID jobId, @RequestBody UploadedCompletion request,
                                 @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName) {
-        List<DirectUpload.Uploaded> images = request.images() == null ? List.of() : request.images().stream()
+        List<DirectUpload.Uploaded> images = noNulls(request.images()).stream()
                 .map(image -> new DirectUpload.Uploaded(image.key(), image.size(), image.md5())).toList();
         return new JobOutcome(queue.completeUploaded(jobId, request.attempt(), identity(tokenName), images).name());
     }
@@ -168,6 +168,17 @@ class WorkerApiController {
     JobOutcome handBack(@PathVariable UUID jobId, @RequestBody HandBackRequest request,
                         @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName) {
         return new JobOutcome(queue.handBack(jobId, request.attempt(), identity(tokenName), request.reason()).name());
+    }
+
+    /** The list of a JSON body, empty for none; a {@code null} entry is bad input (400). */
+    private static <T> List<T> noNulls(List<T> items) {
+        if (items == null) {
+            return List.of();
+        }
+        if (items.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new InvalidUploadException("images must not hold null entries.");
+        }
+        return items;
     }
 
     private static WorkerIdentity identity(String tokenName) {

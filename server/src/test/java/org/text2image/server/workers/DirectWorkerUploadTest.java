@@ -227,6 +227,13 @@ class DirectWorkerUploadTest {
         assertThat(tooLarge.statusCode()).isEqualTo(400);
         assertThat(post("/jobs/" + job.id() + "/upload-urls", "{\"attempt\": " + attempt + ", \"images\": []}").statusCode())
                 .isEqualTo(400);
+        assertThat(post("/jobs/" + job.id() + "/upload-urls", "{\"attempt\": " + attempt + ", \"images\": [null]}").statusCode())
+                .isEqualTo(400);
+        assertThat(post("/jobs/" + job.id() + "/complete", "{\"attempt\": " + attempt + ", \"images\": [null]}").statusCode())
+                .isEqualTo(400);
+        assertThat(post("/jobs/" + job.id() + "/upload-urls", "{\"attempt\": " + attempt
+                + ", \"images\": [{\"size\": 10, \"md5\": \"not base64!\"}]}").statusCode()).isEqualTo(400);
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 1));
     }
 
     private int claim(UUID jobId) throws Exception {
