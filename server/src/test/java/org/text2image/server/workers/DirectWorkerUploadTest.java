@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,6 +35,11 @@ import org.text2image.server.support.IntegrationTest;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestCatalog;
 import org.text2image.server.support.TestDatabase;
+import org.text2image.worker.WorkerApiClient;
+import org.text2image.worker.api.JobOutcome;
+import org.text2image.worker.api.UploadUrls;
+import org.text2image.worker.api.UploadUrlsRequest;
+import org.text2image.worker.api.UploadedCompletion;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -119,6 +125,23 @@ class DirectWorkerUploadTest {
                 + urls.imageForOwner(done, imageId, user))).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(served.statusCode()).isEqualTo(200);
         assertThat(served.body()).isEqualTo(png);
+    }
+
+    @Test
+    void theWorkersOwnClientUploadsThroughThePresignedUrlsAndCompletes() throws Exception {
+        JobView job = generation.submit(user, GenerationRequest.ofPrompt("a cat"));
+        int attempt = claim(job.id());
+        try (WorkerApiClient client = new WorkerApiClient(URI.create("http://localhost:" + port), TOKEN,
+                Duration.ofSeconds(5), Duration.ofSeconds(30))) {
+            UploadUrls urls = client.uploadUrls(job.id(), new UploadUrlsRequest(attempt,
+                    List.of(new UploadUrlsRequest.DeclaredImage(png.length, md5(png))))).orElseThrow();
+            assertThat(urls.expiresInSeconds()).isPositive();
+            client.upload(urls.uploads().getFirst(), png);
+            JobOutcome outcome = client.completeUploaded(job.id(), new UploadedCompletion(attempt, List.of(
+                    new UploadedCompletion.UploadedImageKey(urls.uploads().getFirst().key(), png.length, md5(png)))));
+            assertThat(outcome.status()).isEqualTo("SUCCEEDED");
+        }
+        assertThat(statements.balance(user)).isEqualTo(new Balance(19, 0));
     }
 
     @Test
