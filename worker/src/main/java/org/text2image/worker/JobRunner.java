@@ -44,7 +44,8 @@ public final class JobRunner implements AutoCloseable {
     public JobRunner(ComfyUiClient comfyUi, WorkerApiClient server, String clientId, Duration heartbeatInterval,
                      PromptRun.Timing timing, Clock clock) {
         Objects.requireNonNull(comfyUi, "comfyUi");
-        ServerReporter reporter = new ServerReporter(Objects.requireNonNull(server, "server"));
+        ServerReporter reporter = new ServerReporter(Objects.requireNonNull(server, "server"),
+                Objects.requireNonNull(clock, "clock"));
         this.events = new ComfyUiEvents(comfyUi, Objects.requireNonNull(clientId, "clientId"));
         this.submission = new PromptSubmission(comfyUi, clientId);
         this.timing = Objects.requireNonNull(timing, "timing");

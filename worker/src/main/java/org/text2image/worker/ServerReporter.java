@@ -1,5 +1,6 @@
 package org.text2image.worker;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +31,13 @@ final class ServerReporter {
     private final DirectUpload directUpload;
 
     ServerReporter(WorkerApiClient server) {
+        this(server, Clock.systemUTC());
+    }
+
+    /** @param clock times how long a server's "no direct uploads" is believed ({@link DirectUpload#RECHECK_OFF}) */
+    ServerReporter(WorkerApiClient server, Clock clock) {
         this.server = server;
-        this.directUpload = new DirectUpload(server);
+        this.directUpload = new DirectUpload(server, clock);
     }
 
     HeartbeatResponse heartbeat(ClaimedJob job, Heartbeat heartbeat) {

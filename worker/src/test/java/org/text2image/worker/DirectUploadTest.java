@@ -3,7 +3,11 @@ package org.text2image.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +50,26 @@ class DirectUploadTest {
                 assertThat(completion.images()).singleElement().satisfies(part -> assertThat(part.bytes()).isEqualTo(PNG)));
         assertThat(server.keyedCompletions()).isEmpty();
         assertThat(server.bucket()).isEmpty();
+    }
+
+    @Test
+    void aServerWithoutDirectUploadIsAskedAgainOnlyAfterTenMinutes() {
+        Instant[] now = {Instant.parse("2026-12-02T10:00:00Z")};
+        Clock clock = new Clock() {
+            @Override public ZoneId getZone() { return ZoneOffset.UTC; }
+            @Override public Clock withZone(ZoneId zone) { return this; }
+            @Override public Instant instant() { return now[0]; }
+        };
+        ServerReporter remembering = new ServerReporter(client, clock);
+        List<ImageFile> images = List.of(new ImageFile("a.png", "image/png", PNG));
+
+        remembering.complete(job, images);
+        remembering.complete(Jobs.claimed(ComfyUiFixtures.modelFreeWorkflow()), images);
+        now[0] = now[0].plus(DirectUpload.RECHECK_OFF);
+        remembering.complete(Jobs.claimed(ComfyUiFixtures.modelFreeWorkflow()), images);
+
+        assertThat(server.calls()).containsExactly("upload-urls", "complete", "complete", "upload-urls", "complete");
+        assertThat(server.completions()).hasSize(3);
     }
 
     @Test
