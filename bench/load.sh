@@ -13,8 +13,8 @@
 # simulation three times: through nginx to both instances, straight to server-1 with server-2
 # stopped (so its worker takes no jobs), and against the anchor. Stops everything it started on exit.
 #
-# Settings (environment): LOAD_CONCURRENCY (virtual users at the top, 8), LOAD_RAMP (s, 15),
-# LOAD_HOLD (s, 35), LOAD_JOBS_PER_USER (jobs per sign-in, 4), LOAD_PORT_BASE (8490: nginx 8490,
+# Settings (environment): LOAD_CONCURRENCY (virtual users at the top, 8), LOAD_RAMP (s, 10),
+# LOAD_HOLD (s, 30), LOAD_JOBS_PER_USER (jobs per sign-in, 4), LOAD_PORT_BASE (8490: nginx 8490,
 # servers 8491 and 8492, the anchor 8493, PostgreSQL 55490), T2I_JVM_OPTIONS (the servers', as
 # ./run.sh). Installs postgresql and nginx-light when missing (Debian). Takes about 4 minutes.
 set -euo pipefail
@@ -22,10 +22,11 @@ cd "$(dirname "$0")/.."
 REPO=$PWD
 . scripts/java-home.sh
 . scripts/jvm-options.sh
+JAVA="$JAVA_HOME/bin/java"
 
 CONCURRENCY=${LOAD_CONCURRENCY:-8}
-RAMP=${LOAD_RAMP:-15}
-HOLD=${LOAD_HOLD:-35}
+RAMP=${LOAD_RAMP:-10}
+HOLD=${LOAD_HOLD:-30}
 JOBS=${LOAD_JOBS_PER_USER:-4}
 P=${LOAD_PORT_BASE:-8490}
 NGINX_PORT=$P; S1_PORT=$((P + 1)); S2_PORT=$((P + 2)); ANCHOR_PORT=$((P + 3)); PG_PORT=$((P + 47000))
@@ -69,7 +70,7 @@ BENCH_CP="$REPO/bench/gatling/target/test-classes:$(cat "$WORK/classpath")"
 
 echo "== ComfyUI stand-ins"
 for n in 1 2; do
-  java -Xmx128m -cp "$BENCH_CP" org.text2image.bench.StandInMain "$WORK/comfyui-$n.port" > "$WORK/comfyui-$n.log" 2>&1 &
+  "$JAVA" -Xmx128m -cp "$BENCH_CP" org.text2image.bench.StandInMain "$WORK/comfyui-$n.port" > "$WORK/comfyui-$n.log" 2>&1 &
   PIDS+=($!)
 done
 for n in 1 2; do
@@ -106,7 +107,7 @@ start_server() { # n port
     export SERVER_PORT=$2 TEXT2IMAGE_EMBEDDEDWORKER_NAME=load-$1
     export TEXT2IMAGE_EMBEDDEDWORKER_COMFYUIURL="http://127.0.0.1:$(cat "$WORK/comfyui-$1.port")"
     # shellcheck disable=SC2086
-    exec java $T2I_JVM_OPTIONS -jar "$WORK/text2image-server.jar" > "$WORK/server-$1.log" 2>&1 ) &
+    exec "$JAVA" $T2I_JVM_OPTIONS -jar "$WORK/text2image-server.jar" > "$WORK/server-$1.log" 2>&1 ) &
   PIDS+=($!)
   eval "SERVER_$1_PID=$!"
   for _ in $(seq 240); do
@@ -190,13 +191,16 @@ echo "image: $IMAGE_BYTES bytes"
 
 run() { # label base-url mode
   echo "== Gatling: $1 ($2)"
-  ./mvnw -q -B -f bench/gatling/pom.xml gatling:test -Dgatling.resultsFolder="$WORK/results-$3-$1" \
+  ./mvnw -q -B -f bench/gatling/pom.xml gatling:test \
       -Dt2i.baseUrl="$2" -Dt2i.mode="$3" -Dt2i.users="$WORK/users.csv" -Dt2i.concurrency="$CONCURRENCY" \
       -Dt2i.rampSeconds="$RAMP" -Dt2i.holdSeconds="$HOLD" -Dt2i.jobsPerUser="$JOBS" -Dt2i.imageBytes="$IMAGE_BYTES" \
       > "$WORK/gatling-$1.log" 2>&1 || { echo "(Gatling reported failures: see its summary below)"; }
   sed -n '/Global Information/,/^=====*$/p' "$WORK/gatling-$1.log" | head -40
-  cp "$(ls -d "$WORK/results-$3-$1"/*/ | head -1)js/stats.json" "$WORK/stats-$1.json"
+  report=$(ls -td bench/gatling/target/gatling/loadsimulation-*/ | head -1)
+  echo "report: $report"
+  cp "${report}index.html" "$WORK/report-$1.html"
 }
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 run two "http://127.0.0.1:$NGINX_PORT" site
 UPSTREAMS=$(grep -c 'upstream=127.0.0.1:' "$WORK/nginx-access.log" || true)
 BY_S1=$(grep -c "upstream=127.0.0.1:$S1_PORT" "$WORK/nginx-access.log" || true)
@@ -207,7 +211,8 @@ run one "http://127.0.0.1:$S1_PORT" site
 run anchor "http://127.0.0.1:$ANCHOR_PORT" anchor
 
 echo
-echo "Requests through nginx: $UPSTREAMS, of which to server-1: $BY_S1"
-[ -n "$JOBS_BY" ] && echo "Succeeded jobs per worker: $(tr '\n' ';' <<< "$JOBS_BY")"
-python3 bench/load-table.py "$WORK/stats-two.json" "$WORK/stats-one.json" "$WORK/stats-anchor.json" \
+echo "$(date -u '+%F %H:%M') UTC, $(nproc) cores; load average before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "Requests nginx passed to the servers in the first run: $UPSTREAMS, of which to server-1: $BY_S1"
+[ -z "$JOBS_BY" ] || echo "Succeeded jobs per worker: $(tr '\n' ';' <<< "$JOBS_BY")"
+python3 bench/load-table.py "$WORK/report-two.html" "$WORK/report-one.html" "$WORK/report-anchor.html" \
     "$CONCURRENCY" "$RAMP" "$HOLD" "$JOBS" "$IMAGE_BYTES" | tee "$REPO/bench/gatling/target/load.md"
