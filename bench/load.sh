@@ -54,6 +54,8 @@ cleanup() {
   [ -f "$WORK/nginx.pid" ] && nginx -p "$WORK" -c "$WORK/nginx.conf" -s quit 2>/dev/null
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
   if [ -f "$WORK/pg/postmaster.pid" ]; then pg "$PGB/pg_ctl -D $WORK/pg -m fast stop" >/dev/null; fi
+  # The logs outlive the run: servers, stand-ins, Gatling, nginx.
+  mkdir -p "$REPO/bench/gatling/target/load-logs" && cp "$WORK"/*.log "$REPO/bench/gatling/target/load-logs/" 2>/dev/null
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -63,7 +65,7 @@ pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sh -c "$1"; fi; }
 echo "== build"
 ./mvnw -q -B -pl worker -am install -DskipTests
 ./mvnw -q -B -pl server package -DskipTests
-cp server/target/text2image-server.jar "$WORK/text2image-server.jar"
+cp server/target/text2image-server.jar "$WORK/load-server.jar"
 ./mvnw -q -B -f bench/gatling/pom.xml test-compile dependency:build-classpath \
     -Dmdep.outputFile="$WORK/classpath" -Dmdep.includeScope=test
 BENCH_CP="$REPO/bench/gatling/target/test-classes:$(cat "$WORK/classpath")"
@@ -87,7 +89,7 @@ psql -q -h 127.0.0.1 -p $PG_PORT -U postgres -c "CREATE ROLE text2image LOGIN PA
 
 # Both instances' settings: the same database, image folder, signing key and worker token. Rate limits
 # off (the users here are one client IP submitting hundreds of jobs a minute), credits and queue
-# limits raised so that no submit is refused for them.
+# limits raised and the Free plan's weekly image limit lifted, so that no submit is refused for them.
 cat > "$WORK/env" <<END
 SPRING_DATASOURCE_URL=jdbc:postgresql://127.0.0.1:$PG_PORT/text2image
 SPRING_DATASOURCE_USERNAME=text2image
@@ -100,14 +102,17 @@ TEXT2IMAGE_RATELIMITS_ENABLED=false
 TEXT2IMAGE_ACCOUNTS_SIGNUPCREDITS=1000000
 TEXT2IMAGE_GENERATION_MAXQUEUEDJOBSPERUSER=1000
 TEXT2IMAGE_EMBEDDEDWORKER_ENABLED=true
+TEXT2IMAGE_PLANS_FILE=$WORK/plans.json
 LOGGING_LEVEL_ORG_TEXT2IMAGE=WARN
 END
+# config/plans.json with the Free plan's weekly 50 images of sd15 lifted (the users here make hundreds).
+jq '(.plans[] | select(.id == "free") | .model_access) |= map_values("full")' config/plans.json > "$WORK/plans.json"
 start_server() { # n port
   ( set -a; . "$WORK/env"; set +a
     export SERVER_PORT=$2 TEXT2IMAGE_EMBEDDEDWORKER_NAME=load-$1
     export TEXT2IMAGE_EMBEDDEDWORKER_COMFYUIURL="http://127.0.0.1:$(cat "$WORK/comfyui-$1.port")"
     # shellcheck disable=SC2086
-    exec "$JAVA" $T2I_JVM_OPTIONS -jar "$WORK/text2image-server.jar" > "$WORK/server-$1.log" 2>&1 ) &
+    exec "$JAVA" $T2I_JVM_OPTIONS -jar "$WORK/load-server.jar" > "$WORK/server-$1.log" 2>&1 ) &
   PIDS+=($!)
   eval "SERVER_$1_PID=$!"
   for _ in $(seq 240); do
@@ -189,23 +194,29 @@ chmod 644 "$WORK/www/anchor.png"
 IMAGE_BYTES=$(stat -c %s "$WORK/www/anchor.png")
 echo "image: $IMAGE_BYTES bytes"
 
-run() { # label base-url mode
+run() { # label base-url mode [ramp-s hold-s]
   echo "== Gatling: $1 ($2)"
   ./mvnw -q -B -f bench/gatling/pom.xml gatling:test \
       -Dt2i.baseUrl="$2" -Dt2i.mode="$3" -Dt2i.users="$WORK/users.csv" -Dt2i.concurrency="$CONCURRENCY" \
-      -Dt2i.rampSeconds="$RAMP" -Dt2i.holdSeconds="$HOLD" -Dt2i.jobsPerUser="$JOBS" -Dt2i.imageBytes="$IMAGE_BYTES" \
+      -Dt2i.rampSeconds="${4:-$RAMP}" -Dt2i.holdSeconds="${5:-$HOLD}" -Dt2i.jobsPerUser="$JOBS" -Dt2i.imageBytes="$IMAGE_BYTES" \
       > "$WORK/gatling-$1.log" 2>&1 || { echo "(Gatling reported failures: see its summary below)"; }
   sed -n '/Global Information/,/^=====*$/p' "$WORK/gatling-$1.log" | head -40
   report=$(ls -td bench/gatling/target/gatling/loadsimulation-*/ | head -1)
   echo "report: $report"
   cp "${report}index.html" "$WORK/report-$1.html"
 }
+# Warm-up through nginx, not measured: both JVMs compile their hot paths first, as on servers that
+# have been up a while (otherwise the first run pays for it and the single instance, run second, not).
+run warm-up "http://127.0.0.1:$NGINX_PORT" site 5 15
+: > "$WORK/nginx-access.log"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+JOBS_BEFORE=$(psql -h 127.0.0.1 -p $PG_PORT -U postgres -d text2image -tAc "select coalesce(max(created_at), now()) from generation_job")
 run two "http://127.0.0.1:$NGINX_PORT" site
 UPSTREAMS=$(grep -c 'upstream=127.0.0.1:' "$WORK/nginx-access.log" || true)
 BY_S1=$(grep -c "upstream=127.0.0.1:$S1_PORT" "$WORK/nginx-access.log" || true)
 JOBS_BY=$(psql -h 127.0.0.1 -p $PG_PORT -U postgres -d text2image -tA -F' ' -c \
-    "select coalesce(worker_name, '?'), count(*) from generation_job where status = 'SUCCEEDED' group by 1 order by 1" 2>/dev/null || true)
+    "select coalesce(worker_name, '?'), count(*) from generation_job where status = 'SUCCEEDED'
+     and created_at > '$JOBS_BEFORE' group by 1 order by 1" 2>/dev/null || true)
 kill "$SERVER_2_PID"; wait "$SERVER_2_PID" 2>/dev/null || true
 run one "http://127.0.0.1:$S1_PORT" site
 run anchor "http://127.0.0.1:$ANCHOR_PORT" anchor
@@ -213,6 +224,6 @@ run anchor "http://127.0.0.1:$ANCHOR_PORT" anchor
 echo
 echo "$(date -u '+%F %H:%M') UTC, $(nproc) cores; load average before the runs: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Requests nginx passed to the servers in the first run: $UPSTREAMS, of which to server-1: $BY_S1"
-[ -z "$JOBS_BY" ] || echo "Succeeded jobs per worker: $(tr '\n' ';' <<< "$JOBS_BY")"
+[ -z "$JOBS_BY" ] || echo "Succeeded jobs per worker in the first run: $(tr '\n' ';' <<< "$JOBS_BY")"
 python3 bench/load-table.py "$WORK/report-two.html" "$WORK/report-one.html" "$WORK/report-anchor.html" \
     "$CONCURRENCY" "$RAMP" "$HOLD" "$JOBS" "$IMAGE_BYTES" | tee "$REPO/bench/gatling/target/load.md"
