@@ -16,7 +16,8 @@
 # Settings (environment): LOAD_CONCURRENCY (virtual users at the top, 8), LOAD_RAMP (s, 10),
 # LOAD_HOLD (s, 30), LOAD_JOBS_PER_USER (jobs per sign-in, 4), LOAD_PORT_BASE (8490: nginx 8490,
 # servers 8491 and 8492, the anchor 8493, PostgreSQL 55490), T2I_JVM_OPTIONS (the servers', as
-# ./run.sh). Installs postgresql and nginx-light when missing (Debian). Takes about 4 minutes.
+# ./run.sh). Installs postgresql, nginx-light and jq when missing (Debian); needs python3 for the
+# table (bench/load-table.py). Takes about 5 minutes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
@@ -33,8 +34,8 @@ NGINX_PORT=$P; S1_PORT=$((P + 1)); S2_PORT=$((P + 2)); ANCHOR_PORT=$((P + 3)); P
 PASSWORD='Load-Test-Horse-9'
 SUDO=$([ "$(id -u)" -eq 0 ] || echo sudo)
 
-if ! command -v nginx >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
-  $SUDO apt-get install -y postgresql nginx-light >/dev/null
+if ! command -v nginx >/dev/null || ! command -v jq >/dev/null || ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  $SUDO apt-get install -y postgresql nginx-light jq >/dev/null
   # The packages start the system services where an init system runs; this test starts its own.
   if [ -f /run/nginx.pid ]; then $SUDO nginx -s stop || true; fi
 fi
