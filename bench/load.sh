@@ -10,7 +10,8 @@
 # starts a PostgreSQL cluster on loopback (Debian's postgresql), server-1 (which migrates), then
 # server-2, and nginx with deploy/nginx/compose.conf's locations (its upstream and port moved to
 # loopback); registers the users and creates their API keys through the pages; then runs the
-# simulation three times: through nginx to both instances, straight to server-1 with server-2
+# simulation, after a 20 s warm-up through nginx that is not measured, three times: through nginx
+# to both instances, straight to server-1 with server-2
 # stopped (so its worker takes no jobs), and against the anchor. Stops everything it started on exit.
 #
 # Settings (environment): LOAD_CONCURRENCY (virtual users at the top, 8), LOAD_RAMP (s, 10),
