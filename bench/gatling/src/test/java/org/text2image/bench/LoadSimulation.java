@@ -30,13 +30,14 @@ import java.util.UUID;
  * /api/v1/jobs} with an {@code Idempotency-Key} (sent twice: the repeat must answer the same job,
  * {@code Idempotent-Replayed: true}); each job's page stream ({@code /jobs/{id}/events}, Server-Sent
  * Events, {@code "final":true}) is read until it ends and must end {@code SUCCEEDED}; then the job
- * is read through the API and its image fetched from the signed URL (200, a PNG of the expected
- * type, a PNG). A closed model: concurrency ramps up, then holds.
+ * is read through the API and its image fetched from the signed URL (200, {@code image/png}, the PNG
+ * signature). A closed model: concurrency ramps up, then holds; the users share one pool of
+ * keep-alive connections (as behind a proxy), and send no cache headers (no 304).
  *
  * <p>With {@code -Dt2i.mode=anchor} the same users instead fetch {@code /anchor.png}, a static file
  * of the image's size that nginx serves, as many times per loop as a job makes requests.
  *
- * <p>System properties: {@code t2i.baseUrl} (e.g. {@code http://127.0.0.1:8480}), {@code t2i.users}
+ * <p>System properties: {@code t2i.baseUrl} (e.g. {@code http://127.0.0.1:8490}), {@code t2i.users}
  * (the CSV feeder: {@code email,password,key}), {@code t2i.mode} ({@code site} or {@code anchor}),
  * {@code t2i.concurrency} (virtual users at the top, default 8), {@code t2i.rampSeconds} (default
  * 10), {@code t2i.holdSeconds} (default 30), {@code t2i.jobsPerUser} (jobs per sign-in, default 4),
@@ -44,7 +45,7 @@ import java.util.UUID;
  */
 public class LoadSimulation extends Simulation {
 
-    private static final String BASE = System.getProperty("t2i.baseUrl", "http://127.0.0.1:8480");
+    private static final String BASE = System.getProperty("t2i.baseUrl", "http://127.0.0.1:8490");
     private static final String USERS = System.getProperty("t2i.users", "users.csv");
     private static final String MODE = System.getProperty("t2i.mode", "site");
     private static final int CONCURRENCY = Integer.getInteger("t2i.concurrency", 8);
