@@ -47,7 +47,7 @@ def cell(f):
 
 
 def ratio(x, y):
-    return f"{x / y:.3f} x" if y and not math.isnan(x) and not math.isnan(y) else "–"
+    return f"{x / y:.3g} x" if y and not math.isnan(x) and not math.isnan(y) else "–"
 
 
 def main():
