@@ -9,7 +9,8 @@ import org.text2image.server.Text2ImageApplication;
 
 /**
  * A second server instance for tests of what two instances sharing one database do: a random port,
- * this test's PostgreSQL, the test models, packs and plans, no worker, the real clock.
+ * this test's PostgreSQL, the test models, packs and plans, no worker, the real clock, and webhooks
+ * to local receivers allowed, their task run by the test (as in the test contexts).
  */
 public final class SecondInstance {
 
@@ -33,6 +34,9 @@ public final class SecondInstance {
                 "--text2image.storage.local-folder=target/test-images",
                 "--text2image.workers.token=test-worker-token",
                 "--text2image.generation.reaper-interval=1h",
-                "--text2image.rate-limits.enabled=false");
+                "--text2image.rate-limits.enabled=false",
+                "--text2image.api.webhooks.allow-http=true",
+                "--text2image.api.webhooks.allow-private-addresses=true",
+                "--text2image.api.webhooks.delivery-interval=1h");
     }
 }
