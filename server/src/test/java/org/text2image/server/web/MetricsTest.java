@@ -118,6 +118,10 @@ class MetricsTest {
         byte[] served = mvc.perform(get("/images/" + image[0]).with(user(users.get((Long) image[2]))))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsByteArray();
         assertThat((long) served.length).isEqualTo((Long) image[1]);
+        byte[] part = mvc.perform(get("/images/" + image[0]).with(user(users.get((Long) image[2])))
+                        .header("Range", "bytes=0-99"))
+                .andExpect(status().isPartialContent()).andReturn().getResponse().getContentAsByteArray();
+        assertThat(part).hasSize(100);
 
         clock.advance(Duration.ofSeconds(10)); // past the gauges' 5 s cache
         PrometheusText after = scrape();
@@ -182,7 +186,8 @@ class MetricsTest {
                     .isEqualTo(count("SELECT count(*) FROM payment WHERE state = '" + state + "'"));
         }
         assertThat(after.has("t2i_sse_streams")).isTrue();
-        assertThat(delta(before, after, "t2i_images_served_bytes_total", "route", "image")).isEqualTo(served.length);
+        assertThat(delta(before, after, "t2i_images_served_bytes_total", "route", "image"))
+                .isEqualTo(served.length + part.length);
     }
 
     @Test

@@ -8,9 +8,9 @@ import org.springframework.stereotype.Component;
 /**
  * The counter {@code t2i.images.served} (Prometheus {@code t2i_images_served_bytes_total}, label
  * {@code route}: {@code image} for {@code /images/{id}}, {@code signed} for {@code /i/{id}},
- * {@code thumbnail} for {@code /i/{id}/thumb}; docs/OPERATIONS.md): the bytes of whole images
- * answered with {@code 200}. A {@code 304} sends no body and a {@code Range} request ({@code 206})
- * is not counted. Counting never fails an answer.
+ * {@code thumbnail} for {@code /i/{id}/thumb}; docs/OPERATIONS.md): the image bytes answered, a
+ * whole image ({@code 200}) or the requested ranges ({@code 206}, their lengths). A {@code 304}
+ * sends no body. Counting never fails an answer.
  */
 @Component
 class ImageBytesServed implements MeterBinder {
@@ -31,7 +31,7 @@ class ImageBytesServed implements MeterBinder {
 
     private static Counter counter(MeterRegistry registry, String route) {
         return Counter.builder("t2i.images.served").baseUnit("bytes").tag("route", route)
-                .description("Bytes of whole images answered with 200").register(registry);
+                .description("Image bytes answered: whole images (200) and ranges (206)").register(registry);
     }
 
     /** Counts {@code bytes} sent by {@code route}. */

@@ -72,6 +72,8 @@ final class ImageResponses {
         }
         Resource resource = image.resource();
         long length = contentLength(resource);
+        String rangeHeader = request.getHeader(HttpHeaders.RANGE);
+        long sent = rangeHeader == null ? length : rangedBytes(rangeHeader, length);
         if (resource instanceof RemoteImageResource remote) {
             Optional<URI> presigned = remote.presignedDownload(image.contentType(),
                     download ? headers.getContentDisposition().toString() : null);
@@ -83,19 +85,34 @@ final class ImageResponses {
             if (range != null) {
                 Optional<ResponseEntity<Resource>> ranged = ranged(remote, range, length, headers);
                 if (ranged.isPresent()) {
+                    served.add(route, sent);
                     return ranged.get();
                 }
             }
         }
-        if (request.getHeader(HttpHeaders.RANGE) == null) {
-            served.add(route, length);
-        }
+        served.add(route, sent);
         if ("GET".equals(request.getMethod()) && request.getHeader(HttpHeaders.RANGE) == null && resource.isFile()
                 && sendfile(request, file(resource), length)) {
             headers.setContentLength(length);
             return ResponseEntity.ok().headers(headers).build();
         }
         return ResponseEntity.ok().headers(headers).body(resource);
+    }
+
+    /**
+     * The image bytes a {@code Range} request gets: the sum of its ranges' lengths within
+     * {@code length} (RFC 9110 §14); 0 for a header Spring answers with {@code 416} or ignores.
+     */
+    private static long rangedBytes(String header, long length) {
+        try {
+            long bytes = 0;
+            for (HttpRange range : HttpRange.parseRanges(header)) {
+                bytes += range.getRangeEnd(length) - range.getRangeStart(length) + 1;
+            }
+            return bytes;
+        } catch (IllegalArgumentException unsatisfiable) {
+            return 0;
+        }
     }
 
     /**
