@@ -30,15 +30,26 @@ final class AttemptOutcomes {
         this.reporter = reporter;
     }
 
-    /** The prompt is done: uploads its images, or fails the attempt when it did not produce them. */
+    /**
+     * The prompt is done: uploads its outputs (images and videos, typed by {@link MediaTypes}), or
+     * fails the attempt when it did not produce them or wrote a file of an unknown type (nothing is
+     * downloaded then; not retryable: the same workflow writes the same type again).
+     */
     AttemptResult finished(ClaimedJob job, PromptHistory history) {
         Optional<FailureClassifier.Failure> failure = FailureClassifier.of(history);
         if (failure.isPresent()) {
             return reporter.fail(job, failure.get().reason(), failure.get().retryable());
         }
+        for (ImageRef output : history.outputImages()) {
+            if (MediaTypes.of(output.filename()).isEmpty()) {
+                return reporter.fail(job, "ComfyUI wrote an output of an unknown media type, " + output.filename()
+                        + " (the worker uploads .png, .jpg, .jpeg, .webp, .gif, .mp4 and .webm files)", false);
+            }
+        }
         List<ImageFile> images = new ArrayList<>();
         for (ImageRef output : history.outputImages()) {
-            images.add(new ImageFile(output.filename(), ImageFile.contentTypeOf(output.filename()), comfyUi.view(output)));
+            images.add(new ImageFile(output.filename(), MediaTypes.of(output.filename()).orElseThrow(),
+                    comfyUi.view(output)));
         }
         return reporter.complete(job, images);
     }

@@ -3,7 +3,7 @@ package org.text2image.worker;
 import java.util.Objects;
 
 /**
- * One result image to upload with complete.
+ * One result file (an image or a video) to upload with complete.
  *
  * @param name the file name sent in the part's {@code filename}, such as {@code job_00001_.png}
  * @param contentType its MIME type, such as {@code image/png}

@@ -34,7 +34,7 @@ public final class ComfyUiClient implements AutoCloseable {
 
     /** Largest JSON answer read (a long history or queue of big graphs), in bytes. */
     public static final int MAX_JSON_BYTES = 32 * 1024 * 1024;
-    /** Largest image read from {@code /view}, in bytes. */
+    /** Largest image or video read from {@code /view}, in bytes. */
     public static final int MAX_IMAGE_BYTES = 128 * 1024 * 1024;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -46,6 +46,7 @@ public final class ComfyUiClient implements AutoCloseable {
 
     private final Duration requestTimeout;
     private final boolean ownsHttp;
+    private volatile int maxViewBytes = MAX_IMAGE_BYTES;
 
     /**
      * @param baseUrl ComfyUI's address, such as {@code http://127.0.0.1:8188}; a path prefix is kept
@@ -114,15 +115,18 @@ public final class ComfyUiClient implements AutoCloseable {
     }
 
     /**
-     * {@code GET /view?filename=&subfolder=&type=}: an image's bytes.
+     * {@code GET /view?filename=&subfolder=&type=}: an output file's bytes (an image or a video:
+     * no {@code preview} or {@code channel} parameter, so ComfyUI sends the file as written, with
+     * its {@code Content-Type} and {@code Content-Length}; docs/COMFYUI.md, "Video outputs").
      *
-     * @throws ComfyUiException when the image does not exist (404), the path is refused (400, 403)
-     *     or it is larger than {@link #MAX_IMAGE_BYTES}
+     * @throws ComfyUiException when the file does not exist (404), the path is refused (400, 403)
+     *     or it is larger than {@link #MAX_IMAGE_BYTES}: refused on its {@code Content-Length}
+     *     before any of it is read, else after reading one byte more than the limit
      */
     public byte[] view(ImageRef image) {
         String query = "view?filename=" + encode(image.filename()) + "&subfolder=" + encode(image.subfolder())
                 + "&type=" + encode(image.type());
-        Answer response = send(get(query), MAX_IMAGE_BYTES);
+        Answer response = send(get(query), maxViewBytes);
         if (response.status() == 404) {
             throw new ComfyUiException("ComfyUI has no image " + image);
         }
@@ -171,6 +175,11 @@ public final class ComfyUiClient implements AutoCloseable {
         return http().newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(ws, listener);
     }
 
+    /** Sets the largest file {@link #view} reads, in bytes (tests use a small one). */
+    void maxViewBytes(int maxBytes) {
+        this.maxViewBytes = maxBytes;
+    }
+
     HttpClient http() {
         return http;
     }
@@ -203,6 +212,11 @@ public final class ComfyUiClient implements AutoCloseable {
         try {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
+                long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                if (declared > maxBytes) {
+                    throw new ComfyUiException(what + " answered " + declared + " bytes, more than the limit of "
+                            + maxBytes + " bytes");
+                }
                 byte[] body = in.readNBytes(maxBytes + 1);
                 if (body.length > maxBytes) {
                     throw new ComfyUiException(what + " answered more than " + maxBytes + " bytes");

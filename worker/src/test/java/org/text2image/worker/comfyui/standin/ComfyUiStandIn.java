@@ -221,6 +221,14 @@ public final class ComfyUiStandIn implements AutoCloseable {
         state.previews(on);
     }
 
+    /**
+     * Makes SaveVideo write files with this extension instead of {@code mp4}, as a custom save node
+     * writing another container would; the file's bytes are then not a known format.
+     */
+    public void writeVideosAs(String extension) {
+        state.videoExtension(extension);
+    }
+
     /** How many {@code /ws} sockets were opened so far. */
     public int socketsOpened() {
         return sockets.openedCount();
