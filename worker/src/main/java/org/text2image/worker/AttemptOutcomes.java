@@ -1,5 +1,9 @@
 package org.text2image.worker;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,11 +51,38 @@ final class AttemptOutcomes {
             }
         }
         List<ImageFile> images = new ArrayList<>();
-        for (ImageRef output : history.outputImages()) {
-            images.add(new ImageFile(output.filename(), MediaTypes.of(output.filename()).orElseThrow(),
-                    comfyUi.view(output)));
+        try {
+            for (ImageRef output : history.outputImages()) {
+                images.add(download(output, MediaTypes.of(output.filename()).orElseThrow()));
+            }
+            return reporter.complete(job, images);
+        } finally {
+            images.forEach(ImageFile::delete);
         }
-        return reporter.complete(job, images);
+    }
+
+    /**
+     * An image into memory (as always), a video streamed to a temporary file (up to
+     * {@link ComfyUiClient#MAX_DOWNLOAD_BYTES}) so it is never held in memory; a failed download
+     * deletes its file.
+     */
+    private ImageFile download(ImageRef output, String contentType) {
+        if (!contentType.startsWith("video/")) {
+            return new ImageFile(output.filename(), contentType, comfyUi.view(output));
+        }
+        Path file;
+        try {
+            file = Files.createTempFile("t2i-output-", "-" + output.filename().replaceAll("[^A-Za-z0-9._-]", "_"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a temporary file for " + output.filename(), e);
+        }
+        try {
+            comfyUi.download(output, file);
+            return ImageFile.onDisk(output.filename(), contentType, file);
+        } catch (RuntimeException e) {
+            ImageFile.onDisk(output.filename(), contentType, file).delete();
+            throw e;
+        }
     }
 
     /**

@@ -167,7 +167,7 @@ public final class WorkerApiClient implements AutoCloseable {
     public JobOutcome complete(UUID jobId, int attempt, List<ImageFile> images) {
         Multipart form = Multipart.completion(WorkerApi.ATTEMPT_PART, attempt, WorkerApi.IMAGE_PART, images);
         HttpRequest request = request("jobs/" + jobId + "/complete").header("Content-Type", form.contentType())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build();
+                .POST(form.body()).build();
         return send(request).as(JobOutcome.class, "complete");
     }
 

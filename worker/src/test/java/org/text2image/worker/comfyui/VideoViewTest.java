@@ -3,10 +3,13 @@ package org.text2image.worker.comfyui;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.text2image.worker.comfyui.standin.ComfyUiFixtures;
 import org.text2image.worker.comfyui.standin.ComfyUiStandIn;
 import tools.jackson.databind.json.JsonMapper;
@@ -66,6 +69,37 @@ class VideoViewTest {
 
         assertThatThrownBy(() -> client.view(mp4)).isInstanceOf(ComfyUiException.class)
                 .hasMessageContaining("GET /view answered").hasMessageContaining("more than the limit of 16 bytes");
+    }
+
+    @Test
+    void streamsAVideoIntoAFileWithTheBytesViewSends(@TempDir Path folder) throws Exception {
+        PromptHistory history = runVideoWorkflow();
+        for (ImageRef ref : history.outputImages()) {
+            Path target = folder.resolve(ref.filename());
+
+            long written = client.download(ref, target);
+
+            assertThat(Files.readAllBytes(target)).isEqualTo(client.view(ref));
+            assertThat(written).isEqualTo(Files.size(target));
+        }
+    }
+
+    @Test
+    void refusesToDownloadAFileOverTheLimitBeforeWritingAnyOfIt(@TempDir Path folder) throws Exception {
+        PromptHistory history = runVideoWorkflow();
+        ImageRef webm = history.outputImages().stream().filter(ref -> ref.filename().endsWith(".webm")).findFirst().orElseThrow();
+        client.maxViewBytes(16);
+        Path target = folder.resolve("video.webm");
+
+        assertThatThrownBy(() -> client.download(webm, target)).isInstanceOf(ComfyUiException.class)
+                .hasMessageContaining("more than the limit of 16 bytes").hasMessageContaining("webm_00001_.webm");
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void namesAMissingVideoFile(@TempDir Path folder) {
+        assertThatThrownBy(() -> client.download(new ImageRef("gone_00001_.mp4", "captures2", "output"),
+                folder.resolve("gone.mp4"))).isInstanceOf(ComfyUiException.class).hasMessageContaining("has no file");
     }
 
     private PromptHistory runVideoWorkflow() throws InterruptedException {
