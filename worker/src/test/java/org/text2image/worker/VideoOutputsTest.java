@@ -2,8 +2,13 @@ package org.text2image.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,6 +83,34 @@ class VideoOutputsTest {
             assertThat(failure.request().reason()).startsWith("ComfyUI wrote an output of an unknown media type, ")
                     .contains(".mkv");
         });
+    }
+
+    @Test
+    void aVideoCompletionTheServerRefusesWith400IsLoggedAsUnreportedAndNotFailed() {
+        server.answerCompletionsWith(400);
+
+        JobReport report = runner.run(Jobs.claimed(ComfyUiFixtures.videoWorkflow()));
+
+        assertThat(report.outcome()).isEqualTo(JobReport.Outcome.UNREPORTED);
+        assertThat(report.detail()).contains("not reported").contains("HTTP 400");
+        assertThat(server.failures()).isEmpty();
+    }
+
+    @Test
+    void deletesTheTemporaryVideoFilesOnceTheCompletionIsSent() throws Exception {
+        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<Path> before = outputFiles(temp);
+
+        runner.run(Jobs.claimed(ComfyUiFixtures.videoWorkflow()));
+
+        assertThat(server.completions()).hasSize(1);
+        assertThat(outputFiles(temp)).isEqualTo(before);
+    }
+
+    private static List<Path> outputFiles(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.filter(file -> file.getFileName().toString().startsWith("t2i-output-")).sorted().toList();
+        }
     }
 
     @Test
