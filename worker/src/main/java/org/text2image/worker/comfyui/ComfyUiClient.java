@@ -191,8 +191,8 @@ public final class ComfyUiClient implements AutoCloseable {
      * {@code GET /view?filename=&subfolder=&type=} streamed into {@code target} (created or
      * replaced), never held in memory: for videos. Returns the bytes written.
      *
-     * @throws ComfyUiException when the file does not exist (404), is refused (400, 403), or is
-     *     larger than {@link #MAX_DOWNLOAD_BYTES}: refused on its {@code Content-Length} before any
+     * @throws ComfyUiException when the file does not exist (404) or is refused (400, 403)
+     * @throws ComfyUiOutputTooLargeException when it is larger than {@link #MAX_DOWNLOAD_BYTES}: refused on its {@code Content-Length} before any
      *     of it is read, else as soon as one byte more than the limit arrived (the partial file is
      *     left for the caller to delete)
      * @throws ComfyUiUnavailableException on network errors, timeouts, 5xx, or a failure writing {@code target}
@@ -214,7 +214,7 @@ public final class ComfyUiClient implements AutoCloseable {
                 }
                 long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
                 if (declared > limit) {
-                    throw new ComfyUiException(what + " answered " + declared + " bytes for " + file.filename()
+                    throw new ComfyUiOutputTooLargeException(what + " answered " + declared + " bytes for " + file.filename()
                             + ", more than the limit of " + limit + " bytes");
                 }
                 return copy(in, target, limit, file);
@@ -236,7 +236,7 @@ public final class ComfyUiClient implements AutoCloseable {
             for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
                 written += n;
                 if (written > limit) {
-                    throw new ComfyUiException("GET /view answered more than the limit of " + limit + " bytes for "
+                    throw new ComfyUiOutputTooLargeException("GET /view answered more than the limit of " + limit + " bytes for "
                             + file.filename());
                 }
                 out.write(buffer, 0, n);

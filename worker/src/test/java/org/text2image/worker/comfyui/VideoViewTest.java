@@ -91,7 +91,7 @@ class VideoViewTest {
         client.maxViewBytes(16);
         Path target = folder.resolve("video.webm");
 
-        assertThatThrownBy(() -> client.download(webm, target)).isInstanceOf(ComfyUiException.class)
+        assertThatThrownBy(() -> client.download(webm, target)).isInstanceOf(ComfyUiOutputTooLargeException.class)
                 .hasMessageContaining("more than the limit of 16 bytes").hasMessageContaining("webm_00001_.webm");
         assertThat(target).doesNotExist();
     }
