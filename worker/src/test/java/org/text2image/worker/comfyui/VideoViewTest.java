@@ -97,6 +97,21 @@ class VideoViewTest {
     }
 
     @Test
+    void stopsADownloadWithoutALengthOnceItPassesTheLimit(@TempDir Path folder) throws Exception {
+        PromptHistory history = runVideoWorkflow();
+        ImageRef mp4 = history.outputImages().stream().filter(ref -> ref.filename().endsWith(".mp4")).findFirst().orElseThrow();
+        comfyUi.sendViewsChunked(true);
+        Path whole = folder.resolve("whole.mp4");
+        long size = client.download(mp4, whole);
+        client.maxViewBytes((int) size - 1);
+
+        assertThatThrownBy(() -> client.download(mp4, folder.resolve("cut.mp4")))
+                .isInstanceOf(ComfyUiOutputTooLargeException.class)
+                .hasMessage("GET /view answered more than the limit of " + (size - 1) + " bytes for " + mp4.filename());
+        assertThat(Files.size(folder.resolve("cut.mp4"))).isLessThan(size);
+    }
+
+    @Test
     void namesAMissingVideoFile(@TempDir Path folder) {
         assertThatThrownBy(() -> client.download(new ImageRef("gone_00001_.mp4", "captures2", "output"),
                 folder.resolve("gone.mp4"))).isInstanceOf(ComfyUiException.class).hasMessageContaining("has no file");

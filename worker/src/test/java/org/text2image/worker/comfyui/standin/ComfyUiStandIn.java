@@ -229,6 +229,11 @@ public final class ComfyUiStandIn implements AutoCloseable {
         state.videoExtension(extension);
     }
 
+    /** Makes {@code /view} send files chunked, without a {@code Content-Length} (ComfyUI always sends one). */
+    public void sendViewsChunked(boolean on) {
+        state.chunkedViews(on);
+    }
+
     /** How many {@code /ws} sockets were opened so far. */
     public int socketsOpened() {
         return sockets.openedCount();

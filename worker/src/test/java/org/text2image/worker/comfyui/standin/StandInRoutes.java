@@ -174,9 +174,15 @@ final class StandInRoutes extends Handler.Abstract {
         }
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType(filename));
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, image.length);
         response.getHeaders().put("Content-Disposition", "filename=\"" + filename + "\"");
-        response.write(true, ByteBuffer.wrap(image), callback);
+        if (!state.chunkedViews()) {
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, image.length);
+            response.write(true, ByteBuffer.wrap(image), callback);
+            return;
+        }
+        int half = image.length / 2; // two writes without a length: sent chunked
+        response.write(false, ByteBuffer.wrap(image, 0, half), Callback.from(
+                () -> response.write(true, ByteBuffer.wrap(image, half, image.length - half), callback), callback::failed));
     }
 
     /** The type ComfyUI's {@code /view} sends, by extension (view_headers.txt); {@code application/octet-stream} otherwise. */
