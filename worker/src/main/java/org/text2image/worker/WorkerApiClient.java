@@ -160,7 +160,8 @@ public final class WorkerApiClient implements AutoCloseable {
 
     /**
      * {@code POST /jobs/{id}/complete} as multipart/form-data: part {@code attempt}, then one part
-     * {@code image} per file.
+     * {@code image} per file, with its Content-Type ({@code image/png}, {@code video/mp4}, …); a file
+     * held on disk (a video) is streamed from it, never read into memory.
      *
      * @throws StaleAttemptException on 409: a stale or duplicate completion, nothing was stored
      */
