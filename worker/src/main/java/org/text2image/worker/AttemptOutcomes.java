@@ -1,5 +1,9 @@
 package org.text2image.worker;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,17 +34,55 @@ final class AttemptOutcomes {
         this.reporter = reporter;
     }
 
-    /** The prompt is done: uploads its images, or fails the attempt when it did not produce them. */
+    /**
+     * The prompt is done: uploads its outputs (images and videos, typed by {@link MediaTypes}), or
+     * fails the attempt when it did not produce them or wrote a file of an unknown type (nothing is
+     * downloaded then; not retryable: the same workflow writes the same type again).
+     */
     AttemptResult finished(ClaimedJob job, PromptHistory history) {
         Optional<FailureClassifier.Failure> failure = FailureClassifier.of(history);
         if (failure.isPresent()) {
             return reporter.fail(job, failure.get().reason(), failure.get().retryable());
         }
-        List<ImageFile> images = new ArrayList<>();
         for (ImageRef output : history.outputImages()) {
-            images.add(new ImageFile(output.filename(), ImageFile.contentTypeOf(output.filename()), comfyUi.view(output)));
+            if (MediaTypes.of(output.filename()).isEmpty()) {
+                return reporter.fail(job, "ComfyUI wrote an output of an unknown media type, " + output.filename()
+                        + " (the worker uploads .png, .jpg, .jpeg, .webp, .gif, .mp4 and .webm files)", false);
+            }
         }
-        return reporter.complete(job, images);
+        List<ImageFile> images = new ArrayList<>();
+        try {
+            for (ImageRef output : history.outputImages()) {
+                images.add(download(output, MediaTypes.of(output.filename()).orElseThrow()));
+            }
+            return reporter.complete(job, images);
+        } finally {
+            images.forEach(ImageFile::delete);
+        }
+    }
+
+    /**
+     * An image into memory (as always), a video streamed to a temporary file (up to
+     * {@link ComfyUiClient#MAX_DOWNLOAD_BYTES}) so it is never held in memory; a failed download
+     * deletes its file.
+     */
+    private ImageFile download(ImageRef output, String contentType) {
+        if (!contentType.startsWith("video/")) {
+            return new ImageFile(output.filename(), contentType, comfyUi.view(output));
+        }
+        Path file;
+        try {
+            file = Files.createTempFile("t2i-output-", "-" + output.filename().replaceAll("[^A-Za-z0-9._-]", "_"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create a temporary file for " + output.filename(), e);
+        }
+        try {
+            comfyUi.download(output, file);
+            return ImageFile.onDisk(output.filename(), contentType, file);
+        } catch (RuntimeException e) {
+            ImageFile.onDisk(output.filename(), contentType, file).delete();
+            throw e;
+        }
     }
 
     /**

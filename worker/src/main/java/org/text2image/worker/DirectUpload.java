@@ -44,7 +44,7 @@ final class DirectUpload {
 
     /** The attempt's result when the images went to the bucket and the server took the completion; else empty. */
     Optional<AttemptResult> complete(ClaimedJob job, List<ImageFile> images) {
-        if (images.isEmpty() || !images.stream().allMatch(image -> image.contentType().equals("image/png"))
+        if (images.isEmpty() || !images.stream().allMatch(image -> image.inMemory() && image.contentType().equals("image/png"))
                 || clock.instant().isBefore(offUntil)) {
             return Optional.empty();
         }

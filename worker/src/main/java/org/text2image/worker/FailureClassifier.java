@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 import org.text2image.worker.api.WorkerApiLimits;
 import org.text2image.worker.comfyui.ComfyUiException;
+import org.text2image.worker.comfyui.ComfyUiOutputTooLargeException;
 import org.text2image.worker.comfyui.ComfyUiUnavailableException;
 import org.text2image.worker.comfyui.ComfyUiValidationException;
 import org.text2image.worker.comfyui.ImageRef;
@@ -16,6 +17,8 @@ import org.text2image.worker.comfyui.PromptHistory;
  * <ul>
  *   <li>ComfyUI's 400 ({@link ComfyUiValidationException}) → not retryable, its validation message;
  *   <li>ComfyUI unreachable → retryable, {@code "ComfyUI unreachable: ..."};
+ *   <li>an output file over the download limit ({@link ComfyUiOutputTooLargeException}) → not retryable,
+ *       {@code "output too large: ..."};
  *   <li>another ComfyUI error → retryable, {@code "ComfyUI error: ..."};
  *   <li>anything else is a bug in the worker → retryable, {@code "worker error: ..."};
  *   <li>a prompt that ran with an error → retryable, {@code "ComfyUI error in KSampler: torch.OutOfMemoryError: ..."}
@@ -53,6 +56,9 @@ final class FailureClassifier {
         }
         if (e instanceof ComfyUiUnavailableException) {
             return new Failure("ComfyUI unreachable: " + e.getMessage(), true);
+        }
+        if (e instanceof ComfyUiOutputTooLargeException) {
+            return new Failure("output too large: " + e.getMessage(), false);
         }
         if (e instanceof ComfyUiException) {
             return new Failure("ComfyUI error: " + e.getMessage(), true);

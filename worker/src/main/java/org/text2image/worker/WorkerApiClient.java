@@ -160,14 +160,15 @@ public final class WorkerApiClient implements AutoCloseable {
 
     /**
      * {@code POST /jobs/{id}/complete} as multipart/form-data: part {@code attempt}, then one part
-     * {@code image} per file.
+     * {@code image} per file, with its Content-Type ({@code image/png}, {@code video/mp4}, …); a file
+     * held on disk (a video) is streamed from it, never read into memory.
      *
      * @throws StaleAttemptException on 409: a stale or duplicate completion, nothing was stored
      */
     public JobOutcome complete(UUID jobId, int attempt, List<ImageFile> images) {
         Multipart form = Multipart.completion(WorkerApi.ATTEMPT_PART, attempt, WorkerApi.IMAGE_PART, images);
         HttpRequest request = request("jobs/" + jobId + "/complete").header("Content-Type", form.contentType())
-                .POST(HttpRequest.BodyPublishers.ofByteArray(form.body())).build();
+                .POST(form.body()).build();
         return send(request).as(JobOutcome.class, "complete");
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.text2image.worker.api.WorkerApiLimits;
 import org.text2image.worker.comfyui.ComfyUiException;
+import org.text2image.worker.comfyui.ComfyUiOutputTooLargeException;
 import org.text2image.worker.comfyui.ComfyUiUnavailableException;
 import org.text2image.worker.comfyui.ComfyUiValidationException;
 import org.text2image.worker.comfyui.ImageRef;
@@ -27,6 +28,12 @@ class FailureClassifierTest {
     void aValidationErrorIsNotRetryableAndKeepsComfyUisMessage() {
         assertThat(FailureClassifier.of(new ComfyUiValidationException("prompt_outputs_failed_validation", "ckpt missing")))
                 .isEqualTo(new FailureClassifier.Failure("ckpt missing", false));
+    }
+
+    @Test
+    void anOutputOverTheDownloadLimitIsNotRetryable() {
+        assertThat(FailureClassifier.of(new ComfyUiOutputTooLargeException("GET /view answered 600 bytes for a.mp4")))
+                .isEqualTo(new FailureClassifier.Failure("output too large: GET /view answered 600 bytes for a.mp4", false));
     }
 
     @Test

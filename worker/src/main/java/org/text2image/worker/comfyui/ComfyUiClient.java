@@ -2,6 +2,9 @@ package org.text2image.worker.comfyui;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -34,8 +37,10 @@ public final class ComfyUiClient implements AutoCloseable {
 
     /** Largest JSON answer read (a long history or queue of big graphs), in bytes. */
     public static final int MAX_JSON_BYTES = 32 * 1024 * 1024;
-    /** Largest image read from {@code /view}, in bytes. */
+    /** Largest image or video read from {@code /view}, in bytes. */
     public static final int MAX_IMAGE_BYTES = 128 * 1024 * 1024;
+    /** Largest file {@link #download} writes to disk (a video), in bytes: 512 MiB. */
+    public static final long MAX_DOWNLOAD_BYTES = 512L * 1024 * 1024;
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -46,6 +51,8 @@ public final class ComfyUiClient implements AutoCloseable {
 
     private final Duration requestTimeout;
     private final boolean ownsHttp;
+    private volatile int maxViewBytes = MAX_IMAGE_BYTES;
+    private volatile long maxDownloadBytes = MAX_DOWNLOAD_BYTES;
 
     /**
      * @param baseUrl ComfyUI's address, such as {@code http://127.0.0.1:8188}; a path prefix is kept
@@ -114,15 +121,18 @@ public final class ComfyUiClient implements AutoCloseable {
     }
 
     /**
-     * {@code GET /view?filename=&subfolder=&type=}: an image's bytes.
+     * {@code GET /view?filename=&subfolder=&type=}: an output file's bytes (an image or a video:
+     * no {@code preview} or {@code channel} parameter, so ComfyUI sends the file as written, with
+     * its {@code Content-Type} and {@code Content-Length}; docs/COMFYUI.md, "Video outputs").
      *
-     * @throws ComfyUiException when the image does not exist (404), the path is refused (400, 403)
-     *     or it is larger than {@link #MAX_IMAGE_BYTES}
+     * @throws ComfyUiException when the file does not exist (404), the path is refused (400, 403)
+     *     or it is larger than {@link #MAX_IMAGE_BYTES}: refused on its {@code Content-Length}
+     *     before any of it is read, else after reading one byte more than the limit
      */
     public byte[] view(ImageRef image) {
         String query = "view?filename=" + encode(image.filename()) + "&subfolder=" + encode(image.subfolder())
                 + "&type=" + encode(image.type());
-        Answer response = send(get(query), MAX_IMAGE_BYTES);
+        Answer response = send(get(query), maxViewBytes);
         if (response.status() == 404) {
             throw new ComfyUiException("ComfyUI has no image " + image);
         }
@@ -171,6 +181,70 @@ public final class ComfyUiClient implements AutoCloseable {
         return http().newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(ws, listener);
     }
 
+    /** Sets the largest file {@link #view} reads and {@link #download} writes, in bytes (tests use a small one). */
+    void maxViewBytes(int maxBytes) {
+        this.maxViewBytes = maxBytes;
+        this.maxDownloadBytes = maxBytes;
+    }
+
+    /**
+     * {@code GET /view?filename=&subfolder=&type=} streamed into {@code target} (created or
+     * replaced), never held in memory: for videos. Returns the bytes written.
+     *
+     * @throws ComfyUiException when the file does not exist (404) or is refused (400, 403)
+     * @throws ComfyUiOutputTooLargeException when it is larger than {@link #MAX_DOWNLOAD_BYTES}: refused on its {@code Content-Length} before any
+     *     of it is read, else as soon as one byte more than the limit arrived (the partial file is
+     *     left for the caller to delete)
+     * @throws ComfyUiUnavailableException on network errors, timeouts, 5xx, or a failure writing {@code target}
+     */
+    public long download(ImageRef file, Path target) {
+        String what = "GET /view";
+        long limit = maxDownloadBytes;
+        HttpRequest request = get("view?filename=" + encode(file.filename()) + "&subfolder=" + encode(file.subfolder())
+                + "&type=" + encode(file.type()));
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body()) {
+                if (response.statusCode() != 200) {
+                    Answer answer = new Answer(response.statusCode(), in.readNBytes(300));
+                    if (answer.status() == 404) {
+                        throw new ComfyUiException("ComfyUI has no file " + file);
+                    }
+                    expectOk(answer, what);
+                }
+                long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                if (declared > limit) {
+                    throw new ComfyUiOutputTooLargeException(what + " answered " + declared + " bytes for " + file.filename()
+                            + ", more than the limit of " + limit + " bytes");
+                }
+                return copy(in, target, limit, file);
+            }
+        } catch (HttpTimeoutException e) {
+            throw new ComfyUiUnavailableException(what + " timed out at " + baseUrl, e);
+        } catch (IOException e) {
+            throw new ComfyUiUnavailableException(what + " failed at " + baseUrl + ": " + describe(e), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ComfyUiUnavailableException(what + " interrupted", e);
+        }
+    }
+
+    private static long copy(InputStream in, Path target, long limit, ImageRef file) throws IOException {
+        long written = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(target)) {
+            for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
+                written += n;
+                if (written > limit) {
+                    throw new ComfyUiOutputTooLargeException("GET /view answered more than the limit of " + limit + " bytes for "
+                            + file.filename());
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return written;
+    }
+
     HttpClient http() {
         return http;
     }
@@ -203,6 +277,11 @@ public final class ComfyUiClient implements AutoCloseable {
         try {
             HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = response.body()) {
+                long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+                if (declared > maxBytes) {
+                    throw new ComfyUiException(what + " answered " + declared + " bytes, more than the limit of "
+                            + maxBytes + " bytes");
+                }
                 byte[] body = in.readNBytes(maxBytes + 1);
                 if (body.length > maxBytes) {
                     throw new ComfyUiException(what + " answered more than " + maxBytes + " bytes");

@@ -31,6 +31,11 @@ public final class ComfyUiFixtures {
         return workflow("wf_modelfree.json");
     }
 
+    /** The model-free video graph: EmptyImage (8 frames) → CreateVideo → SaveVideo, and → SaveWEBM (as wf_video_outputs.json). */
+    public static ObjectNode videoWorkflow() {
+        return workflow("video/wf_video_standin.json");
+    }
+
     /** A graph from {@code /comfyui/<name>}, a fresh copy each call. */
     public static ObjectNode workflow(String name) {
         return (ObjectNode) JSON.readTree(text(name));

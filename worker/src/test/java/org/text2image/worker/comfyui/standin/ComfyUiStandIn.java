@@ -221,6 +221,19 @@ public final class ComfyUiStandIn implements AutoCloseable {
         state.previews(on);
     }
 
+    /**
+     * Makes SaveVideo write files with this extension instead of {@code mp4}, as a custom save node
+     * writing another container would; the file's bytes are then not a known format.
+     */
+    public void writeVideosAs(String extension) {
+        state.videoExtension(extension);
+    }
+
+    /** Makes {@code /view} send files chunked, without a {@code Content-Length} (ComfyUI always sends one). */
+    public void sendViewsChunked(boolean on) {
+        state.chunkedViews(on);
+    }
+
     /** How many {@code /ws} sockets were opened so far. */
     public int socketsOpened() {
         return sockets.openedCount();

@@ -7,7 +7,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 /**
  * Writes a save node's images like ComfyUI's {@code SaveImage}: {@code filename_prefix}
  * {@code "acceptance/modelfree"} gives subfolder {@code acceptance} and files
- * {@code modelfree_00001_.png}, {@code modelfree_00002_.png}, … numbered per prefix;
+ * {@code modelfree_00001_.png}, {@code modelfree_00002_.png}, … numbered per prefix; the animated
+ * and video save nodes write one file per batch ({@link StandInMedia}: SaveVideo {@code .mp4},
+ * SaveWEBM {@code .webm}, SaveAnimatedWEBP {@code .webp}, SaveAnimatedPNG {@code .png});
  * {@code PreviewImage} writes {@code temp} images. Sizes come from the graph; oversized images fail
  * as ComfyUI does when memory runs out (ws_oom.jsonl).
  */
@@ -72,9 +74,20 @@ final class StandInImages {
         if ((long) width * height > MAX_IMAGE_PIXELS || (long) width * height * batch > MAX_RUN_PIXELS) {
             throw new NodeFailure("torch.OutOfMemoryError", "Allocation on device ");
         }
+        String classType = graph.classType(node);
+        ArrayNode images = JsonNodeFactory.instance.arrayNode();
+        if (StandInMedia.animated(classType)) { // one file for the whole batch, as the captured ComfyUI writes
+            String extension = classType.equals("SaveVideo") ? state.videoExtension() : StandInMedia.extension(classType);
+            int number = state.reserveCounter(type + "/" + subfolder, basename, 1);
+            String filename = String.format("%s_%05d_.%s", basename, number, extension);
+            byte[] file = extension.equals("png") ? Pngs.solid(width, height, graph.color(node))
+                    : StandInMedia.file(extension, number * 31 + node.hashCode());
+            state.putFile(type, subfolder, filename, file);
+            images.addObject().put("filename", filename).put("subfolder", subfolder).put("type", type);
+            return images;
+        }
         int counter = state.reserveCounter(type + "/" + subfolder, basename, batch);
         int color = graph.color(node);
-        ArrayNode images = JsonNodeFactory.instance.arrayNode();
         for (int i = 0; i < batch; i++) {
             String filename = String.format("%s_%05d_.png", basename, counter + i);
             state.putFile(type, subfolder, filename, Pngs.solid(width, height, (color + i * 0x101010) & 0xffffff));

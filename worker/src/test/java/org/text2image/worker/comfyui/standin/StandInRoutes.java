@@ -173,9 +173,29 @@ final class StandInRoutes extends Handler.Abstract {
             return;
         }
         response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "image/png");
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType(filename));
         response.getHeaders().put("Content-Disposition", "filename=\"" + filename + "\"");
-        response.write(true, ByteBuffer.wrap(image), callback);
+        if (!state.chunkedViews()) {
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, image.length);
+            response.write(true, ByteBuffer.wrap(image), callback);
+            return;
+        }
+        int half = image.length / 2; // two writes without a length: sent chunked
+        response.write(false, ByteBuffer.wrap(image, 0, half), Callback.from(
+                () -> response.write(true, ByteBuffer.wrap(image, half, image.length - half), callback), callback::failed));
+    }
+
+    /** The type ComfyUI's {@code /view} sends, by extension (view_headers.txt); {@code application/octet-stream} otherwise. */
+    private static String contentType(String filename) {
+        String lower = filename.toLowerCase(java.util.Locale.ROOT);
+        String extension = lower.substring(lower.lastIndexOf('.') + 1);
+        return switch (extension) {
+            case "png" -> "image/png";
+            case "webp" -> "image/webp";
+            case "mp4" -> "video/mp4";
+            case "webm" -> "video/webm";
+            default -> "application/octet-stream";
+        };
     }
 
     private JsonNode objectInfo(String nodeClass) {

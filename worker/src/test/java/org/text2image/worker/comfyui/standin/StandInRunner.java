@@ -137,6 +137,9 @@ final class StandInRunner implements Runnable {
                     images.checkMemory(graph, node);
                     saved = NODES.objectNode();
                     saved.set("images", images.save(graph, node));
+                    if (StandInMedia.animated(graph.classType(node))) {
+                        saved.putArray("animated").add(true); // history_video_outputs.json
+                    }
                 } catch (StandInImages.NodeFailure e) {
                     error(node, graph.classType(node), executed, e.exceptionType(), e.getMessage());
                     return false;

@@ -276,6 +276,27 @@ final class StandInState {
         });
     }
 
+    private volatile String videoExtension = "mp4";
+    private volatile boolean chunkedViews;
+
+    /** Whether {@code /view} sends files chunked, without a {@code Content-Length}. */
+    void chunkedViews(boolean on) {
+        chunkedViews = on;
+    }
+
+    boolean chunkedViews() {
+        return chunkedViews;
+    }
+
+    /** The extension SaveVideo's files get ({@code mp4} as ComfyUI 0.8 writes; tests set others). */
+    void videoExtension(String extension) {
+        videoExtension = extension;
+    }
+
+    String videoExtension() {
+        return videoExtension;
+    }
+
     void putFile(String type, String subfolder, String filename, byte[] bytes) {
         locked(() -> files.put(type + "/" + subfolder + "/" + filename, bytes));
     }
