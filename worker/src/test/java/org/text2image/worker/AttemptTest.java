@@ -2,41 +2,18 @@ package org.text2image.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.text2image.worker.comfyui.ComfyUiClient;
-import org.text2image.worker.comfyui.PromptRun;
 import org.text2image.worker.comfyui.standin.ComfyUiFixtures;
-import org.text2image.worker.comfyui.standin.ComfyUiStandIn;
 
 /** A started attempt's ends: kept alive while it waits, abandoned, or finished after the server said stop. */
-class AttemptTest {
+class AttemptTest extends JobRunnerTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static final PromptRun.Timing FAST = new PromptRun.Timing(Duration.ofSeconds(5), Duration.ofSeconds(5),
-            Duration.ofMillis(50), Duration.ofSeconds(2));
 
-    private ComfyUiStandIn comfyUi;
-    private FakeWorkerApi server;
-    private JobRunner runner;
-
-    @BeforeEach
-    void start() throws Exception {
-        comfyUi = new ComfyUiStandIn().start();
-        server = new FakeWorkerApi();
-        runner = new JobRunner(new ComfyUiClient(comfyUi.baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(10)),
-                new WorkerApiClient(server.baseUrl(), FakeWorkerApi.TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(10)),
-                "t2i-test-worker", Duration.ofHours(1), FAST, Clock.systemUTC());
-    }
-
-    @AfterEach
-    void stop() {
-        runner.close();
-        server.close();
-        comfyUi.close();
+    @Override
+    Duration heartbeatInterval() {
+        return Duration.ofHours(1);
     }
 
     @Test

@@ -5,43 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.comfyui.ComfyUiClient;
 import org.text2image.worker.comfyui.PromptRun;
 import org.text2image.worker.comfyui.standin.ComfyUiFixtures;
-import org.text2image.worker.comfyui.standin.ComfyUiStandIn;
 import tools.jackson.databind.node.ObjectNode;
 
 /** One attempt end to end: the ComfyUI stand-in and a fake worker API. */
-class JobRunnerTest {
+class JobRunnerTest extends JobRunnerTestBase {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    private static final PromptRun.Timing FAST = new PromptRun.Timing(Duration.ofSeconds(5), Duration.ofSeconds(5),
-            Duration.ofMillis(50), Duration.ofSeconds(2));
-
-    private ComfyUiStandIn comfyUi;
-    private FakeWorkerApi server;
-    private JobRunner runner;
-
-    @BeforeEach
-    void start() throws Exception {
-        comfyUi = new ComfyUiStandIn().start();
-        server = new FakeWorkerApi();
-        runner = new JobRunner(new ComfyUiClient(comfyUi.baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(10)),
-                new WorkerApiClient(server.baseUrl(), FakeWorkerApi.TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(10)),
-                "t2i-test-worker", Duration.ofMillis(100), FAST, Clock.systemUTC());
-    }
-
-    @AfterEach
-    void stop() {
-        runner.close();
-        server.close();
-        comfyUi.close();
-    }
 
     @Test
     void uploadsThePngsWithTheClaimedAttempt() {

@@ -5,46 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.text2image.worker.api.ClaimedJob;
-import org.text2image.worker.comfyui.ComfyUiClient;
-import org.text2image.worker.comfyui.PromptRun;
 import org.text2image.worker.comfyui.standin.ComfyUiFixtures;
-import org.text2image.worker.comfyui.standin.ComfyUiStandIn;
 
 /** A video workflow's outputs (SaveVideo, SaveWEBM) downloaded and completed, through the stand-in and a fake worker API. */
-class VideoOutputsTest {
+class VideoOutputsTest extends JobRunnerTestBase {
 
     private static final byte[] FTYP = {'f', 't', 'y', 'p'};
     private static final byte[] EBML_MAGIC = {0x1A, 0x45, (byte) 0xDF, (byte) 0xA3};
-    private static final PromptRun.Timing FAST = new PromptRun.Timing(Duration.ofSeconds(5), Duration.ofSeconds(5),
-            Duration.ofMillis(50), Duration.ofSeconds(2));
-
-    private ComfyUiStandIn comfyUi;
-    private FakeWorkerApi server;
-    private JobRunner runner;
-
-    @BeforeEach
-    void start() throws Exception {
-        comfyUi = new ComfyUiStandIn().start();
-        server = new FakeWorkerApi();
-        runner = new JobRunner(new ComfyUiClient(comfyUi.baseUrl(), Duration.ofSeconds(2), Duration.ofSeconds(10)),
-                new WorkerApiClient(server.baseUrl(), FakeWorkerApi.TOKEN, Duration.ofSeconds(2), Duration.ofSeconds(10)),
-                "t2i-test-worker", Duration.ofMillis(100), FAST, Clock.systemUTC());
-    }
-
-    @AfterEach
-    void stop() {
-        runner.close();
-        server.close();
-        comfyUi.close();
-    }
 
     @Test
     void completesAVideoWorkflowWithTheMp4AndTheWebmAsVideoParts() {
