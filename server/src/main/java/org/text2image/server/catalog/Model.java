@@ -10,10 +10,11 @@ import org.text2image.worker.workflow.WorkflowTemplate;
  * @param id stable identifier stored on jobs, e.g. {@code sd15}
  * @param name display name
  * @param description one line for the dropdown
- * @param kind {@code image} (video comes later)
+ * @param kind {@code image} or {@code video}
  * @param workflow the parsed, checked ComfyUI workflow template
  * @param checkpoint checkpoint file name for {@code {{checkpoint}}}, e.g. {@code v1-5-pruned-emaonly.safetensors}
- * @param costCredits price of one image at the base size, ≥ 1
+ * @param costCredits price of one image at the base size, ≥ 1; for a video model, of one video at the
+ *     model's default size and length (docs/MODELS.md, "Video models")
  * @param enabled whether users may pick it
  * @param width default width in pixels
  * @param height default height in pixels
@@ -25,11 +26,27 @@ import org.text2image.worker.workflow.WorkflowTemplate;
  * @param schedulers schedulers offered for this model
  * @param beta marked as a beta model (default false): only plans with beta access may use it
  * @param mature marked as producing mature content (default false): only plans with mature content, for users who opted in
+ * @param video the video settings of a {@code video} model; null for an image model
  */
 public record Model(String id, String name, String description, String kind, WorkflowTemplate workflow,
                     String checkpoint, long costCredits, boolean enabled, int width, int height,
                     Range<Integer> steps, Range<Double> cfgScale, String sampler, String scheduler,
-                    List<String> samplers, List<String> schedulers, boolean beta, boolean mature) {
+                    List<String> samplers, List<String> schedulers, boolean beta, boolean mature,
+                    VideoSpec video) {
+
+    /** An image model. */
+    public Model(String id, String name, String description, String kind, WorkflowTemplate workflow,
+                 String checkpoint, long costCredits, boolean enabled, int width, int height, Range<Integer> steps,
+                 Range<Double> cfgScale, String sampler, String scheduler, List<String> samplers,
+                 List<String> schedulers, boolean beta, boolean mature) {
+        this(id, name, description, kind, workflow, checkpoint, costCredits, enabled, width, height, steps, cfgScale,
+                sampler, scheduler, samplers, schedulers, beta, mature, null);
+    }
+
+    /** Whether this is a video model ({@code "kind": "video"}, with {@link #video()} set). */
+    public boolean isVideo() {
+        return video != null;
+    }
 
     /**
      * Whether the model's workflow template uses a parameter, so the Generate form offers it and

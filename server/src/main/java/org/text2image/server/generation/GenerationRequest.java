@@ -15,10 +15,21 @@ package org.text2image.server.generation;
  * @param cfgScale CFG scale within the model's range
  * @param sampler ComfyUI sampler name offered by the model
  * @param scheduler ComfyUI scheduler name offered by the model
+ * @param frames a video's length in frames, by the model's rule (video models only; null: the model's default)
+ * @param fps a video's frames per second (video models only; null: the model's default)
+ * @param inputImageId one of the user's own images to start a video from (image-to-video models only)
  */
 public record GenerationRequest(String modelId, String prompt, String negativePrompt, Integer width, Integer height,
                                 Integer batchSize, Long seed, Integer steps, Double cfgScale, String sampler,
-                                String scheduler) {
+                                String scheduler, Integer frames, Integer fps, java.util.UUID inputImageId) {
+
+    /** A request for an image model: no video settings. */
+    public GenerationRequest(String modelId, String prompt, String negativePrompt, Integer width, Integer height,
+                             Integer batchSize, Long seed, Integer steps, Double cfgScale, String sampler,
+                             String scheduler) {
+        this(modelId, prompt, negativePrompt, width, height, batchSize, seed, steps, cfgScale, sampler, scheduler,
+                null, null, null);
+    }
 
     /** A request for {@code modelId} with only a prompt: every setting from the model's defaults. */
     public static GenerationRequest of(String modelId, String prompt) {

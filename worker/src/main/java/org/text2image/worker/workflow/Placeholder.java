@@ -20,7 +20,17 @@ public enum Placeholder {
     SAMPLER("sampler", Type.STRING),
     SCHEDULER("scheduler", Type.STRING),
     CHECKPOINT("checkpoint", Type.STRING),
-    FILENAME_PREFIX("filename_prefix", Type.STRING);
+    FILENAME_PREFIX("filename_prefix", Type.STRING),
+    /** A video's length in frames (e.g. {@code EmptyHunyuanLatentVideo.length}); video models only. */
+    FRAMES("frames", Type.INTEGER),
+    /** A video's frames per second ({@code CreateVideo.fps}, {@code SaveWEBM.fps}); video models only. */
+    FPS("fps", Type.INTEGER),
+    /**
+     * The name of the job's input image in ComfyUI's {@code input/} folder, as {@code LoadImage}
+     * takes it ({@code text2image/<job id>-<attempt>.png}); image-to-video models only. The worker
+     * uploads the image there with {@code POST /upload/image} before it queues the prompt.
+     */
+    INPUT_IMAGE("input_image", Type.STRING);
 
     /** The JSON type a placeholder renders to when it is a whole string. */
     public enum Type { STRING, INTEGER, NUMBER }
