@@ -18,6 +18,7 @@ package org.text2image.worker.api;
  * POST {base}/jobs/{id}/fail          FailRequest   → 200 JobOutcome | 409 stale attempt
  * POST {base}/jobs/{id}/preview?attempt=N  image/jpeg or image/png body → 204 | 409 stale attempt
  * POST {base}/jobs/{id}/handback      HandBackRequest → 200 JobOutcome (QUEUED) | 409 stale attempt
+ * GET  {base}/jobs/{id}/input-image?attempt=N  → 200 the image-to-video job's input image | 409 stale
  * </pre>
  * A claim is provisional until the worker's first heartbeat: a job whose claim is not confirmed
  * within the server's {@code claim-confirm-timeout} (15 s) goes back to the queue without using
@@ -34,6 +35,22 @@ public final class WorkerApi {
     /** Multipart part name of each image on complete. */
     public static final String IMAGE_PART = "image";
 
+    /** ComfyUI {@code input/} subfolder that a job's input image is uploaded into. */
+    public static final String INPUT_SUBFOLDER = "text2image";
+
     private WorkerApi() {
+    }
+
+    /**
+     * The file name (within {@link #INPUT_SUBFOLDER}) of an image-to-video job's input image in
+     * ComfyUI's {@code input/} folder: {@code <job id>-<attempt>.png} or {@code .jpg}, one per
+     * attempt so ComfyUI's cache never hands an attempt another attempt's image. The server renders
+     * {@code {{input_image}}} as {@code text2image/<this name>} (LoadImage's form of a subfolder
+     * path); the worker uploads the image under this name with {@code POST /upload/image}.
+     *
+     * @param contentType {@code image/png} or {@code image/jpeg}
+     */
+    public static String inputImageName(java.util.UUID jobId, int attempt, String contentType) {
+        return jobId + "-" + attempt + ("image/jpeg".equals(contentType) ? ".jpg" : ".png");
     }
 }
