@@ -108,15 +108,37 @@ final class Graph {
         return SAMPLER_TYPES.contains(classType(id)) ? Math.max(1, Math.min(inputs(id).path("steps").asInt(20), 10_000)) : 0;
     }
 
-    /** The size set by the nearest EmptyLatentImage or EmptyImage upstream of {@code outputId}; 512×512×1 if none. */
+    /**
+     * The size set by the nearest EmptyLatentImage or EmptyImage upstream of {@code outputId}; 512×512×1 if none.
+     * An {@code ImageFromBatch} on the way (a video template's poster: the first frame) cuts the
+     * batch to its {@code length} (default 1) of what remains after {@code batch_index}.
+     */
     Size size(String outputId) {
-        for (String id : upstream(outputId)) {
+        Set<String> upstream = upstream(outputId);
+        for (String id : upstream) {
             if (SIZE_SOURCES.contains(classType(id))) {
                 JsonNode in = inputs(id);
-                return new Size(in.path("width").asInt(512), in.path("height").asInt(512), in.path("batch_size").asInt(1));
+                int batch = in.path("batch_size").asInt(1);
+                for (String cut : upstream) {
+                    if (classType(cut).equals("ImageFromBatch")) {
+                        int index = Math.max(0, inputs(cut).path("batch_index").asInt(0));
+                        batch = Math.max(1, Math.min(inputs(cut).path("length").asInt(1), batch - index));
+                    }
+                }
+                return new Size(in.path("width").asInt(512), in.path("height").asInt(512), batch);
             }
         }
         return new Size(512, 512, 1);
+    }
+
+    /** The {@code fps} of a {@code CreateVideo} upstream of {@code outputId}; 24 (ComfyUI's default) if none. */
+    int fps(String outputId) {
+        for (String id : upstream(outputId)) {
+            if (classType(id).equals("CreateVideo")) {
+                return Math.max(1, (int) Math.round(inputs(id).path("fps").asDouble(24)));
+            }
+        }
+        return 24;
     }
 
     /** An {@code EmptyImage}'s color upstream of {@code outputId} (0xRRGGBB), else a color derived from the graph. */

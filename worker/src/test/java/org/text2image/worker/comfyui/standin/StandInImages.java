@@ -8,7 +8,8 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * Writes a save node's images like ComfyUI's {@code SaveImage}: {@code filename_prefix}
  * {@code "acceptance/modelfree"} gives subfolder {@code acceptance} and files
  * {@code modelfree_00001_.png}, {@code modelfree_00002_.png}, … numbered per prefix; the animated
- * and video save nodes write one file per batch ({@link StandInMedia}: SaveVideo {@code .mp4},
+ * and video save nodes write one file per batch ({@link StandInMedia}: SaveVideo a real H.264 {@code .mp4}
+ * of the graph's size, one frame per batch image, at CreateVideo's fps,
  * SaveWEBM {@code .webm}, SaveAnimatedWEBP {@code .webp}, SaveAnimatedPNG {@code .png});
  * {@code PreviewImage} writes {@code temp} images. Sizes come from the graph; oversized images fail
  * as ComfyUI does when memory runs out (ws_oom.jsonl).
@@ -80,8 +81,12 @@ final class StandInImages {
             String extension = classType.equals("SaveVideo") ? state.videoExtension() : StandInMedia.extension(classType);
             int number = state.reserveCounter(type + "/" + subfolder, basename, 1);
             String filename = String.format("%s_%05d_.%s", basename, number, extension);
-            byte[] file = extension.equals("png") ? Pngs.solid(width, height, graph.color(node))
-                    : StandInMedia.file(extension, number * 31 + node.hashCode());
+            byte[] file = switch (extension) {
+                case "png" -> Pngs.solid(width, height, graph.color(node));
+                case "mp4" -> StandInMedia.h264Mp4(width, height, batch, graph.fps(node)); // frames = the batch
+                case "webm" -> StandInMedia.webm(width, height, number * 31 + node.hashCode());
+                default -> StandInMedia.file(extension, number * 31 + node.hashCode());
+            };
             state.putFile(type, subfolder, filename, file);
             images.addObject().put("filename", filename).put("subfolder", subfolder).put("type", type);
             return images;
