@@ -122,7 +122,7 @@ class UploadedImages {
      * Whether an image side has the size asked for. Stable Diffusion's latent space works in blocks
      * of 8 pixels, so a size that is not a multiple of 8 comes back rounded down to one.
      */
-    private static boolean fits(int actual, int asked) {
+    static boolean fits(int actual, int asked) {
         return actual == asked || actual == asked - asked % 8;
     }
 
