@@ -1,5 +1,6 @@
 package org.text2image.server.storage;
 
+import java.nio.file.Path;
 import java.util.Optional;
 import org.springframework.core.io.Resource;
 
@@ -17,6 +18,16 @@ public interface ImageStore {
      * @throws StorageException when the bytes cannot be written
      */
     void put(String key, byte[] bytes);
+
+    /**
+     * Stores a file's bytes under a key, replacing any earlier bytes, streaming them (never all in
+     * memory: a video may be a gigabyte). The file itself is left as it was.
+     *
+     * @param key as for {@link #put(String, byte[])}
+     * @param file a readable regular file
+     * @throws StorageException when the file cannot be read or the bytes cannot be written
+     */
+    void put(String key, Path file);
 
     /** The bytes under a key, or empty when there are none. Reads them all into memory. */
     Optional<byte[]> get(String key);

@@ -47,6 +47,24 @@ public class LocalFolderImageStore implements ImageStore {
         }
     }
 
+    /** Copies the file to a temporary file in the key's folder, then moves it in place. */
+    @Override
+    public void put(String key, Path file) {
+        Path target = resolve(key);
+        try {
+            Files.createDirectories(target.getParent());
+            Path temp = Files.createTempFile(target.getParent(), ".upload-", ".tmp");
+            try {
+                Files.copy(file, temp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp);
+            }
+        } catch (IOException e) {
+            throw new StorageException("Could not store " + key, e);
+        }
+    }
+
     @Override
     public Optional<byte[]> get(String key) {
         try {

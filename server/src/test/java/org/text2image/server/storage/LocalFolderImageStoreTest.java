@@ -24,6 +24,23 @@ class LocalFolderImageStoreTest {
     }
 
     @Test
+    void storesAFileFromDiskUnderItsKeyLeavingTheFileAndNoTemporaryFileBehind() throws Exception {
+        LocalFolderImageStore store = new LocalFolderImageStore(folder.resolve("images"));
+        byte[] video = new byte[300_000];
+        new java.util.Random(3).nextBytes(video);
+        Path upload = Files.write(folder.resolve("upload.mp4"), video);
+
+        store.put("jobs/j/v", upload);
+
+        assertThat(folder.resolve("images/jobs/j/v")).hasBinaryContent(video);
+        assertThat(upload).hasBinaryContent(video);
+        try (var files = Files.list(folder.resolve("images/jobs/j"))) {
+            assertThat(files.map(file -> file.getFileName().toString())).containsExactly("v");
+        }
+        assertThatThrownBy(() -> store.put("../v", upload)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void checkIsUpForAFolderThatIsOrCanBeMadeAndDownForAFile() throws Exception {
         assertThat(new LocalFolderImageStore(folder).check().up()).isTrue();
         assertThat(new LocalFolderImageStore(folder.resolve("not/yet/made")).check().up()).isTrue();

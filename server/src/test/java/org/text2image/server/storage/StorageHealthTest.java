@@ -36,6 +36,7 @@ class StorageHealthTest {
     void aStoreThatCannotTellIsAssumedUsable() {
         ImageStore silent = new ImageStore() {
             @Override public void put(String key, byte[] bytes) { }
+            @Override public void put(String key, Path file) { }
             @Override public Optional<byte[]> get(String key) { return Optional.empty(); }
             @Override public Optional<Resource> resource(String key) { return Optional.empty(); }
             @Override public void delete(String key) { }

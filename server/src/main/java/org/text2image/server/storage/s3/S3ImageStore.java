@@ -61,6 +61,21 @@ public class S3ImageStore implements ImageStore, AutoCloseable {
     }
 
     /**
+     * Uploads the file in one {@code PutObject} streamed from disk ({@code RequestBody.fromFile}),
+     * with its MD5 (read from the file first) as {@code Content-MD5}.
+     */
+    @Override
+    public void put(String key, Path file) {
+        byte[] md5;
+        try {
+            md5 = Checksums.md5(file);
+        } catch (IOException e) {
+            throw new StorageException("Could not read " + file + " to store it as " + key, e);
+        }
+        putFile(key, file, md5);
+    }
+
+    /**
      * Uploads a file with its MD5 as {@code Content-MD5}, so the service refuses bytes that arrive
      * changed (S3 API reference, PutObject).
      *

@@ -47,6 +47,22 @@ class S3ImageStoreTest {
     }
 
     @Test
+    void storesAFileStreamedFromDiskWithItsMd5AndReadsItBackByRange(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path upload = java.nio.file.Files.write(dir.resolve("video.mp4"), bytes);
+
+        store.put("jobs/j/v", upload);
+
+        assertThat(store.stat("jobs/j/v")).hasValueSatisfying(info -> {
+            assertThat(info.size()).isEqualTo(bytes.length);
+            assertThat(info.etag()).isEqualTo(Checksums.hex(Checksums.md5(bytes)));
+        });
+        Resource resource = store.resource("jobs/j/v").orElseThrow();
+        try (InputStream in = ((RemoteImageResource) resource).openRange(1000, 1999)) {
+            assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(bytes, 1000, 2000));
+        }
+    }
+
+    @Test
     void storesReadsAndDeletesBytesUnderAKey() {
         store.put("images/a/b.png", bytes);
 
