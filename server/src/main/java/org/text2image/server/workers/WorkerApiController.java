@@ -22,12 +22,14 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.context.request.async.DeferredResult;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.server.ResponseStatusException;
 import org.text2image.server.generation.DirectUpload;
 import org.text2image.server.generation.DirectUploadOffException;
 import org.text2image.server.generation.ExtendedLease;
 import org.text2image.server.generation.InvalidUploadException;
 import org.text2image.server.generation.UploadedImage;
+import org.text2image.server.generation.UploadedVideo;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.worker.api.ClaimCancel;
@@ -53,6 +55,15 @@ import org.text2image.worker.api.WorkerApiLimits;
 @RestController
 @RequestMapping(WorkerApi.BASE_PATH)
 class WorkerApiController {
+
+    /**
+     * Largest image part of a completion, in bytes (20 MB). Image parts are read into memory, so
+     * they keep this limit in code now that the servlet container's own limits
+     * ({@code spring.servlet.multipart.*}) let a video of up to 1 GB through; larger is 413.
+     */
+    static final long MAX_IMAGE_PART_BYTES = 20L * 1024 * 1024;
+    /** Largest sum of a completion's image parts, in bytes (100 MB); larger is 413. */
+    static final long MAX_IMAGE_BYTES = 100L * 1024 * 1024;
 
     private final JobQueue queue;
     private final ClaimWaiters waiters;
@@ -99,12 +110,24 @@ class WorkerApiController {
                         @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName,
                         HttpServletRequest request) throws Exception {
         List<UploadedImage> images = new ArrayList<>();
+        List<UploadedVideo> videos = new ArrayList<>();
+        long imageBytes = 0;
         for (Part part : request.getParts()) {
-            if (WorkerApi.IMAGE_PART.equals(part.getName())) {
-                images.add(new UploadedImage(part.getSubmittedFileName(), read(part)));
+            if (!WorkerApi.IMAGE_PART.equals(part.getName())) {
+                continue;
             }
+            if (UploadedVideo.declaredType(part.getContentType(), part.getSubmittedFileName()).isPresent()) {
+                videos.add(new UploadedVideo(part.getSubmittedFileName(), part.getContentType(), part.getSize(),
+                        part::getInputStream));
+                continue;
+            }
+            imageBytes += part.getSize();
+            if (part.getSize() > MAX_IMAGE_PART_BYTES || imageBytes > MAX_IMAGE_BYTES) {
+                throw new MaxUploadSizeExceededException(part.getSize() > MAX_IMAGE_PART_BYTES ? MAX_IMAGE_PART_BYTES : MAX_IMAGE_BYTES);
+            }
+            images.add(new UploadedImage(part.getSubmittedFileName(), read(part)));
         }
-        return new JobOutcome(queue.complete(jobId, attempt, identity(tokenName), images).name());
+        return new JobOutcome(queue.complete(jobId, attempt, identity(tokenName), images, videos).name());
     }
 
     /**

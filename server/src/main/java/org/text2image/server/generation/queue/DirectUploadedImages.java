@@ -61,6 +61,7 @@ class DirectUploadedImages {
      *     outside 1 … {@value WorkerApiLimits#MAX_DIRECT_UPLOAD_BYTES} or an MD5 that is not 16 bytes in Base64
      */
     List<DirectUpload.Target> presign(JobRow job, List<DirectUpload.Declared> images) {
+        refuseVideo(job);
         DirectUploads store = store();
         checkCount(job, images == null ? 0 : images.size());
         List<DirectUpload.Target> targets = new ArrayList<>();
@@ -85,6 +86,7 @@ class DirectUploadedImages {
      *     of the job's size: nothing is stored
      */
     int store(JobRow job, List<DirectUpload.Uploaded> images, Instant now) {
+        refuseVideo(job);
         DirectUploads store = store();
         checkCount(job, images == null ? 0 : images.size());
         checkIssued(job, images);
@@ -111,6 +113,17 @@ class DirectUploadedImages {
     /** The upload key of image {@code n} (from 0) of the job's current attempt. */
     static String key(JobRow job, int n) {
         return "uploads/" + job.id() + "/" + job.attempt() + "/" + n + ".png";
+    }
+
+    /**
+     * Direct upload is for images only: a video job's worker is told it is off (404), so it sends
+     * the video with the multipart completion, where it is verified from a temporary file.
+     */
+    private static void refuseVideo(JobRow job) {
+        if (job.parameters().isVideo()) {
+            throw new DirectUploadOffException("Direct upload takes images only; this is a video job: complete it with the "
+                    + "video (and its poster) as multipart/form-data.");
+        }
     }
 
     private DirectUploads store() {

@@ -27,6 +27,7 @@ import org.text2image.server.generation.LeasedJob;
 import org.text2image.server.generation.NotYourJobException;
 import org.text2image.server.generation.StaleAttemptException;
 import org.text2image.server.generation.UploadedImage;
+import org.text2image.server.generation.UploadedVideo;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.settings.LiveSettings;
 import org.text2image.server.support.LogContext;
@@ -63,6 +64,7 @@ public class JobQueue {
     private final Dispatcher dispatcher;
     private final CreditLedger ledger;
     private final UploadedImages uploads;
+    private final UploadedVideos videoUploads;
     private final DirectUploadedImages directUploads;
     private final WorkflowRenderer renderer;
     private final AttemptLog attempts;
@@ -72,7 +74,7 @@ public class JobQueue {
     private final Clock clock;
     private final QueueMetrics metrics;
 
-    JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, UploadedImages uploads,
+    JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, UploadedImages uploads, UploadedVideos videoUploads,
              DirectUploadedImages directUploads, WorkflowRenderer renderer, AttemptLog attempts, ApplicationEventPublisher events,
              GenerationProperties properties, LiveSettings settings, Clock clock, QueueMetrics metrics) {
         this.jobs = jobs;
@@ -81,6 +83,7 @@ public class JobQueue {
         this.dispatcher = dispatcher;
         this.ledger = ledger;
         this.uploads = uploads;
+        this.videoUploads = videoUploads;
         this.directUploads = directUploads;
         this.renderer = renderer;
         this.events = events;
@@ -172,10 +175,32 @@ public class JobQueue {
      */
     @Transactional(noRollbackFor = AttemptTimedOutException.class)
     public JobStatus complete(UUID jobId, int attempt, WorkerIdentity caller, List<UploadedImage> images) {
+        return complete(jobId, attempt, caller, images, List.of());
+    }
+
+    /**
+     * {@link #complete(UUID, int, WorkerIdentity, List)} with the completion's video parts too. An
+     * image job takes images only (a video part is refused); a video job
+     * ({@link org.text2image.server.generation.JobParameters#isVideo()}) takes exactly one video and
+     * at most one PNG poster ({@link UploadedVideos}), verified from a temporary file.
+     *
+     * @param videos the parts declared as {@code video/mp4} or {@code video/webm}
+     * @throws InvalidUploadException as above, and when the parts do not fit the job's kind: nothing is stored or charged
+     */
+    @Transactional(noRollbackFor = AttemptTimedOutException.class)
+    public JobStatus complete(UUID jobId, int attempt, WorkerIdentity caller, List<UploadedImage> images,
+                              List<UploadedVideo> videos) {
         try (LogContext.Scope context = LogContext.job(jobId)) {
             JobRow job = fencedJob(jobId, attempt, caller);
             context.user(job.userId());
             return completeFenced(job, now -> {
+                if (job.parameters().isVideo()) {
+                    return videoUploads.store(job, images, videos, now);
+                }
+                if (!videos.isEmpty()) {
+                    throw new InvalidUploadException("\"" + videos.getFirst().fileName() + "\" is a video, but this job makes "
+                            + "images: its completion carries PNG or JPEG images only.");
+                }
                 uploads.store(job, images, now);
                 return images.size();
             });

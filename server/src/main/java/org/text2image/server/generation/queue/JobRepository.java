@@ -320,6 +320,19 @@ public class JobRepository {
     }
 
     /**
+     * Writes the row of a job's video ({@code content_type} {@code video/mp4} or {@code video/webm})
+     * with its poster's key and size, or without a poster when {@code posterKey} is null.
+     */
+    public void insertVideo(UUID imageId, UUID jobId, String key, String contentType, long size, String posterKey,
+                            Long posterSize, Instant now) {
+        jdbc.sql("""
+                INSERT INTO job_image (id, job_id, position, storage_key, content_type, size_bytes, poster_key,
+                                       poster_size_bytes, created_at)
+                VALUES (?, ?, 0, ?, ?, ?, ?, ?, ?)""")
+                .params(imageId, jobId, key, contentType, size, posterKey, posterSize, ts(now)).update();
+    }
+
+    /**
      * Keeps {@code image} as the job's preview if {@code attempt} is the running one, leased to
      * {@code worker} (any worker when null); false otherwise.
      */
@@ -350,10 +363,10 @@ public class JobRepository {
     }
 
     public List<JobImage> images(UUID jobId) {
-        return jdbc.sql("SELECT id, position, content_type FROM job_image WHERE job_id = ? ORDER BY position")
+        return jdbc.sql("SELECT id, position, content_type, poster_key FROM job_image WHERE job_id = ? ORDER BY position")
                 .params(jobId)
                 .query((rs, n) -> new JobImage(rs.getObject("id", UUID.class), rs.getInt("position"),
-                        rs.getString("content_type")))
+                        rs.getString("content_type"), rs.getString("poster_key") != null))
                 .list();
     }
 
@@ -363,11 +376,12 @@ public class JobRepository {
             return Map.of();
         }
         Map<UUID, List<JobImage>> byJob = new HashMap<>();
-        jdbc.sql("SELECT job_id, id, position, content_type FROM job_image WHERE job_id = ANY(?) ORDER BY job_id, position")
+        jdbc.sql("SELECT job_id, id, position, content_type, poster_key FROM job_image WHERE job_id = ANY(?) ORDER BY job_id, position")
                 .params((Object) jobIds.toArray(UUID[]::new))
                 .query(rs -> {
                     byJob.computeIfAbsent(rs.getObject("job_id", UUID.class), id -> new ArrayList<>())
-                            .add(new JobImage(rs.getObject("id", UUID.class), rs.getInt("position"), rs.getString("content_type")));
+                            .add(new JobImage(rs.getObject("id", UUID.class), rs.getInt("position"), rs.getString("content_type"),
+                                    rs.getString("poster_key") != null));
                 });
         return byJob;
     }
@@ -375,16 +389,23 @@ public class JobRepository {
     /** The image with its owner, for the ownership check. */
     public Optional<StoredImageRow> image(UUID imageId) {
         return jdbc.sql("""
-                SELECT i.id, i.job_id, i.position, i.storage_key, i.content_type, j.user_id
+                SELECT i.id, i.job_id, i.position, i.storage_key, i.content_type, i.poster_key, j.user_id
                 FROM job_image i JOIN generation_job j ON j.id = i.job_id WHERE i.id = ?""")
                 .params(imageId)
                 .query((rs, n) -> new StoredImageRow(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class),
                         rs.getInt("position"), rs.getString("storage_key"), rs.getString("content_type"),
-                        rs.getLong("user_id")))
+                        rs.getLong("user_id"), rs.getString("poster_key")))
                 .optional();
     }
 
-    public record StoredImageRow(UUID id, UUID jobId, int position, String storageKey, String contentType, long ownerId) {
+    /**
+     * A stored image or video with its owner.
+     *
+     * @param posterKey where a video's poster (its first frame, a PNG) is stored; null for an image
+     *     or a video without poster
+     */
+    public record StoredImageRow(UUID id, UUID jobId, int position, String storageKey, String contentType, long ownerId,
+                                 String posterKey) {
     }
 
     public static OffsetDateTime ts(Instant instant) {

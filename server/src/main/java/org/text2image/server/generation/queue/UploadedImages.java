@@ -74,10 +74,16 @@ class UploadedImages {
                     + Plurals.count(Math.min(batchSize, WorkerApiLimits.MAX_IMAGES_PER_COMPLETION), "image")
                     + "; it carried " + images.size() + ".");
         }
-        return images.stream().map(image -> checkOne(job, image)).toList();
+        return images.stream().map(image -> checkImage(job, image)).toList();
     }
 
-    private static String checkOne(JobRow job, UploadedImage image) {
+    /**
+     * Checks one image: a whole PNG or JPEG of the job's size.
+     *
+     * @return its content type ({@code image/png} or {@code image/jpeg})
+     * @throws InvalidUploadException naming the file when it fails
+     */
+    static String checkImage(JobRow job, UploadedImage image) {
         String name = "\"" + image.fileName() + "\"";
         String contentType = ImageFormats.sniff(image.bytes()).filter(type -> !type.equals("image/webp"))
                 .orElseThrow(() -> new InvalidUploadException(name + " is not a PNG or JPEG image."));

@@ -22,12 +22,12 @@ public class UserJobRows {
     /** The images of every job of the user. */
     public List<JobRepository.StoredImageRow> imagesOfUser(long userId) {
         return jdbc.sql("""
-                SELECT i.id, i.job_id, i.position, i.storage_key, i.content_type, j.user_id
+                SELECT i.id, i.job_id, i.position, i.storage_key, i.content_type, i.poster_key, j.user_id
                 FROM job_image i JOIN generation_job j ON j.id = i.job_id WHERE j.user_id = :user""")
                 .param("user", userId)
                 .query((rs, n) -> new JobRepository.StoredImageRow(rs.getObject("id", UUID.class), rs.getObject("job_id", UUID.class),
                         rs.getInt("position"), rs.getString("storage_key"), rs.getString("content_type"),
-                        rs.getLong("user_id")))
+                        rs.getLong("user_id"), rs.getString("poster_key")))
                 .list();
     }
 

@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 import org.text2image.server.generation.InvalidUploadException;
+import org.text2image.server.generation.UploadedVideo;
 
 /**
  * Verifies a video file of a completion before it is stored, from a file on disk (never all in
@@ -34,24 +34,9 @@ final class VideoCheck {
     private VideoCheck() {
     }
 
-    /**
-     * The video type a part declares: its content type when that is {@code video/mp4} or
-     * {@code video/webm}, else by its file name's extension ({@code .mp4}, {@code .webm}); empty
-     * for anything else (an image part).
-     */
+    /** {@link UploadedVideo#declaredType}. */
     static Optional<String> declaredType(String contentType, String fileName) {
-        String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT).split(";", 2)[0].trim();
-        if (type.equals(MP4) || type.equals(WEBM)) {
-            return Optional.of(type);
-        }
-        String name = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT);
-        if (name.endsWith(".mp4")) {
-            return Optional.of(MP4);
-        }
-        if (name.endsWith(".webm")) {
-            return Optional.of(WEBM);
-        }
-        return Optional.empty();
+        return UploadedVideo.declaredType(contentType, fileName);
     }
 
     /**
