@@ -15,7 +15,7 @@ import org.text2image.server.generation.queue.UserJobRows;
 import org.text2image.server.storage.ImageStore;
 
 /**
- * Result images and their thumbnails, for the image endpoints. A lookup needs the image's row (its
+ * Result images (and videos, with their posters) and their thumbnails, for the image endpoints. A lookup needs the image's row (its
  * storage key, type and owner): read once by primary key, then kept in a bounded in-memory cache
  * ({@value #CACHED_ROWS} rows, least recently used out), since a stored image never changes — so a
  * signed image URL is served without a database read. Code that one day deletes images must evict
@@ -23,6 +23,9 @@ import org.text2image.server.storage.ImageStore;
  */
 @Service
 public class GeneratedImages {
+
+    /** A video's poster is a PNG (the template's SaveImage of the first frame). */
+    public static final String POSTER_CONTENT_TYPE = "image/png";
 
     /** Image rows kept in memory (a few hundred bytes each). */
     static final int CACHED_ROWS = 10_000;
@@ -63,8 +66,34 @@ public class GeneratedImages {
      * image on the first request and kept in the image store; authorised like {@link #authorisedImage}.
      */
     public Optional<ImageContent> authorisedThumbnail(UUID imageId) {
-        return row(imageId).flatMap(row -> thumbnails.of(row.id(), row.storageKey())
+        return row(imageId).flatMap(row -> thumbnailSource(row).flatMap(source -> thumbnails.of(row.id(), source))
                 .map(resource -> new ImageContent(row.id(), row.jobId(), row.position(), Thumbnails.CONTENT_TYPE, resource)));
+    }
+
+    /**
+     * A video's poster (its first frame, a PNG), if {@code viewer} owns its job or is an admin;
+     * empty otherwise, for an image, or for a video without poster.
+     */
+    public Optional<ImageContent> poster(UUID imageId, Viewer viewer) {
+        return row(imageId).filter(row -> viewer.maySee(row.ownerId())).flatMap(this::poster);
+    }
+
+    /** {@link #poster} for a request the caller has already authorised, as {@link #authorisedImage}. */
+    public Optional<ImageContent> authorisedPoster(UUID imageId) {
+        return row(imageId).flatMap(this::poster);
+    }
+
+    /** What a thumbnail is made from: an image itself, a video's poster; nothing for a video without poster. */
+    private static Optional<String> thumbnailSource(StoredImageRow row) {
+        if (row.contentType() != null && row.contentType().startsWith("video/")) {
+            return Optional.ofNullable(row.posterKey());
+        }
+        return Optional.of(row.storageKey());
+    }
+
+    private Optional<ImageContent> poster(StoredImageRow row) {
+        return Optional.ofNullable(row.posterKey()).flatMap(store::resource)
+                .map(resource -> new ImageContent(row.id(), row.jobId(), row.position(), POSTER_CONTENT_TYPE, resource));
     }
 
     /**
@@ -77,14 +106,14 @@ public class GeneratedImages {
     @Transactional(propagation = Propagation.MANDATORY)
     public List<RemovedImage> forgetUser(long userId) {
         List<RemovedImage> removed = userJobs.imagesOfUser(userId).stream()
-                .map(row -> new RemovedImage(row.id(), row.storageKey())).toList();
+                .map(row -> new RemovedImage(row.id(), row.storageKey(), row.posterKey())).toList();
         userJobs.forgetUser(userId);
         removed.forEach(image -> rows.remove(image.id()));
         return removed;
     }
 
     /**
-     * Deletes the files (and thumbnails) of images whose rows are gone, and forgets them again in
+     * Deletes the files (and thumbnails, and a video's poster) of images whose rows are gone, and forgets them again in
      * case a request read a row before the deletion committed.
      *
      * @throws org.text2image.server.storage.StorageException when the store cannot delete a file
@@ -94,11 +123,23 @@ public class GeneratedImages {
             rows.remove(image.id());
             store.delete(image.storageKey());
             store.delete(Thumbnails.key(image.id()));
+            if (image.posterKey() != null) {
+                store.delete(image.posterKey());
+            }
         }
     }
 
-    /** An image whose row was deleted: its id and where its bytes are. */
-    public record RemovedImage(UUID id, String storageKey) {
+    /**
+     * An image whose row was deleted: its id and where its bytes are.
+     *
+     * @param posterKey where a video's poster is, or null
+     */
+    public record RemovedImage(UUID id, String storageKey, String posterKey) {
+
+        /** An image without poster. */
+        public RemovedImage(UUID id, String storageKey) {
+            this(id, storageKey, null);
+        }
     }
 
     /** The image's row, from the cache or read once (an unknown id is not cached). */

@@ -14,11 +14,13 @@ import org.springframework.core.io.Resource;
  */
 public record ImageContent(UUID id, UUID jobId, int position, String contentType, Resource resource) {
 
-    /** A download file name: {@code text2image-<job id>-<position + 1>.png}. */
+    /** A download file name: {@code text2image-<job id>-<position + 1>.png} (or {@code .jpg}, {@code .webp}, {@code .mp4}, {@code .webm}). */
     public String fileName() {
         String extension = switch (contentType) {
             case "image/jpeg" -> "jpg";
             case "image/webp" -> "webp";
+            case "video/mp4" -> "mp4";
+            case "video/webm" -> "webm";
             default -> "png";
         };
         return "text2image-" + jobId + "-" + (position + 1) + "." + extension;

@@ -19,7 +19,7 @@ import org.text2image.server.generation.Viewer;
 import org.text2image.server.support.PageNotFoundException;
 
 /**
- * {@code GET /images/{id}}: the image for a signed-in session. Bytes go only to the job's owner or
+ * {@code GET /images/{id}}: the image (or video) for a signed-in session; {@code /images/{id}/poster} a video's poster. Bytes go only to the job's owner or
  * an admin; anyone else gets the 404 page. {@code ?download=true} asks the browser to save it.
  * Caching, {@code ETag} and ranges: {@link ImageResponses}. Pages show images through the cheaper
  * signed URLs of {@link SignedImageController}; this address is for downloads and links.
@@ -44,6 +44,18 @@ class ImageController {
                 .orElseThrow(() -> new PageNotFoundException("Image " + id + " is unknown or not visible to user " + user.id()));
         return ImageResponses.of(image, image.id().toString(), download, request, served,
                 ImageBytesServed.Route.IMAGE);
+    }
+
+    /**
+     * {@code GET /images/{id}/poster}: a video's poster (its first frame, a PNG), authorised as the
+     * video itself; the 404 page for an image, a video without poster, or a viewer who may not see it.
+     */
+    @GetMapping("/images/{id}/poster")
+    ResponseEntity<Resource> poster(@AuthenticationPrincipal SignedInUser user, @PathVariable String id,
+                                    HttpServletRequest request) {
+        ImageContent poster = UrlIds.parse(id).flatMap(imageId -> images.poster(imageId, new Viewer(user.id(), user.admin())))
+                .orElseThrow(() -> new PageNotFoundException("No poster " + id + " visible to user " + user.id()));
+        return ImageResponses.of(poster, poster.id() + "-poster", false, request, served, ImageBytesServed.Route.IMAGE);
     }
 
     /** The running job's live preview; 404 when there is none (the job is not running, or not the viewer's). */

@@ -19,7 +19,7 @@ import org.text2image.server.generation.JobView;
 
 /**
  * Signed image URLs: {@code /i/{imageId}?v=<viewer id>&exp=<epoch seconds>&sig=<signature>}
- * (and {@code /i/{imageId}/thumb?…} for the thumbnail), where the signature is the unpadded
+ * (and {@code /i/{imageId}/thumb?…} for the thumbnail, {@code /i/{imageId}/poster?…} for a video's poster), where the signature is the unpadded
  * Base64url HMAC-SHA256 of {@code "<imageId>|<viewer id>|<exp>"} under the server's key
  * ({@code text2image.images.signing-key}, or else one random key kept in PostgreSQL and shared by
  * every instance).
@@ -61,6 +61,19 @@ public class ImageUrls {
     }
 
     /**
+     * The signed URL of the poster (first frame, PNG) of a video of {@code job}, for the signed-in
+     * viewer: {@code /i/{id}/poster?…}. Only meaningful when {@link org.text2image.server.generation.JobImage#hasPoster()}.
+     */
+    public String poster(JobView job, UUID imageId) {
+        return signed(job, imageId, "/poster");
+    }
+
+    /** {@link #imageForOwner} for a video's poster. */
+    public String posterForOwner(JobView job, UUID imageId, long ownerId) {
+        return signedForOwner(job, imageId, ownerId, "/poster");
+    }
+
+    /**
      * The signed URL of a result image of {@code job} for its owner, {@code ownerId}, who is not in
      * a session (an API caller authenticated by key): the same URL a page shows its owner.
      *
@@ -90,7 +103,7 @@ public class ImageUrls {
         return sign(imageId, ownerId, suffix);
     }
 
-    /** A URL signed for {@code viewerId}, which the caller has checked may see the image; {@code suffix} "" or "/thumb". */
+    /** A URL signed for {@code viewerId}, which the caller has checked may see the image; {@code suffix} "", "/thumb" or "/poster". */
     String sign(UUID imageId, long viewerId, String suffix) {
         long expires = expiryOfUrlsSignedNow().getEpochSecond();
         return "/i/" + imageId + suffix + "?v=" + viewerId + "&exp=" + expires + "&sig=" + signature(imageId, viewerId, expires);

@@ -15,8 +15,8 @@ import org.text2image.server.generation.ImageContent;
 import org.text2image.server.support.PageNotFoundException;
 
 /**
- * {@code GET /i/{id}?v=…&exp=…&sig=…} and {@code GET /i/{id}/thumb?…}: an image, or its JPEG
- * thumbnail, by a signed URL of {@link ImageUrls}. No session is read or written for these paths
+ * {@code GET /i/{id}?v=…&exp=…&sig=…}, {@code GET /i/{id}/thumb?…} and {@code GET /i/{id}/poster?…}:
+ * an image or video, its JPEG thumbnail, or a video's PNG poster, by a signed URL of {@link ImageUrls}. No session is read or written for these paths
  * (their security chain is stateless and the session cookie is ignored), and the signature is
  * checked without the database; a valid one needs the image's row (its storage key), which
  * {@link GeneratedImages} keeps in memory once read. A missing, tampered or expired signature, or one for another image, gets the 404
@@ -52,6 +52,15 @@ class SignedImageController {
         ImageContent thumbnail = verified(id, v, exp, sig, images::authorisedThumbnail);
         return ImageResponses.of(thumbnail, thumbnail.id() + "-thumb", false, request, served,
                 ImageBytesServed.Route.THUMBNAIL);
+    }
+
+    /** A video's poster (PNG) by the video's signed URL parameters; the 404 page for an image or a video without poster. */
+    @GetMapping("/i/{id}/poster")
+    ResponseEntity<Resource> poster(@PathVariable String id, @RequestParam(required = false) String v,
+                                    @RequestParam(required = false) String exp, @RequestParam(required = false) String sig,
+                                    HttpServletRequest request) {
+        ImageContent poster = verified(id, v, exp, sig, images::authorisedPoster);
+        return ImageResponses.of(poster, poster.id() + "-poster", false, request, served, ImageBytesServed.Route.SIGNED);
     }
 
     private ImageContent verified(String id, String viewer, String expires, String signature,

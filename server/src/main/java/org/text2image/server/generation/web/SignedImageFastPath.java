@@ -22,7 +22,7 @@ import org.text2image.server.support.SecurityHeaders;
 
 /**
  * The common case of a signed image URL answered before any other filter: a {@code GET} without
- * {@code Range} of {@code /i/{id}} or {@code /i/{id}/thumb} whose signature is valid and whose
+ * {@code Range} of {@code /i/{id}}, {@code /i/{id}/thumb} or {@code /i/{id}/poster} whose signature is valid and whose
  * image is a local file. It gets the same answer as {@link SignedImageController} would give
  * ({@code 304} for a matching {@code If-None-Match}, otherwise the file, through Tomcat's sendfile
  * from {@value ImageResponses#SENDFILE_MIN_BYTES} bytes), without the session, security and
@@ -37,6 +37,7 @@ final class SignedImageFastPath extends OncePerRequestFilter {
 
     private static final String PREFIX = "/i/";
     private static final String THUMBNAIL_SUFFIX = "/thumb";
+    private static final String POSTER_SUFFIX = "/poster";
 
     private final ImageUrls urls;
     private final GeneratedImages images;
@@ -67,15 +68,18 @@ final class SignedImageFastPath extends OncePerRequestFilter {
         }
         String rest = path.substring(PREFIX.length());
         boolean thumbnail = rest.endsWith(THUMBNAIL_SUFFIX);
-        String id = thumbnail ? rest.substring(0, rest.length() - THUMBNAIL_SUFFIX.length()) : rest;
-        Function<UUID, Optional<ImageContent>> lookup = thumbnail ? images::authorisedThumbnail : images::authorisedImage;
+        boolean poster = rest.endsWith(POSTER_SUFFIX);
+        String id = thumbnail ? rest.substring(0, rest.length() - THUMBNAIL_SUFFIX.length())
+                : poster ? rest.substring(0, rest.length() - POSTER_SUFFIX.length()) : rest;
+        Function<UUID, Optional<ImageContent>> lookup = thumbnail ? images::authorisedThumbnail
+                : poster ? images::authorisedPoster : images::authorisedImage;
         return UrlIds.parse(id)
                 .filter(imageId -> urls.verify(imageId, request.getParameter("v"), request.getParameter("exp"),
                         request.getParameter("sig")))
                 .flatMap(lookup)
                 .filter(image -> image.resource().isFile() && image.resource().exists())
-                .map(image -> new Answer(image, thumbnail ? image.id() + "-thumb" : image.id().toString(),
-                        thumbnail ? ImageBytesServed.Route.THUMBNAIL : ImageBytesServed.Route.SIGNED));
+                .map(image -> new Answer(image, thumbnail ? image.id() + "-thumb" : poster ? image.id() + "-poster"
+                        : image.id().toString(), thumbnail ? ImageBytesServed.Route.THUMBNAIL : ImageBytesServed.Route.SIGNED));
     }
 
     /** A verified image, its tag ({@link ImageResponses#of}'s) and the route it is counted under. */
