@@ -162,6 +162,21 @@ class ShippedVideoTemplatesTest {
     }
 
     @Test
+    void theShippedVideoSizesAreOnTheirLatentNodesStepSoComfyUiTakesThemAsTheyAre() {
+        ModelCatalog catalog = ModelCatalogLoader.load(SHIPPED.resolve("models.json"));
+        // width/height steps of the latent nodes (ComfyUI 0.8 object_info, docs/MODELS.md "What ComfyUI reports")
+        Map<String, Integer> steps = Map.of("wan21-t2v-1.3b", 16, "ltxv-t2v-2b", 32, "wan22-ti2v-5b", 32);
+
+        steps.forEach((id, step) -> {
+            Model model = catalog.find(id).orElseThrow();
+            assertThat(model.video().sizes().getFirst()).as(id + ": the default size comes first")
+                    .isEqualTo(new VideoSpec.Size(model.width(), model.height()));
+            assertThat(model.video().sizes()).as(id)
+                    .allMatch(size -> size.width() % step == 0 && size.height() % step == 0);
+        });
+    }
+
+    @Test
     void theVideoTestModelsFileLoadsWithTwoModelFreeVideoModels() {
         ModelCatalog catalog = ModelCatalogLoader.load(TEST_CONFIG.resolve("models-video.json"));
 
