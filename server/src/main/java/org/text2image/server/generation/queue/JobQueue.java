@@ -96,7 +96,8 @@ public class JobQueue {
      * Leases the next queued job the worker can run, chosen by the {@link Dispatcher} (capability,
      * priority, aging, fair share, model affinity): RUNNING, attempt + 1, deadline set, and a
      * provisional lease of {@code claim-confirm-timeout} that the worker's first heartbeat confirms.
-     * The deadline is the attempt timeout of the live settings at the time of the claim.
+     * The deadline is the job's own attempt timeout (a video model's, fixed at submit) or else the
+     * attempt timeout of the live settings at the time of the claim.
      * Answers at once; long-poll claims are held by the worker API.
      *
      * @param checkpoints the checkpoint file names the worker's ComfyUI can load; it gets jobs for
@@ -116,7 +117,13 @@ public class JobQueue {
         try (LogContext.Scope context = LogContext.job(job.id(), job.userId())) {
             attempts.started(job.id(), job.attempt(), workerName, now);
             metrics.claimed(job, now);
-            Optional<ObjectNode> workflow = renderer.render(job);
+            Optional<ObjectNode> workflow;
+            try {
+                workflow = renderer.render(job);
+            } catch (WorkflowRenderer.InputImageGoneException e) {
+                applyFailure(job, e.getMessage(), false, FailureCategory.MODEL_WITHDRAWN);
+                return Optional.empty();
+            }
             if (workflow.isEmpty()) {
                 applyFailure(job, "The model \"" + job.parameters().modelId() + "\" is no longer offered.", false,
                         FailureCategory.MODEL_WITHDRAWN);
@@ -124,7 +131,7 @@ public class JobQueue {
             }
             log.info("Job {} attempt {} leased to worker {}", job.id(), job.attempt(), workerName);
             return Optional.of(new LeasedJob(job.id(), job.attempt(), workflow.get(), job.id() + "-" + job.attempt(),
-                    properties.leaseTimeout(), attemptTimeout));
+                    properties.leaseTimeout(), job.attemptTimeout() == null ? attemptTimeout : job.attemptTimeout()));
         }
     }
 
