@@ -30,6 +30,9 @@ import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.CreditLedger;
 import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.LedgerInvariants;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.text2image.server.generation.GeneratedImages;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.JobImage;
@@ -67,6 +70,8 @@ class VideoCompletionTest {
     @Autowired ImageStore store;
     @Autowired ImageUrls urls;
     @Autowired TestDatabase db;
+    @Autowired GeneratedImages images;
+    @Autowired PlatformTransactionManager transactions;
 
     final HttpClient http = HttpClient.newHttpClient();
     SignedInUser alice;
@@ -144,6 +149,26 @@ class VideoCompletionTest {
                 .andExpect(header().string("Content-Type", "image/jpeg"));
         mvc.perform(get("/images/" + id + "/poster").with(user(bob))).andExpect(status().isNotFound());
         mvc.perform(get("/images/" + id).with(user(bob))).andExpect(status().isNotFound());
+    }
+
+    @Test
+    void forgettingAUserRemovesTheVideoItsPosterAndItsThumbnailFromTheStore() throws Exception {
+        JobView job = submit("video-mp4");
+        assertThat(complete(job.id(), claim(job.id()), part("clip.mp4", "video/mp4", mp4),
+                part("clip.png", "image/png", poster)).statusCode()).isEqualTo(200);
+        UUID id = generation.find(job.id(), new Viewer(alice.id(), false)).orElseThrow().images().getFirst().id();
+        mvc.perform(get(urls.sign(id, alice.id(), "/thumb"))).andExpect(status().isOk()); // makes the thumbnail
+        List<String> keys = db.jdbc().sql("SELECT unnest(ARRAY[storage_key, poster_key]) FROM job_image")
+                .query(String.class).list();
+        assertThat(keys).hasSize(2).allSatisfy(key -> assertThat(store.get(key)).isPresent());
+
+        List<GeneratedImages.RemovedImage> removed = new TransactionTemplate(transactions)
+                .execute(tx -> images.forgetUser(alice.id()));
+        images.deleteFiles(removed);
+
+        assertThat(keys).allSatisfy(key -> assertThat(store.get(key)).isEmpty());
+        assertThat(store.get("thumbs/" + id + ".jpg")).isEmpty();
+        mvc.perform(get(urls.sign(id, alice.id(), "/poster"))).andExpect(status().isNotFound());
     }
 
     @Test
