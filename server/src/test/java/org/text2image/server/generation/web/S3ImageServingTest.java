@@ -177,6 +177,28 @@ class S3ImageServingTest {
         mvc.perform(get(urls.sign(imageId, alice.id(), ""))).andExpect(status().isFound());
     }
 
+    @Test
+    void aVideoStoredFromAFileInTheBucketIsServedByRangesAndItsPosterBesideIt(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        byte[] mp4 = org.text2image.worker.comfyui.standin.StandInMedia.h264Mp4(64, 64, 9, 8);
+        String posterKey = storageKey() + "-poster";
+        store.put(storageKey(), java.nio.file.Files.write(dir.resolve("clip.mp4"), mp4));
+        store.put(posterKey, png);
+        db.jdbc().sql("UPDATE job_image SET content_type = 'video/mp4', size_bytes = ?, poster_key = ?, poster_size_bytes = ? "
+                + "WHERE id = ?").params(mp4.length, posterKey, png.length, imageId).update();
+
+        byte[] part = mvc.perform(get(urls.sign(imageId, alice.id(), "")).header("Range", "bytes=50-249"))
+                .andExpect(status().isPartialContent())
+                .andExpect(header().string("Content-Type", "video/mp4"))
+                .andExpect(header().string("Content-Range", "bytes 50-249/" + mp4.length))
+                .andReturn().getResponse().getContentAsByteArray();
+        assertThat(part).isEqualTo(Arrays.copyOfRange(mp4, 50, 250));
+        assertThat(mvc.perform(get("/images/" + imageId + "/poster").with(user(alice))).andExpect(status().isOk())
+                .andExpect(header().string("Content-Type", "image/png")).andReturn().getResponse().getContentAsByteArray())
+                .isEqualTo(png);
+        mvc.perform(get("/images/" + imageId + "/poster").with(user(bob))).andExpect(status().isNotFound());
+    }
+
     private String storageKey() {
         return db.jdbc().sql("SELECT storage_key FROM job_image WHERE id = ?").params(imageId).query(String.class).single();
     }
