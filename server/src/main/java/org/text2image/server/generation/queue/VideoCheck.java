@@ -11,7 +11,7 @@ import org.text2image.server.generation.UploadedVideo;
 /**
  * Verifies a video file of a completion before it is stored, from a file on disk (never all in
  * memory): it must be at most the model's size limit, declared as MP4 or WebM (by the part's
- * content type or, failing that, its file name's extension), its first bytes must be that
+ * content type or, failing that, its file name's extension; the two must not disagree), its first bytes must be that
  * format's ({@code ftyp} at offset 4 for MP4, the EBML magic {@code 1A 45 DF A3} for WebM; a
  * {@code .mp4} holding WebM or PNG bytes is refused), its container must read whole
  * ({@link Mp4Check}, {@link WebmCheck}), and its frame size must be the job's (or the multiple of 8
@@ -65,6 +65,10 @@ final class VideoCheck {
             throws IOException {
         String name = "\"" + fileName + "\"";
         checkSize(fileName, Files.size(file), maxBytes);
+        Optional<String> named = UploadedVideo.declaredType(null, fileName);
+        if (named.isPresent() && !named.get().equals(declaredType)) {
+            throw new InvalidUploadException(name + " is declared as " + declaredType + ", but its name says " + named.get() + ".");
+        }
         String actual = sniff(file);
         if (!declaredType.equals(actual)) {
             throw new InvalidUploadException(name + " is declared as " + declaredType + ", but its bytes are "

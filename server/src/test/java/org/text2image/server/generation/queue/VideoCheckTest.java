@@ -73,6 +73,15 @@ class VideoCheckTest {
     }
 
     @Test
+    void aWebmNamedMp4IsRefusedEvenWhenItsContentTypeSaysWebm() throws Exception {
+        Path file = write("clip.mp4", StandInMedia.webm(64, 48, 1));
+
+        assertThatThrownBy(() -> VideoCheck.check("clip.mp4", VideoCheck.WEBM, file, LIMIT, 64, 48))
+                .isInstanceOf(InvalidUploadException.class)
+                .hasMessage("\"clip.mp4\" is declared as video/webm, but its name says video/mp4.");
+    }
+
+    @Test
     void aPngNamedMp4IsRefused() throws Exception {
         Path file = write("clip.mp4", Images.png(64, 48));
 
