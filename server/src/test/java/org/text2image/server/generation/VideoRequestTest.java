@@ -5,6 +5,7 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.user;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.EnumSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,8 @@ import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.api.ApiKeys;
+import org.text2image.server.api.ApiScope;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.credits.LedgerInvariants;
@@ -63,6 +67,7 @@ class VideoRequestTest {
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
     @Autowired LedgerInvariants invariants;
+    @Autowired ApiKeys keys;
 
     SignedInUser alice;
 
@@ -186,6 +191,33 @@ class VideoRequestTest {
         String image = mvc.perform(get("/generate/advanced").with(user(alice)).param("modelId", "modelfree"))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
         assertThat(image).doesNotContain("id=\"frames\"").contains("id=\"batchSize\"");
+    }
+
+    @Test
+    void thePricingPageShowsEachPlansVideoLimitsWhileAVideoModelIsOffered() throws Exception {
+        String html = mvc.perform(get("/pricing")).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString();
+
+        assertThat(Html.textOf(html, "pricing-video")).contains("Up to 33 frames, 4,096 pixels a frame").contains("Any");
+    }
+
+    @Test
+    void theApiTakesAVideosLengthAndRateAndRefusesABrokenOneByFieldWritingNothing() throws Exception {
+        String key = keys.create(alice.id(), "script", EnumSet.allOf(ApiScope.class)).secret();
+
+        mvc.perform(post("/api/v1/jobs").header("Authorization", "Bearer " + key).contentType("application/json")
+                        .content("{\"prompt\":\"a fox\",\"model\":\"video-mp4\",\"frames\":80}"))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.errors.frames").exists());
+        mvc.perform(post("/api/v1/jobs").header("Authorization", "Bearer " + key).contentType("application/json")
+                        .content("{\"prompt\":\"a fox\",\"model\":\"video-i2v\",\"input_image_id\":\""
+                                + UUID.randomUUID() + "\"}"))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.errors.input_image_id").exists());
+        assertThat(jobs(alice)).isZero();
+
+        mvc.perform(post("/api/v1/jobs").header("Authorization", "Bearer " + key).contentType("application/json")
+                        .content("{\"prompt\":\"a fox\",\"model\":\"video-mp4\",\"frames\":13,\"fps\":12}"))
+                .andExpect(status().isCreated()).andExpect(jsonPath("$.video.frames").value(13))
+                .andExpect(jsonPath("$.video.fps").value(12)).andExpect(jsonPath("$.cost.price_credits").value(40));
     }
 
     private UUID storedImage(SignedInUser user, String contentType) {
