@@ -132,6 +132,8 @@ class VideoRequestTest {
         assertThat(generation.find(job, new Viewer(alice.id(), false)).orElseThrow().parameters().priceCredits())
                 .isEqualTo(140);
         assertThat(statements.balance(alice.id()).availableCredits()).isEqualTo(before.availableCredits() - 140);
+        assertThat(db.jdbc().sql("SELECT reason FROM ledger_entry WHERE job_id = ? AND kind = 'HOLD'").params(job)
+                .query(String.class).single()).as("the credit history says what it is for").isEqualTo("Reserved for a video");
     }
 
     @Test

@@ -249,7 +249,7 @@ public class JobQueue {
         if (!jobs.markSucceeded(jobId, attempt, now)) {
             throw new StaleAttemptException(jobId, attempt);
         }
-        ledger.capture(job.holdId(), jobId);
+        ledger.capture(job.holdId(), jobId, job.parameters().isVideo() ? "a video" : "a generation");
         String model = job.parameters().modelId();
         attempts.ended(jobId, attempt, "SUCCEEDED", null, now)
                 .ifPresent(startedAt -> metrics.attemptEnded(model, "SUCCEEDED", startedAt, now));
