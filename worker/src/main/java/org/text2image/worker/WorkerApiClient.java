@@ -44,6 +44,13 @@ public final class WorkerApiClient implements AutoCloseable {
     /** Largest answer read (a claimed job carries its workflow), in bytes. */
     public static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
+    /**
+     * The slowest upload rate a completion is given time for, in bytes per second (1 MiB/s): an
+     * upload's answer timeout is the request timeout plus one second per MiB sent
+     * ({@link #uploadTimeout}), so a 300 MiB video gets 5 minutes more than an image.
+     */
+    public static final long UPLOAD_FLOOR_BYTES_PER_SECOND = 1024L * 1024;
+
     /** Reads and writes the API's JSON; unknown properties are ignored, so a newer server can add some. */
     static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -166,10 +173,31 @@ public final class WorkerApiClient implements AutoCloseable {
      * @throws StaleAttemptException on 409: a stale or duplicate completion, nothing was stored
      */
     public JobOutcome complete(UUID jobId, int attempt, List<ImageFile> images) {
+        return send(completeRequest(jobId, attempt, images)).as(JobOutcome.class, "complete");
+    }
+
+    /**
+     * The multipart completion request, its answer timeout grown with the body's length
+     * ({@link #uploadTimeout}).
+     */
+    HttpRequest completeRequest(UUID jobId, int attempt, List<ImageFile> images) {
         Multipart form = Multipart.completion(WorkerApi.ATTEMPT_PART, attempt, WorkerApi.IMAGE_PART, images);
-        HttpRequest request = request("jobs/" + jobId + "/complete").header("Content-Type", form.contentType())
-                .POST(form.body()).build();
-        return send(request).as(JobOutcome.class, "complete");
+        HttpRequest.BodyPublisher body = form.body();
+        return request("jobs/" + jobId + "/complete", uploadTimeout(requestTimeout, body.contentLength()))
+                .header("Content-Type", form.contentType()).POST(body).build();
+    }
+
+    /**
+     * How long to wait for the answer to an upload of {@code bytes}: {@code base} plus one second per
+     * started MiB, the time the body takes at {@link #UPLOAD_FLOOR_BYTES_PER_SECOND}. An unknown
+     * length (negative) gets {@code base}. Example: base 60 s, 300 MiB → 360 s.
+     */
+    public static Duration uploadTimeout(Duration base, long bytes) {
+        if (bytes <= 0) {
+            return base;
+        }
+        long seconds = (bytes + UPLOAD_FLOOR_BYTES_PER_SECOND - 1) / UPLOAD_FLOOR_BYTES_PER_SECOND;
+        return base.plusSeconds(seconds);
     }
 
     /**
@@ -192,7 +220,8 @@ public final class WorkerApiClient implements AutoCloseable {
      *     its answer in the message); {@link WorkerApiUnavailableException} on network errors
      */
     public void upload(UploadUrls.Target target, byte[] bytes) {
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(target.url())).timeout(requestTimeout)
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(target.url()))
+                .timeout(uploadTimeout(requestTimeout, bytes.length))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
         target.headers().forEach(put::header);
         ApiAnswer answer = send(put.build());
