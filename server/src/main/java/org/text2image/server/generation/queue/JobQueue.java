@@ -71,11 +71,14 @@ public class JobQueue {
     private final LiveSettings settings;
     private final Clock clock;
     private final QueueMetrics metrics;
+    private final JobInputImages inputImages;
 
     JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, UploadedImages uploads,
              DirectUploadedImages directUploads, WorkflowRenderer renderer, AttemptLog attempts, ApplicationEventPublisher events,
-             GenerationProperties properties, LiveSettings settings, Clock clock, QueueMetrics metrics) {
+             GenerationProperties properties, LiveSettings settings, Clock clock, QueueMetrics metrics,
+             JobInputImages inputImages) {
         this.jobs = jobs;
+        this.inputImages = inputImages;
         this.metrics = metrics;
         this.attempts = attempts;
         this.dispatcher = dispatcher;
@@ -121,7 +124,8 @@ public class JobQueue {
             }
             log.info("Job {} attempt {} leased to worker {}", job.id(), job.attempt(), workerName);
             return Optional.of(new LeasedJob(job.id(), job.attempt(), workflow.get(), job.id() + "-" + job.attempt(),
-                    properties.leaseTimeout(), attemptTimeout));
+                    properties.leaseTimeout(), attemptTimeout,
+                    inputImages.of(job.id()).map(JobInputImages.InputImage::contentType).orElse(null)));
         }
     }
 
