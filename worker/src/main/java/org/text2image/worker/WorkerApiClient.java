@@ -51,6 +51,9 @@ public final class WorkerApiClient implements AutoCloseable {
      */
     public static final long UPLOAD_FLOOR_BYTES_PER_SECOND = 1024L * 1024;
 
+    /** Largest input image read from the server ({@link #inputImage}), in bytes: 64 MiB. */
+    public static final int MAX_INPUT_IMAGE_BYTES = 64 * 1024 * 1024;
+
     /** Reads and writes the API's JSON; unknown properties are ignored, so a newer server can add some. */
     static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -240,6 +243,54 @@ public final class WorkerApiClient implements AutoCloseable {
      */
     public JobOutcome completeUploaded(UUID jobId, UploadedCompletion completion) {
         return send(json("jobs/" + jobId + "/complete", completion)).as(JobOutcome.class, "complete");
+    }
+
+    /**
+     * An image-to-video job's input image as the server sent it.
+     *
+     * @param contentType the answer's {@code Content-Type} without parameters, such as {@code image/png}
+     * @param bytes the image file
+     */
+    public record InputImageBytes(String contentType, byte[] bytes) {
+    }
+
+    /**
+     * {@code GET /jobs/{id}/input-image?attempt=N}: the input image of the attempt this worker holds,
+     * read into memory (at most {@link #MAX_INPUT_IMAGE_BYTES}).
+     *
+     * @throws StaleAttemptException on 409: the attempt is no longer ours
+     * @throws WorkerApiException on 404 (the job has none) or another refusal, or an image over the limit
+     * @throws WorkerApiUnavailableException on network errors, timeouts and 5xx
+     */
+    public InputImageBytes inputImage(UUID jobId, int attempt) {
+        HttpRequest request = request("jobs/" + jobId + "/input-image?" + WorkerApi.ATTEMPT_PART + "=" + attempt)
+                .setHeader("Accept", "image/png, image/jpeg, application/problem+json").GET().build();
+        String what = request.method() + " " + request.uri();
+        try {
+            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                ApiAnswer.of(what, response).expectDone("input-image");
+                throw new WorkerApiException(what + " answered HTTP " + response.statusCode());
+            }
+            try (java.io.InputStream in = response.body()) {
+                byte[] bytes = in.readNBytes(MAX_INPUT_IMAGE_BYTES + 1);
+                if (bytes.length > MAX_INPUT_IMAGE_BYTES) {
+                    throw new WorkerApiException(what + " answered more than " + MAX_INPUT_IMAGE_BYTES + " bytes");
+                }
+                String type = response.headers().firstValue("Content-Type").orElse("")
+                        .split(";")[0].strip().toLowerCase(java.util.Locale.ROOT);
+                return new InputImageBytes(type, bytes);
+            }
+        } catch (HttpTimeoutException e) {
+            throw new WorkerApiUnavailableException(what + " timed out", e);
+        } catch (IOException e) {
+            throw new WorkerApiUnavailableException(what + " failed: " + describe(e), e);
+        } catch (UncheckedIOException e) {
+            throw new WorkerApiUnavailableException(what + " failed: " + describe(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WorkerApiUnavailableException(what + " interrupted", e);
+        }
     }
 
     /**
