@@ -118,6 +118,47 @@ class WorkerApiClientTest {
     }
 
     @Test
+    void aClaimWithoutAnInputImageHasNoneAndOneWithItNamesIt() {
+        ClaimedJob plain = Jobs.claimed(ComfyUiFixtures.modelFreeWorkflow());
+        UUID jobId = UUID.randomUUID();
+        org.text2image.worker.api.InputImage input = new org.text2image.worker.api.InputImage(jobId + "-1.jpg",
+                org.text2image.worker.api.WorkerApi.INPUT_SUBFOLDER, "image/jpeg");
+        server.offer(plain);
+        server.offer(new ClaimedJob(jobId, 1, ComfyUiFixtures.modelFreeWorkflow(), jobId + "-1", 30, 60, input));
+
+        ClaimRequest claim = new ClaimRequest("w", true, List.of());
+        assertThat(client.claim(claim).orElseThrow().inputImage()).isNull();
+        assertThat(client.claim(claim).orElseThrow().inputImage()).isEqualTo(input);
+    }
+
+    @Test
+    void anOlderServersClaimWithoutTheInputImagePropertyIsRead() throws Exception {
+        String json = "{\"jobId\": \"" + UUID.randomUUID() + "\", \"attempt\": 1, \"workflow\": {}, \"promptId\": \"p\","
+                + " \"leaseSeconds\": 30, \"timeoutSeconds\": 60}";
+
+        assertThat(WorkerApiClient.JSON.readValue(json, ClaimedJob.class).inputImage()).isNull();
+    }
+
+    @Test
+    void fetchesTheInputImageWithItsContentTypeAndTellsAStaleAttemptApart() {
+        UUID jobId = UUID.randomUUID();
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2};
+        server.inputImage(jobId, "image/jpeg", jpeg);
+
+        WorkerApiClient.InputImageBytes image = client.inputImage(jobId, 3);
+
+        assertThat(image.contentType()).isEqualTo("image/jpeg");
+        assertThat(image.bytes()).isEqualTo(jpeg);
+        assertThat(server.events()).containsExactly("input-image " + jobId);
+        assertThatThrownBy(() -> client.inputImage(UUID.randomUUID(), 1)).isInstanceOf(WorkerApiException.class)
+                .isNotInstanceOf(WorkerApiUnavailableException.class).hasMessageContaining("404");
+        server.answerInputImagesWith(409);
+        assertThatThrownBy(() -> client.inputImage(jobId, 3)).isInstanceOf(StaleAttemptException.class);
+        server.answerInputImagesWith(503);
+        assertThatThrownBy(() -> client.inputImage(jobId, 3)).isInstanceOf(WorkerApiUnavailableException.class);
+    }
+
+    @Test
     void failSendsTheReasonAndAnswersTheJobsState() {
         UUID jobId = UUID.randomUUID();
 
