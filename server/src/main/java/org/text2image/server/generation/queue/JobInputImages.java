@@ -22,7 +22,7 @@ import org.text2image.server.storage.ImageStore;
  * (image-to-video)") and uploads them to its ComfyUI.
  */
 @Component
-@NamedInterface("input-images")
+@NamedInterface("queue")
 public class JobInputImages {
 
     /**
