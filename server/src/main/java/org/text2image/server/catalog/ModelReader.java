@@ -39,11 +39,25 @@ final class ModelReader {
         if (!samplers.contains(sampler) || !schedulers.contains(scheduler)) {
             throw new InvalidModelCatalogException(file, where + ": default sampler/scheduler must be among its samplers/schedulers");
         }
+        String kind = node.path("kind").asString("image");
+        int width = node.path("width").asInt(512);
+        int height = node.path("height").asInt(512);
+        VideoSpec video = switch (kind) {
+            case "image" -> {
+                if (node.has("video")) {
+                    throw new InvalidModelCatalogException(file, where + " is an image model; \"video\" needs \"kind\": \"video\"");
+                }
+                yield null;
+            }
+            case "video" -> VideoSpecReader.read(file, where, node.path("video"), width, height, template);
+            default -> throw new InvalidModelCatalogException(file, where + ": \"kind\" must be \"image\" or \"video\", was \""
+                    + kind + "\"");
+        };
         return new Model(id, requiredText(file, node, "name", where), node.path("description").asString(""),
-                node.path("kind").asString("image"), template, node.path("checkpoint").asString(""), cost,
-                node.path("enabled").asBoolean(true), node.path("width").asInt(512), node.path("height").asInt(512),
+                kind, template, node.path("checkpoint").asString(""), cost,
+                node.path("enabled").asBoolean(true), width, height,
                 steps, cfg, sampler, scheduler, samplers, schedulers, flag(file, where, node, "beta"),
-                flag(file, where, node, "mature"));
+                flag(file, where, node, "mature"), video);
     }
 
     /** An optional true/false field, false when absent; anything else is refused (a "yes" must not read as false). */

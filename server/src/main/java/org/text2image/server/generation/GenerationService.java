@@ -130,6 +130,7 @@ public class GenerationService {
     private UUID enqueueInContext(long userId, GenerationRequest request, UUID jobId, boolean parameterAccess) {
         PlanAllowance allowance = planRules.allowanceOf(userId);
         JobParameters parameters = validator.validate(request, allowance, parameterAccess);
+        refuseInputImageNotOwn(userId, parameters);
         refuseModelNoWorkerHas(parameters);
         // The hold locks the user's account row, so the active-job count and the weekly count of a
         // limited model below are exact per user: concurrent submits are serialised.
@@ -141,11 +142,29 @@ public class GenerationService {
         planRules.refuseOverWeeklyLimit(userId, catalog.find(parameters.modelId()).orElseThrow(),
                 parameters.batchSize(), allowance);
         int priority = allowance.plan().queuePriority().ordinal();
-        jobs.insert(jobId, userId, parameters, holdId, live.maxAttempts(), priority, clock.instant());
+        Model model = catalog.find(parameters.modelId()).orElseThrow();
+        jobs.insert(jobId, userId, parameters, holdId, live.maxAttempts(), priority,
+                model.isVideo() ? model.video().attemptTimeout() : null, clock.instant());
         metrics.submitted(parameters.modelId());
         log.info("Job {} queued for user {}: model {}, {}x{}, price {}, plan {}", jobId, userId, parameters.modelId(),
                 parameters.width(), parameters.height(), parameters.priceCredits(), allowance.plan().id());
         return jobId;
+    }
+
+    /**
+     * An image-to-video job starts from one of the user's own images (a PNG or JPEG of one of their
+     * jobs): another user's image, a video or an unknown id is refused as if it did not exist.
+     */
+    private void refuseInputImageNotOwn(long userId, JobParameters parameters) {
+        if (!parameters.isVideo() || parameters.video().inputImageId() == null) {
+            return;
+        }
+        boolean usable = jobs.ownImageType(userId, parameters.video().inputImageId())
+                .filter(type -> type.equals("image/png") || type.equals("image/jpeg")).isPresent();
+        if (!usable) {
+            throw new InvalidGenerationRequestException(java.util.Map.of("inputImageId",
+                    "Choose one of your own images (a PNG or JPEG) to start the video from."));
+        }
     }
 
     /** A job for a checkpoint that no worker has advertised within the window would only wait: refuse it. */

@@ -80,13 +80,20 @@ public class GenerationValidator {
         }
         String prompt = text("prompt", request.prompt(), true, limits.maxPromptLength(), errors);
         String negative = text("negativePrompt", request.negativePrompt(), false, limits.maxPromptLength(), errors);
+        boolean video = model != null && model.isVideo();
+        int maxWidth = video ? Math.min(limits.maxWidth(), model.video().maxWidth()) : limits.maxWidth();
+        int maxHeight = video ? Math.min(limits.maxHeight(), model.video().maxHeight()) : limits.maxHeight();
         int width = bounded("width", request.width(), model == null ? 512 : model.width(), limits.minSize(),
-                limits.maxWidth(), "Width must be between %d and %d pixels.", errors);
+                maxWidth, "Width must be between %d and %d pixels" + (video ? " for " + model.name() + "." : "."), errors);
         int height = bounded("height", request.height(), model == null ? 512 : model.height(), limits.minSize(),
-                limits.maxHeight(), "Height must be between %d and %d pixels.", errors);
+                maxHeight, "Height must be between %d and %d pixels" + (video ? " for " + model.name() + "." : "."), errors);
         int batchLimit = allowance == null ? limits.maxBatchSize() : allowance.batchLimit(limits.maxBatchSize());
         int batch = request.batchSize() == null ? 1 : request.batchSize();
-        if (allowance != null && batch > batchLimit && batch <= limits.maxBatchSize()) {
+        if (video) {
+            if (batch != 1) {
+                errors.put("batchSize", model.name() + " makes one video per job; ask for 1.");
+            }
+        } else if (allowance != null && batch > batchLimit && batch <= limits.maxBatchSize()) {
             errors.put("batchSize", PlanRules.batchRefused(batch, allowance));
         } else {
             bounded("batchSize", batch, 1, 1, batchLimit, "Batch size must be between %d and %d.", errors);
@@ -111,12 +118,15 @@ public class GenerationValidator {
         double cfg = cfg(used.cfgScale(), model, errors);
         String sampler = choice("sampler", used.sampler(), model.sampler(), model.samplers(), errors);
         String scheduler = choice("scheduler", used.scheduler(), model.scheduler(), model.schedulers(), errors);
+        JobParameters.Video videoSettings = video
+                ? VideoRules.check(request, model, width, height, allowance, errors) : null;
         if (!errors.isEmpty()) {
             throw new InvalidGenerationRequestException(errors);
         }
+        long price = video ? pricing.video(model, width, height, videoSettings.frames()).totalCredits()
+                : pricing.price(model, width, height, batch).totalCredits();
         return new JobParameters(model.id(), model.checkpoint(), prompt, model.uses("negative_prompt") ? negative : "",
-                width, height, batch, seed, steps, cfg, sampler, scheduler,
-                pricing.price(model, width, height, batch).totalCredits());
+                width, height, batch, seed, steps, cfg, sampler, scheduler, price, videoSettings);
     }
 
     /**
@@ -169,6 +179,9 @@ public class GenerationValidator {
     /** The price of a valid request, with its breakdown ({@link Pricing}). */
     public Price price(JobParameters parameters) {
         Model model = catalog.find(parameters.modelId()).orElseThrow();
+        if (parameters.isVideo() && model.isVideo()) {
+            return pricing.video(model, parameters.width(), parameters.height(), parameters.video().frames());
+        }
         return pricing.price(model, parameters.width(), parameters.height(), parameters.batchSize());
     }
 

@@ -95,6 +95,11 @@ public record PlanAllowance(Plan plan, boolean matureOptIn, List<Plan> catalogue
         return first(p -> p.batchLimit() >= batchSize);
     }
 
+    /** The first plan in the file's order, other than the user's, whose video limits allow this video. */
+    public Optional<Plan> allowingVideo(int frames, int width, int height) {
+        return first(p -> p.video().allows(frames, width, height));
+    }
+
     /** The first plan in the file's order, other than the user's, that may set a parameter of {@code group}. */
     public Optional<Plan> allowing(ParameterGroup group) {
         return first(p -> p.parameterAccess().compareTo(group.needs()) >= 0);

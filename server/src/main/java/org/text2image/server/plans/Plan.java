@@ -22,10 +22,40 @@ import java.util.Map;
  * @param matureContent whether the plan may use models marked {@code mature}
  * @param betaAccess whether the plan may use models marked {@code beta}
  * @param loraTrainings LoRA trainings allowed per week and per year
+ * @param video the longest and largest video one job may ask for
  */
 public record Plan(String id, String name, String currency, PerPeriod priceMinor, PerPeriod credits, int batchLimit,
                    QueuePriority queuePriority, ParameterAccess parameterAccess, Map<String, ModelAccess> modelAccess,
-                   boolean matureContent, boolean betaAccess, PerPeriod loraTrainings) {
+                   boolean matureContent, boolean betaAccess, PerPeriod loraTrainings, VideoLimits video) {
+
+    /** A plan without video limits (beyond each video model's own). */
+    public Plan(String id, String name, String currency, PerPeriod priceMinor, PerPeriod credits, int batchLimit,
+                QueuePriority queuePriority, ParameterAccess parameterAccess, Map<String, ModelAccess> modelAccess,
+                boolean matureContent, boolean betaAccess, PerPeriod loraTrainings) {
+        this(id, name, currency, priceMinor, credits, batchLimit, queuePriority, parameterAccess, modelAccess,
+                matureContent, betaAccess, loraTrainings, VideoLimits.NONE);
+    }
+
+    /**
+     * The video limits of a plan ({@code "video": {"max_frames": 49, "max_pixels": 409600}} in the
+     * plans file; docs/PLANS.md): a video job may ask for at most {@code maxFrames} frames and
+     * {@code maxPixels} pixels per frame (width × height). {@link #UNLIMITED} when the file does not say.
+     *
+     * @param maxFrames most frames one video may have
+     * @param maxPixels most pixels per frame (width × height)
+     */
+    public record VideoLimits(int maxFrames, int maxPixels) {
+
+        /** No limit. */
+        public static final int UNLIMITED = Integer.MAX_VALUE;
+        /** No video limits beyond the model's. */
+        public static final VideoLimits NONE = new VideoLimits(UNLIMITED, UNLIMITED);
+
+        /** Whether a video of {@code frames} frames at {@code width}×{@code height} is within the limits. */
+        public boolean allows(int frames, int width, int height) {
+            return frames <= maxFrames && (long) width * height <= maxPixels;
+        }
+    }
 
     /** The batch limit of a plan whose file says {@code "unlimited"}. */
     public static final int UNLIMITED = Integer.MAX_VALUE;

@@ -24,7 +24,10 @@ final class PlanReader {
     static final int MAX_LIMITED = 1_000_000;
     static final List<Integer> BATCH_LIMITS = List.of(1, 4, 8, 16);
     private static final Set<String> FIELDS = Set.of("id", "name", "currency", "price_minor", "credits", "batch_limit",
-            "queue_priority", "parameter_access", "model_access", "mature_content", "beta_access", "lora_trainings");
+            "queue_priority", "parameter_access", "model_access", "mature_content", "beta_access", "lora_trainings", "video");
+    private static final Set<String> VIDEO_FIELDS = Set.of("max_frames", "max_pixels");
+    static final int MAX_VIDEO_FRAMES = 100_000;
+    static final int MAX_VIDEO_PIXELS = 100_000_000;
     private static final Set<String> PERIODS = Set.of("weekly", "yearly");
 
     private final Path file;
@@ -59,7 +62,31 @@ final class PlanReader {
                 choice(where, node, "queue_priority", Plan.QueuePriority.class),
                 choice(where, node, "parameter_access", Plan.ParameterAccess.class), modelAccess(where, node),
                 bool(where, node, "mature_content"), bool(where, node, "beta_access"),
-                perPeriod(where, node, "lora_trainings", MAX_TRAININGS));
+                perPeriod(where, node, "lora_trainings", MAX_TRAININGS), videoLimits(where, node.get("video")));
+    }
+
+    /** The optional {@code "video"} limits; each of its two fields is optional too (absent: no limit). */
+    private Plan.VideoLimits videoLimits(String where, JsonNode value) {
+        if (value == null) {
+            return Plan.VideoLimits.NONE;
+        }
+        if (!value.isObject()) {
+            throw bad(where + " needs \"video\" as {\"max_frames\": …, \"max_pixels\": …}, was " + shown(value));
+        }
+        knownFields(where + " \"video\"", value, VIDEO_FIELDS);
+        return new Plan.VideoLimits(limit(where, "max_frames", value.get("max_frames"), MAX_VIDEO_FRAMES),
+                limit(where, "max_pixels", value.get("max_pixels"), MAX_VIDEO_PIXELS));
+    }
+
+    private int limit(String where, String field, JsonNode value, int max) {
+        if (value == null) {
+            return Plan.VideoLimits.UNLIMITED;
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < 1 || value.intValue() > max) {
+            throw bad(where + " needs \"video\" \"" + field + "\" as a whole number from 1 to " + max + ", was "
+                    + shown(value));
+        }
+        return value.intValue();
     }
 
     private int batchLimit(String where, JsonNode value) {

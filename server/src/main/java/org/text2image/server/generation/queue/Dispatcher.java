@@ -63,7 +63,9 @@ class Dispatcher {
                 FOR UPDATE OF j SKIP LOCKED
             )
             UPDATE generation_job SET status = 'RUNNING', attempt = attempt + 1, worker_name = :worker,
-                lease_expires_at = :lease, lease_confirmed = false, attempt_deadline_at = :deadline,
+                lease_expires_at = :lease, lease_confirmed = false,
+                attempt_deadline_at = COALESCE(CAST(:now AS timestamptz) + make_interval(secs => attempt_timeout_seconds),
+                                               :deadline),
                 attempt_started_at = :now, progress_step = 0, progress_total = 0,
                 backend_unreachable = false
             WHERE id = (SELECT id FROM candidate)
@@ -78,7 +80,8 @@ class Dispatcher {
     }
 
     /**
-     * Leases the next job for a worker by the rule above: RUNNING, attempt + 1, lease and deadline set.
+     * Leases the next job for a worker by the rule above: RUNNING, attempt + 1, lease and deadline set
+     * (the job's own attempt timeout when it has one — a video model's — else {@code deadline}).
      *
      * @param checkpoints checkpoint file names the worker can load; it also gets jobs that need none
      * @return the leased job, or empty when no queued job suits the worker

@@ -17,7 +17,7 @@ public enum FailureCategory {
     LEASE_EXPIRED,
     /** Given back more than {@code max-handbacks} times: the further hand-back counts as a failure. */
     HANDBACK_LIMIT,
-    /** The job's model left the catalog before the job could run. */
+    /** The job's model left the catalog (or an image-to-video job's input image was removed) before the job could run. */
     MODEL_WITHDRAWN;
 
     /** The label value: the name in lower case, such as {@code lease_expired}. */

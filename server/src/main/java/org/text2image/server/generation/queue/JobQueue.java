@@ -71,14 +71,11 @@ public class JobQueue {
     private final LiveSettings settings;
     private final Clock clock;
     private final QueueMetrics metrics;
-    private final JobInputImages inputImages;
 
     JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, UploadedImages uploads,
              DirectUploadedImages directUploads, WorkflowRenderer renderer, AttemptLog attempts, ApplicationEventPublisher events,
-             GenerationProperties properties, LiveSettings settings, Clock clock, QueueMetrics metrics,
-             JobInputImages inputImages) {
+             GenerationProperties properties, LiveSettings settings, Clock clock, QueueMetrics metrics) {
         this.jobs = jobs;
-        this.inputImages = inputImages;
         this.metrics = metrics;
         this.attempts = attempts;
         this.dispatcher = dispatcher;
@@ -96,7 +93,8 @@ public class JobQueue {
      * Leases the next queued job the worker can run, chosen by the {@link Dispatcher} (capability,
      * priority, aging, fair share, model affinity): RUNNING, attempt + 1, deadline set, and a
      * provisional lease of {@code claim-confirm-timeout} that the worker's first heartbeat confirms.
-     * The deadline is the attempt timeout of the live settings at the time of the claim.
+     * The deadline is the job's own attempt timeout (a video model's, fixed at submit) or else the
+     * attempt timeout of the live settings at the time of the claim.
      * Answers at once; long-poll claims are held by the worker API.
      *
      * @param checkpoints the checkpoint file names the worker's ComfyUI can load; it gets jobs for
@@ -116,7 +114,13 @@ public class JobQueue {
         try (LogContext.Scope context = LogContext.job(job.id(), job.userId())) {
             attempts.started(job.id(), job.attempt(), workerName, now);
             metrics.claimed(job, now);
-            Optional<ObjectNode> workflow = renderer.render(job);
+            Optional<ObjectNode> workflow;
+            try {
+                workflow = renderer.render(job);
+            } catch (WorkflowRenderer.InputImageGoneException e) {
+                applyFailure(job, e.getMessage(), false, FailureCategory.MODEL_WITHDRAWN);
+                return Optional.empty();
+            }
             if (workflow.isEmpty()) {
                 applyFailure(job, "The model \"" + job.parameters().modelId() + "\" is no longer offered.", false,
                         FailureCategory.MODEL_WITHDRAWN);
@@ -124,9 +128,21 @@ public class JobQueue {
             }
             log.info("Job {} attempt {} leased to worker {}", job.id(), job.attempt(), workerName);
             return Optional.of(new LeasedJob(job.id(), job.attempt(), workflow.get(), job.id() + "-" + job.attempt(),
-                    properties.leaseTimeout(), attemptTimeout,
-                    inputImages.of(job.id()).map(JobInputImages.InputImage::contentType).orElse(null)));
+                    properties.leaseTimeout(), job.attemptTimeout() == null ? attemptTimeout : job.attemptTimeout(),
+                    inputImageType(job)));
         }
+    }
+
+    /**
+     * The content type of an image-to-video job's input image (the claim names the file the worker
+     * uploads to ComfyUI, as {@link WorkflowRenderer} renders {@code {{input_image}}}), null for
+     * other jobs and when the image is gone.
+     */
+    private String inputImageType(JobRow job) {
+        if (!job.parameters().isVideo() || job.parameters().video().inputImageId() == null) {
+            return null;
+        }
+        return jobs.imageType(job.parameters().video().inputImageId()).orElse(null);
     }
 
     /** The RUNNING job each worker holds (the one it started last), by worker name: for the fleet's status. */

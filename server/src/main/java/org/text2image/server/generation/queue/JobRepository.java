@@ -1,6 +1,7 @@
 package org.text2image.server.generation.queue;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -40,14 +41,28 @@ public class JobRepository {
      *     ({@code Plan.QueuePriority} ordinal); higher is dispatched first ({@link Dispatcher})
      */
     public void insert(UUID id, long userId, JobParameters p, long holdId, int maxAttempts, int priority, Instant now) {
+        insert(id, userId, p, holdId, maxAttempts, priority, null, now);
+    }
+
+    /**
+     * {@link #insert(UUID, long, JobParameters, long, int, int, Instant)} with a video model's own
+     * attempt timeout.
+     *
+     * @param attemptTimeout how long each attempt may run, or null for the site's attempt timeout
+     */
+    public void insert(UUID id, long userId, JobParameters p, long holdId, int maxAttempts, int priority,
+                       Duration attemptTimeout, Instant now) {
+        JobParameters.Video video = p.video();
         jdbc.sql("""
                 INSERT INTO generation_job (id, user_id, model_id, checkpoint, prompt, negative_prompt, width, height,
                     batch_size, seed, steps, cfg_scale, sampler, scheduler, price_credits, hold_id, status, attempt,
-                    max_attempts, priority, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, ?, ?, ?)""")
+                    max_attempts, priority, created_at, frames, fps, input_image_id, attempt_timeout_seconds)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(id, userId, p.modelId(), p.checkpoint(), p.prompt(), p.negativePrompt(), p.width(), p.height(),
                         p.batchSize(), p.seed(), p.steps(), p.cfgScale(), p.sampler(), p.scheduler(), p.priceCredits(),
-                        holdId, maxAttempts, priority, ts(now))
+                        holdId, maxAttempts, priority, ts(now), video == null ? null : video.frames(),
+                        video == null ? null : video.fps(), video == null ? null : video.inputImageId(),
+                        attemptTimeout == null ? null : Math.toIntExact(attemptTimeout.toSeconds()))
                 .update();
     }
 
@@ -276,6 +291,21 @@ public class JobRepository {
         return jdbc.sql("SELECT " + JobRow.COLUMNS
                         + " FROM generation_job WHERE user_id = ? ORDER BY created_at DESC, id DESC OFFSET ? LIMIT ?")
                 .params(userId, offset, limit).query(JobRow::map).list();
+    }
+
+    /**
+     * The content type of one of the user's own stored images ({@code image/png}, {@code image/jpeg},
+     * or a video's), or empty when no image of that id belongs to a job of the user.
+     */
+    public Optional<String> ownImageType(long userId, UUID imageId) {
+        return jdbc.sql("""
+                SELECT i.content_type FROM job_image i JOIN generation_job j ON j.id = i.job_id
+                WHERE i.id = ? AND j.user_id = ?""").params(imageId, userId).query(String.class).optional();
+    }
+
+    /** The content type of a stored image, or empty when it is gone. */
+    public Optional<String> imageType(UUID imageId) {
+        return jdbc.sql("SELECT content_type FROM job_image WHERE id = ?").params(imageId).query(String.class).optional();
     }
 
     /**

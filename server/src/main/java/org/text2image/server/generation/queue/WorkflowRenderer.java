@@ -5,6 +5,7 @@ import org.springframework.stereotype.Component;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.catalog.ModelCatalog;
 import org.text2image.server.generation.JobParameters;
+import org.text2image.worker.api.WorkerApi;
 import org.text2image.worker.workflow.Placeholder;
 import org.text2image.worker.workflow.WorkflowValues;
 import tools.jackson.databind.node.ObjectNode;
@@ -18,19 +19,37 @@ import tools.jackson.databind.node.ObjectNode;
 public class WorkflowRenderer {
 
     private final ModelCatalog catalog;
+    private final JobRepository jobs;
 
-    WorkflowRenderer(ModelCatalog catalog) {
+    WorkflowRenderer(ModelCatalog catalog, JobRepository jobs) {
         this.catalog = catalog;
+        this.jobs = jobs;
     }
 
-    /** The rendered graph, or empty when the job's model is no longer configured. */
+    /**
+     * The rendered graph, or empty when the job's model is no longer configured. A video job also
+     * fills {@code {{frames}}} and {@code {{fps}}}, and an image-to-video job {@code {{input_image}}}
+     * with the name the worker uploads its input image under ({@link WorkerApi#inputImageName}).
+     *
+     * @throws InputImageGoneException when an image-to-video job's input image was removed
+     */
     public Optional<ObjectNode> render(JobRow job) {
         JobParameters p = job.parameters();
         Optional<Model> model = catalog.find(p.modelId());
         if (model.isEmpty()) {
             return Optional.empty();
         }
-        WorkflowValues values = WorkflowValues.builder()
+        WorkflowValues.Builder builder = WorkflowValues.builder();
+        if (p.isVideo()) {
+            builder.put(Placeholder.FRAMES, p.video().frames()).put(Placeholder.FPS, p.video().fps());
+            if (model.get().workflow().placeholders().contains(Placeholder.INPUT_IMAGE)) {
+                String type = Optional.ofNullable(p.video().inputImageId()).flatMap(jobs::imageType)
+                        .orElseThrow(InputImageGoneException::new);
+                builder.put(Placeholder.INPUT_IMAGE, WorkerApi.INPUT_SUBFOLDER + "/"
+                        + WorkerApi.inputImageName(job.id(), job.attempt(), type));
+            }
+        }
+        WorkflowValues values = builder
                 .put(Placeholder.PROMPT, p.prompt())
                 .put(Placeholder.NEGATIVE_PROMPT, p.negativePrompt())
                 .put(Placeholder.WIDTH, p.width())
@@ -45,5 +64,12 @@ public class WorkflowRenderer {
                 .put(Placeholder.FILENAME_PREFIX, "text2image/" + job.id() + "-" + job.attempt())
                 .build();
         return Optional.of(model.get().workflow().render(values));
+    }
+
+    /** An image-to-video job whose input image was removed (its account's images deleted): it cannot run. */
+    static final class InputImageGoneException extends RuntimeException {
+        InputImageGoneException() {
+            super("The image this video starts from was removed.");
+        }
     }
 }

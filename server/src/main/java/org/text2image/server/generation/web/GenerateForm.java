@@ -1,5 +1,7 @@
 package org.text2image.server.generation.web;
 
+import java.util.Optional;
+import java.util.UUID;
 import java.util.Map;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.generation.GenerationRequest;
@@ -13,26 +15,40 @@ import org.text2image.server.generation.PlanAllowance;
  * shown again unchanged. An empty number means "the model's default" (for the seed: random).
  */
 record GenerateForm(String modelId, String prompt, String negativePrompt, String width, String height,
-                    String batchSize, String seed, String steps, String cfgScale, String sampler, String scheduler) {
+                    String batchSize, String seed, String steps, String cfgScale, String sampler, String scheduler,
+                    String frames, String fps, String inputImageId) {
 
-    /** A fresh form with the model's defaults and a random seed. */
+    /** A form without video settings (an image model's). */
+    GenerateForm(String modelId, String prompt, String negativePrompt, String width, String height, String batchSize,
+                 String seed, String steps, String cfgScale, String sampler, String scheduler) {
+        this(modelId, prompt, negativePrompt, width, height, batchSize, seed, steps, cfgScale, sampler, scheduler,
+                "", "", "");
+    }
+
+    /** A fresh form with the model's defaults and a random seed (for a video model, its default length and rate). */
     static GenerateForm defaults(Model model) {
         return new GenerateForm(model.id(), "", "", String.valueOf(model.width()), String.valueOf(model.height()), "1",
                 "", String.valueOf(model.steps().defaultValue()), decimal(model.cfgScale().defaultValue()),
-                model.sampler(), model.scheduler());
+                model.sampler(), model.scheduler(),
+                model.isVideo() ? String.valueOf(model.video().frames().defaultValue()) : "",
+                model.isVideo() ? String.valueOf(model.video().fps().defaultValue()) : "", "");
     }
 
     /** This form with the seed and negative prompt the user had typed (null keeps this form's). */
     GenerateForm keeping(String typedSeed, String typedNegativePrompt) {
         return new GenerateForm(modelId, prompt, typedNegativePrompt == null ? negativePrompt : typedNegativePrompt,
-                width, height, batchSize, typedSeed == null ? seed : typedSeed, steps, cfgScale, sampler, scheduler);
+                width, height, batchSize, typedSeed == null ? seed : typedSeed, steps, cfgScale, sampler, scheduler,
+                frames, fps, inputImageId);
     }
 
     /** "Re-use these settings": every parameter of an earlier job, including its seed. */
     static GenerateForm of(JobParameters job) {
+        JobParameters.Video video = job.video();
         return new GenerateForm(job.modelId(), job.prompt(), job.negativePrompt(), String.valueOf(job.width()),
                 String.valueOf(job.height()), String.valueOf(job.batchSize()), String.valueOf(job.seed()),
-                String.valueOf(job.steps()), decimal(job.cfgScale()), job.sampler(), job.scheduler());
+                String.valueOf(job.steps()), decimal(job.cfgScale()), job.sampler(), job.scheduler(),
+                video == null ? "" : String.valueOf(video.frames()), video == null ? "" : String.valueOf(video.fps()),
+                video == null || video.inputImageId() == null ? "" : video.inputImageId().toString());
     }
 
     /**
@@ -50,7 +66,7 @@ record GenerateForm(String modelId, String prompt, String negativePrompt, String
                 all.width, all.height, String.valueOf(Math.clamp(job.batchSize(), 1, Math.max(1, batchLimit))),
                 allowed("seed", all.seed, allowance), allowed("steps", all.steps, allowance),
                 allowed("cfgScale", all.cfgScale, allowance), allowed("sampler", all.sampler, allowance),
-                allowed("scheduler", all.scheduler, allowance));
+                allowed("scheduler", all.scheduler, allowance), all.frames, all.fps, all.inputImageId);
     }
 
     private static String allowed(String field, String value, PlanAllowance allowance) {
@@ -65,7 +81,20 @@ record GenerateForm(String modelId, String prompt, String negativePrompt, String
         return new GenerationRequest(blankToNull(modelId), prompt, negativePrompt,
                 whole("width", "Width", width, errors), whole("height", "Height", height, errors),
                 whole("batchSize", "Batch size", batchSize, errors), seed(errors),
-                whole("steps", "Steps", steps, errors), cfg(errors), blankToNull(sampler), blankToNull(scheduler));
+                whole("steps", "Steps", steps, errors), cfg(errors), blankToNull(sampler), blankToNull(scheduler),
+                whole("frames", "Frames", frames, errors), whole("fps", "Frames per second", fps, errors),
+                imageId(errors));
+    }
+
+    private UUID imageId(Map<String, String> errors) {
+        if (inputImageId == null || inputImageId.isBlank()) {
+            return null;
+        }
+        Optional<UUID> id = UrlIds.parse(inputImageId.strip());
+        if (id.isEmpty()) {
+            errors.put("inputImageId", "Choose one of your own images (a PNG or JPEG) to start the video from.");
+        }
+        return id.orElse(null);
     }
 
     private static Integer whole(String field, String label, String value, Map<String, String> errors) {

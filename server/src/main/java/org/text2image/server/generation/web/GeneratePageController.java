@@ -20,6 +20,7 @@ import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.InvalidGenerationRequestException;
 import org.text2image.server.generation.JobView;
+import org.text2image.server.generation.PlanAllowance;
 import org.text2image.server.generation.TooManyQueuedJobsException;
 import org.text2image.server.generation.Viewer;
 import org.text2image.server.support.PageNotFoundException;
@@ -88,14 +89,17 @@ class GeneratePageController {
     @GetMapping("/quote")
     String quote(@AuthenticationPrincipal SignedInUser user, @RequestParam(required = false) String modelId,
                  @RequestParam(required = false) String batchSize, @RequestParam(required = false) String width,
-                 @RequestParam(required = false) String height, ModelMap model) {
-        pageModel.fillLive(model, user, modelId, batchSize, width, height);
+                 @RequestParam(required = false) String height, @RequestParam(required = false) String frames,
+                 ModelMap model) {
+        pageModel.fillLive(model, user, modelId, batchSize, width, height, frames);
         return "generation/generate :: live";
     }
 
     /**
-     * The model's advanced fields with its defaults, and (out of band) the negative prompt field:
-     * only the parameters its workflow template uses. The typed seed and negative prompt are kept.
+     * The model's advanced fields with its defaults, and (out of band) the negative prompt field,
+     * the size fields (the model's default size; one video per job for a video model) and the video
+     * fields (length, rate, size presets, input image): only the parameters its workflow template
+     * uses. The typed seed and negative prompt are kept.
      */
     @GetMapping("/advanced")
     String advanced(@AuthenticationPrincipal SignedInUser user, @RequestParam(required = false) String modelId,
@@ -103,10 +107,12 @@ class GeneratePageController {
                     ModelMap model) {
         Model selected = pageModel.selectedModel(modelId);
         model.addAttribute("selectedModel", selected);
-        pageModel.fillAllowance(model, user);
-        model.addAttribute("form", GenerateForm.defaults(selected).keeping(seed, negativePrompt));
+        PlanAllowance allowance = pageModel.fillAllowance(model, user);
+        GenerateForm form = GenerateForm.defaults(selected).keeping(seed, negativePrompt);
+        model.addAttribute("form", form);
         model.addAttribute("errors", Map.of());
-        model.addAttribute("limits", generation.limits());
+        pageModel.fillModelFields(model, user, selected, allowance);
+        pageModel.fillLive(model, user, selected.id(), form.batchSize(), form.width(), form.height(), form.frames());
         return "generation/generate :: modelFields";
     }
 

@@ -5,6 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.text2image.server.generation.GenerationLimits;
+import org.text2image.server.generation.JobImage;
+import org.text2image.server.generation.JobView;
+import java.util.UUID;
 import org.springframework.stereotype.Component;
 import org.springframework.ui.ModelMap;
 import org.text2image.server.account.SignedInUser;
@@ -30,6 +34,8 @@ class GeneratePageModel {
     static final int SIZE_MULTIPLE = 64;
     /** Jobs shown in the "Recent" column. */
     static final int RECENT_JOBS = 6;
+    /** Jobs whose images an image-to-video model offers to start from. */
+    static final int INPUT_IMAGE_CHOICES = 24;
     /** The form fields a plan's parameter access may lock ({@link PlanAllowance#groupOf(String)}). */
     private static final List<String> PLAN_FIELDS = List.of("negativePrompt", "seed", "steps", "cfgScale", "sampler",
             "scheduler");
@@ -94,16 +100,63 @@ class GeneratePageModel {
                 ? models.stream().filter(m -> !unavailable.contains(m.id()) && !locks.containsKey(m.id())).findFirst()
                         .orElse(models.getFirst())
                 : selectedModel(form.modelId()));
+        fillModelFields(model, user, (Model) model.get("selectedModel"), allowance);
+        model.addAttribute("generator", generation.generatorStatus());
+        model.addAttribute("advancedOpen", errors.keySet().stream().anyMatch(ADVANCED_FIELDS::contains));
+        model.addAttribute("recent", generation.history(user.id(), 0, RECENT_JOBS).jobs());
+        fillLive(model, user, form.modelId(), form.batchSize(), form.width(), form.height(), form.frames());
+    }
+
+    /**
+     * What the size and video fields need for the selected model (the page, and the
+     * {@code /generate/advanced} fragment when the model changes): the limits, the batch limit and
+     * the plan that allows more, and for a video model its size presets and, when it starts from an
+     * image, the user's own images to choose from ({@value #INPUT_IMAGE_CHOICES} newest).
+     */
+    void fillModelFields(ModelMap model, SignedInUser user, Model selected, PlanAllowance allowance) {
         model.addAttribute("limits", generation.limits());
         int batchLimit = allowance.batchLimit(generation.limits().maxBatchSize());
         model.addAttribute("batchLimit", batchLimit);
         // The plan that allows more images a request, when the site's limit allows more too.
         model.addAttribute("batchUpgrade", batchLimit < generation.limits().maxBatchSize()
                 ? allowance.allowingBatch(batchLimit + 1).map(p -> p.name()).orElse(null) : null);
-        model.addAttribute("generator", generation.generatorStatus());
-        model.addAttribute("advancedOpen", errors.keySet().stream().anyMatch(ADVANCED_FIELDS::contains));
-        model.addAttribute("recent", generation.history(user.id(), 0, RECENT_JOBS).jobs());
-        fillLive(model, user, form.modelId(), form.batchSize(), form.width(), form.height());
+        model.addAttribute("inputImages", selected.isVideo() && selected.video().imageInput()
+                ? inputImages(user) : List.of());
+        model.addAttribute("videoLimits", allowance.plan().video());
+        GenerationLimits limits = generation.limits();
+        model.addAttribute("sizeMaxWidth", selected.isVideo() ? Math.min(limits.maxWidth(), selected.video().maxWidth())
+                : limits.maxWidth());
+        model.addAttribute("sizeMaxHeight", selected.isVideo()
+                ? Math.min(limits.maxHeight(), selected.video().maxHeight()) : limits.maxHeight());
+    }
+
+    /** Images a video can start from: the user's newest PNG and JPEG images, each with its job's prompt. */
+    private List<InputImageChoice> inputImages(SignedInUser user) {
+        List<InputImageChoice> choices = new java.util.ArrayList<>();
+        for (JobView job : generation.history(user.id(), 0, INPUT_IMAGE_CHOICES).jobs()) {
+            for (JobImage image : job.images()) {
+                if (image.contentType().equals("image/png") || image.contentType().equals("image/jpeg")) {
+                    choices.add(new InputImageChoice(image.id().toString(), job,
+                            abbreviate(job.parameters().prompt()) + (job.images().size() > 1
+                                    ? " (" + (image.position() + 1) + " of " + job.images().size() + ")" : "")));
+                }
+            }
+        }
+        return choices;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 60 ? text : text.substring(0, 59) + "…";
+    }
+
+    /**
+     * One image the user may start a video from.
+     *
+     * @param id the image id (the form's {@code inputImageId})
+     * @param job the job that made it
+     * @param label its job's prompt, abbreviated, with its place in a batch
+     */
+    record InputImageChoice(String id, JobView job, String label) {
     }
 
     /**
@@ -140,8 +193,9 @@ class GeneratePageModel {
     }
 
     /** Fills the cost line and the size hints (the page and the {@code /generate/quote} fragment). */
-    void fillLive(ModelMap model, SignedInUser user, String modelId, String batchSize, String width, String height) {
-        model.addAttribute("cost", new Cost(price(user, modelId, batchSize, width, height),
+    void fillLive(ModelMap model, SignedInUser user, String modelId, String batchSize, String width, String height,
+                  String frames) {
+        model.addAttribute("cost", new Cost(price(user, modelId, batchSize, width, height, frames),
                 statements.balance(user.id()).availableCredits()));
         Map<String, String> hints = new LinkedHashMap<>();
         sizeHint(width, generation.limits().maxWidth()).ifPresent(hint -> hints.put("width", hint));
@@ -155,9 +209,11 @@ class GeneratePageModel {
         return models.stream().filter(m -> m.id().equals(modelId)).findFirst().orElse(models.getFirst());
     }
 
-    private Price price(SignedInUser user, String modelId, String batchSize, String width, String height) {
+    private Price price(SignedInUser user, String modelId, String batchSize, String width, String height,
+                        String frames) {
         Map<String, String> errors = new LinkedHashMap<>();
-        GenerateForm priced = new GenerateForm(modelId, "", "", width, height, batchSize, "0", "", "", "", "");
+        GenerateForm priced = new GenerateForm(modelId, "", "", width, height, batchSize, "0", "", "", "", "", frames,
+                "", "");
         GenerationRequest request = priced.toRequest(errors);
         if (!errors.isEmpty()) {
             return null;
@@ -165,8 +221,13 @@ class GeneratePageModel {
         try {
             // A placeholder prompt: only the model, the size and the batch size matter for the price
             // (within what the user's plan allows).
+            // A video model's price depends on its length too; an image-to-video model's input image does not
+            // change it, so the quote does not need one.
+            Model selected = selectedModel(modelId);
+            UUID anyImage = selected.isVideo() && selected.video().imageInput() ? new UUID(0, 0) : null;
             return generation.price(user.id(), new GenerationRequest(request.modelId(), "price", null, request.width(),
-                    request.height(), request.batchSize(), null, null, null, null, null));
+                    request.height(), selected.isVideo() ? null : request.batchSize(), null, null, null, null, null,
+                    selected.isVideo() ? request.frames() : null, null, anyImage));
         } catch (InvalidGenerationRequestException e) {
             return null;
         }
