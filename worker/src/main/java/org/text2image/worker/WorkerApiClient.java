@@ -264,7 +264,7 @@ public final class WorkerApiClient implements AutoCloseable {
      */
     public InputImageBytes inputImage(UUID jobId, int attempt) {
         HttpRequest request = request("jobs/" + jobId + "/input-image?" + WorkerApi.ATTEMPT_PART + "=" + attempt)
-                .setHeader("Accept", "image/png, image/jpeg, application/problem+json").GET().build();
+                .setHeader("Accept", "image/*, application/problem+json").GET().build();
         String what = request.method() + " " + request.uri();
         try {
             HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());

@@ -1,12 +1,14 @@
 package org.text2image.server.workers;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,9 @@ import org.text2image.server.support.TestCatalog;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.api.InputImage;
+import org.text2image.worker.StaleAttemptException;
+import org.text2image.worker.WorkerApiClient;
+import org.text2image.worker.WorkerApiException;
 import org.text2image.worker.api.WorkerApi;
 
 /**
@@ -89,6 +94,23 @@ class InputImageEndpointTest {
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(answer.headers().firstValue("Content-Type")).hasValue("image/png");
         assertThat(answer.body()).isEqualTo(imageBytes);
+    }
+
+    @Test
+    void theWorkersOwnClientReadsTheInputImageAndTellsAStaleAttemptApart() {
+        UUID jobId = videoJobFromImage();
+        LeasedJob claimed = queue.claim("gpu-1", TestCatalog.CHECKPOINTS).orElseThrow();
+
+        try (WorkerApiClient client = new WorkerApiClient(URI.create("http://localhost:" + port), CONFIGURED_TOKEN,
+                Duration.ofSeconds(2), Duration.ofSeconds(10))) {
+            WorkerApiClient.InputImageBytes image = client.inputImage(jobId, claimed.attempt());
+
+            assertThat(image.contentType()).isEqualTo("image/png");
+            assertThat(image.bytes()).isEqualTo(imageBytes);
+            assertThatThrownBy(() -> client.inputImage(jobId, claimed.attempt() + 1)).isInstanceOf(StaleAttemptException.class);
+            assertThatThrownBy(() -> client.inputImage(UUID.randomUUID(), 1)).isInstanceOf(WorkerApiException.class)
+                    .hasMessageContaining("404");
+        }
     }
 
     @Test
