@@ -13,8 +13,10 @@ import org.text2image.worker.comfyui.ComfyUiException;
 import org.text2image.worker.comfyui.SystemStats;
 
 /**
- * ComfyUI's health as the claim reports it: {@code GET /system_stats} answers (reachable) and
- * {@code GET /models/checkpoints} lists what it can load. Reused for an interval so an idle loop
+ * ComfyUI's health as the claim reports it: {@code GET /system_stats} answers (reachable), and
+ * {@code GET /models/checkpoints} and {@code GET /models/diffusion_models} list what it can load —
+ * the claim's {@code checkpoints} are both lists in one (a video model's checkpoint is a diffusion
+ * model file, loaded by {@code UNETLoader}; an older ComfyUI without that folder lists none). Reused for an interval so an idle loop
  * does not poll ComfyUI on every claim; changes are logged once.
  */
 final class ComfyUiHealth {
@@ -80,6 +82,13 @@ final class ComfyUiHealth {
         last = null;
     }
 
+    /** The checkpoints, then the diffusion models not among them, each in ComfyUI's order. */
+    private List<String> modelFiles() {
+        java.util.LinkedHashSet<String> files = new java.util.LinkedHashSet<>(comfyUi.checkpoints());
+        files.addAll(comfyUi.diffusionModels());
+        return List.copyOf(files);
+    }
+
     private Status check() {
         URI url = comfyUi.baseUrl();
         SystemStats stats;
@@ -95,7 +104,7 @@ final class ComfyUiHealth {
         }
         List<String> checkpoints;
         try {
-            checkpoints = comfyUi.checkpoints();
+            checkpoints = modelFiles();
         } catch (ComfyUiException e) {
             // The list is what the worker can run: without it the worker must not claim (an empty
             // list would take only model-free jobs and hide the models it has).

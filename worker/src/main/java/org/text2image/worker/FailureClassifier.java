@@ -20,6 +20,8 @@ import org.text2image.worker.comfyui.PromptHistory;
  *   <li>an output file over the download limit ({@link ComfyUiOutputTooLargeException}) → not retryable,
  *       {@code "output too large: ..."};
  *   <li>another ComfyUI error → retryable, {@code "ComfyUI error: ..."};
+ *   <li>an input image that could not be uploaded ({@link InputImageException}) → its reason, retryable
+ *       when the server or ComfyUI could not be reached;
  *   <li>anything else is a bug in the worker → retryable, {@code "worker error: ..."};
  *   <li>a prompt that ran with an error → retryable, {@code "ComfyUI error in KSampler: torch.OutOfMemoryError: ..."}
  *       or {@code "ComfyUI interrupted the prompt"};
@@ -53,6 +55,9 @@ final class FailureClassifier {
     static Failure of(Exception e) {
         if (e instanceof ComfyUiValidationException) {
             return new Failure(e.getMessage(), false);
+        }
+        if (e instanceof InputImageException input) {
+            return new Failure(input.getMessage(), input.retryable());
         }
         if (e instanceof ComfyUiUnavailableException) {
             return new Failure("ComfyUI unreachable: " + e.getMessage(), true);

@@ -26,6 +26,7 @@ public final class JobRunner implements AutoCloseable {
 
     private final ComfyUiEvents events;
     private final PromptSubmission submission;
+    private final InputImageUpload inputImages;
     private final PromptRun.Timing timing;
     private final Parts parts;
 
@@ -48,6 +49,7 @@ public final class JobRunner implements AutoCloseable {
                 Objects.requireNonNull(clock, "clock"));
         this.events = new ComfyUiEvents(comfyUi, Objects.requireNonNull(clientId, "clientId"));
         this.submission = new PromptSubmission(comfyUi, clientId);
+        this.inputImages = new InputImageUpload(server, comfyUi);
         this.timing = Objects.requireNonNull(timing, "timing");
         this.parts = new Parts(new Heartbeats(reporter, Objects.requireNonNull(heartbeatInterval, "heartbeatInterval")),
                 new AttemptOutcomes(comfyUi, reporter), reporter, Objects.requireNonNull(clock, "clock"));
@@ -75,12 +77,15 @@ public final class JobRunner implements AutoCloseable {
         AttemptResult endedEarly = null;
         try {
             run = PromptRun.open(events, job.promptId(), progress::set, timing, parts.clock());
+            inputImages.upload(job); // an image-to-video job's LoadImage reads it when the prompt runs
             submission.submit(job);
             // The first heartbeat confirms the claim; it overlaps the prompt's run on ComfyUI.
             Optional<String> stop = parts.heartbeats().beat(job, progress);
             if (stop.isPresent()) {
                 endedEarly = parts.outcomes().stopped(job, stop.get());
             }
+        } catch (StaleAttemptException e) { // fetching the input image: the server gave the job to another attempt
+            endedEarly = AttemptResult.stopped("attempt no longer ours: " + e.getMessage());
         } catch (InterruptedException | RuntimeException e) {
             endedEarly = parts.outcomes().failed(job, e);
         }

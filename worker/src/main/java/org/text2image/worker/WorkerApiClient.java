@@ -44,6 +44,16 @@ public final class WorkerApiClient implements AutoCloseable {
     /** Largest answer read (a claimed job carries its workflow), in bytes. */
     public static final int MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
+    /**
+     * The slowest upload rate a completion is given time for, in bytes per second (1 MiB/s): an
+     * upload's answer timeout is the request timeout plus one second per MiB sent
+     * ({@link #uploadTimeout}), so a 300 MiB video gets 5 minutes more than an image.
+     */
+    public static final long UPLOAD_FLOOR_BYTES_PER_SECOND = 1024L * 1024;
+
+    /** Largest input image read from the server ({@link #inputImage}), in bytes: 64 MiB. */
+    public static final int MAX_INPUT_IMAGE_BYTES = 64 * 1024 * 1024;
+
     /** Reads and writes the API's JSON; unknown properties are ignored, so a newer server can add some. */
     static final JsonMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
@@ -166,10 +176,31 @@ public final class WorkerApiClient implements AutoCloseable {
      * @throws StaleAttemptException on 409: a stale or duplicate completion, nothing was stored
      */
     public JobOutcome complete(UUID jobId, int attempt, List<ImageFile> images) {
+        return send(completeRequest(jobId, attempt, images)).as(JobOutcome.class, "complete");
+    }
+
+    /**
+     * The multipart completion request, its answer timeout grown with the body's length
+     * ({@link #uploadTimeout}).
+     */
+    HttpRequest completeRequest(UUID jobId, int attempt, List<ImageFile> images) {
         Multipart form = Multipart.completion(WorkerApi.ATTEMPT_PART, attempt, WorkerApi.IMAGE_PART, images);
-        HttpRequest request = request("jobs/" + jobId + "/complete").header("Content-Type", form.contentType())
-                .POST(form.body()).build();
-        return send(request).as(JobOutcome.class, "complete");
+        HttpRequest.BodyPublisher body = form.body();
+        return request("jobs/" + jobId + "/complete", uploadTimeout(requestTimeout, body.contentLength()))
+                .header("Content-Type", form.contentType()).POST(body).build();
+    }
+
+    /**
+     * How long to wait for the answer to an upload of {@code bytes}: {@code base} plus one second per
+     * started MiB, the time the body takes at {@link #UPLOAD_FLOOR_BYTES_PER_SECOND}. An unknown
+     * length (negative) gets {@code base}. Example: base 60 s, 300 MiB → 360 s.
+     */
+    public static Duration uploadTimeout(Duration base, long bytes) {
+        if (bytes <= 0) {
+            return base;
+        }
+        long seconds = (bytes + UPLOAD_FLOOR_BYTES_PER_SECOND - 1) / UPLOAD_FLOOR_BYTES_PER_SECOND;
+        return base.plusSeconds(seconds);
     }
 
     /**
@@ -192,7 +223,8 @@ public final class WorkerApiClient implements AutoCloseable {
      *     its answer in the message); {@link WorkerApiUnavailableException} on network errors
      */
     public void upload(UploadUrls.Target target, byte[] bytes) {
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(target.url())).timeout(requestTimeout)
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(target.url()))
+                .timeout(uploadTimeout(requestTimeout, bytes.length))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
         target.headers().forEach(put::header);
         ApiAnswer answer = send(put.build());
@@ -211,6 +243,54 @@ public final class WorkerApiClient implements AutoCloseable {
      */
     public JobOutcome completeUploaded(UUID jobId, UploadedCompletion completion) {
         return send(json("jobs/" + jobId + "/complete", completion)).as(JobOutcome.class, "complete");
+    }
+
+    /**
+     * An image-to-video job's input image as the server sent it.
+     *
+     * @param contentType the answer's {@code Content-Type} without parameters, such as {@code image/png}
+     * @param bytes the image file
+     */
+    public record InputImageBytes(String contentType, byte[] bytes) {
+    }
+
+    /**
+     * {@code GET /jobs/{id}/input-image?attempt=N}: the input image of the attempt this worker holds,
+     * read into memory (at most {@link #MAX_INPUT_IMAGE_BYTES}).
+     *
+     * @throws StaleAttemptException on 409: the attempt is no longer ours
+     * @throws WorkerApiException on 404 (the job has none) or another refusal, or an image over the limit
+     * @throws WorkerApiUnavailableException on network errors, timeouts and 5xx
+     */
+    public InputImageBytes inputImage(UUID jobId, int attempt) {
+        HttpRequest request = request("jobs/" + jobId + "/input-image?" + WorkerApi.ATTEMPT_PART + "=" + attempt)
+                .setHeader("Accept", "image/*, application/problem+json").GET().build();
+        String what = request.method() + " " + request.uri();
+        try {
+            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                ApiAnswer.of(what, response).expectDone("input-image");
+                throw new WorkerApiException(what + " answered HTTP " + response.statusCode());
+            }
+            try (java.io.InputStream in = response.body()) {
+                byte[] bytes = in.readNBytes(MAX_INPUT_IMAGE_BYTES + 1);
+                if (bytes.length > MAX_INPUT_IMAGE_BYTES) {
+                    throw new WorkerApiException(what + " answered more than " + MAX_INPUT_IMAGE_BYTES + " bytes");
+                }
+                String type = response.headers().firstValue("Content-Type").orElse("")
+                        .split(";")[0].strip().toLowerCase(java.util.Locale.ROOT);
+                return new InputImageBytes(type, bytes);
+            }
+        } catch (HttpTimeoutException e) {
+            throw new WorkerApiUnavailableException(what + " timed out", e);
+        } catch (IOException e) {
+            throw new WorkerApiUnavailableException(what + " failed: " + describe(e), e);
+        } catch (UncheckedIOException e) {
+            throw new WorkerApiUnavailableException(what + " failed: " + describe(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WorkerApiUnavailableException(what + " interrupted", e);
+        }
     }
 
     /**

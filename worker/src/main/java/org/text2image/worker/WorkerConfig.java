@@ -19,7 +19,9 @@ import org.text2image.worker.api.WorkerApiLimits;
  *     {@code /models/checkpoints}) is reused (default 5 s)
  * @param maxBackoff longest pause between claims while the server is unreachable (default 30 s)
  * @param connectTimeout TCP connect timeout for server and ComfyUI (default 5 s)
- * @param serverRequestTimeout answer timeout of worker API calls, uploads included (default 60 s)
+ * @param serverRequestTimeout answer timeout of worker API calls (default 60 s); an upload (a completion,
+ *     a direct {@code PUT}) gets one second more per MiB it sends, as if at 1 MiB/s at least
+ *     ({@link WorkerApiClient#uploadTimeout}), so a 300 MiB video is not cut off by an image's timeout
  * @param comfyUiRequestTimeout answer timeout of ComfyUI calls (default 30 s)
  * @param claimWait long-poll: how long the server may hold an idle claim open until a job arrives
  *     (default 20 s; 0 turns long-poll off and the worker asks every {@code idleInterval}); added to

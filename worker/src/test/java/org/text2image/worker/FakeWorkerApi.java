@@ -77,6 +77,9 @@ final class FakeWorkerApi implements AutoCloseable {
     private final java.util.Map<String, byte[]> bucket = new java.util.LinkedHashMap<>();
     private final List<java.util.Map<String, String>> bucketHeaders = new ArrayList<>();
     private final List<UploadedCompletion> keyedCompletions = new ArrayList<>();
+    private final java.util.Map<UUID, byte[]> inputImages = new java.util.HashMap<>();
+    private final java.util.Map<UUID, String> inputImageTypes = new java.util.HashMap<>();
+    private int inputImageStatus = 200;
 
     FakeWorkerApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -177,6 +180,17 @@ final class FakeWorkerApi implements AutoCloseable {
             }
             exchange.sendResponseHeaders(status, -1);
         }
+    }
+
+    /** {@code GET /jobs/{id}/input-image} answers these bytes with this Content-Type (else 404). */
+    synchronized void inputImage(UUID jobId, String contentType, byte[] bytes) {
+        inputImages.put(jobId, bytes);
+        inputImageTypes.put(jobId, contentType);
+    }
+
+    /** {@code GET /jobs/{id}/input-image} answers this status with a problem (200, the default, sends the image). */
+    synchronized void answerInputImagesWith(int status) {
+        inputImageStatus = status;
     }
 
     synchronized void cancelRunningJobs() {
@@ -290,6 +304,17 @@ final class FakeWorkerApi implements AutoCloseable {
                     heartbeats.add(new Beat(UUID.fromString(parts[1]), JSON.readValue(body, Heartbeat.class)));
                     status = heartbeatStatus;
                     answer = new HeartbeatResponse(30, cancel);
+                } else if (parts[2].equals("input-image")) {
+                    byte[] image = inputImages.get(UUID.fromString(parts[1]));
+                    if (inputImageStatus != 200 || image == null) {
+                        int code = inputImageStatus != 200 ? inputImageStatus : 404;
+                        respond(exchange, code, "{\"title\":\"Error\",\"status\":" + code + ",\"detail\":\"no input image here\"}");
+                        return;
+                    }
+                    exchange.getResponseHeaders().add("Content-Type", inputImageTypes.get(UUID.fromString(parts[1])));
+                    exchange.sendResponseHeaders(200, image.length);
+                    exchange.getResponseBody().write(image);
+                    return;
                 } else if (parts[2].equals("upload-urls")) {
                     if (!directUploads) {
                         respond(exchange, 404, "{\"title\":\"Direct upload is off\",\"status\":404}");

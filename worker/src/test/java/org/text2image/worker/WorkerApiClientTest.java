@@ -20,6 +20,8 @@ import org.text2image.worker.comfyui.standin.ComfyUiFixtures;
 /** The worker API client against a fake server. */
 class WorkerApiClientTest {
 
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
     private FakeWorkerApi server;
     private WorkerApiClient client;
 
@@ -84,6 +86,79 @@ class WorkerApiClientTest {
     }
 
     @Test
+    void anUploadIsGivenOneSecondMorePerMebibyteOnTopOfTheRequestTimeout() {
+        Duration base = Duration.ofSeconds(60);
+        long mib = WorkerApiClient.UPLOAD_FLOOR_BYTES_PER_SECOND;
+
+        assertThat(WorkerApiClient.uploadTimeout(base, 300 * mib)).isEqualTo(Duration.ofSeconds(360));
+        assertThat(WorkerApiClient.uploadTimeout(base, 300 * mib + 1)).isEqualTo(Duration.ofSeconds(361));
+        assertThat(WorkerApiClient.uploadTimeout(base, 1)).isEqualTo(Duration.ofSeconds(61));
+        assertThat(WorkerApiClient.uploadTimeout(base, -1)).isEqualTo(base);
+    }
+
+    @Test
+    void aCompletionOfAVideoOnDiskWaitsForItsAnswerLongerThanAnImageOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path video = dir.resolve("v_00001_.mp4");
+        try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(video.toFile(), "rw")) {
+            file.setLength(300L * WorkerApiClient.UPLOAD_FLOOR_BYTES_PER_SECOND); // sparse: 300 MiB
+        }
+        UUID jobId = UUID.randomUUID();
+
+        java.net.http.HttpRequest request = client.completeRequest(jobId, 1,
+                List.of(ImageFile.onDisk("v_00001_.mp4", "video/mp4", video)));
+        java.net.http.HttpRequest small = client.completeRequest(jobId, 1,
+                List.of(new ImageFile("a.png", "image/png", new byte[] {1, 2, 3})));
+
+        long body = request.bodyPublisher().orElseThrow().contentLength();
+        assertThat(body).isGreaterThan(300L * WorkerApiClient.UPLOAD_FLOOR_BYTES_PER_SECOND);
+        assertThat(request.timeout()).hasValue(WorkerApiClient.uploadTimeout(TIMEOUT, body));
+        assertThat(request.timeout().orElseThrow()).isEqualTo(TIMEOUT.plusSeconds(301));
+        assertThat(small.timeout()).hasValue(TIMEOUT.plusSeconds(1));
+    }
+
+    @Test
+    void aClaimWithoutAnInputImageHasNoneAndOneWithItNamesIt() {
+        ClaimedJob plain = Jobs.claimed(ComfyUiFixtures.modelFreeWorkflow());
+        UUID jobId = UUID.randomUUID();
+        org.text2image.worker.api.InputImage input = new org.text2image.worker.api.InputImage(jobId + "-1.jpg",
+                org.text2image.worker.api.WorkerApi.INPUT_SUBFOLDER, "image/jpeg");
+        server.offer(plain);
+        server.offer(new ClaimedJob(jobId, 1, ComfyUiFixtures.modelFreeWorkflow(), jobId + "-1", 30, 60, input));
+
+        ClaimRequest claim = new ClaimRequest("w", true, List.of());
+        assertThat(client.claim(claim).orElseThrow().inputImage()).isNull();
+        assertThat(client.claim(claim).orElseThrow().inputImage()).isEqualTo(input);
+    }
+
+    @Test
+    void anOlderServersClaimWithoutTheInputImagePropertyIsRead() throws Exception {
+        String json = "{\"jobId\": \"" + UUID.randomUUID() + "\", \"attempt\": 1, \"workflow\": {}, \"promptId\": \"p\","
+                + " \"leaseSeconds\": 30, \"timeoutSeconds\": 60}";
+
+        assertThat(WorkerApiClient.JSON.readValue(json, ClaimedJob.class).inputImage()).isNull();
+    }
+
+    @Test
+    void fetchesTheInputImageWithItsContentTypeAndTellsAStaleAttemptApart() {
+        UUID jobId = UUID.randomUUID();
+        byte[] jpeg = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, 1, 2};
+        server.inputImage(jobId, "image/jpeg", jpeg);
+
+        WorkerApiClient.InputImageBytes image = client.inputImage(jobId, 3);
+
+        assertThat(image.contentType()).isEqualTo("image/jpeg");
+        assertThat(image.bytes()).isEqualTo(jpeg);
+        assertThat(server.events()).containsExactly("input-image " + jobId);
+        assertThatThrownBy(() -> client.inputImage(UUID.randomUUID(), 1)).isInstanceOf(WorkerApiException.class)
+                .isNotInstanceOf(WorkerApiUnavailableException.class).hasMessageContaining("404");
+        server.answerInputImagesWith(409);
+        assertThatThrownBy(() -> client.inputImage(jobId, 3)).isInstanceOf(StaleAttemptException.class);
+        server.answerInputImagesWith(503);
+        assertThatThrownBy(() -> client.inputImage(jobId, 3)).isInstanceOf(WorkerApiUnavailableException.class);
+    }
+
+    @Test
     void failSendsTheReasonAndAnswersTheJobsState() {
         UUID jobId = UUID.randomUUID();
 
@@ -109,6 +184,6 @@ class WorkerApiClientTest {
     }
 
     private static WorkerApiClient client(URI url, String token) {
-        return new WorkerApiClient(url, token, Duration.ofSeconds(2), Duration.ofSeconds(10));
+        return new WorkerApiClient(url, token, Duration.ofSeconds(2), TIMEOUT);
     }
 }

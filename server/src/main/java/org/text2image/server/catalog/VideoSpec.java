@@ -11,7 +11,7 @@ import java.util.List;
  * @param framesRule which lengths the model can make: {@code step}·n + {@code offset}, e.g. 4n+1 for
  *     Wan (whose VAE compresses 4 frames into one latent frame after the first) or 8n+1 for LTX-Video
  * @param fps default, smallest and largest frames per second ({@code {{fps}}})
- * @param maxWidth largest width in pixels (the site's largest size applies too)
+ * @param maxWidth largest width in pixels (for a video model, in place of the site's largest image size)
  * @param maxHeight largest height in pixels
  * @param sizes the size presets the Generate form offers, one per aspect ratio the model was trained on
  * @param attemptTimeout how long one attempt may run before the server fails it (images use the

@@ -128,6 +128,16 @@ public class CreditLedger {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public long hold(long userId, long amountCredits, UUID jobId) {
+        return hold(userId, amountCredits, jobId, "a generation");
+    }
+
+    /**
+     * {@link #hold(long, long, UUID)} with what the credits are for in the entry's text
+     * ("Reserved for a video").
+     *
+     * @param what such as {@code a generation} or {@code a video}
+     */
+    public long hold(long userId, long amountCredits, UUID jobId, String what) {
         requirePositive("hold", amountCredits);
         // The new hold row first: it contends with nothing, so the account lock is held for less.
         long holdId = rows.openHold(userId, amountCredits);
@@ -136,7 +146,7 @@ public class CreditLedger {
         lots.take(userId, LotRows.Portions.HOLD, holdId, amountCredits);
         Balance after = rows.change(userId, -amountCredits, amountCredits).after();
         rows.append(new LedgerRows.Entry(userId, EntryKind.HOLD, amountCredits, holdId, null, jobId,
-                "hold:job:" + jobId, "Reserved for a generation"), after);
+                "hold:job:" + jobId, "Reserved for " + what), after);
         publish(userId, locked.balance(), after);
         return holdId;
     }
@@ -149,7 +159,17 @@ public class CreditLedger {
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public void capture(long holdId, UUID jobId) {
-        BalanceChanged change = resolve(holdId, jobId, EntryKind.CAPTURE, "Charged for a generation");
+        capture(holdId, jobId, "a generation");
+    }
+
+    /**
+     * {@link #capture(long, UUID)} with what the credits paid for in the entry's text ("Charged for a video").
+     *
+     * @param what such as {@code a generation} or {@code a video}
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void capture(long holdId, UUID jobId, String what) {
+        BalanceChanged change = resolve(holdId, jobId, EntryKind.CAPTURE, "Charged for " + what);
         publish(change.userId(), change.before(), change.after());
     }
 

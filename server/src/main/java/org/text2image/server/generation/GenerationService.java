@@ -134,7 +134,8 @@ public class GenerationService {
         refuseModelNoWorkerHas(parameters);
         // The hold locks the user's account row, so the active-job count and the weekly count of a
         // limited model below are exact per user: concurrent submits are serialised.
-        long holdId = ledger.hold(userId, parameters.priceCredits(), jobId);
+        long holdId = ledger.hold(userId, parameters.priceCredits(), jobId,
+                parameters.isVideo() ? "a video" : "a generation");
         Settings live = settings.current();
         if (jobs.countActive(userId) >= live.maxQueuedJobsPerUser()) {
             throw new TooManyQueuedJobsException(live.maxQueuedJobsPerUser());

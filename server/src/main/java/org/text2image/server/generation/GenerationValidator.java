@@ -81,8 +81,9 @@ public class GenerationValidator {
         String prompt = text("prompt", request.prompt(), true, limits.maxPromptLength(), errors);
         String negative = text("negativePrompt", request.negativePrompt(), false, limits.maxPromptLength(), errors);
         boolean video = model != null && model.isVideo();
-        int maxWidth = video ? Math.min(limits.maxWidth(), model.video().maxWidth()) : limits.maxWidth();
-        int maxHeight = video ? Math.min(limits.maxHeight(), model.video().maxHeight()) : limits.maxHeight();
+        // A video model's own bounds replace the site's largest image size (docs/MODELS.md, "Video models").
+        int maxWidth = video ? model.video().maxWidth() : limits.maxWidth();
+        int maxHeight = video ? model.video().maxHeight() : limits.maxHeight();
         int width = bounded("width", request.width(), model == null ? 512 : model.width(), limits.minSize(),
                 maxWidth, "Width must be between %d and %d pixels" + (video ? " for " + model.name() + "." : "."), errors);
         int height = bounded("height", request.height(), model == null ? 512 : model.height(), limits.minSize(),

@@ -14,7 +14,15 @@ import tools.jackson.databind.node.ObjectNode;
  * @param promptId the ComfyUI {@code prompt_id} to submit it under ({@code <job id>-<attempt>})
  * @param leaseTimeout how long the lease lasts without a heartbeat
  * @param attemptTimeout how long the attempt may run at most
+ * @param inputImageType the content type of an image-to-video job's input image ({@code image/png} or
+ *     {@code image/jpeg}), null for a job without one
  */
 public record LeasedJob(UUID jobId, int attempt, ObjectNode workflow, String promptId, Duration leaseTimeout,
-                        Duration attemptTimeout) {
+                        Duration attemptTimeout, String inputImageType) {
+
+    /** A job without an input image. */
+    public LeasedJob(UUID jobId, int attempt, ObjectNode workflow, String promptId, Duration leaseTimeout,
+                     Duration attemptTimeout) {
+        this(jobId, attempt, workflow, promptId, leaseTimeout, attemptTimeout, null);
+    }
 }

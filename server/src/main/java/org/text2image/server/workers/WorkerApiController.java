@@ -14,6 +14,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestAttribute;
@@ -31,6 +32,7 @@ import org.text2image.server.generation.InvalidUploadException;
 import org.text2image.server.generation.UploadedImage;
 import org.text2image.server.generation.UploadedVideo;
 import org.text2image.server.generation.WorkerIdentity;
+import org.text2image.server.generation.queue.JobInputImages;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.worker.api.ClaimCancel;
 import org.text2image.worker.api.ClaimRequest;
@@ -69,9 +71,12 @@ class WorkerApiController {
     private final ClaimWaiters waiters;
     private final WorkerPresence presence;
     private final Clock clock;
+    private final JobInputImages inputImages;
 
-    WorkerApiController(JobQueue queue, ClaimWaiters waiters, WorkerPresence presence, Clock clock) {
+    WorkerApiController(JobQueue queue, ClaimWaiters waiters, WorkerPresence presence, Clock clock,
+                        JobInputImages inputImages) {
         this.queue = queue;
+        this.inputImages = inputImages;
         this.clock = clock;
         this.waiters = waiters;
         this.presence = presence;
@@ -185,6 +190,21 @@ class WorkerApiController {
         }
         queue.savePreview(jobId, attempt, identity(tokenName), image);
         return ResponseEntity.noContent().build();
+    }
+
+    /**
+     * An image-to-video job's input image, streamed from the image store with its content type, for
+     * the worker holding {@code attempt}: 409 for a stale attempt, 403 for another worker's, 404 for
+     * an unknown job or one without an input image.
+     */
+    @GetMapping(path = "/jobs/{jobId}/input-image")
+    ResponseEntity<org.springframework.core.io.Resource> inputImage(@PathVariable UUID jobId,
+                                                                 @RequestParam(WorkerApi.ATTEMPT_PART) int attempt,
+                                                                 @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName) {
+        JobInputImages.Content image = inputImages.forAttempt(jobId, attempt, identity(tokenName))
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "Job " + jobId + " has no input image."));
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType(image.contentType()))
+                .header("Cache-Control", "no-store").body(image.resource());
     }
 
     @PostMapping(path = "/jobs/{jobId}/handback", consumes = MediaType.APPLICATION_JSON_VALUE)

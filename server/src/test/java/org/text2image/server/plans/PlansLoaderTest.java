@@ -47,6 +47,10 @@ class PlansLoaderTest {
         assertThat(free.accessTo("sd15")).isEqualTo(new Plan.ModelAccess(Plan.ModelAccess.Level.LIMITED, 50));
         assertThat(free.accessTo("sd15")).hasToString("50 images a week");
         assertThat(free.accessTo("a-model-not-named")).isEqualTo(Plan.ModelAccess.FULL);
+        assertThat(free.video()).isEqualTo(new Plan.VideoLimits(33, 832 * 480));
+        assertThat(free.video().allows(33, 832, 480)).isTrue();
+        assertThat(free.video().allows(37, 832, 480)).isFalse();
+        assertThat(max.video()).as("no video limits").isEqualTo(Plan.VideoLimits.NONE);
     }
 
     @Test
@@ -79,6 +83,14 @@ class PlansLoaderTest {
                         "plan \"starter\" needs \"name\" as text of 1-40 characters without control characters"),
                 bad("an over-long name", root -> plan(root, 1).put("name", "S".repeat(41)),
                         "plan \"starter\" needs \"name\" as text of 1-40"),
+                bad("video limits that are not an object", root -> plan(root, 1).put("video", 81),
+                        "plan \"starter\" needs \"video\" as {\"max_frames\": …, \"max_pixels\": …}, was 81"),
+                bad("a typo in the video limits", root -> plan(root, 1).withObjectProperty("video").put("max_seconds", 5),
+                        "plan \"starter\" \"video\" has an unknown field \"max_seconds\""),
+                bad("no frames at all", root -> plan(root, 1).withObjectProperty("video").put("max_frames", 0),
+                        "plan \"starter\" needs \"video\" \"max_frames\" as a whole number from 1 to 100000, was 0"),
+                bad("pixels as text", root -> plan(root, 1).withObjectProperty("video").put("max_pixels", "480p"),
+                        "plan \"starter\" needs \"video\" \"max_pixels\" as a whole number from 1 to 100000000"),
                 bad("a typo in a field", root -> plan(root, 1).put("batch", 4),
                         "plan \"starter\" has an unknown field \"batch\""),
                 bad("a typo in a period", root -> plan(root, 1).withObjectProperty("credits").put("monthly", 5),

@@ -15,7 +15,15 @@ import tools.jackson.databind.node.ObjectNode;
  *     a lost response can be looked up in ComfyUI's history first
  * @param leaseSeconds how long the lease lasts without a heartbeat
  * @param timeoutSeconds how long the attempt may run at most before the server fails it
+ * @param inputImage an image-to-video job's input image, to upload to ComfyUI before the prompt is
+ *     posted; null (or absent from the JSON, as an older server sends it) for other jobs
  */
 public record ClaimedJob(UUID jobId, int attempt, ObjectNode workflow, String promptId,
-                         long leaseSeconds, long timeoutSeconds) {
+                         long leaseSeconds, long timeoutSeconds, InputImage inputImage) {
+
+    /** A job without an input image. */
+    public ClaimedJob(UUID jobId, int attempt, ObjectNode workflow, String promptId, long leaseSeconds,
+                      long timeoutSeconds) {
+        this(jobId, attempt, workflow, promptId, leaseSeconds, timeoutSeconds, null);
+    }
 }

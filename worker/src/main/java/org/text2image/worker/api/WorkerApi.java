@@ -18,7 +18,8 @@ package org.text2image.worker.api;
  * POST {base}/jobs/{id}/fail          FailRequest   → 200 JobOutcome | 409 stale attempt
  * POST {base}/jobs/{id}/preview?attempt=N  image/jpeg or image/png body → 204 | 409 stale attempt
  * POST {base}/jobs/{id}/handback      HandBackRequest → 200 JobOutcome (QUEUED) | 409 stale attempt
- * GET  {base}/jobs/{id}/input-image?attempt=N  → 200 the image-to-video job's input image | 409 stale
+ * GET  {base}/jobs/{id}/input-image?attempt=N  → 200 the image-to-video job's input image (its
+ *                                                   Content-Type) | 409 stale | 404 none (ClaimedJob.inputImage)
  * </pre>
  * A claim is provisional until the worker's first heartbeat: a job whose claim is not confirmed
  * within the server's {@code claim-confirm-timeout} (15 s) goes back to the queue without using

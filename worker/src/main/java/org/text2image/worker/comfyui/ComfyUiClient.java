@@ -167,10 +167,57 @@ public final class ComfyUiClient implements AutoCloseable {
                 "GET /system_stats"), "GET /system_stats"));
     }
 
+    /**
+     * {@code POST /upload/image}: stores an image in ComfyUI's {@code input/<subfolder>/} folder, for
+     * a workflow's {@code LoadImage}. Multipart fields {@code image} (the file, under {@code name}),
+     * {@code subfolder}, {@code type} = {@code input} and {@code overwrite} = {@code true}, so a file
+     * already there under the name is replaced rather than the upload renamed
+     * ({@code name (1).png}; docs/COMFYUI.md, "Uploading an input image").
+     *
+     * @param contentType the file's type, such as {@code image/png}
+     * @return where ComfyUI says it stored the file
+     * @throws ComfyUiException on another answer than 200 JSON (ComfyUI answers 400 for a missing
+     *     file or a subfolder that leaves {@code input/})
+     */
+    public UploadedInput uploadImage(String name, String subfolder, String contentType, byte[] bytes) {
+        String boundary = "t2i-" + java.util.UUID.randomUUID().toString().replace("-", "");
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        for (String[] field : List.of(new String[] {"subfolder", subfolder}, new String[] {"type", "input"},
+                new String[] {"overwrite", "true"})) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field[0] + "\"\r\n\r\n"
+                    + field[1] + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
+                + name.replaceAll("[\"\\\\\r\n]", "_") + "\"\r\nContent-Type: " + contentType + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(bytes);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpRequest request = HttpRequest.newBuilder(baseUrl.resolve("upload/image")).timeout(requestTimeout)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+        JsonNode answer = json(expectOk(send(request, MAX_JSON_BYTES), "POST /upload/image"), "POST /upload/image");
+        return new UploadedInput(answer.path("name").asString(""), answer.path("subfolder").asString(""),
+                answer.path("type").asString(""));
+    }
+
     /** {@code GET /models/checkpoints}: the installed checkpoint file names; part of the health check, timed like it. */
     public List<String> checkpoints() {
         return ComfyUiResponses.strings(json(expectOk(send(healthCheck("models/checkpoints"), MAX_JSON_BYTES),
                 "GET /models/checkpoints"), "GET /models/checkpoints"));
+    }
+
+    /**
+     * {@code GET /models/diffusion_models}: the installed diffusion model files (what
+     * {@code UNETLoader} loads as {@code unet_name}: video models such as Wan); part of the health
+     * check, timed like it. A ComfyUI that does not know the folder answers 404: none.
+     */
+    public List<String> diffusionModels() {
+        Answer answer = send(healthCheck("models/diffusion_models"), MAX_JSON_BYTES);
+        if (answer.status() == 404) {
+            return List.of();
+        }
+        return ComfyUiResponses.strings(json(expectOk(answer, "GET /models/diffusion_models"),
+                "GET /models/diffusion_models"));
     }
 
     /** Opens {@code GET /ws?clientId=} ({@code ws:} or {@code wss:} after the base URL's scheme). */

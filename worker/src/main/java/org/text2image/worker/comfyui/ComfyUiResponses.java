@@ -69,7 +69,17 @@ final class ComfyUiResponses {
         return text.length() <= MAX_MESSAGE_CHARS ? text : text.substring(0, MAX_MESSAGE_CHARS - 1) + "…";
     }
 
-    /** The entry for {@code promptId} of a {@code /history/{id}} answer, empty for {@code {}}. */
+    /**
+     * Output keys whose entries are files ({@code {"filename", "subfolder", "type"}}): core ComfyUI's
+     * save nodes report under {@code images}; VideoHelperSuite's {@code VHS_VideoCombine} reports its
+     * video under {@code gifs} (the same shape plus {@code format}, such as {@code video/h264-mp4}).
+     */
+    static final List<String> FILE_KEYS = List.of("images", "gifs");
+
+    /**
+     * The entry for {@code promptId} of a {@code /history/{id}} answer, empty for {@code {}}. Files are
+     * taken from every {@link #FILE_KEYS} key of every output node, in node order, {@code images} first.
+     */
     static Optional<PromptHistory> history(String promptId, JsonNode body) {
         JsonNode entry = body.get(promptId);
         if (entry == null || !entry.isObject()) {
@@ -77,10 +87,12 @@ final class ComfyUiResponses {
         }
         List<ImageRef> images = new ArrayList<>();
         for (Map.Entry<String, JsonNode> output : entry.path("outputs").properties()) {
-            for (JsonNode image : output.getValue().path("images")) {
-                if (image.path("filename").isString()) {
-                    images.add(new ImageRef(image.get("filename").stringValue(),
-                            image.path("subfolder").asString(""), image.path("type").asString("output")));
+            for (String key : FILE_KEYS) {
+                for (JsonNode image : output.getValue().path(key)) {
+                    if (image.path("filename").isString()) {
+                        images.add(new ImageRef(image.get("filename").stringValue(),
+                                image.path("subfolder").asString(""), image.path("type").asString("output")));
+                    }
                 }
             }
         }

@@ -10,7 +10,8 @@ import java.util.Optional;
  * @param promptId the prompt
  * @param statusStr {@code success} or {@code error}
  * @param completed ComfyUI's {@code completed} flag (true only for a successful run)
- * @param images every image of every output node, in node order (outputs and previews)
+ * @param images every file of every output node, in node order (outputs and previews): the {@code images}
+ *     entries and VideoHelperSuite's {@code gifs} entries
  * @param error the {@code execution_error} or {@code execution_interrupted} message, if any
  */
 public record PromptHistory(String promptId, String statusStr, boolean completed, List<ImageRef> images,

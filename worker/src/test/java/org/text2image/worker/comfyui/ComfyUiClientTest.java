@@ -47,6 +47,34 @@ class ComfyUiClientTest {
     }
 
     @Test
+    void uploadsAnInputImageUnderItsNameAndSubfolderAndReadsComfyUisAnswer() {
+        byte[] png = ComfyUiFixtures.bytes("view.png");
+
+        UploadedInput stored = client.uploadImage("job-1.png", "text2image", "image/png", png);
+
+        assertThat(stored).isEqualTo(new UploadedInput("job-1.png", "text2image", "input"));
+        assertThat(standIn.inputFile("text2image", "job-1.png")).isEqualTo(png);
+    }
+
+    @Test
+    void anUploadReplacesADifferentFileOfTheSameNameInsteadOfRenamingIt() {
+        client.uploadImage("job-1.png", "text2image", "image/png", new byte[] {1, 2, 3});
+
+        UploadedInput stored = client.uploadImage("job-1.png", "text2image", "image/png", new byte[] {4, 5, 6});
+
+        assertThat(stored.name()).as("overwrite=true: no \"job-1 (1).png\"").isEqualTo("job-1.png");
+        assertThat(standIn.inputFile("text2image", "job-1.png")).containsExactly(4, 5, 6);
+        assertThat(standIn.inputFile("text2image", "job-1 (1).png")).isNull();
+    }
+
+    @Test
+    void listsTheDiffusionModels() {
+        standIn.installedDiffusionModels("wan2.1_t2v_1.3B_fp16.safetensors");
+
+        assertThat(client.diffusionModels()).containsExactly("wan2.1_t2v_1.3B_fp16.safetensors");
+    }
+
+    @Test
     void submitsTheSd15GraphFollowsItsProgressAndFetchesItsImage() throws Exception {
         standIn.installedCheckpoints(ComfyUiFixtures.SD15_CHECKPOINT);
 

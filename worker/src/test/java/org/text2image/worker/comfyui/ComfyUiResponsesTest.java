@@ -14,6 +14,17 @@ class ComfyUiResponsesTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Test
+    void aVideoHelperSuiteVideoUnderGifsIsAnOutputLikeAnImage() {
+        // VHS_VideoCombine's history entry: its file under "gifs" (shape as documented in docs/COMFYUI.md)
+        PromptHistory history = ComfyUiResponses.history("wan-i2v-1",
+                JSON.readTree(ComfyUiFixtures.text("video/history_vhs_video_combine.json"))).orElseThrow();
+
+        assertThat(history.succeeded()).isTrue();
+        assertThat(history.outputImages()).containsExactly(new ImageRef("wan_00001.mp4", "text2image", "output"));
+        assertThat(history.images()).hasSize(2);
+    }
+
+    @Test
     void readsTheCapturedSuccessfulHistory() {
         PromptHistory history = ComfyUiResponses.history("90fcf769-fd5b-44bf-b37c-3848e32424ba",
                 JSON.readTree(ComfyUiFixtures.text("history_modelfree.json"))).orElseThrow();

@@ -38,7 +38,18 @@ record ApiJob(
         @JsonProperty("error") String error,
         @Schema(description = "When the job was submitted (ISO-8601, UTC).") @JsonProperty("created_at") Instant createdAt,
         @Schema(description = "When it ended; null while queued or running.") @JsonProperty("finished_at") Instant finishedAt,
-        @Schema(description = "The images, in batch order; empty unless succeeded.") @JsonProperty("images") List<Image> images) {
+        @Schema(description = "The images, in batch order; empty unless succeeded. A video job has one: the video.")
+        @JsonProperty("images") List<Image> images,
+        @Schema(description = "A video job's length, rate and input image; null for an image job.")
+        @JsonProperty("video") Video video) {
+
+    /** A video job's own settings. */
+    @Schema(name = "JobVideo", description = "A video job's length, rate and input image.")
+    record Video(@Schema(description = "Length in frames.") @JsonProperty("frames") int frames,
+                 @Schema(description = "Frames per second.") @JsonProperty("fps") int fps,
+                 @Schema(description = "The image the video starts from (image-to-video); null otherwise.")
+                 @JsonProperty("input_image_id") UUID inputImageId) {
+    }
 
     /** Sampler progress of a running job. */
     @Schema(name = "JobProgress", description = "Sampler progress of a running job.")
@@ -60,7 +71,7 @@ record ApiJob(
     @Schema(name = "JobImage", description = "One result image with its signed URLs.")
     record Image(@Schema(description = "The image's id.") @JsonProperty("id") UUID id,
                  @Schema(description = "0-based place in the batch.") @JsonProperty("index") int index,
-                 @Schema(description = "image/png, image/webp or image/jpeg.") @JsonProperty("content_type") String contentType,
+                 @Schema(description = "image/png, image/webp or image/jpeg; video/mp4 or video/webm for a video.") @JsonProperty("content_type") String contentType,
                  @Schema(description = "Signed URL of the image: works without a key or session until expires_at.")
                  @JsonProperty("url") String url,
                  @Schema(description = "Signed URL of a small JPEG thumbnail, until expires_at.")

@@ -33,16 +33,24 @@ record ApiJobRequest(
         @Schema(description = "ComfyUI sampler name the model offers.", example = "euler")
         @JsonProperty("sampler") String sampler,
         @Schema(description = "ComfyUI scheduler name the model offers.", example = "normal")
-        @JsonProperty("scheduler") String scheduler) {
+        @JsonProperty("scheduler") String scheduler,
+        @Schema(description = "Video models only: length in frames within the model's range and by its frames rule "
+                + "(such as 4n+1); the model's default when left out.", example = "33")
+        @JsonProperty("frames") Integer frames,
+        @Schema(description = "Video models only: frames per second within the model's range.", example = "16")
+        @JsonProperty("fps") Integer fps,
+        @Schema(description = "Image-to-video models only: the id of one of your own PNG or JPEG images (an image id "
+                + "of one of your jobs) that the video starts from.")
+        @JsonProperty("input_image_id") java.util.UUID inputImageId) {
 
     /** The JSON names this body accepts; any other is refused (a typo must not be ignored silently). */
     static final Set<String> FIELDS = Set.of("model", "prompt", "negative_prompt", "width", "height", "batch_size",
-            "seed", "steps", "cfg_scale", "sampler", "scheduler");
+            "seed", "steps", "cfg_scale", "sampler", "scheduler", "frames", "fps", "input_image_id");
 
     /** The form's request. */
     GenerationRequest toRequest() {
         return new GenerationRequest(model, prompt, negativePrompt, width, height, batchSize, seed, steps, cfgScale,
-                sampler, scheduler);
+                sampler, scheduler, frames, fps, inputImageId);
     }
 
     /** The API's name of a field of {@link GenerationRequest} (the validator's error keys). */
@@ -52,6 +60,7 @@ record ApiJobRequest(
             case "negativePrompt" -> "negative_prompt";
             case "batchSize" -> "batch_size";
             case "cfgScale" -> "cfg_scale";
+            case "inputImageId" -> "input_image_id";
             default -> formField;
         };
     }

@@ -54,6 +54,8 @@ class ApiJobs {
                 new ApiJob.Cost(p.priceCredits(), receipt == null ? 0 : receipt.held(),
                         receipt == null ? 0 : receipt.charged(), receipt == null ? 0 : receipt.released()),
                 job.error(), job.createdAt(), job.finishedAt(),
-                job.images().stream().map(image).collect(Collectors.toList()));
+                job.images().stream().map(image).collect(Collectors.toList()),
+                p.video() == null ? null
+                        : new ApiJob.Video(p.video().frames(), p.video().fps(), p.video().inputImageId()));
     }
 }

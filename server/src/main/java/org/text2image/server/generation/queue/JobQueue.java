@@ -131,8 +131,21 @@ public class JobQueue {
             }
             log.info("Job {} attempt {} leased to worker {}", job.id(), job.attempt(), workerName);
             return Optional.of(new LeasedJob(job.id(), job.attempt(), workflow.get(), job.id() + "-" + job.attempt(),
-                    properties.leaseTimeout(), job.attemptTimeout() == null ? attemptTimeout : job.attemptTimeout()));
+                    properties.leaseTimeout(), job.attemptTimeout() == null ? attemptTimeout : job.attemptTimeout(),
+                    inputImageType(job)));
         }
+    }
+
+    /**
+     * The content type of an image-to-video job's input image (the claim names the file the worker
+     * uploads to ComfyUI, as {@link WorkflowRenderer} renders {@code {{input_image}}}), null for
+     * other jobs and when the image is gone.
+     */
+    private String inputImageType(JobRow job) {
+        if (!job.parameters().isVideo() || job.parameters().video().inputImageId() == null) {
+            return null;
+        }
+        return jobs.imageType(job.parameters().video().inputImageId()).orElse(null);
     }
 
     /** The RUNNING job each worker holds (the one it started last), by worker name: for the fleet's status. */
@@ -274,7 +287,7 @@ public class JobQueue {
         if (!jobs.markSucceeded(jobId, attempt, now)) {
             throw new StaleAttemptException(jobId, attempt);
         }
-        ledger.capture(job.holdId(), jobId);
+        ledger.capture(job.holdId(), jobId, job.parameters().isVideo() ? "a video" : "a generation");
         String model = job.parameters().modelId();
         attempts.ended(jobId, attempt, "SUCCEEDED", null, now)
                 .ifPresent(startedAt -> metrics.attemptEnded(model, "SUCCEEDED", startedAt, now));

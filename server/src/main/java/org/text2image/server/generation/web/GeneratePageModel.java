@@ -124,10 +124,8 @@ class GeneratePageModel {
                 ? inputImages(user) : List.of());
         model.addAttribute("videoLimits", allowance.plan().video());
         GenerationLimits limits = generation.limits();
-        model.addAttribute("sizeMaxWidth", selected.isVideo() ? Math.min(limits.maxWidth(), selected.video().maxWidth())
-                : limits.maxWidth());
-        model.addAttribute("sizeMaxHeight", selected.isVideo()
-                ? Math.min(limits.maxHeight(), selected.video().maxHeight()) : limits.maxHeight());
+        model.addAttribute("sizeMaxWidth", selected.isVideo() ? selected.video().maxWidth() : limits.maxWidth());
+        model.addAttribute("sizeMaxHeight", selected.isVideo() ? selected.video().maxHeight() : limits.maxHeight());
     }
 
     /** Images a video can start from: the user's newest PNG and JPEG images, each with its job's prompt. */

@@ -99,11 +99,26 @@ class PricingPageController {
         }
         rows.add(row("mature", "Mature models", plan -> plan.matureContent() ? "Yes" : "No"));
         rows.add(row("beta", "Beta models", plan -> plan.betaAccess() ? "Yes" : "No"));
+        if (catalog.enabled().stream().anyMatch(org.text2image.server.catalog.Model::isVideo)) {
+            rows.add(row("video", "Longest, largest video", PricingPageController::videoLimits));
+        }
         rows.add(row("lora", "LoRA trainings", plan -> {
             long count = period.of(plan.loraTrainings());
             return count == 0 ? "None" : count + " a " + period.noun();
         }));
         return rows;
+    }
+
+    /** "Up to 33 frames, 399,360 pixels a frame", "Any" (shown only while a video model is enabled). */
+    private static String videoLimits(Plan plan) {
+        Plan.VideoLimits video = plan.video();
+        if (video.equals(Plan.VideoLimits.NONE)) {
+            return "Any";
+        }
+        String frames = video.maxFrames() == Plan.VideoLimits.UNLIMITED ? "any length" : video.maxFrames() + " frames";
+        String pixels = video.maxPixels() == Plan.VideoLimits.UNLIMITED ? "any size"
+                : String.format(java.util.Locale.ROOT, "%,d", video.maxPixels()) + " pixels a frame";
+        return "Up to " + frames + ", " + pixels;
     }
 
     /** "1,500 credits a week", "78,000 credits a year, all at once", "None". */

@@ -102,6 +102,25 @@ public final class ComfyUiStandIn implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sets the diffusion model files ComfyUI "has" ({@code GET /models/diffusion_models}, what
+     * {@code UNETLoader} loads). None by default.
+     *
+     * @return this
+     */
+    public ComfyUiStandIn installedDiffusionModels(String... names) {
+        state.diffusionModels(Arrays.asList(names));
+        return this;
+    }
+
+    /**
+     * The bytes of a file uploaded with {@code POST /upload/image} into {@code input/<subfolder>/},
+     * or null when there is none; a {@code LoadImage} naming a missing one fails validation.
+     */
+    public byte[] inputFile(String subfolder, String name) {
+        return state.file("input", subfolder, name);
+    }
+
     /** Makes {@code GET /models/checkpoints} answer 500 (aiohttp's plain-text error) while {@code broken}. */
     public void breakCheckpointList(boolean broken) {
         state.checkpointsBroken(broken);

@@ -264,6 +264,55 @@ class ComfyUiStandInTest {
         return URI.create(comfyUi.baseUrl() + path);
     }
 
+    @Test
+    void answersAnUploadLikeTheCaptureAndRenamesADifferentFileOnlyWithoutOverwrite() throws Exception {
+        String captured = ComfyUiFixtures.text("misc_routes.txt");
+        String capturedAnswer = captured.lines().skip(1).findFirst().orElseThrow();
+
+        assertThat(upload("upload_test.png", "acceptance", "abc", false).body()).isEqualTo(capturedAnswer);
+        assertThat(upload("upload_test.png", "acceptance", "abc", false).body()).as("same bytes again").isEqualTo(capturedAnswer);
+        assertThat(upload("upload_test.png", "acceptance", "xyz", false).body())
+                .isEqualTo("{\"name\": \"upload_test (1).png\", \"subfolder\": \"acceptance\", \"type\": \"input\"}");
+        assertThat(upload("upload_test.png", "acceptance", "xyz", true).body()).isEqualTo(capturedAnswer);
+        assertThat(comfyUi.inputFile("acceptance", "upload_test.png")).isEqualTo("xyz".getBytes());
+        assertThat(upload("upload_test.png", "../escape", "xyz", true).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aLoadImageOfAFileThatWasNotUploadedFailsValidationLikeComfyUi() throws Exception {
+        String graph = "{\"1\": {\"class_type\": \"LoadImage\", \"inputs\": {\"image\": \"text2image/missing.png\"}},"
+                + " \"2\": {\"class_type\": \"SaveImage\", \"inputs\": {\"images\": [\"1\", 0], \"filename_prefix\": \"x\"}}}";
+
+        HttpResponse<String> refused = post("/prompt", "{\"prompt\": " + graph + "}");
+        upload("missing.png", "text2image", "png", true);
+        HttpResponse<String> accepted = post("/prompt", "{\"prompt\": " + graph + "}");
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        JsonNode error = JSON.readTree(refused.body()).at("/node_errors/1/errors/0");
+        assertThat(error.path("type").asString()).isEqualTo("custom_validation_failed");
+        assertThat(error.path("details").asString()).isEqualTo("image - Invalid image file: text2image/missing.png");
+        assertThat(accepted.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void listsTheConfiguredDiffusionModels() throws Exception {
+        assertThat(get("/models/diffusion_models").body()).isEqualTo("[]");
+        comfyUi.installedDiffusionModels("wan.safetensors");
+        assertThat(get("/api/models/diffusion_models").body()).isEqualTo("[\"wan.safetensors\"]");
+    }
+
+    private HttpResponse<String> upload(String name, String subfolder, String content, boolean overwrite) throws Exception {
+        String body = "--b\r\nContent-Disposition: form-data; name=\"image\"; filename=\"" + name + "\"\r\n"
+                + "Content-Type: image/png\r\n\r\n" + content + "\r\n"
+                + "--b\r\nContent-Disposition: form-data; name=\"subfolder\"\r\n\r\n" + subfolder + "\r\n"
+                + "--b\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\ninput\r\n"
+                + (overwrite ? "--b\r\nContent-Disposition: form-data; name=\"overwrite\"\r\n\r\ntrue\r\n" : "")
+                + "--b--\r\n";
+        return http.send(HttpRequest.newBuilder(url("/upload/image")).timeout(WAIT)
+                .header("Content-Type", "multipart/form-data; boundary=b")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(url(path)).timeout(WAIT).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -26,8 +26,19 @@ final class PromptCheck {
     private PromptCheck() {
     }
 
-    /** The HTTP 400 body for {@code body}, or empty when the prompt may be queued. */
+    /** The HTTP 400 body for {@code body}, or empty when the prompt may be queued (every {@code LoadImage} file present). */
     static Optional<ObjectNode> errors(JsonNode body, List<String> checkpoints) {
+        return errors(body, checkpoints, image -> true);
+    }
+
+    /**
+     * As above, and a {@code LoadImage} whose {@code image} ({@code <subfolder>/<file>} under
+     * {@code input/}) {@code inputExists} denies fails LoadImage's own check (its
+     * {@code VALIDATE_INPUTS}): {@code custom_validation_failed}, details
+     * {@code image - Invalid image file: <image>}.
+     */
+    static Optional<ObjectNode> errors(JsonNode body, List<String> checkpoints,
+                                       java.util.function.Predicate<String> inputExists) {
         if (!body.has("prompt")) {
             return Optional.of(error("no_prompt", "No prompt provided", "No prompt provided"));
         }
@@ -50,6 +61,7 @@ final class PromptCheck {
             ArrayNode errors = NODES.arrayNode();
             checkCheckpoint(graph, id, checkpoints, errors);
             checkRanges(graph, id, errors);
+            checkInputImage(graph, id, inputExists, errors);
             if (!errors.isEmpty()) {
                 ObjectNode entry = nodeErrors.putObject(id);
                 entry.set("errors", errors);
@@ -78,6 +90,18 @@ final class PromptCheck {
         checkpoints.forEach(config.addArray()::add);
         config.addObject().put("tooltip", CKPT_TOOLTIP);
         extra.put("received_value", name.stringValue());
+    }
+
+    private static void checkInputImage(Graph graph, String id, java.util.function.Predicate<String> inputExists,
+                                        ArrayNode errors) {
+        JsonNode image = graph.inputs(id).path("image");
+        if (!graph.classType(id).equals("LoadImage") || !image.isString() || inputExists.test(image.stringValue())) {
+            return;
+        }
+        ObjectNode error = errors.addObject().put("type", "custom_validation_failed")
+                .put("message", "Custom validation failed for node")
+                .put("details", "image - Invalid image file: " + image.stringValue());
+        error.putObject("extra_info").put("input_name", "image").put("received_value", image.stringValue());
     }
 
     private static void checkRanges(Graph graph, String id, ArrayNode errors) {

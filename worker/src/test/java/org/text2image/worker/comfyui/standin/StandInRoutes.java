@@ -25,7 +25,7 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * ComfyUI's HTTP routes (server.py), each also under {@code /api}: prompt, queue, interrupt,
- * history, view, system_stats, object_info, models, features, free. Answers are written with
+ * history, view, system_stats, object_info, models, features, free, upload/image ({@link StandInUploads}). Answers are written with
  * Python's JSON separators so they match the captures.
  */
 final class StandInRoutes extends Handler.Abstract {
@@ -73,6 +73,16 @@ final class StandInRoutes extends Handler.Abstract {
                     json(response, callback, 200, strings(state.checkpoints()));
                 }
             }
+            case "GET /models/diffusion_models" -> json(response, callback, 200, strings(state.diffusionModels()));
+            case "POST /upload/image" -> {
+                StandInUploads.Answer answer = StandInUploads.upload(state,
+                        request.getHeaders().get(HttpHeader.CONTENT_TYPE), bytes(request));
+                if (answer.body().isPresent()) {
+                    json(response, callback, answer.status(), answer.body().get());
+                } else {
+                    text(response, callback, answer.status(), "");
+                }
+            }
             case "GET /embeddings" -> json(response, callback, 200, NODES.arrayNode());
             case "GET /object_info" -> json(response, callback, 200, objectInfo(null));
             case "POST /free" -> text(response, callback, 200, "");
@@ -105,7 +115,10 @@ final class StandInRoutes extends Handler.Abstract {
             text(response, callback, 500, INTERNAL_ERROR);
             return;
         }
-        Optional<ObjectNode> errors = PromptCheck.errors(body, state.checkpoints());
+        Optional<ObjectNode> errors = PromptCheck.errors(body, state.checkpoints(), image -> {
+            int slash = image.lastIndexOf('/');
+            return state.file("input", slash < 0 ? "" : image.substring(0, slash), image.substring(slash + 1)) != null;
+        });
         if (errors.isPresent()) {
             json(response, callback, 400, errors.get());
             return;
@@ -242,12 +255,16 @@ final class StandInRoutes extends Handler.Abstract {
     }
 
     private static String body(Request request) throws Exception {
+        return new String(bytes(request), StandardCharsets.UTF_8);
+    }
+
+    private static byte[] bytes(Request request) throws Exception {
         try (InputStream in = Request.asInputStream(request)) {
             byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
                 throw new IOException("request body over " + MAX_BODY_BYTES + " bytes");
             }
-            return new String(body, StandardCharsets.UTF_8);
+            return body;
         }
     }
 

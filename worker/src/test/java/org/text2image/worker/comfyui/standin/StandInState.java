@@ -30,6 +30,7 @@ final class StandInState {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private List<String> checkpoints = List.of();
+    private List<String> diffusionModels = List.of();
     private boolean checkpointsBroken;
     private int failNext;
     private int hangNext;
@@ -78,6 +79,14 @@ final class StandInState {
 
     List<String> checkpoints() {
         return locked(() -> checkpoints);
+    }
+
+    List<String> diffusionModels() {
+        return locked(() -> diffusionModels);
+    }
+
+    void diffusionModels(List<String> names) {
+        locked(() -> diffusionModels = List.copyOf(names));
     }
 
     void checkpoints(List<String> names) {
