@@ -172,6 +172,19 @@ class VideoCompletionTest {
     }
 
     @Test
+    void theJobPageAndHistoryRenderAStoredVideoWithItsPoster() throws Exception {
+        JobView job = submit("video-mp4");
+        assertThat(complete(job.id(), claim(job.id()), part("clip.mp4", "video/mp4", mp4),
+                part("clip.png", "image/png", poster)).statusCode()).isEqualTo(200);
+        UUID id = generation.find(job.id(), new Viewer(alice.id(), false)).orElseThrow().images().getFirst().id();
+
+        String page = mvc.perform(get("/jobs/" + job.id()).with(user(alice))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
+        assertThat(page).contains("<video").contains("/i/" + id + "?").contains("/i/" + id + "/poster?");
+        mvc.perform(get("/history").with(user(alice))).andExpect(status().isOk());
+    }
+
+    @Test
     void aVideoWithoutPosterIsStoredAndHasNoThumbnail() throws Exception {
         JobView job = submit("video-mp4");
         HttpResponse<String> answer = complete(job.id(), claim(job.id()), part("clip.mp4", "video/mp4", mp4));
