@@ -222,6 +222,17 @@ class VideoRequestTest {
                 .andExpect(jsonPath("$.video.fps").value(12)).andExpect(jsonPath("$.cost.price_credits").value(40));
     }
 
+    @Test
+    void theHelpPageExplainsVideosAndPricesEachVideoModelByItsLength() throws Exception {
+        String html = mvc.perform(get("/help").with(user(alice))).andExpect(status().isOk()).andReturn().getResponse()
+                .getContentAsString();
+
+        assertThat(Html.textOf(html, "faq-video")).startsWith("Video models make one video per job");
+        // 81 × 256 × 256 / (9 × 64 × 64) = 144 base volumes × 20 credits
+        assertThat(html).contains("20 credits a video of 9 frames at 64 × 64")
+                .contains("2880 credits for 81 frames at 256 × 256");
+    }
+
     private UUID storedImage(SignedInUser user, String contentType) {
         UUID jobId = generation.enqueue(user.id(), GenerationRequest.of("modelfree", "a picture"));
         UUID imageId = UUID.randomUUID();

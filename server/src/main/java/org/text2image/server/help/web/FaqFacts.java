@@ -84,8 +84,22 @@ public record FaqFacts(long signupCredits, int minSize, int maxWidth, int maxHei
      * @param costCredits one image at the base size
      * @param baseWidth the size the cost is for, in pixels
      * @param largestPrice one image at the largest allowed size
+     * @param video for a video model: its base and largest length; null for an image model
      */
-    public record ModelCost(String name, String description, long costCredits, int baseWidth, int baseHeight, long largestPrice) {
+    public record ModelCost(String name, String description, long costCredits, int baseWidth, int baseHeight, long largestPrice,
+                            VideoCost video) {
+    }
+
+    /**
+     * What a video model's price is for.
+     *
+     * @param baseFrames the length {@code costCredits} pays for
+     * @param maxFrames the longest video, which {@code largestPrice} is for
+     * @param maxWidth the widest video, which {@code largestPrice} is for
+     * @param maxHeight the tallest video, which {@code largestPrice} is for
+     * @param fps the default frames per second
+     */
+    public record VideoCost(int baseFrames, int maxFrames, int maxWidth, int maxHeight, int fps) {
     }
 
     /**

@@ -56,9 +56,16 @@ class FaqFactsSource {
     }
 
     private FaqFacts.ModelCost cost(Model model, GenerationLimits limits) {
+        if (model.isVideo()) {
+            var video = model.video();
+            long largest = pricing.video(model, video.maxWidth(), video.maxHeight(), video.frames().max()).totalCredits();
+            return new FaqFacts.ModelCost(model.name(), model.description(), model.costCredits(), model.width(),
+                    model.height(), largest, new FaqFacts.VideoCost(video.frames().defaultValue(), video.frames().max(),
+                    video.maxWidth(), video.maxHeight(), video.fps().defaultValue()));
+        }
         var base = pricing.price(model, model.width(), model.height(), 1);
         long largest = pricing.price(model, limits.maxWidth(), limits.maxHeight(), 1).totalCredits();
         return new FaqFacts.ModelCost(model.name(), model.description(), base.perImageCredits(), base.baseWidth(),
-                base.baseHeight(), largest);
+                base.baseHeight(), largest, null);
     }
 }
