@@ -24,7 +24,7 @@ import org.text2image.server.generation.JobStatus;
  * sideways scrolling, no serious axe violation).
  */
 @TestPropertySource(properties = {
-        "text2image.catalog.models-file=src/test/resources/config/models-video.json",
+        "text2image.catalog.models-file=src/test/resources/config/models-with-video.json",
         "text2image.accounts.signup-credits=1000"
 })
 class VideoBrowserTest extends BrowserTestBase {

@@ -35,7 +35,7 @@ import org.text2image.server.web.Html;
  * history with a play mark, and charged once.
  */
 @TestPropertySource(properties = {
-        "text2image.catalog.models-file=src/test/resources/config/models-video.json",
+        "text2image.catalog.models-file=src/test/resources/config/models-with-video.json",
         "text2image.accounts.signup-credits=1000"
 })
 class VideoJobEndToEndTest extends EndToEndTestBase {

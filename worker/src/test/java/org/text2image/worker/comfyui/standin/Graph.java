@@ -110,25 +110,43 @@ final class Graph {
 
     /**
      * The size set by the nearest EmptyLatentImage or EmptyImage upstream of {@code outputId}; 512×512×1 if none.
-     * An {@code ImageFromBatch} on the way (a video template's poster: the first frame) cuts the
-     * batch to its {@code length} (default 1) of what remains after {@code batch_index}.
+     * An {@code ImageScale} on the way sets the width and height (an image-to-video template scales
+     * the user's LoadImage to the job's size), a {@code RepeatImageBatch} multiplies the batch by its
+     * {@code amount}, and an {@code ImageFromBatch} (a video template's poster: the first frame) cuts
+     * the batch to its {@code length} (default 1) of what remains after {@code batch_index}.
      */
     Size size(String outputId) {
         Set<String> upstream = upstream(outputId);
+        int width = 512;
+        int height = 512;
+        int batch = 1;
         for (String id : upstream) {
             if (SIZE_SOURCES.contains(classType(id))) {
                 JsonNode in = inputs(id);
-                int batch = in.path("batch_size").asInt(1);
-                for (String cut : upstream) {
-                    if (classType(cut).equals("ImageFromBatch")) {
-                        int index = Math.max(0, inputs(cut).path("batch_index").asInt(0));
-                        batch = Math.max(1, Math.min(inputs(cut).path("length").asInt(1), batch - index));
-                    }
-                }
-                return new Size(in.path("width").asInt(512), in.path("height").asInt(512), batch);
+                width = in.path("width").asInt(512);
+                height = in.path("height").asInt(512);
+                batch = in.path("batch_size").asInt(1);
+                break;
             }
         }
-        return new Size(512, 512, 1);
+        for (String id : upstream) {
+            JsonNode in = inputs(id);
+            switch (classType(id)) {
+                case "ImageScale" -> {
+                    width = in.path("width").asInt(width);
+                    height = in.path("height").asInt(height);
+                }
+                case "RepeatImageBatch" -> batch *= Math.max(1, in.path("amount").asInt(1));
+                default -> { }
+            }
+        }
+        for (String cut : upstream) {
+            if (classType(cut).equals("ImageFromBatch")) {
+                int index = Math.max(0, inputs(cut).path("batch_index").asInt(0));
+                batch = Math.max(1, Math.min(inputs(cut).path("length").asInt(1), batch - index));
+            }
+        }
+        return new Size(width, height, batch);
     }
 
     /** The {@code fps} of a {@code CreateVideo} upstream of {@code outputId}; 24 (ComfyUI's default) if none. */

@@ -51,4 +51,20 @@ class StandInMediaTest {
         assertThat(workflow.fps("3")).isEqualTo(12);
         assertThat(workflow.size("5")).isEqualTo(new Graph.Size(64, 48, 1));
     }
+
+    @Test
+    void anImageToVideoGraphTakesItsSizeFromImageScaleAndItsFramesFromRepeatImageBatch() {
+        ObjectNode graph = (ObjectNode) JsonMapper.builder().build().readTree("""
+                {"1": {"class_type": "LoadImage", "inputs": {"image": "in.png"}},
+                 "2": {"class_type": "ImageScale", "inputs": {"image": ["1", 0], "width": 96, "height": 64}},
+                 "3": {"class_type": "RepeatImageBatch", "inputs": {"image": ["2", 0], "amount": 9}},
+                 "4": {"class_type": "CreateVideo", "inputs": {"images": ["3", 0], "fps": 8}},
+                 "5": {"class_type": "SaveVideo", "inputs": {"video": ["4", 0], "filename_prefix": "v"}},
+                 "6": {"class_type": "ImageFromBatch", "inputs": {"image": ["3", 0], "batch_index": 0, "length": 1}},
+                 "7": {"class_type": "SaveImage", "inputs": {"images": ["6", 0], "filename_prefix": "p"}}}""");
+        Graph workflow = new Graph(graph);
+
+        assertThat(workflow.size("5")).isEqualTo(new Graph.Size(96, 64, 9));
+        assertThat(workflow.size("7")).isEqualTo(new Graph.Size(96, 64, 1));
+    }
 }
