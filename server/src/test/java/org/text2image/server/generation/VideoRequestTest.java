@@ -233,6 +233,21 @@ class VideoRequestTest {
                 .contains("2880 credits for 81 frames at 256 × 256");
     }
 
+    @Test
+    void openAisImagesEndpointRefusesAVideoModelAndDoesNotListIt() throws Exception {
+        String key = keys.create(alice.id(), "script", EnumSet.allOf(ApiScope.class)).secret();
+
+        mvc.perform(post("/v1/images/generations").header("Authorization", "Bearer " + key)
+                        .contentType("application/json").content("{\"prompt\":\"a fox\",\"model\":\"video-mp4\"}"))
+                .andExpect(status().isBadRequest()).andExpect(jsonPath("$.error.param").value("model"))
+                .andExpect(jsonPath("$.error.message").value(
+                        "Test video (MP4) is a video model; this endpoint makes images. Use POST /api/v1/jobs for videos."));
+        mvc.perform(get("/v1/models").header("Authorization", "Bearer " + key))
+                .andExpect(jsonPath("$.data[?(@.id == 'video-mp4')]").isEmpty())
+                .andExpect(jsonPath("$.data[?(@.id == 'modelfree')]").isNotEmpty());
+        assertThat(jobs(alice)).isZero();
+    }
+
     private UUID storedImage(SignedInUser user, String contentType) {
         UUID jobId = generation.enqueue(user.id(), GenerationRequest.of("modelfree", "a picture"));
         UUID imageId = UUID.randomUUID();

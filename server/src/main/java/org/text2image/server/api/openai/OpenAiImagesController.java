@@ -78,6 +78,7 @@ class OpenAiImagesController {
         OpenAiImageRequest.Format format = body.format();
         GenerationRequest request = body.toRequest();
         Submission submission;
+        refuseVideoModel(request);
         try {
             submission = submissions.submit(caller, request, idempotencyKey);
         } catch (InvalidGenerationRequestException e) {
@@ -87,6 +88,15 @@ class OpenAiImagesController {
         long ownerId = caller.userId();
         return waits.await(submission.jobId(), ownerId, properties.openaiWait(),
                 job -> answers.of(job, ownerId, format, base));
+    }
+
+    /** OpenAI's images endpoint makes images: a video model is for {@code POST /api/v1/jobs}. */
+    private void refuseVideoModel(GenerationRequest request) {
+        generation.models().stream().filter(model -> model.id().equals(request.modelId()) && model.isVideo())
+                .findFirst().ifPresent(model -> {
+                    throw OpenAiRefusal.invalid("invalid_value", "model", model.name()
+                            + " is a video model; this endpoint makes images. Use POST /api/v1/jobs for videos.");
+                });
     }
 
     /**

@@ -12,8 +12,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.text2image.server.generation.GenerationService;
 
 /**
- * OpenAI's models endpoints (docs/API.md, "OpenAI-compatible endpoints"): the enabled models of the
- * catalog, the same ones {@code GET /api/v1/models} lists, in OpenAI's shape. What the caller's plan
+ * OpenAI's models endpoints (docs/API.md, "OpenAI-compatible endpoints"): the enabled image models
+ * of the catalog (video models are for {@code POST /api/v1/jobs}), in OpenAI's shape. What the caller's plan
  * allows of each is in {@code GET /api/v1/models}.
  */
 @RestController
@@ -35,7 +35,8 @@ class OpenAiModelsController {
     @ApiResponse(responseCode = "200", description = "{\"object\": \"list\", \"data\": [models]}")
     OpenAiModel.ModelList models() {
         return new OpenAiModel.ModelList("list",
-                generation.models().stream().map(model -> OpenAiModel.of(model.id(), started)).toList());
+                generation.models().stream().filter(model -> !model.isVideo())
+                        .map(model -> OpenAiModel.of(model.id(), started)).toList());
     }
 
     @GetMapping("/models/{id}")
@@ -43,7 +44,7 @@ class OpenAiModelsController {
     @ApiResponse(responseCode = "200", description = "{\"id\", \"object\": \"model\", \"created\", \"owned_by\"}")
     @ApiResponse(responseCode = "404", description = "No enabled model has this id (model_not_found).")
     OpenAiModel model(@PathVariable("id") String id) {
-        return generation.models().stream().filter(model -> model.id().equals(id)).findFirst()
+        return generation.models().stream().filter(model -> !model.isVideo() && model.id().equals(id)).findFirst()
                 .map(model -> OpenAiModel.of(model.id(), started))
                 .orElseThrow(() -> new OpenAiRefusal(HttpStatus.NOT_FOUND, "invalid_request_error", "model_not_found",
                         null, "The model '" + (id.length() > 64 ? id.substring(0, 64) + "…" : id)
