@@ -186,11 +186,12 @@ class DeploymentFilesTest {
             assertThat(events.group(1)).contains("proxy_buffering off;", "proxy_read_timeout 1h;");
             Matcher worker = Pattern.compile("location /api/worker/ \\{([^}]*)}").matcher(config);
             assertThat(worker.find()).as(file + ": a location for the worker API").isTrue();
-            assertThat(worker.group(1)).contains("proxy_read_timeout 120s;");
+            // A video job's completion: up to the largest model limit (512 MiB) and a poster.
+            assertThat(worker.group(1)).contains("proxy_read_timeout 120s;", "client_max_body_size 600m;");
             assertThat(config).contains("client_max_body_size 100m;", "X-Forwarded-Proto $scheme", "X-Forwarded-For");
         }
-        // The body limit is the server's: spring.servlet.multipart.max-request-size.
-        assertThat(read(ROOT.resolve("server/src/main/resources/application.yml"))).contains("max-request-size: 100MB");
+        // The server's own limits: the multipart maximum is sized for the largest video and stays above nginx's.
+        assertThat(read(ROOT.resolve("server/src/main/resources/application.yml"))).contains("max-request-size: 1100MB");
     }
 
     @Test

@@ -74,8 +74,12 @@ record ApiJob(
                  @Schema(description = "image/png, image/webp or image/jpeg; video/mp4 or video/webm for a video.") @JsonProperty("content_type") String contentType,
                  @Schema(description = "Signed URL of the image: works without a key or session until expires_at.")
                  @JsonProperty("url") String url,
-                 @Schema(description = "Signed URL of a small JPEG thumbnail, until expires_at.")
+                 @Schema(description = "Signed URL of a small JPEG thumbnail, until expires_at; for a video, of its "
+                         + "poster (null when the video has none).")
                  @JsonProperty("thumbnail_url") String thumbnailUrl,
+                 @Schema(description = "A video's poster (its first frame, PNG) as a signed URL until expires_at; null "
+                         + "for an image or a video without poster.")
+                 @JsonProperty("poster_url") String posterUrl,
                  @Schema(description = "When the URLs stop working (ISO-8601, UTC); GET the job again for fresh ones.")
                  @JsonProperty("expires_at") Instant expiresAt) {
     }

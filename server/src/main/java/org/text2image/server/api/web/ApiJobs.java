@@ -45,7 +45,8 @@ class ApiJobs {
         Instant expires = imageUrls.expiryOfUrlsSignedNow();
         Function<JobImage, ApiJob.Image> image = img -> new ApiJob.Image(img.id(), img.position(), img.contentType(),
                 base + imageUrls.imageForOwner(job, img.id(), ownerId),
-                base + imageUrls.thumbnailForOwner(job, img.id(), ownerId), expires);
+                img.hasThumbnail() ? base + imageUrls.thumbnailForOwner(job, img.id(), ownerId) : null,
+                img.isVideo() && img.hasPoster() ? base + imageUrls.posterForOwner(job, img.id(), ownerId) : null, expires);
         var p = job.parameters();
         return new ApiJob(job.id(), job.status().name().toLowerCase(java.util.Locale.ROOT), p.modelId(), job.modelName(),
                 p.prompt(), p.negativePrompt(), p.width(), p.height(), p.batchSize(), p.seed(), p.steps(), p.cfgScale(),
