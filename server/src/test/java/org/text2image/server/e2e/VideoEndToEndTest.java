@@ -32,7 +32,10 @@ import org.text2image.server.generation.JobView;
  * ComfyUI stand-in, which writes a real H.264 MP4; the server verifies and stores it with its
  * poster, and serves a video that decodes to the frames asked for.
  */
-@TestPropertySource(properties = "text2image.catalog.models-file=src/test/resources/config/models-with-video.json")
+@TestPropertySource(properties = {
+        "text2image.catalog.models-file=src/test/resources/config/models-with-video.json",
+        "text2image.accounts.signup-credits=1000"
+})
 class VideoEndToEndTest extends EndToEndTestBase {
 
     @Autowired MockMvc mvc;

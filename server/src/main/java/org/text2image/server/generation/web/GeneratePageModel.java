@@ -196,8 +196,11 @@ class GeneratePageModel {
         model.addAttribute("cost", new Cost(price(user, modelId, batchSize, width, height, frames),
                 statements.balance(user.id()).availableCredits()));
         Map<String, String> hints = new LinkedHashMap<>();
-        sizeHint(width, generation.limits().maxWidth()).ifPresent(hint -> hints.put("width", hint));
-        sizeHint(height, generation.limits().maxHeight()).ifPresent(hint -> hints.put("height", hint));
+        // A video model's sizes come from its presets (the sizes it was trained on), not multiples of 64.
+        if (!selectedModel(modelId).isVideo()) {
+            sizeHint(width, generation.limits().maxWidth()).ifPresent(hint -> hints.put("width", hint));
+            sizeHint(height, generation.limits().maxHeight()).ifPresent(hint -> hints.put("height", hint));
+        }
         model.addAttribute("hints", hints);
     }
 
