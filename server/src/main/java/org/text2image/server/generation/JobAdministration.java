@@ -82,7 +82,16 @@ public class JobAdministration {
     public Optional<JobDetail> detail(UUID jobId) {
         Optional<JobRow> row = jobs.find(jobId);
         return row.flatMap(job -> generation.find(jobId, new Viewer(job.userId(), true)).map(view -> new JobDetail(view,
-                attempts.of(jobId), renderer.render(job).map(JobAdministration::pretty).orElse(null))));
+                attempts.of(jobId), rendered(job))));
+    }
+
+    /** The job's workflow as it would be sent now; null when its model or its input image is gone. */
+    private String rendered(JobRow job) {
+        try {
+            return renderer.render(job).map(JobAdministration::pretty).orElse(null);
+        } catch (WorkflowRenderer.InputImageGoneException e) {
+            return null;
+        }
     }
 
     /**
@@ -102,8 +111,10 @@ public class JobAdministration {
 
     /** A request for the same settings as {@code job}, seed included: what "run again" submits. */
     public static GenerationRequest sameAs(JobParameters p) {
+        JobParameters.Video video = p.video();
         return new GenerationRequest(p.modelId(), p.prompt(), p.negativePrompt(), p.width(), p.height(), p.batchSize(),
-                p.seed(), p.steps(), p.cfgScale(), p.sampler(), p.scheduler());
+                p.seed(), p.steps(), p.cfgScale(), p.sampler(), p.scheduler(), video == null ? null : video.frames(),
+                video == null ? null : video.fps(), video == null ? null : video.inputImageId());
     }
 
     private JobSummary summary(JobRow row) {

@@ -68,6 +68,7 @@ class VideoRequestTest {
     @Autowired TestDatabase db;
     @Autowired LedgerInvariants invariants;
     @Autowired ApiKeys keys;
+    @Autowired JobAdministration administration;
 
     SignedInUser alice;
 
@@ -246,6 +247,29 @@ class VideoRequestTest {
                 .andExpect(jsonPath("$.data[?(@.id == 'video-mp4')]").isEmpty())
                 .andExpect(jsonPath("$.data[?(@.id == 'modelfree')]").isNotEmpty());
         assertThat(jobs(alice)).isZero();
+    }
+
+    @Test
+    void anAdminsRunAgainRepeatsTheVideoAndAJobWhoseInputImageWasRemovedFailsAtItsClaimWithoutCharge() throws Exception {
+        onPlan(alice, "pro");
+        UUID image = storedImage(alice, "image/png");
+        UUID job = accepted(alice, Map.of("modelId", "video-i2v", "inputImageId", image.toString(), "frames", "13",
+                "fps", "12"));
+        JobParameters parameters = generation.find(job, new Viewer(alice.id(), false)).orElseThrow().parameters();
+
+        GenerationRequest again = JobAdministration.sameAs(parameters);
+        assertThat(again.frames()).isEqualTo(13);
+        assertThat(again.fps()).isEqualTo(12);
+        assertThat(again.inputImageId()).isEqualTo(image);
+
+        db.jdbc().sql("DELETE FROM job_image WHERE id = ?").params(image).update();
+        assertThat(administration.detail(job).orElseThrow().workflow()).as("the admin page shows no workflow").isNull();
+        assertThat(queue.claim("gpu-1", List.of())).isEmpty();
+        JobView failed = generation.find(job, new Viewer(alice.id(), false)).orElseThrow();
+        assertThat(failed.status()).isEqualTo(JobStatus.FAILED);
+        assertThat(failed.error()).isEqualTo("The image this video starts from was removed.");
+        assertThat(db.jdbc().sql("SELECT count(*) FROM ledger_entry WHERE job_id = ? AND kind = 'RELEASE'").params(job)
+                .query(Long.class).single()).isEqualTo(1);
     }
 
     private UUID storedImage(SignedInUser user, String contentType) {

@@ -67,7 +67,7 @@ public class WorkflowRenderer {
     }
 
     /** An image-to-video job whose input image was removed (its account's images deleted): it cannot run. */
-    static final class InputImageGoneException extends RuntimeException {
+    public static final class InputImageGoneException extends RuntimeException {
         InputImageGoneException() {
             super("The image this video starts from was removed.");
         }
