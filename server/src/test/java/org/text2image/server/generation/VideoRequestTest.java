@@ -272,6 +272,33 @@ class VideoRequestTest {
                 .query(Long.class).single()).isEqualTo(1);
     }
 
+    @Test
+    void hostileVideoFieldsGetAMessageOrAClearRefusalNeverAServerError() throws Exception {
+        onPlan(alice, "pro");
+        Map<String, String> expected = Map.of(
+                "abc", "Frames must be a whole number.",
+                "1.5", "Frames must be a whole number.",
+                "-9", "Frames must be between 5 and 81 for Test video (MP4).",
+                "99999999999999999999", "Frames must be a whole number.",
+                "9223372036854775807", "Frames must be between 5 and 81 for Test video (MP4).");
+        for (Map.Entry<String, String> bad : expected.entrySet()) {
+            assertThat(Html.textOf(refused(alice, Map.of("frames", bad.getKey())), "frames-error")).as(bad.getKey())
+                    .isEqualTo(bad.getValue());
+        }
+        assertThat(Html.textOf(refused(alice, Map.of("fps", "0")), "fps-error"))
+                .isEqualTo("Frames per second must be between 8 and 24 for Test video (MP4).");
+        mvc.perform(form(alice, Map.of("frames", "9\u0000"))).andExpect(status().isBadRequest());
+        mvc.perform(get("/generate/quote").with(user(alice)).param("modelId", "video-mp4").param("frames", "x\u0000"))
+                .andExpect(status().isBadRequest());
+        String quote = mvc.perform(get("/generate/quote").with(user(alice)).param("modelId", "video-mp4")
+                .param("frames", "80")).andExpect(status().isOk()).andReturn().getResponse().getContentAsString();
+        assertThat(quote).contains("Choose a valid length and size to see the cost.");
+        UUID image = storedImage(alice, "image/png");
+        mvc.perform(get("/images/" + image + "/poster").with(user(alice))).andExpect(status().isNotFound());
+        mvc.perform(get("/images/not-an-id/poster").with(user(alice))).andExpect(status().isNotFound());
+        assertThat(jobs(alice)).as("only the stored image's own job").isEqualTo(1);
+    }
+
     private UUID storedImage(SignedInUser user, String contentType) {
         UUID jobId = generation.enqueue(user.id(), GenerationRequest.of("modelfree", "a picture"));
         UUID imageId = UUID.randomUUID();

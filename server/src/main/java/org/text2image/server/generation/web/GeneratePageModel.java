@@ -195,6 +195,7 @@ class GeneratePageModel {
                   String frames) {
         model.addAttribute("cost", new Cost(price(user, modelId, batchSize, width, height, frames),
                 statements.balance(user.id()).availableCredits()));
+        model.addAttribute("costForVideo", selectedModel(modelId).isVideo());
         Map<String, String> hints = new LinkedHashMap<>();
         // A video model's sizes come from its presets (the sizes it was trained on), not multiples of 64.
         if (!selectedModel(modelId).isVideo()) {
