@@ -18,25 +18,31 @@ public final class LoraOutput {
     }
 
     /**
-     * The file the graph's only {@code SaveLoRA} node writes, with the steps of the
-     * {@code TrainLoraNode} it saves.
+     * The file the graph's {@code SaveLoRA} node writes, with the steps of the {@code TrainLoraNode}
+     * it saves. Several SaveLoRA nodes with the same inputs save one file (ComfyUI runs the second
+     * from cache: wf_train_lora_sd15.json has two, models_loras_after_train.json lists one file).
      *
-     * @throws IllegalArgumentException when the graph has not exactly one SaveLoRA, or its prefix or
-     *     the TrainLoraNode's {@code steps} is not a literal value
+     * @throws IllegalArgumentException when the graph has no SaveLoRA, SaveLoRA nodes that differ,
+     *     or a prefix or TrainLoraNode {@code steps} that is not a literal value
      */
     public static ImageRef of(ObjectNode graph) {
-        JsonNode save = null;
+        ImageRef file = null;
         for (Map.Entry<String, JsonNode> node : graph.properties()) {
             if (node.getValue().path("class_type").asString("").equals("SaveLoRA")) {
-                if (save != null) {
-                    throw new IllegalArgumentException("a training graph needs exactly one SaveLoRA node");
+                ImageRef saved = file(graph, node.getValue().path("inputs"));
+                if (file != null && !file.equals(saved)) {
+                    throw new IllegalArgumentException("a training graph's SaveLoRA nodes must save one LoRA (one prefix and steps)");
                 }
-                save = node.getValue().path("inputs");
+                file = saved;
             }
         }
-        if (save == null) {
+        if (file == null) {
             throw new IllegalArgumentException("a training graph needs a SaveLoRA node");
         }
+        return file;
+    }
+
+    private static ImageRef file(ObjectNode graph, JsonNode save) {
         JsonNode prefix = save.path("prefix");
         if (!prefix.isString() || prefix.stringValue().isBlank() || prefix.stringValue().contains("..")) {
             throw new IllegalArgumentException("SaveLoRA needs a literal prefix such as loras/<name>");
