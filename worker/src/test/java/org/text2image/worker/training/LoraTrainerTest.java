@@ -134,6 +134,17 @@ class LoraTrainerTest {
     }
 
     @Test
+    void aRunThatSavedNoLoraFailsNamingTheMissingFileAndIsNotRetried() throws Exception {
+        comfyUi.discardSavedLoras(true);
+
+        assertThatThrownBy(() -> trainer.train(dataset(2), graph(DatasetUpload.folderFor("job-1", 1), "t2i-job-1-1", 3),
+                "prompt-missing", (step, total) -> { }))
+                .isInstanceOfSatisfying(TrainingFailedException.class, e -> assertThat(e.retryable()).isFalse())
+                .hasMessageStartingWith("ComfyUI has no LoRA file loras/t2i-job-1-1_3_steps_00001_.safetensors after the training run");
+        assertThat(dir.resolve("downloads")).isEmptyDirectory();
+    }
+
+    @Test
     void twoImagesWithTheSameCaptionFileAreRefused() {
         Path file = dir.resolve("x.png");
 

@@ -134,6 +134,11 @@ public final class ComfyUiStandIn implements AutoCloseable {
         return state.file("output", subfolder, name);
     }
 
+    /** While {@code on}, SaveLoRA ends normally but writes no file, so {@code /view} answers 404 for it. */
+    public void discardSavedLoras(boolean on) {
+        state.discardLoras(on);
+    }
+
     /** Makes {@code GET /models/checkpoints} answer 500 (aiohttp's plain-text error) while {@code broken}. */
     public void breakCheckpointList(boolean broken) {
         state.checkpointsBroken(broken);

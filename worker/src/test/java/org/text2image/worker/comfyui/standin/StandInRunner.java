@@ -194,8 +194,10 @@ final class StandInRunner implements Runnable {
             String subfolder = slash < 0 ? "" : prefix.substring(0, slash);
             String stem = prefix.substring(slash + 1) + "_" + steps + "_steps";
             int counter = state.reserveCounter(subfolder, stem, 1);
-            state.putFile("output", subfolder, stem + "_" + String.format("%05d", counter) + "_.safetensors",
-                    StandInLoras.safetensors(prompt.promptId()));
+            if (!state.discardLoras()) {
+                state.putFile("output", subfolder, stem + "_" + String.format("%05d", counter) + "_.safetensors",
+                        StandInLoras.safetensors(prompt.promptId()));
+            }
             send(frame("executed", NODES.objectNode().put("node", node).put("display_node", node).putNull("output")
                     .put("prompt_id", prompt.promptId())));
             return true;

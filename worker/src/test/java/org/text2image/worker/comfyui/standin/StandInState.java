@@ -287,6 +287,16 @@ final class StandInState {
 
     private volatile String videoExtension = "mp4";
     private volatile boolean chunkedViews;
+    private volatile boolean discardLoras;
+
+    /** Whether SaveLoRA "forgets" to write its file (a full disk, another prefix). */
+    void discardLoras(boolean on) {
+        discardLoras = on;
+    }
+
+    boolean discardLoras() {
+        return discardLoras;
+    }
 
     /** Whether {@code /view} sends files chunked, without a {@code Content-Length}. */
     void chunkedViews(boolean on) {
