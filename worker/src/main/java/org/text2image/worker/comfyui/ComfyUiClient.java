@@ -220,6 +220,19 @@ public final class ComfyUiClient implements AutoCloseable {
                 "GET /models/diffusion_models"));
     }
 
+    /**
+     * {@code GET /models/loras}: the LoRA files ComfyUI lists (models/loras and any
+     * extra_model_paths; a trained LoRA in {@code output/loras} is listed when that folder is one
+     * of them, models_loras_after_train.json). A ComfyUI that does not know the folder answers 404: none.
+     */
+    public List<String> loras() {
+        Answer answer = send(get("models/loras"), MAX_JSON_BYTES);
+        if (answer.status() == 404) {
+            return List.of();
+        }
+        return ComfyUiResponses.strings(json(expectOk(answer, "GET /models/loras"), "GET /models/loras"));
+    }
+
     /** Opens {@code GET /ws?clientId=} ({@code ws:} or {@code wss:} after the base URL's scheme). */
     CompletableFuture<WebSocket> openSocket(String clientId, WebSocket.Listener listener, Duration connectTimeout) {
         String scheme = "https".equalsIgnoreCase(baseUrl.getScheme()) ? "wss" : "ws";

@@ -29,6 +29,13 @@ public final class WorkflowTemplate {
     public static final Set<String> OUTPUT_NODE_TYPES = Set.of(
             "SaveImage", "SaveAnimatedWEBP", "SaveAnimatedPNG", "SaveWEBM", "SaveVideo", "VHS_VideoCombine");
 
+    /**
+     * Output nodes of training workflows: {@code SaveLoRA} (comfy_extras/nodes_train.py) writes
+     * {@code output/<prefix>_<steps>_steps_00001_.safetensors} and reports nothing in the history;
+     * it takes {@code prefix}, not {@code filename_prefix}, so {@link #render} leaves it alone.
+     */
+    public static final Set<String> TRAINING_OUTPUT_NODE_TYPES = Set.of("SaveLoRA");
+
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-zA-Z_]+)\\s*}}");
 
     private final String source;
@@ -60,11 +67,13 @@ public final class WorkflowTemplate {
                 throw new InvalidWorkflowTemplateException(source,
                         "node \"" + node.getKey() + "\" needs a class_type and an inputs object");
             }
-            hasOutput |= OUTPUT_NODE_TYPES.contains(classType.stringValue());
+            hasOutput |= OUTPUT_NODE_TYPES.contains(classType.stringValue())
+                    || TRAINING_OUTPUT_NODE_TYPES.contains(classType.stringValue());
         }
         if (!hasOutput) {
             throw new InvalidWorkflowTemplateException(source,
-                    "has no output node (one of " + new TreeSet<>(OUTPUT_NODE_TYPES) + ")");
+                    "has no output node (one of " + new TreeSet<>(OUTPUT_NODE_TYPES) + " or "
+                            + new TreeSet<>(TRAINING_OUTPUT_NODE_TYPES) + ")");
         }
         Set<Placeholder> used = new TreeSet<>();
         collectPlaceholders(source, graph, used);

@@ -121,6 +121,24 @@ public final class ComfyUiStandIn implements AutoCloseable {
         return state.file("input", subfolder, name);
     }
 
+    /** The names of the files uploaded into {@code input/<subfolder>/}, sorted. */
+    public List<String> inputFiles(String subfolder) {
+        return state.fileNames("input", subfolder);
+    }
+
+    /**
+     * The bytes of a file a run saved in {@code output/<subfolder>/} (such as SaveLoRA's
+     * {@code loras/<prefix>_<steps>_steps_00001_.safetensors}), or null when there is none.
+     */
+    public byte[] outputFile(String subfolder, String name) {
+        return state.file("output", subfolder, name);
+    }
+
+    /** While {@code on}, SaveLoRA ends normally but writes no file, so {@code /view} answers 404 for it. */
+    public void discardSavedLoras(boolean on) {
+        state.discardLoras(on);
+    }
+
     /** Makes {@code GET /models/checkpoints} answer 500 (aiohttp's plain-text error) while {@code broken}. */
     public void breakCheckpointList(boolean broken) {
         state.checkpointsBroken(broken);

@@ -21,8 +21,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class Graph {
 
     /** Node classes that produce results: the save nodes plus PreviewImage (temp images). */
-    static final Set<String> OUTPUT_TYPES = Stream.concat(WorkflowTemplate.OUTPUT_NODE_TYPES.stream(),
-            Stream.of("PreviewImage")).collect(Collectors.toUnmodifiableSet());
+    static final Set<String> OUTPUT_TYPES = Stream.of(WorkflowTemplate.OUTPUT_NODE_TYPES.stream(),
+            WorkflowTemplate.TRAINING_OUTPUT_NODE_TYPES.stream(), Stream.of("PreviewImage"))
+            .flatMap(types -> types).collect(Collectors.toUnmodifiableSet());
     static final Set<String> SAMPLER_TYPES = Set.of("KSampler", "KSamplerAdvanced");
     private static final Set<String> SIZE_SOURCES = Set.of("EmptyLatentImage", "EmptyImage", "EmptySD3LatentImage");
 
@@ -103,8 +104,14 @@ final class Graph {
         return seen;
     }
 
-    /** A sampler's {@code steps}, 0 for other nodes. */
+    /**
+     * A sampler's {@code steps}; a {@code TrainLoraNode}'s {@code steps × grad_accumulation_steps}
+     * (its progress max, ws_train_lora_sd15.jsonl); 0 for other nodes.
+     */
     int steps(String id) {
+        if (classType(id).equals("TrainLoraNode")) {
+            return Math.max(1, Math.min(inputs(id).path("steps").asInt(1) * Math.max(1, inputs(id).path("grad_accumulation_steps").asInt(1)), 100_000));
+        }
         return SAMPLER_TYPES.contains(classType(id)) ? Math.max(1, Math.min(inputs(id).path("steps").asInt(20), 10_000)) : 0;
     }
 

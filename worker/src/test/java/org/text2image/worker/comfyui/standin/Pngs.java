@@ -8,13 +8,13 @@ import java.util.Arrays;
 import javax.imageio.ImageIO;
 
 /** Real PNG files of one color, as the stand-in's "generated" images. */
-final class Pngs {
+public final class Pngs {
 
     private Pngs() {
     }
 
     /** A {@code width}×{@code height} PNG filled with {@code rgb} (0xRRGGBB). */
-    static byte[] solid(int width, int height, int rgb) {
+    public static byte[] solid(int width, int height, int rgb) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         int[] row = new int[width];
         Arrays.fill(row, rgb);

@@ -39,6 +39,17 @@ final class PromptCheck {
      */
     static Optional<ObjectNode> errors(JsonNode body, List<String> checkpoints,
                                        java.util.function.Predicate<String> inputExists) {
+        return errors(body, checkpoints, inputExists, List.of());
+    }
+
+    /**
+     * As above, and a {@code LoadImageTextDataSetFromFolder} or {@code LoadImageDataSetFromFolder}
+     * whose {@code folder} is not one of {@code inputFolders} (the folders in {@code input/}) fails
+     * as in post_bad_dataset_folder.txt: {@code value_not_in_list}, details
+     * {@code folder: '<folder>' not in ['a', 'b']}.
+     */
+    static Optional<ObjectNode> errors(JsonNode body, List<String> checkpoints,
+                                       java.util.function.Predicate<String> inputExists, List<String> inputFolders) {
         if (!body.has("prompt")) {
             return Optional.of(error("no_prompt", "No prompt provided", "No prompt provided"));
         }
@@ -62,6 +73,7 @@ final class PromptCheck {
             checkCheckpoint(graph, id, checkpoints, errors);
             checkRanges(graph, id, errors);
             checkInputImage(graph, id, inputExists, errors);
+            checkDatasetFolder(graph, id, inputFolders, errors);
             if (!errors.isEmpty()) {
                 ObjectNode entry = nodeErrors.putObject(id);
                 entry.set("errors", errors);
@@ -102,6 +114,21 @@ final class PromptCheck {
                 .put("message", "Custom validation failed for node")
                 .put("details", "image - Invalid image file: " + image.stringValue());
         error.putObject("extra_info").put("input_name", "image").put("received_value", image.stringValue());
+    }
+
+    private static void checkDatasetFolder(Graph graph, String id, List<String> folders, ArrayNode errors) {
+        JsonNode folder = graph.inputs(id).path("folder");
+        if (!List.of("LoadImageTextDataSetFromFolder", "LoadImageDataSetFromFolder").contains(graph.classType(id))
+                || !folder.isString() || folders.contains(folder.stringValue())) {
+            return;
+        }
+        ObjectNode error = errors.addObject().put("type", "value_not_in_list").put("message", "Value not in list")
+                .put("details", "folder: " + pythonRepr(folder.stringValue()) + " not in " + pythonRepr(folders));
+        ObjectNode extra = error.putObject("extra_info").put("input_name", "folder");
+        ArrayNode config = extra.putArray("input_config").add("COMBO");
+        ObjectNode options = config.addObject().put("tooltip", "The folder to load images from.").put("multiselect", false);
+        folders.forEach(options.putArray("options")::add);
+        extra.put("received_value", folder.stringValue());
     }
 
     private static void checkRanges(Graph graph, String id, ArrayNode errors) {

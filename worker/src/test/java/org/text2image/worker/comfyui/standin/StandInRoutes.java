@@ -73,6 +73,8 @@ final class StandInRoutes extends Handler.Abstract {
                     json(response, callback, 200, strings(state.checkpoints()));
                 }
             }
+            // models_loras_after_train.json: the LoRA SaveLoRA wrote into output/loras is listed
+            case "GET /models/loras" -> json(response, callback, 200, strings(state.fileNames("output", "loras")));
             case "GET /models/diffusion_models" -> json(response, callback, 200, strings(state.diffusionModels()));
             case "POST /upload/image" -> {
                 StandInUploads.Answer answer = StandInUploads.upload(state,
@@ -118,7 +120,7 @@ final class StandInRoutes extends Handler.Abstract {
         Optional<ObjectNode> errors = PromptCheck.errors(body, state.checkpoints(), image -> {
             int slash = image.lastIndexOf('/');
             return state.file("input", slash < 0 ? "" : image.substring(0, slash), image.substring(slash + 1)) != null;
-        });
+        }, state.inputFolders());
         if (errors.isPresent()) {
             json(response, callback, 400, errors.get());
             return;

@@ -130,6 +130,9 @@ final class StandInRunner implements Runnable {
 
         /** Runs one node; false when the run ended (interrupted or failed). */
         private boolean runNode(String node, Duration unit, ObjectNode outputs, List<String> executed) {
+            if (graph.classType(node).equals("SaveLoRA")) {
+                return saveLora(node, unit, executed);
+            }
             boolean output = Graph.OUTPUT_TYPES.contains(graph.classType(node));
             ObjectNode saved = null;
             if (output) { // encode first, inside the node's time
@@ -172,6 +175,31 @@ final class StandInRunner implements Runnable {
                 error(node, graph.classType(node), executed, e.exceptionType(), e.getMessage());
                 return false;
             }
+            return true;
+        }
+
+        /**
+         * SaveLoRA: writes {@code output/<prefix>_<steps>_steps_<counter>_.safetensors} and reports
+         * {@code "output": null}, nothing in the history (ws_train_lora_sd15.jsonl, history_train_lora_sd15.json).
+         */
+        private boolean saveLora(String node, Duration unit, List<String> executed) {
+            if (state.pauseUntil(start + unit.toNanos() * ++slot)) {
+                interrupted(node, executed);
+                return false;
+            }
+            String prefix = graph.inputs(node).path("prefix").asString("loras/ComfyUI_trained_lora");
+            JsonNode stepsInput = graph.inputs(node).path("steps");
+            int steps = stepsInput.isArray() ? graph.inputs(stepsInput.get(0).asString()).path("steps").asInt(1) : stepsInput.asInt(1);
+            int slash = prefix.lastIndexOf('/');
+            String subfolder = slash < 0 ? "" : prefix.substring(0, slash);
+            String stem = prefix.substring(slash + 1) + "_" + steps + "_steps";
+            int counter = state.reserveCounter(subfolder, stem, 1);
+            if (!state.discardLoras()) {
+                state.putFile("output", subfolder, stem + "_" + String.format("%05d", counter) + "_.safetensors",
+                        StandInLoras.safetensors(prompt.promptId()));
+            }
+            send(frame("executed", NODES.objectNode().put("node", node).put("display_node", node).putNull("output")
+                    .put("prompt_id", prompt.promptId())));
             return true;
         }
 

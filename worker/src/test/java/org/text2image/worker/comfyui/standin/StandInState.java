@@ -287,6 +287,16 @@ final class StandInState {
 
     private volatile String videoExtension = "mp4";
     private volatile boolean chunkedViews;
+    private volatile boolean discardLoras;
+
+    /** Whether SaveLoRA "forgets" to write its file (a full disk, another prefix). */
+    void discardLoras(boolean on) {
+        discardLoras = on;
+    }
+
+    boolean discardLoras() {
+        return discardLoras;
+    }
 
     /** Whether {@code /view} sends files chunked, without a {@code Content-Length}. */
     void chunkedViews(boolean on) {
@@ -308,6 +318,20 @@ final class StandInState {
 
     void putFile(String type, String subfolder, String filename, byte[] bytes) {
         locked(() -> files.put(type + "/" + subfolder + "/" + filename, bytes));
+    }
+
+    /** The names of the files in {@code <type>/<subfolder>/} (not below), sorted. */
+    List<String> fileNames(String type, String subfolder) {
+        String prefix = type + "/" + subfolder + "/";
+        return locked(() -> files.keySet().stream().filter(key -> key.startsWith(prefix))
+                .map(key -> key.substring(prefix.length())).filter(name -> !name.contains("/")).sorted().toList());
+    }
+
+    /** The folders directly under {@code input/} that hold a file (uploads create them), sorted. */
+    List<String> inputFolders() {
+        return locked(() -> files.keySet().stream().filter(key -> key.startsWith("input/"))
+                .map(key -> key.substring("input/".length())).filter(rest -> rest.indexOf('/') > 0)
+                .map(rest -> rest.substring(0, rest.indexOf('/'))).distinct().sorted().toList());
     }
 
     byte[] file(String type, String subfolder, String filename) {
