@@ -240,6 +240,26 @@ public class LoraDatasets {
         return true;
     }
 
+    /**
+     * Removes all of a user's datasets and their image rows (account deletion), in the caller's
+     * transaction; the files stay until {@link #deleteFiles} is called after it commits.
+     *
+     * @return the storage keys of the removed images
+     */
+    @Transactional
+    public List<String> forgetUser(long userId) {
+        List<String> keys = jdbc.sql("""
+                        DELETE FROM lora_dataset_image WHERE dataset_id IN (SELECT id FROM lora_dataset WHERE user_id = ?)
+                        RETURNING storage_key""").params(userId).query(String.class).list();
+        jdbc.sql("DELETE FROM lora_dataset WHERE user_id = ?").params(userId).update();
+        return keys;
+    }
+
+    /** Deletes the files under these keys (those {@link #forgetUser} returned), once their rows are gone. */
+    public void deleteFiles(List<String> keys) {
+        keys.forEach(store::delete);
+    }
+
     private boolean lockOwned(UUID datasetId, long userId) {
         return jdbc.sql("SELECT id FROM lora_dataset WHERE id = ? AND user_id = ? FOR UPDATE")
                 .params(datasetId, userId).query(UUID.class).optional().isPresent();
