@@ -35,6 +35,7 @@ import org.text2image.server.plans.Plans;
 import org.text2image.server.plans.SubscriptionSource;
 import org.text2image.server.storage.ImageStore;
 import org.text2image.server.storage.LocalFolderImageStore;
+import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
 import org.text2image.server.web.PageTest;
@@ -215,6 +216,24 @@ class MyModelsPageTest {
         assertThat(files()).isEqualTo(1);
         assertThat(db.jdbc().sql("SELECT caption FROM lora_dataset_image WHERE id = ?").params(image)
                 .query(String.class).single()).isEmpty();
+    }
+
+    @Test
+    void anAdminMayLookAtADatasetButNotChangeIt() throws Exception {
+        UUID dataset = create(alice, "Looked at", "looked");
+        upload(alice, dataset, pngs(1)).andExpect(status().is3xxRedirection());
+        UUID image = imageIds(dataset).get(0);
+        SignedInUser admin = TestAccounts.admin(accounts, db, "admin@example.com");
+
+        String page = page(admin, dataset);
+        mvc.perform(get("/my-models/datasets/" + dataset + "/images/" + image).with(user(admin)))
+                .andExpect(status().isOk()).andExpect(content().contentType("image/png"));
+
+        assertThat(page).doesNotContain("upload-form").doesNotContain("delete-dataset-form");
+        mvc.perform(post("/my-models/datasets/" + dataset + "/delete").with(user(admin)).with(csrf()))
+                .andExpect(status().isNotFound());
+        assertThat(rows(dataset)).isEqualTo(1);
+        assertThat(files()).isEqualTo(1);
     }
 
     @Test
