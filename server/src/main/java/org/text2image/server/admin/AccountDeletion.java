@@ -23,6 +23,7 @@ import org.text2image.server.payments.AccountClosing;
 import org.text2image.server.plans.PlanTerms;
 import org.text2image.server.support.InvalidInputException;
 import org.text2image.server.support.Plurals;
+import org.text2image.server.training.LoraDatasets;
 
 /**
  * Deletes an account on request. First a card subscription is cancelled at Stripe (if Stripe
@@ -30,8 +31,8 @@ import org.text2image.server.support.Plurals;
  * credits), sign-in is refused, the API keys are revoked and their webhooks removed, the active jobs are
  * cancelled (their holds released first), the image rows, previews and prompts are removed, the
  * remaining balance is forfeited by one DEBIT entry (idempotency key {@code account-deleted:<id>}),
- * the mails to or about the account and its support conversation are deleted, the account row is anonymised (its email freed)
- * and an audit row is written. After it commits the sessions end and the image files go. The
+ * the mails to or about the account, its support conversation and its LoRA datasets are deleted, the account row is anonymised (its email freed)
+ * and an audit row is written. After it commits the sessions end and the image files (and dataset files) go. The
  * ledger, the payments and the job rows stay for the books, pointing at the anonymised row.
  */
 @Service
@@ -52,12 +53,14 @@ class AccountDeletion {
     private final PlanTerms plans;
     private final AccountClosing payments;
     private final ApiKeys apiKeys;
+    private final LoraDatasets datasets;
     private final TransactionTemplate transactions;
 
     AccountDeletion(AccountService accounts, AccountDirectory directory, GenerationService generation,
                     GeneratedImages images, CreditLedger ledger, CreditStatements statements, MailOutbox outbox,
                     UserSessions sessions, AdminAuditLog audit, SupportChat support, PlanTerms plans, AccountClosing payments,
-                    ApiKeys apiKeys, TransactionTemplate transactions) {
+                    ApiKeys apiKeys, LoraDatasets datasets, TransactionTemplate transactions) {
+        this.datasets = datasets;
         this.apiKeys = apiKeys;
         this.plans = plans;
         this.payments = payments;
@@ -95,6 +98,7 @@ class AccountDeletion {
         Deleted deleted = transactions.execute(status -> deleteRows(admin, user, why));
         sessions.endAll(user, null);
         images.deleteFiles(deleted.images());
+        datasets.deleteFiles(deleted.datasetFiles());
         String removed = Plurals.count(deleted.images().size(), "image") + " removed, "
                 + Plurals.count(deleted.forfeited(), "credit") + " forfeited";
         log.info("Admin {} deleted account {}: {}", admin.id(), userId, removed);
@@ -127,13 +131,14 @@ class AccountDeletion {
         }
         outbox.forget(userId, user.email());
         support.forget(userId);
+        List<String> datasetFiles = datasets.forgetUser(userId);
         directory.anonymise(userId);
         audit.record(admin.id(), "USER_DELETED", userId, available > 0 ? -available : null, why,
                 "account with " + Plurals.count(removed.size(), "image") + "; "
                         + Plurals.count(jobs, "active job") + " cancelled", "deleted");
-        return new Deleted(removed, available);
+        return new Deleted(removed, available, datasetFiles);
     }
 
-    private record Deleted(List<GeneratedImages.RemovedImage> images, long forfeited) {
+    private record Deleted(List<GeneratedImages.RemovedImage> images, long forfeited, List<String> datasetFiles) {
     }
 }

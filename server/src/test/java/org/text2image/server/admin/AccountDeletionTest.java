@@ -38,6 +38,7 @@ import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.generation.web.ImageUrls;
 import org.text2image.server.help.SupportChat;
 import org.text2image.server.storage.ImageStore;
+import org.text2image.server.training.LoraDatasets;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.plans.BillingPeriod;
@@ -71,6 +72,7 @@ class AccountDeletionTest {
     @Autowired Plans plans;
     @Autowired MutableClock clock;
     @Autowired ApiKeys apiKeys;
+    @Autowired LoraDatasets datasets;
     @Autowired TestDatabase db;
 
     SignedInUser admin;
@@ -162,6 +164,27 @@ class AccountDeletionTest {
                 .query(Long.class).single()).isZero();
         assertThat(db.jdbc().sql("SELECT count(*) FROM webhook_delivery").query(Long.class).single())
                 .as("no delivery log naming the prompt, and no webhook for the queued job's cancellation").isZero();
+    }
+
+    @Test
+    void aDeletedAccountsLoraDatasetsAndTheirFilesAreRemoved() throws Exception {
+        planTerms.assign(admin.id(), alice.id(), plans.find("pro").orElseThrow(), BillingPeriod.WEEKLY, 1, "team");
+        java.util.UUID dataset = datasets.create(alice.id(), "My cat", "mycat");
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(512, 512, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", png);
+        datasets.addImages(dataset, alice.id(), List.of(new LoraDatasets.Upload("cat.png", png.toByteArray())));
+        String key = db.jdbc().sql("SELECT storage_key FROM lora_dataset_image WHERE dataset_id = ?").params(dataset)
+                .query(String.class).single();
+        assertThat(store.get(key)).isPresent();
+
+        delete("alice@example.com", "Deletion request").andExpect(status().isSeeOther());
+
+        assertThat(db.jdbc().sql("SELECT count(*) FROM lora_dataset WHERE user_id = ?").params(alice.id())
+                .query(Integer.class).single()).isZero();
+        assertThat(db.jdbc().sql("SELECT count(*) FROM lora_dataset_image WHERE dataset_id = ?").params(dataset)
+                .query(Integer.class).single()).isZero();
+        assertThat(store.get(key)).isEmpty();
     }
 
     @Test
