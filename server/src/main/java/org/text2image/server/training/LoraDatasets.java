@@ -75,6 +75,13 @@ public class LoraDatasets {
         return plan.loraTrainings().weekly() > 0 || plan.loraTrainings().yearly() > 0;
     }
 
+    /** Whether the user has any dataset. */
+    @Transactional(readOnly = true)
+    public boolean hasDatasets(long userId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM lora_dataset WHERE user_id = ?)").params(userId)
+                .query(Boolean.class).single();
+    }
+
     /** The user's datasets, newest first. */
     @Transactional(readOnly = true)
     public List<Dataset> datasets(long userId) {

@@ -250,6 +250,26 @@ class MyModelsPageTest {
         assertThat(db.jdbc().sql("SELECT count(*) FROM lora_dataset").query(Integer.class).single()).isZero();
     }
 
+    @Test
+    void accountAndGenerateLinkMyModelsForUsersWhoTrainOrHaveADatasetOnly() throws Exception {
+        for (String page : List.of("/account", "/generate")) {
+            String free = mvc.perform(get(page).with(user(bob))).andExpect(status().isOk()).andReturn().getResponse()
+                    .getContentAsString();
+            assertThat(free).as("a Free user on " + page + ": no link to a page that only sells a plan")
+                    .doesNotContain("href=\"/my-models\"");
+            String pro = mvc.perform(get(page).with(user(alice))).andExpect(status().isOk()).andReturn().getResponse()
+                    .getContentAsString();
+            assertThat(pro).as(page).contains("href=\"/my-models\"");
+        }
+
+        // A dataset made while on a plan that trains keeps the link after the plan ends.
+        db.jdbc().sql("INSERT INTO lora_dataset (id, user_id, name, trigger_word, created_at) VALUES (?, ?, 'Old', 'old', now())")
+                .params(UUID.randomUUID(), bob.id()).update();
+        String withDataset = mvc.perform(get("/account").with(user(bob))).andExpect(status().isOk()).andReturn()
+                .getResponse().getContentAsString();
+        assertThat(Html.attributeOf(withDataset, "account-my-models", "href")).isEqualTo("/my-models");
+    }
+
     private UUID create(SignedInUser user, String name, String triggerWord) throws Exception {
         String location = mvc.perform(post("/my-models/datasets").with(user(user)).with(csrf())
                         .param("name", name).param("triggerWord", triggerWord))
