@@ -265,9 +265,7 @@ public final class WorkerApiClient implements AutoCloseable {
     public InputImageBytes inputImage(UUID jobId, int attempt) {
         HttpRequest request = request("jobs/" + jobId + "/input-image?" + WorkerApi.ATTEMPT_PART + "=" + attempt)
                 .setHeader("Accept", "image/*, application/problem+json").GET().build();
-        String what = request.method() + " " + request.uri();
-        try {
-            HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        return exchange(request, (what, response) -> {
             if (response.statusCode() != 200) {
                 ApiAnswer.of(what, response).expectDone("input-image");
                 throw new WorkerApiException(what + " answered HTTP " + response.statusCode());
@@ -281,16 +279,7 @@ public final class WorkerApiClient implements AutoCloseable {
                         .split(";")[0].strip().toLowerCase(java.util.Locale.ROOT);
                 return new InputImageBytes(type, bytes);
             }
-        } catch (HttpTimeoutException e) {
-            throw new WorkerApiUnavailableException(what + " timed out", e);
-        } catch (IOException e) {
-            throw new WorkerApiUnavailableException(what + " failed: " + describe(e), e);
-        } catch (UncheckedIOException e) {
-            throw new WorkerApiUnavailableException(what + " failed: " + describe(e.getCause()), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WorkerApiUnavailableException(what + " interrupted", e);
-        }
+        });
     }
 
     /**
@@ -329,9 +318,23 @@ public final class WorkerApiClient implements AutoCloseable {
     }
 
     private ApiAnswer send(HttpRequest request) {
+        return exchange(request, ApiAnswer::of);
+    }
+
+    /** Reads an answer's stream; may throw what reading a stream throws. */
+    @FunctionalInterface
+    private interface AnswerReader<T> {
+        T read(String what, HttpResponse<java.io.InputStream> response) throws IOException;
+    }
+
+    /**
+     * Sends a request and reads its answer, with the network failures every call shares: a timeout,
+     * an I/O error or an interrupt is a {@link WorkerApiUnavailableException} naming the call.
+     */
+    private <T> T exchange(HttpRequest request, AnswerReader<T> reader) {
         String what = request.method() + " " + request.uri();
         try {
-            return ApiAnswer.of(what, http.send(request, HttpResponse.BodyHandlers.ofInputStream()));
+            return reader.read(what, http.send(request, HttpResponse.BodyHandlers.ofInputStream()));
         } catch (HttpTimeoutException e) {
             throw new WorkerApiUnavailableException(what + " timed out", e);
         } catch (IOException e) {

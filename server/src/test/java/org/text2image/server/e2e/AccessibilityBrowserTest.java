@@ -113,8 +113,8 @@ class AccessibilityBrowserTest extends BrowserTestBase {
             browser.findElement(By.id("sign-out")).click();
         }
         switch (viewer) {
-            case USER -> signIn("maya@example.com");
-            case ADMIN -> signIn("admin@example.com");
+            case USER -> signInAs("maya@example.com");
+            case ADMIN -> signInAs("admin@example.com");
             case ANONYMOUS -> browser.manage().deleteAllCookies();
         }
         return viewer;
@@ -126,14 +126,6 @@ class AccessibilityBrowserTest extends BrowserTestBase {
         new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.urlMatches(".*/payments/[^/]+$"));
         String current = browser.getCurrentUrl();
         return current.substring(current.lastIndexOf('/') + 1);
-    }
-
-    private void signIn(String email) {
-        browser.get(url("/login"));
-        browser.findElement(By.id("email")).sendKeys(email);
-        browser.findElement(By.id("password")).sendKeys("correct horse");
-        browser.findElement(By.id("submit")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
     }
 
 

@@ -9,9 +9,12 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.webjars.WebJarVersionLocator;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
@@ -36,6 +39,28 @@ abstract class BrowserTestBase extends EndToEndTestBase {
     /** The server's address for {@code path}, such as {@code /credits}. */
     String url(String path) {
         return "http://localhost:" + port + path;
+    }
+
+    /** Signs in through the login form (password {@code correct horse}) and waits until the browser left it. */
+    void signInAs(String email) {
+        browser.get(url("/login"));
+        browser.findElement(By.id("email")).sendKeys(email);
+        browser.findElement(By.id("password")).sendKeys("correct horse");
+        browser.findElement(By.id("submit")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
+    }
+
+    /**
+     * Adds the current page's layout problems to {@code problems}, each prefixed with {@code where}:
+     * sideways scrolling, and the serious and critical axe-core violations ({@link #axeViolations}).
+     */
+    void checkPage(String where, String axe, List<String> problems) {
+        Long scrollWidth = (Long) js().executeScript("return document.documentElement.scrollWidth");
+        Long innerWidth = (Long) js().executeScript("return window.innerWidth");
+        if (scrollWidth > innerWidth) {
+            problems.add(where + ": " + scrollWidth + " px wide, scrolls sideways");
+        }
+        axeViolations(axe).forEach(violation -> problems.add(where + ": " + violation));
     }
 
     /** The browser as a script runner. */

@@ -32,7 +32,7 @@ class PlanLimitsBrowserTest extends BrowserTestBase {
     @Test
     void aFreeUsersGenerateFormShowsThePlanIsCleanOnEveryWidthAndRuns() throws Exception {
         accounts.register("maya@example.com", "correct horse");
-        signIn("maya@example.com");
+        signInAs("maya@example.com");
         String axe = axeSource();
         List<String> problems = new ArrayList<>();
 
@@ -43,7 +43,7 @@ class PlanLimitsBrowserTest extends BrowserTestBase {
                     js().executeScript("localStorage.setItem('t2i-theme', arguments[0]);", theme);
                     browser.get(url(path));
                     js().executeScript("var d = document.getElementById('advanced'); if (d) { d.open = true; }");
-                    check(path + " (" + theme + ", " + width + " px)", axe, problems);
+                    checkPage(path + " (" + theme + ", " + width + " px)", axe, problems);
                 }
             }
         }
@@ -62,24 +62,6 @@ class PlanLimitsBrowserTest extends BrowserTestBase {
         String jobId = browser.getCurrentUrl().substring(browser.getCurrentUrl().lastIndexOf('/') + 1);
         long userId = count("SELECT id FROM app_user WHERE email = 'maya@example.com'");
         awaitJob(java.util.UUID.fromString(jobId), userId, job -> job.status() == JobStatus.SUCCEEDED);
-    }
-
-    private void check(String where, String axe, List<String> problems) {
-        Long scrollWidth = (Long) js().executeScript("return document.documentElement.scrollWidth");
-        Long innerWidth = (Long) js().executeScript("return window.innerWidth");
-        if (scrollWidth > innerWidth) {
-            problems.add(where + ": " + scrollWidth + " px wide, scrolls sideways");
-        }
-        List<String> violations = axeViolations(axe);
-        violations.forEach(violation -> problems.add(where + ": " + violation));
-    }
-
-    private void signIn(String email) {
-        browser.get(url("/login"));
-        browser.findElement(By.id("email")).sendKeys(email);
-        browser.findElement(By.id("password")).sendKeys("correct horse");
-        browser.findElement(By.id("submit")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
     }
 
 

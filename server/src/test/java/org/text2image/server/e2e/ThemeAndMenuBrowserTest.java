@@ -2,7 +2,6 @@ package org.text2image.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -10,8 +9,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.support.TestAccounts;
@@ -62,7 +59,7 @@ class ThemeAndMenuBrowserTest extends BrowserTestBase {
     @Test
     void onAPhoneTheMenuFoldsBehindAButtonThatWorksWithTheKeyboardAndWithoutJavaScriptEveryLinkShows() throws Exception {
         TestAccounts.admin(accounts, db, "admin@example.com");
-        signIn("admin@example.com");
+        signInAs("admin@example.com");
         resize(390);
         browser.get(url("/admin/workers"));
         WebElement menu = browser.findElement(By.id("menu-toggle"));
@@ -111,14 +108,6 @@ class ThemeAndMenuBrowserTest extends BrowserTestBase {
 
     private boolean scrollsSideways() {
         return (Boolean) js().executeScript("return document.documentElement.scrollWidth > window.innerWidth");
-    }
-
-    private void signIn(String email) {
-        browser.get(url("/login"));
-        browser.findElement(By.id("email")).sendKeys(email);
-        browser.findElement(By.id("password")).sendKeys("correct horse");
-        browser.findElement(By.id("submit")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
     }
 
 

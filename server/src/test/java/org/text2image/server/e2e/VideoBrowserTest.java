@@ -34,7 +34,7 @@ class VideoBrowserTest extends BrowserTestBase {
     @Test
     void pickTheVideoModelSubmitAndThePlayerPlaysIt() throws Exception {
         long userId = accounts.register("vera@example.com", "correct horse").id();
-        signIn("vera@example.com");
+        signInAs("vera@example.com");
         WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
 
         browser.get(url("/generate"));
@@ -54,7 +54,7 @@ class VideoBrowserTest extends BrowserTestBase {
         String axe = axeSource();
         for (int width : List.of(1280, 390)) {
             resize(width);
-            check("/generate with the video model at " + width + " px", axe, problems);
+            checkPage("/generate with the video model at " + width + " px", axe, problems);
         }
         browser.findElement(By.id("prompt")).sendKeys("a red fox running through snow");
         browser.findElement(By.id("submit")).click();
@@ -71,27 +71,10 @@ class VideoBrowserTest extends BrowserTestBase {
                 .isEqualTo(96);
         for (int width : List.of(1280, 390)) {
             resize(width);
-            check("the job page at " + width + " px", axe, problems);
+            checkPage("the job page at " + width + " px", axe, problems);
         }
         browser.get(url("/history"));
         assertThat(browser.findElement(By.id("play-" + jobId)).isDisplayed()).isTrue();
         assertThat(problems).as("accessibility violations (serious, critical) and sideways scrolling").isEmpty();
-    }
-
-    private void check(String where, String axe, List<String> problems) {
-        Long scrollWidth = (Long) js().executeScript("return document.documentElement.scrollWidth");
-        Long innerWidth = (Long) js().executeScript("return window.innerWidth");
-        if (scrollWidth > innerWidth) {
-            problems.add(where + ": " + scrollWidth + " px wide, scrolls sideways");
-        }
-        axeViolations(axe).forEach(violation -> problems.add(where + ": " + violation));
-    }
-
-    private void signIn(String email) {
-        browser.get(url("/login"));
-        browser.findElement(By.id("email")).sendKeys(email);
-        browser.findElement(By.id("password")).sendKeys("correct horse");
-        browser.findElement(By.id("submit")).click();
-        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.not(ExpectedConditions.urlContains("/login")));
     }
 }

@@ -47,7 +47,7 @@ class UploadedImages {
     void store(JobRow job, List<UploadedImage> images, Instant now) {
         List<String> contentTypes = check(job, images);
         List<String> written = new ArrayList<>();
-        deleteOnRollback(written);
+        deleteOnRollback(store, written);
         for (int position = 0; position < images.size(); position++) {
             UUID imageId = UUID.randomUUID();
             String key = "jobs/" + job.id() + "/" + imageId;
@@ -132,7 +132,12 @@ class UploadedImages {
         return actual == asked || actual == asked - asked % 8;
     }
 
-    private void deleteOnRollback(List<String> keys) {
+    /**
+     * Removes the stored {@code keys} again when the caller's transaction does not commit (the list
+     * is read then, so keys added after this call count too). Completions of images and of videos
+     * both use it.
+     */
+    static void deleteOnRollback(ImageStore store, List<String> keys) {
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
             public void afterCompletion(int status) {

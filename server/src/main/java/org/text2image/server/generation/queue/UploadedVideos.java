@@ -11,8 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.catalog.ModelCatalog;
 import org.text2image.server.catalog.VideoSpec;
@@ -101,7 +99,7 @@ class UploadedVideos {
         String key = "jobs/" + job.id() + "/" + imageId;
         String posterKey = poster == null ? null : posterKey(key);
         List<String> written = new ArrayList<>();
-        deleteOnRollback(written);
+        UploadedImages.deleteOnRollback(store, written);
         store.put(key, file);
         written.add(key);
         if (poster != null) {
@@ -146,16 +144,5 @@ class UploadedVideos {
                 file.toFile().deleteOnExit();
             }
         }
-    }
-
-    private void deleteOnRollback(List<String> keys) {
-        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-            @Override
-            public void afterCompletion(int status) {
-                if (status != STATUS_COMMITTED) {
-                    keys.forEach(store::delete);
-                }
-            }
-        });
     }
 }
