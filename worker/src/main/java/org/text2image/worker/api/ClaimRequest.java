@@ -20,24 +20,42 @@ import java.util.List;
  * @param waitSeconds long-poll: when there is no work, how long the server may hold the claim open
  *     waiting for a job before answering 204 (0 or null answers at once; the server caps it at its
  *     {@code max-claim-wait}). The caller's read timeout must be longer.
+ * @param train whether the worker runs LoRA trainings (its {@code --train} option); only such a
+ *     worker is given training jobs, and only when its {@code vramTotalBytes} reaches the server's
+ *     {@code text2image.training.min-vram-bytes}. Null (an older worker) reads as false.
  */
 public record ClaimRequest(String workerName, boolean backendReachable, List<String> checkpoints,
                            String gpuName, Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion,
-                           Integer waitSeconds) {
+                           Integer waitSeconds, Boolean train) {
 
     public ClaimRequest {
         checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
         waitSeconds = waitSeconds == null ? 0 : Math.max(0, waitSeconds);
+        train = train != null && train;
+    }
+
+    /** A claim without the {@code train} capability. */
+    public ClaimRequest(String workerName, boolean backendReachable, List<String> checkpoints,
+                        String gpuName, Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion,
+                        Integer waitSeconds) {
+        this(workerName, backendReachable, checkpoints, gpuName, vramTotalBytes, vramFreeBytes, comfyUiVersion,
+                waitSeconds, false);
     }
 
     /** A claim without GPU or ComfyUI details, answered at once. */
     public ClaimRequest(String workerName, boolean backendReachable, List<String> checkpoints) {
-        this(workerName, backendReachable, checkpoints, null, null, null, null, 0);
+        this(workerName, backendReachable, checkpoints, null, null, null, null, 0, false);
     }
 
     /** This claim with another {@link #waitSeconds}. */
     public ClaimRequest waiting(int seconds) {
         return new ClaimRequest(workerName, backendReachable, checkpoints, gpuName, vramTotalBytes, vramFreeBytes,
-                comfyUiVersion, seconds);
+                comfyUiVersion, seconds, train);
+    }
+
+    /** This claim with the {@code train} capability set as given. */
+    public ClaimRequest training(boolean trains) {
+        return new ClaimRequest(workerName, backendReachable, checkpoints, gpuName, vramTotalBytes, vramFreeBytes,
+                comfyUiVersion, waitSeconds, trains);
     }
 }

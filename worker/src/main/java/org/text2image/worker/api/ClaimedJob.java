@@ -1,5 +1,6 @@
 package org.text2image.worker.api;
 
+import java.util.List;
 import java.util.UUID;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -17,9 +18,33 @@ import tools.jackson.databind.node.ObjectNode;
  * @param timeoutSeconds how long the attempt may run at most before the server fails it
  * @param inputImage an image-to-video job's input image, to upload to ComfyUI before the prompt is
  *     posted; null (or absent from the JSON, as an older server sends it) for other jobs
+ * @param training for a LoRA training (claimed only by a worker that said {@code train}), what
+ *     the worker uploads and collects ({@link ClaimedTraining}); {@code jobId} is then the
+ *     training's id and the {@code /trainings/} paths apply. Null for a generation job.
+ * @param loras the user's LoRAs the workflow loads, to be put in place before the prompt is
+ *     posted ({@link ClaimedLora}); empty for most jobs
+ * @param removedLoras SHA-256 hashes (lowercase hex) of LoRAs their owners deleted lately: the
+ *     worker removes its cached copies ({@link WorkerApi#loraFileName(String)}) of these
  */
 public record ClaimedJob(UUID jobId, int attempt, ObjectNode workflow, String promptId,
-                         long leaseSeconds, long timeoutSeconds, InputImage inputImage) {
+                         long leaseSeconds, long timeoutSeconds, InputImage inputImage,
+                         ClaimedTraining training, List<ClaimedLora> loras, List<String> removedLoras) {
+
+    public ClaimedJob {
+        loras = loras == null ? List.of() : List.copyOf(loras);
+        removedLoras = removedLoras == null ? List.of() : List.copyOf(removedLoras);
+    }
+
+    /** A generation job (with or without an input image), without LoRAs. */
+    public ClaimedJob(UUID jobId, int attempt, ObjectNode workflow, String promptId, long leaseSeconds,
+                      long timeoutSeconds, InputImage inputImage) {
+        this(jobId, attempt, workflow, promptId, leaseSeconds, timeoutSeconds, inputImage, null, List.of(), List.of());
+    }
+
+    /** Whether this claim is a LoRA training rather than a generation job. */
+    public boolean isTraining() {
+        return training != null;
+    }
 
     /** A job without an input image. */
     public ClaimedJob(UUID jobId, int attempt, ObjectNode workflow, String promptId, long leaseSeconds,

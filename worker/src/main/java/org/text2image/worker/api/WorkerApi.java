@@ -20,6 +20,17 @@ package org.text2image.worker.api;
  * POST {base}/jobs/{id}/handback      HandBackRequest → 200 JobOutcome (QUEUED) | 409 stale attempt
  * GET  {base}/jobs/{id}/input-image?attempt=N  → 200 the image-to-video job's input image (its
  *                                                   Content-Type) | 409 stale | 404 none (ClaimedJob.inputImage)
+ * GET  {base}/jobs/{id}/loras/{loraId}?attempt=N → 200 the LoRA file (application/octet-stream) of a
+ *                                                   LoRA the job's claim named (ClaimedJob.loras) | 409 stale | 404
+ *
+ * LoRA trainings (a claim whose ClaimedJob.training is set; the id is the training's):
+ * POST {base}/trainings/{id}/heartbeat    Heartbeat (step = training steps done)
+ *                                                   → 200 HeartbeatResponse (cancelRequested → interrupt) | 409
+ * GET  {base}/trainings/{id}/images/{imageId}?attempt=N → 200 the dataset image | 409 stale | 404
+ * POST {base}/trainings/{id}/complete     multipart: attempt (text), lora (the .safetensors file)
+ *                                                   → 200 JobOutcome | 400 not a LoRA file | 409 stale
+ * POST {base}/trainings/{id}/fail         FailRequest   → 200 JobOutcome | 409 stale attempt
+ * POST {base}/trainings/{id}/handback     HandBackRequest → 200 JobOutcome (QUEUED) | 409 stale attempt
  * </pre>
  * A claim is provisional until the worker's first heartbeat: a job whose claim is not confirmed
  * within the server's {@code claim-confirm-timeout} (15 s) goes back to the queue without using
@@ -35,6 +46,15 @@ public final class WorkerApi {
     public static final String ATTEMPT_PART = "attempt";
     /** Multipart part name of each image on complete. */
     public static final String IMAGE_PART = "image";
+
+    /** Multipart part name of the trained LoRA file on a training's complete. */
+    public static final String LORA_PART = "lora";
+
+    /**
+     * Folder under ComfyUI's {@code models/loras/} that holds the users' LoRAs a worker caches;
+     * the worker never touches other files of {@code models/loras/}.
+     */
+    public static final String LORA_SUBFOLDER = "text2image";
 
     /** ComfyUI {@code input/} subfolder that a job's input image is uploaded into. */
     public static final String INPUT_SUBFOLDER = "text2image";
@@ -53,5 +73,17 @@ public final class WorkerApi {
      */
     public static String inputImageName(java.util.UUID jobId, int attempt, String contentType) {
         return jobId + "-" + attempt + ("image/jpeg".equals(contentType) ? ".jpg" : ".png");
+    }
+
+    /**
+     * The {@code lora_name} a rendered {@code LoraLoaderModelOnly} node names for a user's LoRA:
+     * {@code text2image/<sha256>.safetensors}, relative to ComfyUI's {@code models/loras/} (ComfyUI
+     * lists model files with their subfolder, separated by {@code /}). Named by content, so a
+     * cached file is valid for as long as it exists.
+     *
+     * @param sha256 the file's SHA-256, lowercase hex
+     */
+    public static String loraFileName(String sha256) {
+        return LORA_SUBFOLDER + "/" + sha256 + ".safetensors";
     }
 }
