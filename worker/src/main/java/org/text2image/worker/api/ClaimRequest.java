@@ -23,39 +23,42 @@ import java.util.List;
  * @param train whether the worker runs LoRA trainings (its {@code --train} option); only such a
  *     worker is given training jobs, and only when its {@code vramTotalBytes} reaches the server's
  *     {@code text2image.training.min-vram-bytes}. Null (an older worker) reads as false.
+ * @param loras whether the worker can put users' LoRAs in place (its {@code --loras-dir} option):
+ *     only such a worker is given generation jobs made with a LoRA. Null reads as false.
  */
 public record ClaimRequest(String workerName, boolean backendReachable, List<String> checkpoints,
                            String gpuName, Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion,
-                           Integer waitSeconds, Boolean train) {
+                           Integer waitSeconds, Boolean train, Boolean loras) {
 
     public ClaimRequest {
         checkpoints = checkpoints == null ? List.of() : List.copyOf(checkpoints);
         waitSeconds = waitSeconds == null ? 0 : Math.max(0, waitSeconds);
         train = train != null && train;
+        loras = loras != null && loras;
     }
 
-    /** A claim without the {@code train} capability. */
+    /** A claim without the {@code train} and {@code loras} capabilities. */
     public ClaimRequest(String workerName, boolean backendReachable, List<String> checkpoints,
                         String gpuName, Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion,
                         Integer waitSeconds) {
         this(workerName, backendReachable, checkpoints, gpuName, vramTotalBytes, vramFreeBytes, comfyUiVersion,
-                waitSeconds, false);
+                waitSeconds, false, false);
     }
 
     /** A claim without GPU or ComfyUI details, answered at once. */
     public ClaimRequest(String workerName, boolean backendReachable, List<String> checkpoints) {
-        this(workerName, backendReachable, checkpoints, null, null, null, null, 0, false);
+        this(workerName, backendReachable, checkpoints, null, null, null, null, 0, false, false);
     }
 
     /** This claim with another {@link #waitSeconds}. */
     public ClaimRequest waiting(int seconds) {
         return new ClaimRequest(workerName, backendReachable, checkpoints, gpuName, vramTotalBytes, vramFreeBytes,
-                comfyUiVersion, seconds, train);
+                comfyUiVersion, seconds, train, loras);
     }
 
-    /** This claim with the {@code train} capability set as given. */
-    public ClaimRequest training(boolean trains) {
+    /** This claim with the {@code train} and {@code loras} capabilities set as given. */
+    public ClaimRequest withCapabilities(boolean trains, boolean keepsLoras) {
         return new ClaimRequest(workerName, backendReachable, checkpoints, gpuName, vramTotalBytes, vramFreeBytes,
-                comfyUiVersion, waitSeconds, trains);
+                comfyUiVersion, waitSeconds, trains, keepsLoras);
     }
 }
