@@ -20,7 +20,9 @@ import org.text2image.worker.comfyui.PromptRun;
  *
  * <p>The parts, one role each: {@link PromptSubmission} posts, {@link Heartbeats} and
  * {@link KeepAlive} keep the lease, {@link PreviewRelay} relays previews, {@link FailureClassifier}
- * names failures, {@link AttemptOutcomes} reports the end through {@link ServerReporter}.
+ * names failures, {@link AttemptOutcomes} reports the end through {@link ServerReporter};
+ * {@link LoraCache} (when the worker keeps LoRAs) puts the job's LoRAs in place before the prompt.
+ * LoRA trainings run with {@link TrainingRunner} instead.
  */
 public final class JobRunner implements AutoCloseable {
 
