@@ -94,7 +94,8 @@ final class AttemptOutcomes {
         if (FailureClassifier.stoppedByWorker(e)) {
             return stoppedByWorker(job);
         }
-        if (!(e instanceof ComfyUiException) && !(e instanceof InputImageException)) { // a bug here must not leave the job leased until its lease expires
+        if (!(e instanceof ComfyUiException) && !(e instanceof InputImageException)
+                && !(e instanceof LoraException)) { // a bug here must not leave the job leased until its lease expires
             log.error("job {} attempt {} hit a worker error", job.jobId(), job.attempt(), e);
         }
         FailureClassifier.Failure failure = FailureClassifier.of(e);

@@ -22,6 +22,8 @@ import org.text2image.worker.comfyui.PromptHistory;
  *   <li>another ComfyUI error → retryable, {@code "ComfyUI error: ..."};
  *   <li>an input image that could not be uploaded ({@link InputImageException}) → its reason, retryable
  *       when the server or ComfyUI could not be reached;
+ *   <li>a LoRA that could not be put in place ({@link LoraException}) → its reason, retryable unless
+ *       the server refused to send it;
  *   <li>anything else is a bug in the worker → retryable, {@code "worker error: ..."};
  *   <li>a prompt that ran with an error → retryable, {@code "ComfyUI error in KSampler: torch.OutOfMemoryError: ..."}
  *       or {@code "ComfyUI interrupted the prompt"};
@@ -58,6 +60,9 @@ final class FailureClassifier {
         }
         if (e instanceof InputImageException input) {
             return new Failure(input.getMessage(), input.retryable());
+        }
+        if (e instanceof LoraException lora) {
+            return new Failure(lora.getMessage(), lora.retryable());
         }
         if (e instanceof ComfyUiUnavailableException) {
             return new Failure("ComfyUI unreachable: " + e.getMessage(), true);

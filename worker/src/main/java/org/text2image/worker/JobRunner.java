@@ -20,13 +20,16 @@ import org.text2image.worker.comfyui.PromptRun;
  *
  * <p>The parts, one role each: {@link PromptSubmission} posts, {@link Heartbeats} and
  * {@link KeepAlive} keep the lease, {@link PreviewRelay} relays previews, {@link FailureClassifier}
- * names failures, {@link AttemptOutcomes} reports the end through {@link ServerReporter}.
+ * names failures, {@link AttemptOutcomes} reports the end through {@link ServerReporter};
+ * {@link LoraCache} (when the worker keeps LoRAs) puts the job's LoRAs in place before the prompt.
+ * LoRA trainings run with {@link TrainingRunner} instead.
  */
 public final class JobRunner implements AutoCloseable {
 
     private final ComfyUiEvents events;
     private final PromptSubmission submission;
     private final InputImageUpload inputImages;
+    private final LoraCache loras;
     private final PromptRun.Timing timing;
     private final Parts parts;
 
@@ -44,7 +47,17 @@ public final class JobRunner implements AutoCloseable {
      */
     public JobRunner(ComfyUiClient comfyUi, WorkerApiClient server, String clientId, Duration heartbeatInterval,
                      PromptRun.Timing timing, Clock clock) {
+        this(comfyUi, server, clientId, heartbeatInterval, timing, clock, null);
+    }
+
+    /**
+     * As above, putting the users' LoRAs a job names in place with {@code loras} before its prompt
+     * is posted; null for a worker that keeps none (a job naming LoRAs then fails, retryable).
+     */
+    public JobRunner(ComfyUiClient comfyUi, WorkerApiClient server, String clientId, Duration heartbeatInterval,
+                     PromptRun.Timing timing, Clock clock, LoraCache loras) {
         Objects.requireNonNull(comfyUi, "comfyUi");
+        this.loras = loras;
         ServerReporter reporter = new ServerReporter(Objects.requireNonNull(server, "server"),
                 Objects.requireNonNull(clock, "clock"));
         this.events = new ComfyUiEvents(comfyUi, Objects.requireNonNull(clientId, "clientId"));
@@ -77,6 +90,7 @@ public final class JobRunner implements AutoCloseable {
         AttemptResult endedEarly = null;
         try {
             run = PromptRun.open(events, job.promptId(), progress::set, timing, parts.clock());
+            prepareLoras(job); // LoraLoaderModelOnly validates its lora_name when the prompt is posted
             inputImages.upload(job); // an image-to-video job's LoadImage reads it when the prompt runs
             submission.submit(job);
             // The first heartbeat confirms the claim; it overlaps the prompt's run on ComfyUI.
@@ -84,12 +98,20 @@ public final class JobRunner implements AutoCloseable {
             if (stop.isPresent()) {
                 endedEarly = parts.outcomes().stopped(job, stop.get());
             }
-        } catch (StaleAttemptException e) { // fetching the input image: the server gave the job to another attempt
+        } catch (StaleAttemptException e) { // fetching the input image or a LoRA: the server gave the job to another attempt
             endedEarly = AttemptResult.stopped("attempt no longer ours: " + e.getMessage());
         } catch (InterruptedException | RuntimeException e) {
             endedEarly = parts.outcomes().failed(job, e);
         }
         return new Attempt(job, progress, startedAt, run, endedEarly, parts);
+    }
+
+    private void prepareLoras(ClaimedJob job) throws InterruptedException {
+        if (loras != null) {
+            loras.prepare(job);
+        } else if (!job.loras().isEmpty()) {
+            throw new LoraException("this worker keeps no users' LoRAs (it was started without --loras-dir)", true, null);
+        }
     }
 
     /** Gives a claimed job back without running it (the worker is stopping); no attempt is used. */

@@ -74,7 +74,8 @@ final class Prefetch implements AutoCloseable {
     private Prefetched claimAndStart(ComfyUiHealth.Status status) {
         Optional<ClaimedJob> job;
         try {
-            job = server.claim(status.claim(config.workerName(), 0));
+            // never a training: it cannot queue behind the running prompt
+            job = server.claim(status.claim(config.workerName(), 0).withCapabilities(false, config.keepsLoras()));
         } catch (WorkerApiException e) {
             log.info("could not prefetch the next job ({}); claiming after this one", e.getMessage());
             return null;

@@ -69,11 +69,57 @@ final class ServerReporter {
 
     /** Fails the attempt; the reason is put on one line and cut to {@link WorkerApiLimits#MAX_FAIL_REASON_CHARS}. */
     AttemptResult fail(ClaimedJob job, String reason, boolean retryable) {
-        String oneLine = reason.strip().replaceAll("\\s+", " ");
-        int max = WorkerApiLimits.MAX_FAIL_REASON_CHARS;
-        String shown = oneLine.length() <= max ? oneLine : oneLine.substring(0, max - 1) + "…";
+        String shown = shown(reason);
         return send(job, () -> server.fail(job.jobId(), new FailRequest(job.attempt(), shown, retryable)),
                 retryable ? JobReport.Outcome.FAILED_RETRYABLE : JobReport.Outcome.FAILED_PERMANENTLY, shown, 0);
+    }
+
+    /** A failure reason on one line, cut to {@link WorkerApiLimits#MAX_FAIL_REASON_CHARS}. */
+    private static String shown(String reason) {
+        String oneLine = reason.strip().replaceAll("\\s+", " ");
+        int max = WorkerApiLimits.MAX_FAIL_REASON_CHARS;
+        return oneLine.length() <= max ? oneLine : oneLine.substring(0, max - 1) + "…";
+    }
+
+    /** {@code POST /trainings/{id}/heartbeat} for a training attempt. */
+    HeartbeatResponse trainingHeartbeat(ClaimedJob training, Heartbeat heartbeat) {
+        return server.trainingHeartbeat(training.jobId(), heartbeat);
+    }
+
+    /**
+     * Completes a training attempt with its LoRA file (multipart, streamed from the file). A server
+     * that refuses the file (400: not a LoRA it takes) gets the attempt failed instead, not
+     * retryable: the same run would write the same kind of file.
+     */
+    AttemptResult completeTraining(ClaimedJob training, String filename, java.nio.file.Path lora) {
+        WorkerApiException[] refused = new WorkerApiException[1];
+        AttemptResult result = send(training, () -> {
+            try {
+                return server.completeTraining(training.jobId(), training.attempt(), filename, lora);
+            } catch (StaleAttemptException | WorkerApiUnavailableException | WorkerAuthException e) {
+                throw e;
+            } catch (WorkerApiException e) {
+                refused[0] = e;
+                throw e;
+            }
+        }, JobReport.Outcome.SUCCEEDED, "LoRA " + filename, 0);
+        if (refused[0] != null) {
+            return failTraining(training, "the server refused the LoRA file: " + refused[0].getMessage(), false);
+        }
+        return result;
+    }
+
+    /** Fails a training attempt ({@code POST /trainings/{id}/fail}); the reason as for {@link #fail}. */
+    AttemptResult failTraining(ClaimedJob training, String reason, boolean retryable) {
+        String shown = shown(reason);
+        return send(training, () -> server.failTraining(training.jobId(), new FailRequest(training.attempt(), shown, retryable)),
+                retryable ? JobReport.Outcome.FAILED_RETRYABLE : JobReport.Outcome.FAILED_PERMANENTLY, shown, 0);
+    }
+
+    /** Gives a training back unfinished ({@code POST /trainings/{id}/handback}), no attempt used. */
+    AttemptResult handBackTraining(ClaimedJob training, String reason) {
+        return send(training, () -> server.handBackTraining(training.jobId(), new HandBackRequest(training.attempt(), reason)),
+                JobReport.Outcome.HANDED_BACK, "handed back: " + reason, 0);
     }
 
     /** Gives the job back unfinished: queued again without using up an attempt. */

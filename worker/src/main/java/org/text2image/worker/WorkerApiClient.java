@@ -1,12 +1,16 @@
 package org.text2image.worker;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -289,6 +293,134 @@ public final class WorkerApiClient implements AutoCloseable {
      */
     public JobOutcome fail(UUID jobId, FailRequest request) {
         return send(json("jobs/" + jobId + "/fail", request)).as(JobOutcome.class, "fail");
+    }
+
+    /**
+     * {@code POST /trainings/{id}/heartbeat}: extends a training's lease and reports its steps
+     * ({@link Heartbeat#step()} = training steps done of {@link Heartbeat#totalSteps()}).
+     *
+     * @throws StaleAttemptException on 409: the attempt is no longer ours
+     */
+    public HeartbeatResponse trainingHeartbeat(UUID trainingId, Heartbeat heartbeat) {
+        return send(json("trainings/" + trainingId + "/heartbeat", heartbeat)).as(HeartbeatResponse.class, "training heartbeat");
+    }
+
+    /**
+     * {@code GET /trainings/{id}/images/{imageId}?attempt=N}: one dataset image, streamed into
+     * {@code target} (created or replaced), at most {@link #MAX_INPUT_IMAGE_BYTES}.
+     *
+     * @return the bytes written
+     * @throws StaleAttemptException on 409: the attempt is no longer ours
+     * @throws WorkerApiException on 404 or another refusal, or an image over the limit (the file is then removed)
+     * @throws WorkerApiUnavailableException on network errors, timeouts and 5xx
+     */
+    public long trainingImage(UUID trainingId, UUID imageId, int attempt, Path target) {
+        return download("trainings/" + trainingId + "/images/" + imageId + "?" + WorkerApi.ATTEMPT_PART + "=" + attempt,
+                "training image", target, MAX_INPUT_IMAGE_BYTES);
+    }
+
+    /**
+     * {@code POST /trainings/{id}/complete} as multipart/form-data: part {@code attempt}, then part
+     * {@code lora} ({@code application/octet-stream}, filename {@code filename}) streamed from
+     * {@code lora}, never read into memory. The answer timeout grows with the file ({@link #uploadTimeout}).
+     *
+     * @throws StaleAttemptException on 409: a stale or duplicate completion, nothing was stored
+     * @throws WorkerApiException on 400: the server did not take the file as a LoRA
+     */
+    public JobOutcome completeTraining(UUID trainingId, int attempt, String filename, Path lora) {
+        Multipart form = Multipart.completion(WorkerApi.ATTEMPT_PART, attempt, WorkerApi.LORA_PART,
+                List.of(ImageFile.onDisk(filename, "application/octet-stream", lora)));
+        HttpRequest.BodyPublisher body = form.body();
+        HttpRequest request = request("trainings/" + trainingId + "/complete", uploadTimeout(requestTimeout, body.contentLength()))
+                .header("Content-Type", form.contentType()).POST(body).build();
+        return send(request).as(JobOutcome.class, "training complete");
+    }
+
+    /**
+     * {@code POST /trainings/{id}/fail}.
+     *
+     * @throws StaleAttemptException on 409: the attempt is no longer ours
+     */
+    public JobOutcome failTraining(UUID trainingId, FailRequest request) {
+        return send(json("trainings/" + trainingId + "/fail", request)).as(JobOutcome.class, "training fail");
+    }
+
+    /**
+     * {@code POST /trainings/{id}/handback}: gives the training back unfinished; no attempt is used.
+     *
+     * @throws StaleAttemptException on 409: the attempt is no longer ours
+     */
+    public JobOutcome handBackTraining(UUID trainingId, HandBackRequest request) {
+        return send(json("trainings/" + trainingId + "/handback", request)).as(JobOutcome.class, "training handback");
+    }
+
+    /**
+     * {@code GET /jobs/{id}/loras/{loraId}?attempt=N}: a LoRA the job's claim named, streamed into
+     * {@code target} (created or replaced), at most {@code maxBytes}.
+     *
+     * @return the bytes written
+     * @throws StaleAttemptException on 409: the attempt is no longer ours
+     * @throws WorkerApiException on 404 (the LoRA is gone) or another refusal, or a file over
+     *     {@code maxBytes} (the file is then removed)
+     * @throws WorkerApiUnavailableException on network errors, timeouts and 5xx
+     */
+    public long lora(UUID jobId, UUID loraId, int attempt, Path target, long maxBytes) {
+        return download("jobs/" + jobId + "/loras/" + loraId + "?" + WorkerApi.ATTEMPT_PART + "=" + attempt, "lora",
+                target, maxBytes);
+    }
+
+    /** Streams a 200 answer's body into {@code target}; any other answer is judged as {@link ApiAnswer} does. */
+    private long download(String path, String call, Path target, long maxBytes) {
+        HttpRequest request = request(path, uploadTimeout(requestTimeout, maxBytes))
+                .setHeader("Accept", "*/*, application/problem+json").GET().build();
+        return exchange(request, (what, response) -> {
+            if (response.statusCode() != 200) {
+                ApiAnswer.of(what, response).expectDone(call);
+                throw new WorkerApiException(what + " answered HTTP " + response.statusCode());
+            }
+            boolean kept = false;
+            try (InputStream in = response.body();
+                 OutputStream out = Files.newOutputStream(target)) {
+                long written = in.transferTo(new LimitedOutput(out, maxBytes));
+                kept = true;
+                return written;
+            } catch (LimitedOutput.TooLong e) {
+                throw new WorkerApiException(what + " answered more than " + maxBytes + " bytes");
+            } finally {
+                if (!kept) {
+                    Files.deleteIfExists(target);
+                }
+            }
+        });
+    }
+
+    /** An output that refuses to write past a limit. */
+    private static final class LimitedOutput extends java.io.FilterOutputStream {
+
+        static final class TooLong extends IOException {
+        }
+
+        private final long max;
+        private long written;
+
+        LimitedOutput(OutputStream out, long max) {
+            super(out);
+            this.max = max;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            written += len;
+            if (written > max) {
+                throw new TooLong();
+            }
+            out.write(b, off, len);
+        }
     }
 
     /** Stops the HTTP client this object made (a caller-owned one is left alone); calls under way fail. */

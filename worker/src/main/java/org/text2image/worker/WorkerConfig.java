@@ -1,6 +1,7 @@
 package org.text2image.worker;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.text2image.worker.api.WorkerApiLimits;
@@ -29,12 +30,20 @@ import org.text2image.worker.api.WorkerApiLimits;
  * @param prefetch when the running prompt reaches its last sampler step, claim the next job and
  *     queue it on ComfyUI behind the running one, so the GPU does not wait for the upload and the
  *     next claim (default true)
+ * @param train whether the worker takes LoRA trainings ({@code --train}; default false): its claims
+ *     say {@code train} and a claimed training runs with {@link org.text2image.worker.training.LoraTrainer}
+ * @param lorasDir ComfyUI's {@code models/loras} folder ({@code --loras-dir}), or null for none
+ *     (default): with it the worker keeps users' LoRAs in its {@code text2image/} subfolder
+ *     ({@link LoraCache}) and its claims say {@code loras}
+ * @param loraCacheBytes the most the {@code text2image/} subfolder may hold before the least recently
+ *     used LoRAs are removed ({@code --lora-cache-mb}, default 2048 MiB), in bytes, 1 MiB to 1 TiB
  * @throws IllegalArgumentException naming the first invalid setting
  */
 public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String workerName, Duration idleInterval,
                            Duration heartbeatInterval, Duration healthCheckInterval, Duration maxBackoff,
                            Duration connectTimeout, Duration serverRequestTimeout, Duration comfyUiRequestTimeout,
-                           Duration claimWait, boolean prefetch) {
+                           Duration claimWait, boolean prefetch, boolean train, Path lorasDir,
+                           long loraCacheBytes) {
 
     /** Longest token accepted. */
     public static final int MAX_TOKEN_CHARS = 4096;
@@ -42,6 +51,10 @@ public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String w
     public static final Duration MAX_DURATION = Duration.ofHours(1);
     /** Longest long-poll wait asked for (the server caps it at its own max-claim-wait, 30 s by default). */
     public static final Duration MAX_CLAIM_WAIT = Duration.ofSeconds(60);
+    /** Default LoRA cache size: 2048 MiB. */
+    public static final long DEFAULT_LORA_CACHE_BYTES = 2048L * 1024 * 1024;
+    /** Largest LoRA cache size accepted: 1 TiB. */
+    public static final long MAX_LORA_CACHE_BYTES = 1024L * 1024 * 1024 * 1024;
 
     public WorkerConfig {
         requireHttpUrl(serverUrl, "serverUrl");
@@ -64,62 +77,88 @@ public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String w
         if (claimWait == null || claimWait.isNegative() || claimWait.compareTo(MAX_CLAIM_WAIT) > 0) {
             throw new IllegalArgumentException("claimWait must be 0 to " + MAX_CLAIM_WAIT.toSeconds() + " s");
         }
+        if (loraCacheBytes < 1024 * 1024 || loraCacheBytes > MAX_LORA_CACHE_BYTES) {
+            throw new IllegalArgumentException("loraCacheMb must be 1 to " + MAX_LORA_CACHE_BYTES / (1024 * 1024) + " MiB");
+        }
     }
 
     /** The required settings with every other one at its default. */
     public static WorkerConfig of(URI serverUrl, String token, URI comfyUiUrl, String workerName) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60),
-                Duration.ofSeconds(30), Duration.ofSeconds(20), true);
+                Duration.ofSeconds(30), Duration.ofSeconds(20), true, false, null, DEFAULT_LORA_CACHE_BYTES);
     }
 
     /** A copy with another {@link #idleInterval}. */
     public WorkerConfig withIdleInterval(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, value, heartbeatInterval, healthCheckInterval,
-                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch);
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch, train, lorasDir, loraCacheBytes);
     }
 
     /** A copy with another {@link #heartbeatInterval}. */
     public WorkerConfig withHeartbeatInterval(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, value, healthCheckInterval,
-                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch);
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch, train, lorasDir, loraCacheBytes);
     }
 
     /** A copy with another {@link #healthCheckInterval}. */
     public WorkerConfig withHealthCheckInterval(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval, value,
-                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch);
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch, train, lorasDir, loraCacheBytes);
     }
 
     /** A copy with another {@link #maxBackoff}. */
     public WorkerConfig withMaxBackoff(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, value, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch);
+                healthCheckInterval, value, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch, train, lorasDir, loraCacheBytes);
     }
 
     /** A copy with other HTTP timeouts. */
     public WorkerConfig withTimeouts(Duration connect, Duration serverRequest, Duration comfyUiRequest) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, maxBackoff, connect, serverRequest, comfyUiRequest, claimWait, prefetch);
+                healthCheckInterval, maxBackoff, connect, serverRequest, comfyUiRequest, claimWait, prefetch, train, lorasDir, loraCacheBytes);
     }
 
     /** A copy with another {@link #claimWait} (zero: no long-poll). */
     public WorkerConfig withClaimWait(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, value, prefetch);
+                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, value, prefetch, train, lorasDir, loraCacheBytes);
     }
 
     /** A copy with {@link #prefetch} on or off. */
     public WorkerConfig withPrefetch(boolean value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, value);
+                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, value, train, lorasDir, loraCacheBytes);
+    }
+
+    /** A copy that takes LoRA trainings or not ({@link #train}). */
+    public WorkerConfig withTraining(boolean value) {
+        return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
+                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait,
+                prefetch, value, lorasDir, loraCacheBytes);
+    }
+
+    /**
+     * A copy that keeps users' LoRAs in {@code folder}'s {@code text2image/} subfolder, at most
+     * {@code cacheBytes} ({@link #lorasDir}, {@link #loraCacheBytes}); a null folder keeps none.
+     */
+    public WorkerConfig withLoras(Path folder, long cacheBytes) {
+        return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
+                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait,
+                prefetch, train, folder, cacheBytes);
+    }
+
+    /** Whether the worker keeps users' LoRAs ({@link #lorasDir} is set). */
+    public boolean keepsLoras() {
+        return lorasDir != null;
     }
 
     /** The token is a secret: never printed. */
     @Override
     public String toString() {
         return "WorkerConfig[serverUrl=" + serverUrl + ", comfyUiUrl=" + comfyUiUrl + ", workerName=" + workerName
-                + ", idleInterval=" + idleInterval + ", heartbeatInterval=" + heartbeatInterval + ", claimWait=" + claimWait + ", prefetch=" + prefetch + "]";
+                + ", idleInterval=" + idleInterval + ", heartbeatInterval=" + heartbeatInterval + ", claimWait=" + claimWait + ", prefetch=" + prefetch + ", train=" + train + ", lorasDir=" + lorasDir
+                + ", loraCacheBytes=" + loraCacheBytes + "]";
     }
 
     private static void requireHttpUrl(URI url, String name) {

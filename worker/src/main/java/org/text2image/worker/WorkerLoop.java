@@ -19,7 +19,10 @@ import org.text2image.worker.comfyui.PromptRun;
  * The worker's pull loop, run until shutdown: check ComfyUI's health (cached), claim with
  * {@code backendReachable} and the installed checkpoints — a long-poll claim the server holds up to
  * {@link WorkerConfig#claimWait()} until a job arrives ({@link ClaimWait}) — and run the job with
- * {@link JobRunner}, then any job {@link Prefetch} claimed meanwhile. While the server is
+ * {@link JobRunner}, then any job {@link Prefetch} claimed meanwhile; a LoRA training claim (only
+ * with {@link WorkerConfig#train()}) runs with {@link TrainingRunner} instead, without prefetch.
+ * Claims say {@code train} and {@code loras} as the config does; users' LoRAs are kept by a
+ * {@link LoraCache} when {@link WorkerConfig#lorasDir()} is set. While the server is
  * unreachable it backs off, doubling the pause up to {@link WorkerConfig#maxBackoff()}, and keeps
  * trying.
  *
@@ -38,6 +41,8 @@ public final class WorkerLoop implements Runnable {
     private final ComfyUiClient comfyUi;
     private final ComfyUiHealth health;
     private final JobRunner runner;
+    private final TrainingRunner trainings;
+    private final LoraCache loras;
     private final String clientId;
     private final StopSignal stop = new StopSignal();
     private final ClaimWait claimWait;
@@ -63,7 +68,9 @@ public final class WorkerLoop implements Runnable {
                 config.serverRequestTimeout());
         this.health = new ComfyUiHealth(comfyUi, config.healthCheckInterval(), clock);
         this.clientId = clientId(config.workerName());
-        this.runner = new JobRunner(comfyUi, server, clientId, config.heartbeatInterval(), timing, clock);
+        this.loras = config.keepsLoras() ? new LoraCache(config.lorasDir(), config.loraCacheBytes(), server, clock) : null;
+        this.runner = new JobRunner(comfyUi, server, clientId, config.heartbeatInterval(), timing, clock, loras);
+        this.trainings = new TrainingRunner(comfyUi, server, clientId, config.heartbeatInterval(), timing, clock);
         this.claimWait = new ClaimWait(server, health, stop);
         this.prefetch = new Prefetch(config, server, runner, stop);
     }
@@ -111,7 +118,8 @@ public final class WorkerLoop implements Runnable {
         long waitStart = System.nanoTime();
         Optional<ClaimedJob> job;
         try {
-            job = claimWait.claim(status.claim(config.workerName(), (int) config.claimWait().toSeconds()), status);
+            job = claimWait.claim(status.claim(config.workerName(), (int) config.claimWait().toSeconds())
+                    .withCapabilities(config.train(), config.keepsLoras()), status);
         } catch (WorkerApiException e) {
             return claimFailed(failures, e);
         }
@@ -120,12 +128,29 @@ public final class WorkerLoop implements Runnable {
         }
         if (job.isEmpty()) {
             idle(Duration.ofNanos(System.nanoTime() - waitStart));
+        } else if (job.get().isTraining()) {
+            runTraining(job.get());
         } else if (stop.requested()) {
             runner.handBack(job.get(), "worker stopping");
         } else {
             runJobs(runner.start(job.get(), prefetch.hook(status)));
         }
         return 0;
+    }
+
+    /** A LoRA training: run to its end on this thread (no prefetch), or handed back when stopping. */
+    private void runTraining(ClaimedJob training) {
+        if (loras != null) {
+            loras.forget(training.removedLoras());
+        }
+        if (stop.requested()) {
+            trainings.handBack(training, "worker stopping");
+            return;
+        }
+        JobReport report = trainings.run(training);
+        if (report.outcome() != JobReport.Outcome.SUCCEEDED) {
+            health.invalidate();
+        }
     }
 
     /** Backs off after a claim the server did not answer; returns the new count of consecutive failures. */

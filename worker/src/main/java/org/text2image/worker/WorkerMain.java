@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,8 +14,10 @@ import org.text2image.worker.api.WorkerApiLimits;
 
 /**
  * The standalone worker: {@code java -jar text2image-worker.jar --server URL --token T --comfyui URL
- * [--name N]}; each option may come from the environment instead ({@code T2I_SERVER_URL},
- * {@code T2I_WORKER_TOKEN}, {@code T2I_COMFYUI_URL}, {@code T2I_WORKER_NAME}), options winning.
+ * [--name N] [--train] [--loras-dir DIR] [--lora-cache-mb MB]}; each option may come from the
+ * environment instead ({@code T2I_SERVER_URL}, {@code T2I_WORKER_TOKEN}, {@code T2I_COMFYUI_URL},
+ * {@code T2I_WORKER_NAME}, {@code T2I_WORKER_TRAIN} ({@code true}/{@code false}), {@code T2I_LORAS_DIR},
+ * {@code T2I_LORA_CACHE_MB}), options winning.
  * Runs {@link WorkerLoop} on the main thread until SIGTERM or Ctrl-C, then lets the current job
  * finish for up to {@link #SHUTDOWN_GRACE} before handing it back. Exit code 2 on bad arguments.
  */
@@ -27,10 +31,15 @@ public final class WorkerMain {
 
     private static final Map<String, String> OPTIONS = Map.of(
             "--server", "T2I_SERVER_URL", "--token", "T2I_WORKER_TOKEN",
-            "--comfyui", "T2I_COMFYUI_URL", "--name", "T2I_WORKER_NAME");
+            "--comfyui", "T2I_COMFYUI_URL", "--name", "T2I_WORKER_NAME",
+            "--train", "T2I_WORKER_TRAIN", "--loras-dir", "T2I_LORAS_DIR", "--lora-cache-mb", "T2I_LORA_CACHE_MB");
+
+    /** Options that take no value on the command line (a flag; {@code --train=false} turns it off). */
+    private static final java.util.Set<String> FLAGS = java.util.Set.of("--train");
 
     static final String USAGE = """
             Usage: java -jar text2image-worker.jar --server URL --token TOKEN --comfyui URL [--name NAME]
+                   [--train] [--loras-dir DIR] [--lora-cache-mb MB]
 
             Pulls image jobs from a Text2Image server and runs them on a ComfyUI instance.
 
@@ -40,6 +49,12 @@ public final class WorkerMain {
               --comfyui URL   the ComfyUI to drive, e.g. http://127.0.0.1:8188      (env T2I_COMFYUI_URL)
               --name NAME     shown on the admin page, 1-64 characters; default: host name
                                                                                     (env T2I_WORKER_NAME)
+              --train         also take LoRA training jobs                         (env T2I_WORKER_TRAIN=true)
+              --loras-dir DIR ComfyUI's models/loras folder; users' LoRAs are kept in its
+                              text2image/ subfolder and jobs made with a LoRA are taken
+                                                                                    (env T2I_LORAS_DIR)
+              --lora-cache-mb MB  most the LoRA cache holds before the least recently used
+                              LoRAs are removed; default 2048                      (env T2I_LORA_CACHE_MB)
               -h, --help      show this help
             """;
 
@@ -96,7 +111,9 @@ public final class WorkerMain {
                 throw new IllegalArgumentException("unknown option '" + arg + "'");
             }
             String value;
-            if (arg.contains("=")) {
+            if (FLAGS.contains(name) && !arg.contains("=")) {
+                value = "true";
+            } else if (arg.contains("=")) {
                 value = arg.substring(arg.indexOf('=') + 1);
             } else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
                 value = args[++i];
@@ -109,12 +126,56 @@ public final class WorkerMain {
         String token = required(values, env, "--token", "the worker token");
         URI comfyUi = url(required(values, env, "--comfyui", "the ComfyUI URL"), "--comfyui");
         String name = value(values, env, "--name").orElseGet(WorkerMain::hostName);
+        boolean train = bool(value(values, env, "--train").orElse("false"), "--train");
+        Path loras = value(values, env, "--loras-dir").map(dir -> lorasDir(dir)).orElse(null);
+        long cacheMb = value(values, env, "--lora-cache-mb").map(WorkerMain::megabytes).orElse(2048L);
+        WorkerConfig config;
         try {
-            return Optional.of(WorkerConfig.of(server, token, comfyUi, name));
+            config = WorkerConfig.of(server, token, comfyUi, name);
         } catch (IllegalArgumentException e) {
             String option = e.getMessage().startsWith("token") ? "--token" : "--name";
             throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }
+        try {
+            return Optional.of(config.withTraining(train).withLoras(loras, cacheMb * 1024 * 1024));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--lora-cache-mb: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean bool(String text, String option) {
+        return switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new IllegalArgumentException(option + ": '" + text + "' is not true or false");
+        };
+    }
+
+    /** An existing folder (ComfyUI's {@code models/loras}); its {@code text2image/} subfolder is made when needed. */
+    private static Path lorasDir(String text) {
+        Path dir;
+        try {
+            dir = Path.of(text).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("--loras-dir: '" + text + "' is not a path", e);
+        }
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--loras-dir: " + dir + " is not a folder (ComfyUI's models/loras)");
+        }
+        return dir;
+    }
+
+    private static long megabytes(String text) {
+        try {
+            long mb = Long.parseLong(text);
+            if (mb >= 1 && mb <= WorkerConfig.MAX_LORA_CACHE_BYTES / (1024 * 1024)) {
+                return mb;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("--lora-cache-mb: '" + text + "' is not a whole number of MiB from 1 to "
+                + WorkerConfig.MAX_LORA_CACHE_BYTES / (1024 * 1024));
     }
 
     private static Optional<String> value(Map<String, String> values, Map<String, String> env, String option) {

@@ -35,7 +35,19 @@ import tools.jackson.databind.json.JsonMapper;
 final class FakeWorkerApi implements AutoCloseable {
 
     static final String TOKEN = "test-token";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    /**
+     * Writes claims with their {@code training} object: without the mix-in, Jackson writes
+     * {@link ClaimedJob#isTraining()} as {@code "training": true} in its place, which no client can read.
+     */
+    private static final JsonMapper JSON = JsonMapper.builder().addMixIn(ClaimedJob.class, ClaimedJobWire.class).build();
+
+    private abstract static class ClaimedJobWire {
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        abstract boolean isTraining();
+
+        @com.fasterxml.jackson.annotation.JsonProperty("training")
+        abstract org.text2image.worker.api.ClaimedTraining training();
+    }
 
     record Beat(UUID jobId, Heartbeat heartbeat) {
     }
@@ -80,6 +92,10 @@ final class FakeWorkerApi implements AutoCloseable {
     private final java.util.Map<UUID, byte[]> inputImages = new java.util.HashMap<>();
     private final java.util.Map<UUID, String> inputImageTypes = new java.util.HashMap<>();
     private int inputImageStatus = 200;
+    private final java.util.Map<UUID, byte[]> datasetImages = new java.util.HashMap<>();
+    private final java.util.Map<UUID, byte[]> loraFiles = new java.util.HashMap<>();
+    private final List<String> loraRequests = new ArrayList<>();
+    private int loraStatus = 200;
 
     FakeWorkerApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -193,6 +209,31 @@ final class FakeWorkerApi implements AutoCloseable {
         inputImageStatus = status;
     }
 
+    /** {@code GET /trainings/{id}/images/{imageId}} answers these bytes (else 404). */
+    synchronized void datasetImage(UUID imageId, byte[] bytes) {
+        datasetImages.put(imageId, bytes);
+    }
+
+    /** {@code GET /jobs/{id}/loras/{loraId}} answers these bytes (else 404). */
+    synchronized void loraFile(UUID loraId, byte[] bytes) {
+        loraFiles.put(loraId, bytes);
+    }
+
+    /** {@code GET /jobs/{id}/loras/{loraId}} answers this status with a problem (200, the default, sends the file). */
+    synchronized void answerLorasWith(int status) {
+        loraStatus = status;
+    }
+
+    /** The LoRA downloads asked for, in order, as {@code <job id>/<lora id>?attempt=N}. */
+    synchronized List<String> loraRequests() {
+        return List.copyOf(loraRequests);
+    }
+
+    /** The calls received in order as {@code "<kind> <id>"}, trainings' as {@code "training <kind> <id>"}, such as {@code "training fail <id>"}. */
+    synchronized List<String> trainingEvents() {
+        return events.stream().filter(e -> e.startsWith("training ")).toList();
+    }
+
     synchronized void cancelRunningJobs() {
         cancel = true;
     }
@@ -283,8 +324,9 @@ final class FakeWorkerApi implements AutoCloseable {
                 }
                 String path = exchange.getRequestURI().getPath().substring(WorkerApi.BASE_PATH.length() + 1);
                 String[] parts = path.split("/");
-                calls.add(parts.length > 2 ? parts[2] : path);
-                events.add(parts.length > 2 ? parts[2] + " " + parts[1] : path);
+                String kind = parts[0].equals("trainings") ? "training " : "";
+                calls.add(parts.length > 2 ? kind + parts[2] : path);
+                events.add(parts.length > 2 ? kind + parts[2] + " " + parts[1] : path);
                 if (path.equals("claim/cancel")) {
                     cancelledClaims++;
                     notifyAll();
@@ -300,6 +342,29 @@ final class FakeWorkerApi implements AutoCloseable {
                     }
                     status = job == null ? 204 : 200;
                     answer = job;
+                } else if (parts[0].equals("trainings") && parts[2].equals("images")) {
+                    byte[] image = datasetImages.get(UUID.fromString(parts[3]));
+                    if (image == null) {
+                        respond(exchange, 404, "{\"title\":\"Not Found\",\"status\":404,\"detail\":\"no such dataset image\"}");
+                        return;
+                    }
+                    exchange.getResponseHeaders().add("Content-Type", "image/png");
+                    exchange.sendResponseHeaders(200, image.length);
+                    exchange.getResponseBody().write(image);
+                    return;
+                } else if (parts[0].equals("jobs") && parts[2].equals("loras")) {
+                    loraRequests.add(parts[1] + "/" + parts[3] + "?" + exchange.getRequestURI().getQuery());
+                    notifyAll();
+                    byte[] lora = loraFiles.get(UUID.fromString(parts[3]));
+                    if (loraStatus != 200 || lora == null) {
+                        int code = loraStatus != 200 ? loraStatus : 404;
+                        respond(exchange, code, "{\"title\":\"Error\",\"status\":" + code + ",\"detail\":\"no such LoRA\"}");
+                        return;
+                    }
+                    exchange.getResponseHeaders().add("Content-Type", "application/octet-stream");
+                    exchange.sendResponseHeaders(200, lora.length);
+                    exchange.getResponseBody().write(lora);
+                    return;
                 } else if (parts[2].equals("heartbeat")) {
                     heartbeats.add(new Beat(UUID.fromString(parts[1]), JSON.readValue(body, Heartbeat.class)));
                     status = heartbeatStatus;

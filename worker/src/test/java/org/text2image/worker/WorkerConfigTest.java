@@ -39,4 +39,15 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> WorkerConfig.of(SERVER, "", COMFYUI, "w")).hasMessageStartingWith("token must be");
         assertThatThrownBy(() -> WorkerConfig.of(SERVER, "t", COMFYUI, "  ")).hasMessageStartingWith("workerName must be");
     }
+
+    @Test
+    void keepsNoLorasAndTakesNoTrainingsUnlessAskedAndRefusesACacheUnderOneMebibyte() {
+        WorkerConfig config = WorkerConfig.of(SERVER, "token", COMFYUI, "w");
+
+        assertThat(config.train()).isFalse();
+        assertThat(config.keepsLoras()).isFalse();
+        assertThat(config.withTraining(true).withLoras(java.nio.file.Path.of("/loras"), 1024 * 1024).keepsLoras()).isTrue();
+        assertThatThrownBy(() -> config.withLoras(java.nio.file.Path.of("/loras"), 1000))
+                .hasMessageStartingWith("loraCacheMb must be 1 to");
+    }
 }

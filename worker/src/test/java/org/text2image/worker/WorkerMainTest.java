@@ -73,4 +73,57 @@ class WorkerMainTest {
         assertThatThrownBy(() -> WorkerMain.parse(new String[] {"--verbose"}, NO_ENV)).hasMessage("unknown option '--verbose'");
         assertThatThrownBy(() -> WorkerMain.parse(new String[] {"--server"}, NO_ENV)).hasMessage("--server needs a value");
     }
+
+    @Test
+    void readsTheTrainingAndLoraOptions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path loras) {
+        WorkerConfig config = WorkerMain.parse(new String[] {"--server", "http://s", "--token", "t", "--comfyui", "http://c",
+                "--train", "--loras-dir", loras.toString(), "--lora-cache-mb=512"}, NO_ENV).orElseThrow();
+
+        assertThat(config.train()).isTrue();
+        assertThat(config.lorasDir()).isEqualTo(loras.toAbsolutePath().normalize());
+        assertThat(config.keepsLoras()).isTrue();
+        assertThat(config.loraCacheBytes()).isEqualTo(512L * 1024 * 1024);
+    }
+
+    @Test
+    void trainsOnlyWhenAskedAndKeepsNoLorasWithoutAFolder() {
+        WorkerConfig config = WorkerMain.parse(new String[] {"--server", "http://s", "--token", "t", "--comfyui", "http://c"},
+                NO_ENV).orElseThrow();
+
+        assertThat(config.train()).isFalse();
+        assertThat(config.keepsLoras()).isFalse();
+        assertThat(config.loraCacheBytes()).isEqualTo(2048L * 1024 * 1024);
+    }
+
+    @Test
+    void readsTheTrainingAndLoraSettingsFromTheEnvironment(@org.junit.jupiter.api.io.TempDir java.nio.file.Path loras) {
+        Map<String, String> env = Map.of("T2I_SERVER_URL", "http://s", "T2I_WORKER_TOKEN", "t", "T2I_COMFYUI_URL", "http://c",
+                "T2I_WORKER_TRAIN", "true", "T2I_LORAS_DIR", loras.toString(), "T2I_LORA_CACHE_MB", "100");
+
+        WorkerConfig config = WorkerMain.parse(new String[] {"--train=false"}, env).orElseThrow();
+
+        assertThat(config.train()).isFalse();
+        assertThat(config.lorasDir()).isEqualTo(loras.toAbsolutePath().normalize());
+        assertThat(config.loraCacheBytes()).isEqualTo(100L * 1024 * 1024);
+    }
+
+    @Test
+    void refusesALorasFolderThatIsNotThereAndACacheSizeThatIsNotANumber() {
+        String[] base = {"--server", "http://s", "--token", "t", "--comfyui", "http://c"};
+
+        assertThatThrownBy(() -> WorkerMain.parse(concat(base, "--loras-dir", "/no/such/folder"), NO_ENV))
+                .hasMessageStartingWith("--loras-dir: ").hasMessageContaining("is not a folder");
+        assertThatThrownBy(() -> WorkerMain.parse(concat(base, "--lora-cache-mb", "lots"), NO_ENV))
+                .hasMessageStartingWith("--lora-cache-mb: 'lots' is not a whole number");
+        assertThatThrownBy(() -> WorkerMain.parse(concat(base, "--lora-cache-mb", "0"), NO_ENV))
+                .hasMessageStartingWith("--lora-cache-mb: '0'");
+        assertThatThrownBy(() -> WorkerMain.parse(concat(base, "--train=maybe"), NO_ENV))
+                .hasMessage("--train: 'maybe' is not true or false");
+    }
+
+    private static String[] concat(String[] base, String... more) {
+        String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
+        System.arraycopy(more, 0, all, base.length, more.length);
+        return all;
+    }
 }

@@ -58,7 +58,9 @@ class EmbeddedWorker implements ApplicationListener<WebServerInitializedEvent>, 
         WorkerConfig config = WorkerConfig.of(server, token.value(), properties.comfyuiUrl(), properties.name())
                 .withIdleInterval(properties.idleInterval())
                 .withHeartbeatInterval(properties.heartbeatInterval())
-                .withHealthCheckInterval(properties.healthCheckInterval());
+                .withHealthCheckInterval(properties.healthCheckInterval())
+                .withTraining(properties.train())
+                .withLoras(properties.lorasDir(), properties.loraCacheMb() * 1024 * 1024);
         loop = new WorkerLoop(config);
         Thread.ofPlatform().name("embedded-worker").daemon(true).start(loop);
         log.info("Embedded worker '{}' started, driving ComfyUI at {}", properties.name(), properties.comfyuiUrl());

@@ -1,6 +1,7 @@
 package org.text2image.server.workers;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -14,10 +15,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param idleInterval pause between claims when there is no work (default 1 s)
  * @param heartbeatInterval time between heartbeats of a running job (default 5 s)
  * @param healthCheckInterval how long a ComfyUI health check is trusted before it is repeated (default 5 s)
+ * @param train whether it takes LoRA trainings, as a worker's {@code --train} (default false)
+ * @param lorasDir its ComfyUI's {@code models/loras} folder, as {@code --loras-dir}: users' LoRAs are
+ *     kept in its {@code text2image/} subfolder and jobs made with a LoRA are taken (default empty: none)
+ * @param loraCacheMb the most that subfolder holds, in MiB, before the least recently used LoRAs are
+ *     removed, as {@code --lora-cache-mb} (default 2048)
  */
 @ConfigurationProperties("text2image.embedded-worker")
 public record EmbeddedWorkerProperties(boolean enabled, URI comfyuiUrl, String name, Duration idleInterval,
-                                       Duration heartbeatInterval, Duration healthCheckInterval) {
+                                       Duration heartbeatInterval, Duration healthCheckInterval, boolean train,
+                                       Path lorasDir, Long loraCacheMb) {
 
     public EmbeddedWorkerProperties {
         comfyuiUrl = comfyuiUrl == null ? URI.create("http://127.0.0.1:8188") : comfyuiUrl;
@@ -25,5 +32,7 @@ public record EmbeddedWorkerProperties(boolean enabled, URI comfyuiUrl, String n
         idleInterval = idleInterval == null ? Duration.ofSeconds(1) : idleInterval;
         heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(5) : heartbeatInterval;
         healthCheckInterval = healthCheckInterval == null ? Duration.ofSeconds(5) : healthCheckInterval;
+        lorasDir = lorasDir == null || lorasDir.toString().isBlank() ? null : lorasDir;
+        loraCacheMb = loraCacheMb == null ? 2048L : loraCacheMb;
     }
 }

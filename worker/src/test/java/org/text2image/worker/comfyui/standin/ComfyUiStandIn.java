@@ -23,8 +23,9 @@ import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
  * save nodes write real single-color PNGs sized by the graph's EmptyLatentImage or EmptyImage
  * (numbered per filename prefix like ComfyUI), an identical graph re-submitted is served from
  * cache with the same files. {@code POST /prompt} validates like ComfyUI for a missing prompt, a
- * node without class_type, no output node, a checkpoint that is not installed and image sizes out
- * of range; other node classes are accepted as they are.
+ * node without class_type, no output node, a checkpoint that is not installed, a LoRA that is not
+ * in the loras folder ({@link #lorasFolder}) and image sizes out of range; other node classes are
+ * accepted as they are.
  *
  * <p>Test controls (thread-safe) inject failures and inspect what happened. Typical use:
  * <pre>{@code
@@ -137,6 +138,26 @@ public final class ComfyUiStandIn implements AutoCloseable {
     /** While {@code on}, SaveLoRA ends normally but writes no file, so {@code /view} answers 404 for it. */
     public void discardSavedLoras(boolean on) {
         state.discardLoras(on);
+    }
+
+    /**
+     * Sets ComfyUI's {@code models/loras} folder on disk (none by default): {@code GET /models/loras}
+     * then also lists its {@code .safetensors} files, those of a subfolder as
+     * {@code text2image/<file>}, and a {@code LoraLoaderModelOnly} whose {@code lora_name} is not
+     * listed fails validation with {@code value_not_in_list}, as in ComfyUI. Point the worker's
+     * {@code --loras-dir} at the same folder.
+     *
+     * @return this
+     */
+    public ComfyUiStandIn lorasFolder(java.nio.file.Path folder) {
+        state.lorasFolder(folder);
+        return this;
+    }
+
+    /** The graph of the last prompt accepted by {@code POST /prompt}, or null when none was. */
+    public tools.jackson.databind.node.ObjectNode lastPrompt() {
+        List<SubmittedPrompt> prompts = state.submitted();
+        return prompts.isEmpty() ? null : prompts.getLast().graph();
     }
 
     /** Makes {@code GET /models/checkpoints} answer 500 (aiohttp's plain-text error) while {@code broken}. */

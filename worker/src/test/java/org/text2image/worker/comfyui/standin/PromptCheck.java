@@ -50,6 +50,20 @@ final class PromptCheck {
      */
     static Optional<ObjectNode> errors(JsonNode body, List<String> checkpoints,
                                        java.util.function.Predicate<String> inputExists, List<String> inputFolders) {
+        return errors(body, checkpoints, inputExists, inputFolders, List.of());
+    }
+
+    /**
+     * As above, and a {@code LoraLoaderModelOnly} (or {@code LoraLoader}) whose {@code lora_name} is
+     * not one of {@code loras} (what {@code GET /models/loras} lists) fails as ComfyUI's combo check
+     * does ({@code execution.py} {@code validate_inputs}): {@code value_not_in_list}, details
+     * {@code lora_name: '<name>' not in ['a', 'b']}, {@code input_config} the node's input type
+     * {@code [[options]]} (LoraLoaderModelOnly's {@code lora_name} has no tooltip); over 20 options
+     * the details say {@code (list of length N)} and {@code input_config} is null.
+     */
+    static Optional<ObjectNode> errors(JsonNode body, List<String> checkpoints,
+                                       java.util.function.Predicate<String> inputExists, List<String> inputFolders,
+                                       List<String> loras) {
         if (!body.has("prompt")) {
             return Optional.of(error("no_prompt", "No prompt provided", "No prompt provided"));
         }
@@ -74,6 +88,7 @@ final class PromptCheck {
             checkRanges(graph, id, errors);
             checkInputImage(graph, id, inputExists, errors);
             checkDatasetFolder(graph, id, inputFolders, errors);
+            checkLora(graph, id, loras, errors);
             if (!errors.isEmpty()) {
                 ObjectNode entry = nodeErrors.putObject(id);
                 entry.set("errors", errors);
@@ -129,6 +144,25 @@ final class PromptCheck {
         ObjectNode options = config.addObject().put("tooltip", "The folder to load images from.").put("multiselect", false);
         folders.forEach(options.putArray("options")::add);
         extra.put("received_value", folder.stringValue());
+    }
+
+    private static void checkLora(Graph graph, String id, List<String> loras, ArrayNode errors) {
+        JsonNode name = graph.inputs(id).path("lora_name");
+        if (!List.of("LoraLoaderModelOnly", "LoraLoader").contains(graph.classType(id)) || !name.isString()
+                || loras.contains(name.stringValue())) {
+            return;
+        }
+        boolean longList = loras.size() > 20;
+        ObjectNode error = errors.addObject().put("type", "value_not_in_list").put("message", "Value not in list")
+                .put("details", "lora_name: " + pythonRepr(name.stringValue()) + " not in "
+                        + (longList ? "(list of length " + loras.size() + ")" : pythonRepr(loras)));
+        ObjectNode extra = error.putObject("extra_info").put("input_name", "lora_name");
+        if (longList) {
+            extra.putNull("input_config");
+        } else {
+            loras.forEach(extra.putArray("input_config").addArray()::add);
+        }
+        extra.put("received_value", name.stringValue());
     }
 
     private static void checkRanges(Graph graph, String id, ArrayNode errors) {

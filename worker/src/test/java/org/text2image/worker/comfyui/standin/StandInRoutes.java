@@ -74,7 +74,8 @@ final class StandInRoutes extends Handler.Abstract {
                 }
             }
             // models_loras_after_train.json: the LoRA SaveLoRA wrote into output/loras is listed
-            case "GET /models/loras" -> json(response, callback, 200, strings(state.fileNames("output", "loras")));
+            // and the .safetensors files of the loras folder (ComfyUiStandIn.lorasFolder), subfolders as "text2image/<file>"
+            case "GET /models/loras" -> json(response, callback, 200, strings(state.loraNames()));
             case "GET /models/diffusion_models" -> json(response, callback, 200, strings(state.diffusionModels()));
             case "POST /upload/image" -> {
                 StandInUploads.Answer answer = StandInUploads.upload(state,
@@ -120,7 +121,7 @@ final class StandInRoutes extends Handler.Abstract {
         Optional<ObjectNode> errors = PromptCheck.errors(body, state.checkpoints(), image -> {
             int slash = image.lastIndexOf('/');
             return state.file("input", slash < 0 ? "" : image.substring(0, slash), image.substring(slash + 1)) != null;
-        }, state.inputFolders());
+        }, state.inputFolders(), state.loraNames());
         if (errors.isPresent()) {
             json(response, callback, 400, errors.get());
             return;

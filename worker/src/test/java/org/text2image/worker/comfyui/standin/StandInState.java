@@ -285,6 +285,33 @@ final class StandInState {
         });
     }
 
+    private volatile java.nio.file.Path lorasFolder;
+
+    /** ComfyUI's {@code models/loras} folder on disk, or null for none (the default). */
+    void lorasFolder(java.nio.file.Path folder) {
+        lorasFolder = folder;
+    }
+
+    /**
+     * The LoRA names ComfyUI lists ({@code GET /models/loras}, LoraLoaderModelOnly's combo): the
+     * files SaveLoRA wrote into {@code output/loras}, and the {@code .safetensors} files under the
+     * loras folder, subfolder files as {@code <subfolder>/<file>}; sorted, as get_filename_list does.
+     */
+    List<String> loraNames() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>(fileNames("output", "loras"));
+        java.nio.file.Path folder = lorasFolder;
+        if (folder != null && java.nio.file.Files.isDirectory(folder)) {
+            try (var paths = java.nio.file.Files.walk(folder)) {
+                paths.filter(java.nio.file.Files::isRegularFile)
+                        .filter(p -> p.getFileName().toString().endsWith(".safetensors"))
+                        .forEach(p -> names.add(folder.relativize(p).toString().replace(java.io.File.separatorChar, '/')));
+            } catch (java.io.IOException | java.io.UncheckedIOException e) {
+                // a file removed while listing: list what is there next time
+            }
+        }
+        return List.copyOf(names);
+    }
+
     private volatile String videoExtension = "mp4";
     private volatile boolean chunkedViews;
     private volatile boolean discardLoras;
