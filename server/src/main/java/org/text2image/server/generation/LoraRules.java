@@ -15,10 +15,10 @@ import org.text2image.server.training.LoraModels;
  * strength is −2 … 2 (1 when not given).
  */
 @Component
-class LoraRules {
+public class LoraRules {
 
     /** The message for a LoRA the user may not generate with: unknown, deleted, malformed or another user's. */
-    static final String CHOOSE_YOUR_MODEL = "Choose one of your models.";
+    public static final String CHOOSE_YOUR_MODEL = "Choose one of your models.";
 
     private final LoraModels loras;
 
