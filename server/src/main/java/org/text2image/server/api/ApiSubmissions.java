@@ -124,6 +124,12 @@ public class ApiSubmissions {
             String value = field == null ? "" : field.toString();
             text.append(field == null ? -1 : value.length()).append(':').append(value).append(';');
         }
+        if (request.loraId() != null) { // only then, so the hashes of requests without a LoRA stay as they were
+            for (Object field : new Object[] {request.loraId(), request.loraStrength()}) {
+                String value = field == null ? "" : field.toString();
+                text.append(field == null ? -1 : value.length()).append(':').append(value).append(';');
+            }
+        }
         try {
             return MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

@@ -75,8 +75,8 @@ public class GenerationService {
     }
 
     /**
-     * Validates (the user's plan included: {@link GenerationValidator#validate(GenerationRequest,
-     * PlanAllowance, boolean)}), prices and enqueues a job at the queue priority of the user's plan.
+     * Validates (the user's plan and LoRAs included: {@link GenerationValidator#validate(GenerationRequest,
+     * PlanAllowance, boolean, Long)}), prices and enqueues a job at the queue priority of the user's plan.
      * In one transaction: the credit hold for the price and the QUEUED job row; any refusal writes
      * nothing.
      *
@@ -129,7 +129,7 @@ public class GenerationService {
 
     private UUID enqueueInContext(long userId, GenerationRequest request, UUID jobId, boolean parameterAccess) {
         PlanAllowance allowance = planRules.allowanceOf(userId);
-        JobParameters parameters = validator.validate(request, allowance, parameterAccess);
+        JobParameters parameters = validator.validate(request, allowance, parameterAccess, userId);
         refuseInputImageNotOwn(userId, parameters);
         refuseModelNoWorkerHas(parameters);
         // The hold locks the user's account row, so the active-job count and the weekly count of a
@@ -190,7 +190,7 @@ public class GenerationService {
      */
     @Transactional(readOnly = true)
     public JobParameters quote(long userId, GenerationRequest request) {
-        return validator.validate(request, planRules.allowanceOf(userId), true);
+        return validator.validate(request, planRules.allowanceOf(userId), true, userId);
     }
 
     /** What the user's plan lets them ask for now (the Generate form shows exactly this). */
@@ -222,7 +222,7 @@ public class GenerationService {
      */
     @Transactional(readOnly = true)
     public Price price(long userId, GenerationRequest request) {
-        return validator.price(validator.validate(request, planRules.allowanceOf(userId), true));
+        return validator.price(validator.validate(request, planRules.allowanceOf(userId), true, userId));
     }
 
     /**

@@ -28,9 +28,12 @@ public class GenerationValidator {
     private final GenerationProperties properties;
     private final LiveSettings settings;
     private final Pricing pricing;
+    private final LoraRules loraRules;
 
-    GenerationValidator(ModelCatalog catalog, GenerationProperties properties, LiveSettings settings, Pricing pricing) {
+    GenerationValidator(ModelCatalog catalog, GenerationProperties properties, LiveSettings settings, Pricing pricing,
+                        LoraRules loraRules) {
         this.catalog = catalog;
+        this.loraRules = loraRules;
         this.properties = properties;
         this.settings = settings;
         this.pricing = pricing;
@@ -69,9 +72,35 @@ public class GenerationValidator {
      * @throws InvalidGenerationRequestException with a message per offending field
      */
     public JobParameters validate(GenerationRequest request, PlanAllowance allowance, boolean parameterAccess) {
+        return validate(request, allowance, parameterAccess, null);
+    }
+
+    /**
+     * {@link #validate(GenerationRequest, PlanAllowance, boolean)} for a user who may ask for one
+     * of their LoRAs ({@link GenerationRequest#loraId()}, {@link LoraRules}): the job then runs the
+     * LoRA's base model, priced and limited as that model, and the LoRA (with its strength) is on
+     * the parameters. A LoRA that is unknown, deleted or another user's is refused under
+     * {@code loraId} with {@value LoraRules#CHOOSE_YOUR_MODEL}.
+     *
+     * @param userId the requesting user; null refuses every LoRA
+     */
+    public JobParameters validate(GenerationRequest request, PlanAllowance allowance, boolean parameterAccess,
+                                  Long userId) {
         Map<String, String> errors = new LinkedHashMap<>();
         GenerationLimits limits = limits();
-        Model model = model(request.modelId(), errors);
+        org.text2image.server.training.LoraModel lora = loraRules.lora(request, userId, errors);
+        boolean loraRefused = request.loraId() != null && lora == null;
+        if (lora != null) {
+            request = new GenerationRequest(lora.baseModelId(), request.prompt(), request.negativePrompt(),
+                    request.width(), request.height(), request.batchSize(), request.seed(), request.steps(),
+                    request.cfgScale(), request.sampler(), request.scheduler(), request.frames(), request.fps(),
+                    request.inputImageId(), request.loraId(), request.loraStrength());
+        }
+        Model model = loraRefused ? null : model(request.modelId(), errors);
+        if (model != null && lora != null && !LoraRules.baseTakesLora(model, errors)) {
+            model = null;
+        }
+        double loraStrength = lora == null ? 0 : LoraRules.strength(request.loraStrength(), errors);
         if (model != null && allowance != null) {
             String refused = PlanRules.modelRefused(model, allowance);
             if (refused != null) {
@@ -127,7 +156,8 @@ public class GenerationValidator {
         long price = video ? pricing.video(model, width, height, videoSettings.frames()).totalCredits()
                 : pricing.price(model, width, height, batch).totalCredits();
         return new JobParameters(model.id(), model.checkpoint(), prompt, model.uses("negative_prompt") ? negative : "",
-                width, height, batch, seed, steps, cfg, sampler, scheduler, price, videoSettings);
+                width, height, batch, seed, steps, cfg, sampler, scheduler, price, videoSettings,
+                lora == null ? null : new JobParameters.Lora(lora.id(), loraStrength));
     }
 
     /**

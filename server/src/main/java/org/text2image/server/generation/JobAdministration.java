@@ -85,11 +85,11 @@ public class JobAdministration {
                 attempts.of(jobId), rendered(job))));
     }
 
-    /** The job's workflow as it would be sent now; null when its model or its input image is gone. */
+    /** The job's workflow as it would be sent now; null when its model, its input image or its LoRA is gone. */
     private String rendered(JobRow job) {
         try {
             return renderer.render(job).map(JobAdministration::pretty).orElse(null);
-        } catch (WorkflowRenderer.InputImageGoneException e) {
+        } catch (WorkflowRenderer.InputImageGoneException | WorkflowRenderer.LoraUnusableException e) {
             return null;
         }
     }
@@ -109,12 +109,13 @@ public class JobAdministration {
         return rows.modelFigures(since);
     }
 
-    /** A request for the same settings as {@code job}, seed included: what "run again" submits. */
+    /** A request for the same settings as {@code job}, seed and LoRA included: what "run again" submits. */
     public static GenerationRequest sameAs(JobParameters p) {
         JobParameters.Video video = p.video();
         return new GenerationRequest(p.modelId(), p.prompt(), p.negativePrompt(), p.width(), p.height(), p.batchSize(),
                 p.seed(), p.steps(), p.cfgScale(), p.sampler(), p.scheduler(), video == null ? null : video.frames(),
-                video == null ? null : video.fps(), video == null ? null : video.inputImageId());
+                video == null ? null : video.fps(), video == null ? null : video.inputImageId(),
+                p.hasLora() ? p.lora().id() : null, p.hasLora() ? p.lora().strength() : null);
     }
 
     private JobSummary summary(JobRow row) {

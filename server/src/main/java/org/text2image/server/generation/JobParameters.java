@@ -18,10 +18,19 @@ package org.text2image.server.generation;
  * @param scheduler ComfyUI scheduler name
  * @param priceCredits what the job costs, held at submit and captured on success
  * @param video a video job's length, rate and input image; null for an image job
+ * @param lora the user's LoRA the job generates with (docs/TRAINING.md, "Using a LoRA"); null for none
  */
 public record JobParameters(String modelId, String checkpoint, String prompt, String negativePrompt, int width,
                             int height, int batchSize, long seed, int steps, double cfgScale, String sampler,
-                            String scheduler, long priceCredits, Video video) {
+                            String scheduler, long priceCredits, Video video, Lora lora) {
+
+    /** A job's parameters without a LoRA (an image or a video job). */
+    public JobParameters(String modelId, String checkpoint, String prompt, String negativePrompt, int width,
+                         int height, int batchSize, long seed, int steps, double cfgScale, String sampler,
+                         String scheduler, long priceCredits, Video video) {
+        this(modelId, checkpoint, prompt, negativePrompt, width, height, batchSize, seed, steps, cfgScale, sampler,
+                scheduler, priceCredits, video, null);
+    }
 
     /** An image job's parameters. */
     public JobParameters(String modelId, String checkpoint, String prompt, String negativePrompt, int width,
@@ -34,6 +43,34 @@ public record JobParameters(String modelId, String checkpoint, String prompt, St
     /** Whether this is a video job. */
     public boolean isVideo() {
         return video != null;
+    }
+
+    /** Whether the job generates with one of the user's LoRAs. */
+    public boolean hasLora() {
+        return lora != null;
+    }
+
+    /** These parameters with {@code lora} (null for none). */
+    public JobParameters withLora(Lora lora) {
+        return new JobParameters(modelId, checkpoint, prompt, negativePrompt, width, height, batchSize, seed, steps,
+                cfgScale, sampler, scheduler, priceCredits, video, lora);
+    }
+
+    /**
+     * The user's LoRA a job generates with: the workflow gains a {@code LoraLoaderModelOnly} node
+     * after the model's loader (docs/TRAINING.md, "Using a LoRA").
+     *
+     * @param id the LoRA ({@code lora_model.id}); its file's hash is looked up when the job is claimed
+     * @param strength {@code strength_model}, {@value #MIN_STRENGTH} … {@value #MAX_STRENGTH}
+     */
+    public record Lora(java.util.UUID id, double strength) {
+
+        /** Smallest strength. */
+        public static final double MIN_STRENGTH = -2;
+        /** Largest strength. */
+        public static final double MAX_STRENGTH = 2;
+        /** The strength when none is given. */
+        public static final double DEFAULT_STRENGTH = 1;
     }
 
     /**

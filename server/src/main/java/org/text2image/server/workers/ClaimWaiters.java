@@ -66,18 +66,27 @@ class ClaimWaiters implements SmartLifecycle {
      */
     DeferredResult<ResponseEntity<ClaimedJob>> claim(String workerName, List<String> checkpoints,
                                                      boolean backendReachable, Duration wait) {
+        return claim(workerName, checkpoints, false, backendReachable, wait);
+    }
+
+    /**
+     * {@link #claim(String, List, boolean, Duration)} for a worker that may keep users' LoRAs
+     * ({@code keepsLoras}): only such a worker gets jobs made with one ({@link JobQueue#claim(String, List, boolean)}).
+     */
+    DeferredResult<ResponseEntity<ClaimedJob>> claim(String workerName, List<String> checkpoints, boolean keepsLoras,
+                                                     boolean backendReachable, Duration wait) {
         if (wait.compareTo(properties.maxClaimWait()) > 0) {
             wait = properties.maxClaimWait();
         }
         DeferredResult<ResponseEntity<ClaimedJob>> result = new DeferredResult<>(Math.max(1, wait.toMillis()));
         long ringsBefore = signals.rings(JobQueue.QUEUED_CHANNEL);
-        Optional<LeasedJob> job = backendReachable ? queue.claim(workerName, checkpoints) : Optional.empty();
+        Optional<LeasedJob> job = backendReachable ? queue.claim(workerName, checkpoints, keepsLoras) : Optional.empty();
         if (job.isPresent() || wait.isZero() || !backendReachable || dispatch == null) {
             result.setResult(answer(job));
             return result;
         }
         cancel(workerName); // a worker claims one at a time: its older wait is a leftover
-        Waiter waiter = new Waiter(workerName, checkpoints, result, System.nanoTime() + wait.toNanos());
+        Waiter waiter = new Waiter(workerName, checkpoints, keepsLoras, result, System.nanoTime() + wait.toNanos());
         result.onTimeout(() -> result.setResult(noWork()));
         result.onCompletion(() -> waiting.remove(waiter));
         waiting.add(waiter);
@@ -128,7 +137,7 @@ class ClaimWaiters implements SmartLifecycle {
             }
             Optional<LeasedJob> job;
             try {
-                job = queue.claim(waiter.workerName(), waiter.checkpoints());
+                job = queue.claim(waiter.workerName(), waiter.checkpoints(), waiter.keepsLoras());
             } catch (RuntimeException e) {
                 log.warn("Waiting claim of worker {} failed", waiter.workerName(), e);
                 it.remove();
@@ -205,7 +214,7 @@ class ClaimWaiters implements SmartLifecycle {
         return DEFAULT_PHASE; // stops before the web server's graceful shutdown
     }
 
-    private record Waiter(String workerName, List<String> checkpoints, DeferredResult<ResponseEntity<ClaimedJob>> result,
+    private record Waiter(String workerName, List<String> checkpoints, boolean keepsLoras, DeferredResult<ResponseEntity<ClaimedJob>> result,
                           long deadlineNanos) {
     }
 }

@@ -33,6 +33,7 @@ import org.text2image.server.generation.UploadedImage;
 import org.text2image.server.generation.UploadedVideo;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.generation.queue.JobInputImages;
+import org.text2image.server.generation.queue.JobLoras;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.worker.api.ClaimCancel;
 import org.text2image.worker.api.ClaimRequest;
@@ -72,10 +73,12 @@ class WorkerApiController {
     private final WorkerPresence presence;
     private final Clock clock;
     private final JobInputImages inputImages;
+    private final JobLoras jobLoras;
 
     WorkerApiController(JobQueue queue, ClaimWaiters waiters, WorkerPresence presence, Clock clock,
-                        JobInputImages inputImages) {
+                        JobInputImages inputImages, JobLoras jobLoras) {
         this.queue = queue;
+        this.jobLoras = jobLoras;
         this.inputImages = inputImages;
         this.clock = clock;
         this.waiters = waiters;
@@ -89,7 +92,7 @@ class WorkerApiController {
         checkName(request.workerName(), tokenName);
         presence.report(new WorkerPresence.Report(request.workerName(), request.backendReachable(), request.checkpoints(),
                 request.gpuName(), request.vramTotalBytes(), request.vramFreeBytes(), request.comfyUiVersion()), tokenId);
-        return waiters.claim(request.workerName(), request.checkpoints(), request.backendReachable(),
+        return waiters.claim(request.workerName(), request.checkpoints(), request.loras(), request.backendReachable(),
                 Duration.ofSeconds(request.waitSeconds()));
     }
 
@@ -205,6 +208,23 @@ class WorkerApiController {
                 .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND, "Job " + jobId + " has no input image."));
         return ResponseEntity.ok().contentType(MediaType.parseMediaType(image.contentType()))
                 .header("Cache-Control", "no-store").body(image.resource());
+    }
+
+    /**
+     * The LoRA file a job made with one of the user's LoRAs loads, streamed from the image store
+     * ({@code application/octet-stream} with its {@code Content-Length}), for the worker holding
+     * {@code attempt}: 409 for a stale attempt; 404 for an unknown job, another worker's attempt, a
+     * job that does not use this LoRA, or a deleted LoRA.
+     */
+    @GetMapping(path = "/jobs/{jobId}/loras/{loraId}")
+    ResponseEntity<org.springframework.core.io.Resource> lora(@PathVariable UUID jobId, @PathVariable UUID loraId,
+                                                          @RequestParam(WorkerApi.ATTEMPT_PART) int attempt,
+                                                          @RequestAttribute(name = WorkerTokenFilter.TOKEN_NAME_ATTRIBUTE, required = false) String tokenName) {
+        JobLoras.Content file = jobLoras.forAttempt(jobId, attempt, loraId, identity(tokenName))
+                .orElseThrow(() -> new ResponseStatusException(HttpStatus.NOT_FOUND,
+                        "Job " + jobId + " has no LoRA " + loraId + " for this worker."));
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM).contentLength(file.sizeBytes())
+                .header("Cache-Control", "no-store").body(file.resource());
     }
 
     @PostMapping(path = "/jobs/{jobId}/handback", consumes = MediaType.APPLICATION_JSON_VALUE)

@@ -85,6 +85,15 @@ public final class WorkflowTemplate {
         return used;
     }
 
+    /** The {@code class_type} of every node of the template (what it can be extended with depends on them). */
+    public Set<String> classTypes() {
+        Set<String> types = new TreeSet<>();
+        for (Map.Entry<String, JsonNode> node : graph.properties()) {
+            types.add(node.getValue().get("class_type").stringValue());
+        }
+        return types;
+    }
+
     /** The name given at {@link #of}, for messages. */
     public String source() {
         return source;

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.Set;
 import org.text2image.server.generation.GenerationRequest;
+import org.text2image.server.generation.LoraRules;
+import org.text2image.server.support.InvalidInputException;
 
 /**
  * The body of {@code POST /api/v1/jobs}: the Generate form's fields, in snake_case. Every number
@@ -41,16 +43,38 @@ record ApiJobRequest(
         @JsonProperty("fps") Integer fps,
         @Schema(description = "Image-to-video models only: the id of one of your own PNG or JPEG images (an image id "
                 + "of one of your jobs) that the video starts from.")
-        @JsonProperty("input_image_id") java.util.UUID inputImageId) {
+        @JsonProperty("input_image_id") java.util.UUID inputImageId,
+        @Schema(description = "The id of one of your own LoRAs (custom models, see My models): the job runs the model "
+                + "it was trained on, at that model's price; leave model out or give that model's id. Another "
+                + "user's, a deleted or an unknown LoRA is refused the same way.")
+        @JsonProperty("lora_id") String loraId,
+        @Schema(description = "With lora_id: how strongly the LoRA applies, -2 to 2 (default 1).", example = "0.8")
+        @JsonProperty("lora_strength") Double loraStrength) {
 
     /** The JSON names this body accepts; any other is refused (a typo must not be ignored silently). */
     static final Set<String> FIELDS = Set.of("model", "prompt", "negative_prompt", "width", "height", "batch_size",
-            "seed", "steps", "cfg_scale", "sampler", "scheduler", "frames", "fps", "input_image_id");
+            "seed", "steps", "cfg_scale", "sampler", "scheduler", "frames", "fps", "input_image_id", "lora_id",
+            "lora_strength");
 
-    /** The form's request. */
+    /**
+     * The form's request.
+     *
+     * @throws InvalidInputException under {@code lora_id} when it is not a UUID (as for an unknown LoRA)
+     */
     GenerationRequest toRequest() {
+        java.util.UUID lora = null;
+        if (loraId != null) {
+            try {
+                lora = loraId.length() == 36 ? java.util.UUID.fromString(loraId) : null;
+            } catch (IllegalArgumentException e) {
+                lora = null;
+            }
+            if (lora == null) {
+                throw new InvalidInputException(java.util.Map.of("loraId", LoraRules.CHOOSE_YOUR_MODEL));
+            }
+        }
         return new GenerationRequest(model, prompt, negativePrompt, width, height, batchSize, seed, steps, cfgScale,
-                sampler, scheduler, frames, fps, inputImageId);
+                sampler, scheduler, frames, fps, inputImageId, lora, loraStrength);
     }
 
     /** The API's name of a field of {@link GenerationRequest} (the validator's error keys). */
@@ -61,6 +85,8 @@ record ApiJobRequest(
             case "batchSize" -> "batch_size";
             case "cfgScale" -> "cfg_scale";
             case "inputImageId" -> "input_image_id";
+            case "loraId" -> "lora_id";
+            case "loraStrength" -> "lora_strength";
             default -> formField;
         };
     }

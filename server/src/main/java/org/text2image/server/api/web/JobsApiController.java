@@ -34,6 +34,7 @@ import org.text2image.server.generation.JobNotFoundException;
 import org.text2image.server.generation.JobStatus;
 import org.text2image.server.generation.JobView;
 import org.text2image.server.generation.Viewer;
+import org.text2image.server.generation.LoraRules;
 import org.text2image.server.support.InvalidInputException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -172,6 +173,16 @@ class JobsApiController {
                         "Unknown field. The fields are " + String.join(", ", ApiJobRequest.FIELDS.stream().sorted()
                                 .toList()) + "."));
             }
+        }
+        JsonNode strength = body.get("lora_strength");
+        if (strength != null && !strength.isNull()
+                && (!strength.isNumber() || !Double.isFinite(strength.asDouble()))) {
+            throw new InvalidInputException(Map.of("loraStrength",
+                    "lora_strength must be a number from -2 to 2, such as 1 or 0.75."));
+        }
+        JsonNode lora = body.get("lora_id");
+        if (lora != null && !lora.isNull() && !lora.isString()) {
+            throw new InvalidInputException(Map.of("loraId", LoraRules.CHOOSE_YOUR_MODEL));
         }
         try {
             return json.treeToValue(body, ApiJobRequest.class);

@@ -14,7 +14,8 @@ import org.text2image.server.generation.GenerationProperties;
  * <ol>
  *   <li><b>Capability</b> (a filter): the job's checkpoint is one the worker listed — the list is
  *       what it can run, so a worker that lists none gets only jobs without a checkpoint (a
- *       model-free graph), which suit every worker.
+ *       model-free graph), which suit every worker. A job made with a user's LoRA
+ *       ({@code lora_id}) goes only to a worker that said it keeps LoRAs ({@code loras} in its claim).
  *   <li><b>Aging</b>: a job waiting longer than {@code text2image.generation.aging-threshold} goes
  *       before every other job, whatever its priority, oldest first — priority, fair share and
  *       affinity cannot hold it back, so every job starts within the aging threshold of a worker
@@ -49,6 +50,7 @@ class Dispatcher {
                 SELECT j.id FROM generation_job j
                 WHERE j.status = 'QUEUED'
                   AND (j.checkpoint = '' OR j.checkpoint = ANY (CAST(:checkpoints AS text[])))
+                  AND (j.lora_id IS NULL OR :loras)
                 ORDER BY
                     CASE WHEN j.created_at <= :agedBefore THEN j.created_at END ASC NULLS LAST,
                     j.priority DESC,
@@ -84,12 +86,14 @@ class Dispatcher {
      * (the job's own attempt timeout when it has one — a video model's — else {@code deadline}).
      *
      * @param checkpoints checkpoint file names the worker can load; it also gets jobs that need none
+     * @param loras whether the worker keeps users' LoRAs: only then does it get jobs made with one
      * @return the leased job, or empty when no queued job suits the worker
      */
-    Optional<JobRow> leaseNext(String workerName, List<String> checkpoints, Instant now, Instant leaseUntil,
-                               Instant deadline) {
+    Optional<JobRow> leaseNext(String workerName, List<String> checkpoints, boolean loras, Instant now,
+                               Instant leaseUntil, Instant deadline) {
         return jdbc.sql(LEASE_NEXT)
                 .param("worker", workerName).param("checkpoints", checkpoints.toArray(String[]::new))
+                .param("loras", loras)
                 .param("agedBefore", JobRepository.ts(now.minus(properties.agingThreshold())))
                 .param("lease", JobRepository.ts(leaseUntil)).param("deadline", JobRepository.ts(deadline))
                 .param("now", JobRepository.ts(now))

@@ -32,6 +32,8 @@ import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.settings.LiveSettings;
 import org.text2image.server.support.LogContext;
 import org.text2image.server.support.Plurals;
+import org.text2image.server.training.LoraModel;
+import org.text2image.server.training.LoraModels;
 import org.text2image.worker.api.WorkerApiLimits;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -73,11 +75,13 @@ public class JobQueue {
     private final LiveSettings settings;
     private final Clock clock;
     private final QueueMetrics metrics;
+    private final LoraModels loras;
 
     JobQueue(JobRepository jobs, Dispatcher dispatcher, CreditLedger ledger, UploadedImages uploads, UploadedVideos videoUploads,
              DirectUploadedImages directUploads, WorkflowRenderer renderer, AttemptLog attempts, ApplicationEventPublisher events,
-             GenerationProperties properties, LiveSettings settings, Clock clock, QueueMetrics metrics) {
+             GenerationProperties properties, LiveSettings settings, Clock clock, QueueMetrics metrics, LoraModels loras) {
         this.jobs = jobs;
+        this.loras = loras;
         this.metrics = metrics;
         this.attempts = attempts;
         this.dispatcher = dispatcher;
@@ -106,9 +110,23 @@ public class JobQueue {
      */
     @Transactional
     public Optional<LeasedJob> claim(String workerName, List<String> checkpoints) {
+        return claim(workerName, checkpoints, false);
+    }
+
+    /**
+     * {@link #claim(String, List)} for a worker that may keep users' LoRAs: only such a worker gets
+     * jobs made with one. The leased job names the LoRA files its workflow loads and, for every
+     * worker, the hashes of LoRAs deleted lately ({@link LoraModels#removedSince()}). A job whose
+     * LoRA was deleted since it was submitted fails (MODEL_WITHDRAWN, hold released) and the claim
+     * answers empty.
+     *
+     * @param keepsLoras whether the worker said {@code loras} in its claim
+     */
+    @Transactional
+    public Optional<LeasedJob> claim(String workerName, List<String> checkpoints, boolean keepsLoras) {
         Instant now = clock.instant();
         Duration attemptTimeout = settings.current().attemptTimeout();
-        Optional<JobRow> leased = dispatcher.leaseNext(workerName, checkpoints, now,
+        Optional<JobRow> leased = dispatcher.leaseNext(workerName, checkpoints, keepsLoras, now,
                 now.plus(properties.claimConfirmTimeout()), now.plus(attemptTimeout));
         if (leased.isEmpty()) {
             return Optional.empty();
@@ -120,7 +138,7 @@ public class JobQueue {
             Optional<ObjectNode> workflow;
             try {
                 workflow = renderer.render(job);
-            } catch (WorkflowRenderer.InputImageGoneException e) {
+            } catch (WorkflowRenderer.InputImageGoneException | WorkflowRenderer.LoraUnusableException e) {
                 applyFailure(job, e.getMessage(), false, FailureCategory.MODEL_WITHDRAWN);
                 return Optional.empty();
             }
@@ -132,8 +150,20 @@ public class JobQueue {
             log.info("Job {} attempt {} leased to worker {}", job.id(), job.attempt(), workerName);
             return Optional.of(new LeasedJob(job.id(), job.attempt(), workflow.get(), job.id() + "-" + job.attempt(),
                     properties.leaseTimeout(), job.attemptTimeout() == null ? attemptTimeout : job.attemptTimeout(),
-                    inputImageType(job)));
+                    inputImageType(job), leasedLoras(job), loras.removedSince()));
         }
+    }
+
+    /** The LoRA file a job made with one loads (rendered already, so it exists); empty for other jobs. */
+    private List<LeasedJob.Lora> leasedLoras(JobRow job) {
+        if (!job.parameters().hasLora()) {
+            return List.of();
+        }
+        return loras.find(job.parameters().lora().id()).map(JobQueue::leased).stream().toList();
+    }
+
+    private static LeasedJob.Lora leased(LoraModel lora) {
+        return new LeasedJob.Lora(lora.id(), lora.sha256(), lora.sizeBytes());
     }
 
     /**

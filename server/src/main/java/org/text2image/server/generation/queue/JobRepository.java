@@ -56,13 +56,15 @@ public class JobRepository {
         jdbc.sql("""
                 INSERT INTO generation_job (id, user_id, model_id, checkpoint, prompt, negative_prompt, width, height,
                     batch_size, seed, steps, cfg_scale, sampler, scheduler, price_credits, hold_id, status, attempt,
-                    max_attempts, priority, created_at, frames, fps, input_image_id, attempt_timeout_seconds)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, ?, ?, ?, ?, ?, ?, ?)""")
+                    max_attempts, priority, created_at, frames, fps, input_image_id, attempt_timeout_seconds, lora_id,
+                    lora_strength)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(id, userId, p.modelId(), p.checkpoint(), p.prompt(), p.negativePrompt(), p.width(), p.height(),
                         p.batchSize(), p.seed(), p.steps(), p.cfgScale(), p.sampler(), p.scheduler(), p.priceCredits(),
                         holdId, maxAttempts, priority, ts(now), video == null ? null : video.frames(),
                         video == null ? null : video.fps(), video == null ? null : video.inputImageId(),
-                        attemptTimeout == null ? null : Math.toIntExact(attemptTimeout.toSeconds()))
+                        attemptTimeout == null ? null : Math.toIntExact(attemptTimeout.toSeconds()),
+                        p.hasLora() ? p.lora().id() : null, p.hasLora() ? p.lora().strength() : null)
                 .update();
     }
 

@@ -24,7 +24,7 @@ public record JobRow(UUID id, long userId, JobParameters parameters, long holdId
             cfg_scale, sampler, scheduler, price_credits, hold_id, status, attempt, max_attempts, worker_name,
             lease_expires_at, attempt_deadline_at, progress_step, progress_total, last_error, created_at,
             finished_at, handbacks, lease_confirmed, backend_unreachable, frames, fps, input_image_id,
-            attempt_timeout_seconds""";
+            attempt_timeout_seconds, lora_id, lora_strength""";
 
     /** Attempts that count against {@link #maxAttempts()}: claims minus those handed back unrun. */
     public int attemptsUsed() {
@@ -35,7 +35,7 @@ public record JobRow(UUID id, long userId, JobParameters parameters, long holdId
         JobParameters parameters = new JobParameters(rs.getString("model_id"), rs.getString("checkpoint"),
                 rs.getString("prompt"), rs.getString("negative_prompt"), rs.getInt("width"), rs.getInt("height"),
                 rs.getInt("batch_size"), rs.getLong("seed"), rs.getInt("steps"), rs.getDouble("cfg_scale"),
-                rs.getString("sampler"), rs.getString("scheduler"), rs.getLong("price_credits"), video(rs));
+                rs.getString("sampler"), rs.getString("scheduler"), rs.getLong("price_credits"), video(rs), lora(rs));
         return new JobRow(rs.getObject("id", UUID.class), rs.getLong("user_id"), parameters, rs.getLong("hold_id"),
                 JobStatus.valueOf(rs.getString("status")), rs.getInt("attempt"), rs.getInt("max_attempts"),
                 rs.getString("worker_name"), instant(rs, "lease_expires_at"), instant(rs, "attempt_deadline_at"),
@@ -53,6 +53,12 @@ public record JobRow(UUID id, long userId, JobParameters parameters, long holdId
             return null;
         }
         return new JobParameters.Video(frames, rs.getInt("fps"), rs.getObject("input_image_id", UUID.class));
+    }
+
+    /** The job's LoRA, or null for a job without one. */
+    private static JobParameters.Lora lora(ResultSet rs) throws SQLException {
+        UUID id = rs.getObject("lora_id", UUID.class);
+        return id == null ? null : new JobParameters.Lora(id, rs.getDouble("lora_strength"));
     }
 
     public static Instant instant(ResultSet rs, String column) throws SQLException {

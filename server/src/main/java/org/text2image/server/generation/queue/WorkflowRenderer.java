@@ -5,6 +5,8 @@ import org.springframework.stereotype.Component;
 import org.text2image.server.catalog.Model;
 import org.text2image.server.catalog.ModelCatalog;
 import org.text2image.server.generation.JobParameters;
+import org.text2image.server.training.LoraModel;
+import org.text2image.server.training.LoraModels;
 import org.text2image.worker.api.WorkerApi;
 import org.text2image.worker.workflow.Placeholder;
 import org.text2image.worker.workflow.WorkflowValues;
@@ -20,18 +22,22 @@ public class WorkflowRenderer {
 
     private final ModelCatalog catalog;
     private final JobRepository jobs;
+    private final LoraModels loras;
 
-    WorkflowRenderer(ModelCatalog catalog, JobRepository jobs) {
+    WorkflowRenderer(ModelCatalog catalog, JobRepository jobs, LoraModels loras) {
         this.catalog = catalog;
         this.jobs = jobs;
+        this.loras = loras;
     }
 
     /**
      * The rendered graph, or empty when the job's model is no longer configured. A video job also
      * fills {@code {{frames}}} and {@code {{fps}}}, and an image-to-video job {@code {{input_image}}}
-     * with the name the worker uploads its input image under ({@link WorkerApi#inputImageName}).
+     * with the name the worker uploads its input image under ({@link WorkerApi#inputImageName}). A
+     * job made with a LoRA gets its {@code LoraLoaderModelOnly} node ({@link LoraInsertion}).
      *
      * @throws InputImageGoneException when an image-to-video job's input image was removed
+     * @throws LoraUnusableException when the job's LoRA was deleted, or the model's workflow cannot take one
      */
     public Optional<ObjectNode> render(JobRow job) {
         JobParameters p = job.parameters();
@@ -63,7 +69,27 @@ public class WorkflowRenderer {
                 .put(Placeholder.CHECKPOINT, p.checkpoint())
                 .put(Placeholder.FILENAME_PREFIX, "text2image/" + job.id() + "-" + job.attempt())
                 .build();
-        return Optional.of(model.get().workflow().render(values));
+        ObjectNode graph = model.get().workflow().render(values);
+        if (p.hasLora()) {
+            LoraModel lora = loras.find(p.lora().id()).orElseThrow(() -> new LoraUnusableException(
+                    "The custom model this job uses was deleted."));
+            try {
+                LoraInsertion.insert(graph, lora.sha256(), p.lora().strength());
+            } catch (LoraInsertion.NoModelLoaderException e) {
+                throw new LoraUnusableException("The model \"" + model.get().name() + "\" cannot take a custom model now.");
+            }
+        }
+        return Optional.of(graph);
+    }
+
+    /**
+     * A job made with a LoRA that cannot run: the LoRA was deleted after the job was submitted, or
+     * the model's workflow no longer has a loader to put it after.
+     */
+    public static final class LoraUnusableException extends RuntimeException {
+        LoraUnusableException(String message) {
+            super(message);
+        }
     }
 
     /** An image-to-video job whose input image was removed (its account's images deleted): it cannot run. */

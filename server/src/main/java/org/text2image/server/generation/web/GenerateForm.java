@@ -7,16 +7,30 @@ import org.text2image.server.catalog.Model;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.JobParameters;
+import org.text2image.server.generation.LoraRules;
 import org.text2image.server.generation.PlanAllowance;
 
 /**
  * The Generate form exactly as typed. Every field is a String so that a non-number ("abc", "1.5"
  * for a width) becomes a message beside the field instead of a 400 page, and the user's input is
  * shown again unchanged. An empty number means "the model's default" (for the seed: random).
+ * The model is a catalog model's id or {@code lora:<id>} for one of the user's LoRAs ("My models"),
+ * with its {@code loraStrength}.
  */
 record GenerateForm(String modelId, String prompt, String negativePrompt, String width, String height,
                     String batchSize, String seed, String steps, String cfgScale, String sampler, String scheduler,
-                    String frames, String fps, String inputImageId) {
+                    String frames, String fps, String inputImageId, String loraStrength) {
+
+    /** How the model field names one of the user's LoRAs: {@code lora:<uuid>}. */
+    static final String LORA_PREFIX = "lora:";
+
+    /** A form without a LoRA. */
+    GenerateForm(String modelId, String prompt, String negativePrompt, String width, String height, String batchSize,
+                 String seed, String steps, String cfgScale, String sampler, String scheduler, String frames,
+                 String fps, String inputImageId) {
+        this(modelId, prompt, negativePrompt, width, height, batchSize, seed, steps, cfgScale, sampler, scheduler,
+                frames, fps, inputImageId, "");
+    }
 
     /** A form without video settings (an image model's). */
     GenerateForm(String modelId, String prompt, String negativePrompt, String width, String height, String batchSize,
@@ -38,17 +52,52 @@ record GenerateForm(String modelId, String prompt, String negativePrompt, String
     GenerateForm keeping(String typedSeed, String typedNegativePrompt) {
         return new GenerateForm(modelId, prompt, typedNegativePrompt == null ? negativePrompt : typedNegativePrompt,
                 width, height, batchSize, typedSeed == null ? seed : typedSeed, steps, cfgScale, sampler, scheduler,
-                frames, fps, inputImageId);
+                frames, fps, inputImageId, loraStrength);
     }
 
-    /** "Re-use these settings": every parameter of an earlier job, including its seed. */
+    /** This form with the model field set to {@code value} ({@code lora:<id>} or a model id) and the LoRA strength given. */
+    GenerateForm choosing(String value, String strength) {
+        return new GenerateForm(value, prompt, negativePrompt, width, height, batchSize, seed, steps, cfgScale, sampler,
+                scheduler, frames, fps, inputImageId, strength);
+    }
+
+    /** The model field's value for a LoRA. */
+    static String loraValue(UUID loraId) {
+        return LORA_PREFIX + loraId;
+    }
+
+    /** The LoRA the model field names ({@code lora:<uuid>}), empty for a catalog model or a malformed value. */
+    static Optional<UUID> loraId(String modelValue) {
+        if (modelValue == null || !modelValue.strip().startsWith(LORA_PREFIX)) {
+            return Optional.empty();
+        }
+        return UrlIds.parse(modelValue.strip().substring(LORA_PREFIX.length()).strip());
+    }
+
+    /** Whether the model field names a LoRA (well-formed or not). */
+    boolean namesLora() {
+        return modelId != null && modelId.strip().startsWith(LORA_PREFIX);
+    }
+
+    /**
+     * The validator's field errors as the form shows them: a refused LoRA ({@code loraId}) beside
+     * the model field.
+     */
+    static Map<String, String> formErrors(Map<String, String> errors) {
+        Map<String, String> shown = new java.util.LinkedHashMap<>();
+        errors.forEach((field, message) -> shown.putIfAbsent(field.equals("loraId") ? "modelId" : field, message));
+        return shown;
+    }
+
+    /** "Re-use these settings": every parameter of an earlier job, including its seed and LoRA. */
     static GenerateForm of(JobParameters job) {
         JobParameters.Video video = job.video();
-        return new GenerateForm(job.modelId(), job.prompt(), job.negativePrompt(), String.valueOf(job.width()),
+        return new GenerateForm(job.hasLora() ? loraValue(job.lora().id()) : job.modelId(), job.prompt(), job.negativePrompt(), String.valueOf(job.width()),
                 String.valueOf(job.height()), String.valueOf(job.batchSize()), String.valueOf(job.seed()),
                 String.valueOf(job.steps()), decimal(job.cfgScale()), job.sampler(), job.scheduler(),
                 video == null ? "" : String.valueOf(video.frames()), video == null ? "" : String.valueOf(video.fps()),
-                video == null || video.inputImageId() == null ? "" : video.inputImageId().toString());
+                video == null || video.inputImageId() == null ? "" : video.inputImageId().toString(),
+                job.hasLora() ? decimal(job.lora().strength()) : "");
     }
 
     /**
@@ -66,7 +115,7 @@ record GenerateForm(String modelId, String prompt, String negativePrompt, String
                 all.width, all.height, String.valueOf(Math.clamp(job.batchSize(), 1, Math.max(1, batchLimit))),
                 allowed("seed", all.seed, allowance), allowed("steps", all.steps, allowance),
                 allowed("cfgScale", all.cfgScale, allowance), allowed("sampler", all.sampler, allowance),
-                allowed("scheduler", all.scheduler, allowance), all.frames, all.fps, all.inputImageId);
+                allowed("scheduler", all.scheduler, allowance), all.frames, all.fps, all.inputImageId, all.loraStrength);
     }
 
     private static String allowed(String field, String value, PlanAllowance allowance) {
@@ -78,12 +127,42 @@ record GenerateForm(String modelId, String prompt, String negativePrompt, String
      * {@code errors} (keyed by field name) and is passed on as null.
      */
     GenerationRequest toRequest(Map<String, String> errors) {
-        return new GenerationRequest(blankToNull(modelId), prompt, negativePrompt,
+        String model = blankToNull(modelId);
+        UUID loraId = null;
+        Double strength = null;
+        if (namesLora()) {
+            loraId = loraId(model).orElse(null);
+            if (loraId == null) {
+                errors.put("modelId", LoraRules.CHOOSE_YOUR_MODEL);
+            }
+            model = null;
+            strength = strength(errors);
+        }
+        return new GenerationRequest(model, prompt, negativePrompt,
                 whole("width", "Width", width, errors), whole("height", "Height", height, errors),
                 whole("batchSize", "Batch size", batchSize, errors), seed(errors),
                 whole("steps", "Steps", steps, errors), cfg(errors), blankToNull(sampler), blankToNull(scheduler),
                 whole("frames", "Frames", frames, errors), whole("fps", "Frames per second", fps, errors),
-                imageId(errors));
+                imageId(errors), loraId, strength);
+    }
+
+    /** The LoRA strength typed, or null (1) when empty; anything but a finite number gets a message. */
+    private Double strength(Map<String, String> errors) {
+        if (loraStrength == null || loraStrength.isBlank()) {
+            return null;
+        }
+        String text = loraStrength.strip();
+        try {
+            double value = text.length() <= 40 && text.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.'
+                    || c == '-' || c == '+' || c == 'e' || c == 'E') ? Double.parseDouble(text) : Double.NaN;
+            if (Double.isFinite(value)) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message
+        }
+        errors.put("loraStrength", "LoRA strength must be a number from −2 to 2, such as 1 or 0.75.");
+        return null;
     }
 
     private UUID imageId(Map<String, String> errors) {

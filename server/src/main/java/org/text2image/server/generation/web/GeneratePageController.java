@@ -27,7 +27,8 @@ import org.text2image.server.support.PageNotFoundException;
 
 /**
  * The Generate page: {@code GET /generate} (optionally {@code ?from={jobId}} to re-use a job's
- * settings), {@code POST /generate} (submit; on success redirect to the job page), and two htmx
+ * settings, or {@code ?model=<model id or lora:<id>>} to preselect a model or one of the user's
+ * LoRAs), {@code POST /generate} (submit; on success redirect to the job page), and two htmx
  * fragments: {@code /generate/quote} (cost line and size hints) and {@code /generate/advanced}
  * (a model's advanced defaults when the model changes, only the fields its workflow uses and the
  * user's plan may set). The form offers what the user's plan allows ({@code PlanAllowance}); the
@@ -49,9 +50,9 @@ class GeneratePageController {
 
     @GetMapping
     String form(@AuthenticationPrincipal SignedInUser user, @RequestParam(required = false) String from,
-                ModelMap model) {
+                @RequestParam(name = "model", required = false) String preselected, ModelMap model) {
         GenerateForm form = from == null
-                ? GenerateForm.defaults(pageModel.selectedModel(null))
+                ? preselected(user, preselected)
                 : pageModel.reusing(user, ownJob(user, from).parameters());
         pageModel.fill(model, user, form, Map.of());
         model.addAttribute("verificationPending", verifications.pending(user));
@@ -73,12 +74,12 @@ class GeneratePageController {
             } catch (InvalidGenerationRequestException e) {
                 e.fieldErrors().forEach(errors::putIfAbsent);
             }
-            return page(user, form, errors, HttpStatus.UNPROCESSABLE_CONTENT, null, false);
+            return page(user, form, GenerateForm.formErrors(errors), HttpStatus.UNPROCESSABLE_CONTENT, null, false);
         }
         try {
             return new ModelAndView("redirect:/jobs/" + generation.enqueue(user.id(), request));
         } catch (InvalidGenerationRequestException e) {
-            return page(user, form, e.fieldErrors(), HttpStatus.UNPROCESSABLE_CONTENT, null, false);
+            return page(user, form, GenerateForm.formErrors(e.fieldErrors()), HttpStatus.UNPROCESSABLE_CONTENT, null, false);
         } catch (InsufficientCreditsException e) {
             return page(user, form, Map.of(), HttpStatus.PAYMENT_REQUIRED, e.getMessage(), true);
         } catch (TooManyQueuedJobsException e) {
@@ -105,15 +106,33 @@ class GeneratePageController {
     String advanced(@AuthenticationPrincipal SignedInUser user, @RequestParam(required = false) String modelId,
                     @RequestParam(required = false) String seed, @RequestParam(required = false) String negativePrompt,
                     ModelMap model) {
-        Model selected = pageModel.selectedModel(modelId);
+        Model selected = pageModel.selectedModel(user, modelId);
         model.addAttribute("selectedModel", selected);
+        GeneratePageModel.LoraChoice lora = pageModel.selectedLora(user, modelId).orElse(null);
+        model.addAttribute("selectedLora", lora);
         PlanAllowance allowance = pageModel.fillAllowance(model, user);
         GenerateForm form = GenerateForm.defaults(selected).keeping(seed, negativePrompt);
+        if (lora != null) {
+            form = form.choosing(lora.value(), "1");
+        }
         model.addAttribute("form", form);
         model.addAttribute("errors", Map.of());
         pageModel.fillModelFields(model, user, selected, allowance);
-        pageModel.fillLive(model, user, selected.id(), form.batchSize(), form.width(), form.height(), form.frames());
+        pageModel.fillLive(model, user, form.modelId(), form.batchSize(), form.width(), form.height(), form.frames());
         return "generation/generate :: modelFields";
+    }
+
+    /**
+     * A fresh form for {@code ?model=}: one of the user's LoRAs (strength 1), or an enabled model;
+     * anything else (another user's LoRA, an unknown id) is the default model.
+     */
+    private GenerateForm preselected(SignedInUser user, String value) {
+        if (value == null || value.isBlank()) {
+            return GenerateForm.defaults(pageModel.selectedModel(null));
+        }
+        return pageModel.selectedLora(user, value)
+                .map(lora -> GenerateForm.defaults(pageModel.selectedModel(lora.baseModelId())).choosing(lora.value(), "1"))
+                .orElseGet(() -> GenerateForm.defaults(pageModel.selectedModel(value.strip())));
     }
 
     private ModelAndView page(SignedInUser user, GenerateForm form, Map<String, String> errors, HttpStatus status,

@@ -20,12 +20,16 @@ import org.text2image.server.generation.InvalidGenerationRequestException;
 import org.text2image.server.generation.JobParameters;
 import org.text2image.server.generation.PlanAllowance;
 import org.text2image.server.pricing.Price;
+import org.text2image.server.training.LoraModel;
+import org.text2image.server.training.LoraModels;
 
 /**
  * Builds what the Generate page and its live fragments show: the models, the limits, the
  * generator status, the cost line and the size hints, and what the user's plan allows
  * ({@link PlanAllowance}): the plan's name, the batch limit, the parameters it may set, and the
- * models it does not open (shown disabled with the plan that unlocks them) or counts per week.
+ * models it does not open (shown disabled with the plan that unlocks them) or counts per week; and
+ * the user's own LoRAs (the "My models" group, {@code lora:<id>}), each priced and limited as its
+ * base model.
  */
 @Component
 class GeneratePageModel {
@@ -43,10 +47,47 @@ class GeneratePageModel {
 
     private final GenerationService generation;
     private final CreditStatements statements;
+    private final LoraModels loras;
 
-    GeneratePageModel(GenerationService generation, CreditStatements statements) {
+    GeneratePageModel(GenerationService generation, CreditStatements statements, LoraModels loras) {
         this.generation = generation;
         this.statements = statements;
+        this.loras = loras;
+    }
+
+    /**
+     * One of the user's LoRAs in the model list.
+     *
+     * @param value the model field's value, {@code lora:<id>}
+     * @param label "{@code <name> (<base model's name>)}"
+     * @param triggerWord the word prompts use to call it
+     * @param baseModelId the model it runs on
+     */
+    record LoraChoice(String value, String label, String triggerWord, String baseModelId) {
+    }
+
+    /** The user's own LoRAs, newest first (an admin sees only their own too). */
+    List<LoraChoice> loraChoices(SignedInUser user) {
+        return loras.loras(user.id()).stream().map(this::choice).toList();
+    }
+
+    private LoraChoice choice(LoraModel lora) {
+        String base = generation.models().stream().filter(m -> m.id().equals(lora.baseModelId())).findFirst()
+                .map(Model::name).orElse(lora.baseModelId());
+        return new LoraChoice(GenerateForm.loraValue(lora.id()), lora.name() + " (" + base + ")", lora.triggerWord(),
+                lora.baseModelId());
+    }
+
+    /** The user's LoRA the model field names ({@code lora:<id>}), if it is theirs and not deleted. */
+    Optional<LoraChoice> selectedLora(SignedInUser user, String modelValue) {
+        return GenerateForm.loraId(modelValue).flatMap(id -> loras.usable(id, user.id())).map(this::choice);
+    }
+
+    /**
+     * The model the form's field stands for: a LoRA's base model, else {@link #selectedModel(String)}.
+     */
+    Model selectedModel(SignedInUser user, String modelValue) {
+        return selectedModel(selectedLora(user, modelValue).map(LoraChoice::baseModelId).orElse(modelValue));
     }
 
     /**
@@ -95,11 +136,14 @@ class GeneratePageModel {
         model.addAttribute("unavailableModels", unavailable);
         model.addAttribute("modelLocks", locks);
         model.addAttribute("modelWeekly", weekly);
-        model.addAttribute("pickModel", models.size() > 1);
+        List<LoraChoice> loraChoices = loraChoices(user);
+        model.addAttribute("loras", loraChoices);
+        model.addAttribute("pickModel", models.size() > 1 || !loraChoices.isEmpty());
+        model.addAttribute("selectedLora", selectedLora(user, form.modelId()).orElse(null));
         model.addAttribute("selectedModel", form.modelId() == null || form.modelId().isBlank()
                 ? models.stream().filter(m -> !unavailable.contains(m.id()) && !locks.containsKey(m.id())).findFirst()
                         .orElse(models.getFirst())
-                : selectedModel(form.modelId()));
+                : selectedModel(user, form.modelId()));
         fillModelFields(model, user, (Model) model.get("selectedModel"), allowance);
         model.addAttribute("generator", generation.generatorStatus());
         model.addAttribute("advancedOpen", errors.keySet().stream().anyMatch(ADVANCED_FIELDS::contains));
@@ -187,7 +231,12 @@ class GeneratePageModel {
         PlanAllowance allowance = generation.allowance(user.id());
         boolean modelOpen = generation.models().stream().filter(m -> m.id().equals(job.modelId())).findFirst()
                 .map(m -> allowance.lock(m).isEmpty()).orElse(false);
-        return GenerateForm.of(job, allowance, allowance.batchLimit(generation.limits().maxBatchSize()), modelOpen);
+        GenerateForm form = GenerateForm.of(job, allowance, allowance.batchLimit(generation.limits().maxBatchSize()),
+                modelOpen);
+        if (job.hasLora() && modelOpen && loras.usable(job.lora().id(), user.id()).isEmpty()) {
+            return form.choosing(job.modelId(), ""); // the LoRA was deleted: its base model alone
+        }
+        return form;
     }
 
     /** Fills the cost line and the size hints (the page and the {@code /generate/quote} fragment). */
@@ -195,10 +244,10 @@ class GeneratePageModel {
                   String frames) {
         model.addAttribute("cost", new Cost(price(user, modelId, batchSize, width, height, frames),
                 statements.balance(user.id()).availableCredits()));
-        model.addAttribute("costForVideo", selectedModel(modelId).isVideo());
+        model.addAttribute("costForVideo", selectedModel(user, modelId).isVideo());
         Map<String, String> hints = new LinkedHashMap<>();
         // A video model's sizes come from its presets (the sizes it was trained on), not multiples of 64.
-        if (!selectedModel(modelId).isVideo()) {
+        if (!selectedModel(user, modelId).isVideo()) {
             sizeHint(width, generation.limits().maxWidth()).ifPresent(hint -> hints.put("width", hint));
             sizeHint(height, generation.limits().maxHeight()).ifPresent(hint -> hints.put("height", hint));
         }
@@ -225,11 +274,11 @@ class GeneratePageModel {
             // (within what the user's plan allows).
             // A video model's price depends on its length too; an image-to-video model's input image does not
             // change it, so the quote does not need one.
-            Model selected = selectedModel(modelId);
+            Model selected = selectedModel(user, modelId);
             UUID anyImage = selected.isVideo() && selected.video().imageInput() ? new UUID(0, 0) : null;
             return generation.price(user.id(), new GenerationRequest(request.modelId(), "price", null, request.width(),
                     request.height(), selected.isVideo() ? null : request.batchSize(), null, null, null, null, null,
-                    selected.isVideo() ? request.frames() : null, null, anyImage));
+                    selected.isVideo() ? request.frames() : null, null, anyImage, request.loraId(), null));
         } catch (InvalidGenerationRequestException e) {
             return null;
         }

@@ -18,6 +18,8 @@ import org.text2image.server.generation.JobStatus;
 import org.text2image.server.generation.JobView;
 import org.text2image.server.generation.Viewer;
 import org.text2image.server.support.PageNotFoundException;
+import org.text2image.server.training.LoraModel;
+import org.text2image.server.training.LoraModels;
 
 /**
  * The job page {@code /jobs/{id}}, its status fragment {@code /jobs/{id}/status} (polled by htmx
@@ -30,10 +32,12 @@ class JobPageController {
 
     private final GenerationService generation;
     private final ModelCatalog catalog;
+    private final LoraModels loras;
 
-    JobPageController(GenerationService generation, ModelCatalog catalog) {
+    JobPageController(GenerationService generation, ModelCatalog catalog, LoraModels loras) {
         this.generation = generation;
         this.catalog = catalog;
+        this.loras = loras;
     }
 
     @GetMapping
@@ -68,6 +72,11 @@ class JobPageController {
         // Which parameters the page shows: those the model's workflow uses (all, when the model is gone).
         model.addAttribute("jobModel", catalog.find(job.parameters().modelId()).orElse(null));
         model.addAttribute("fragment", fragment);
+        if (!fragment && job.parameters().hasLora()) {
+            // "<name> × <strength>" on the settings list; the name is gone with a deleted LoRA.
+            model.addAttribute("jobLora", loras.find(job.parameters().lora().id()).map(LoraModel::name)
+                    .orElse("a deleted custom model") + " × " + GenerateForm.decimal(job.parameters().lora().strength()));
+        }
         if (job.status() == JobStatus.QUEUED) {
             model.addAttribute("generator", generation.generatorStatus());
         }
