@@ -34,6 +34,7 @@ import org.text2image.server.generation.UploadedVideo;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.generation.queue.JobInputImages;
 import org.text2image.server.generation.queue.JobQueue;
+import org.text2image.server.training.TrainingQueue;
 import org.text2image.worker.api.ClaimCancel;
 import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
@@ -50,7 +51,8 @@ import org.text2image.worker.api.WorkerApiLimits;
 
 /**
  * The worker API (see {@link WorkerApi} for the contract): translates the wire records to
- * {@link JobQueue}'s domain calls and back. Errors are problem details from
+ * {@link JobQueue}'s domain calls and back; the {@code /trainings/} paths are in
+ * {@link TrainingApiController}. Errors are problem details from
  * {@code web/ApiExceptionHandler}. The caller's identity comes from its token
  * ({@link WorkerTokenFilter}): an issued token acts only for its own worker name.
  */
@@ -72,10 +74,12 @@ class WorkerApiController {
     private final WorkerPresence presence;
     private final Clock clock;
     private final JobInputImages inputImages;
+    private final TrainingQueue trainings;
 
     WorkerApiController(JobQueue queue, ClaimWaiters waiters, WorkerPresence presence, Clock clock,
-                        JobInputImages inputImages) {
+                        JobInputImages inputImages, TrainingQueue trainings) {
         this.queue = queue;
+        this.trainings = trainings;
         this.inputImages = inputImages;
         this.clock = clock;
         this.waiters = waiters;
@@ -90,7 +94,12 @@ class WorkerApiController {
         presence.report(new WorkerPresence.Report(request.workerName(), request.backendReachable(), request.checkpoints(),
                 request.gpuName(), request.vramTotalBytes(), request.vramFreeBytes(), request.comfyUiVersion()), tokenId);
         return waiters.claim(request.workerName(), request.checkpoints(), request.backendReachable(),
-                Duration.ofSeconds(request.waitSeconds()));
+                Duration.ofSeconds(request.waitSeconds()), trains(request));
+    }
+
+    /** Whether the claiming worker is offered LoRA trainings: it said {@code train} and has the VRAM. */
+    private boolean trains(ClaimRequest request) {
+        return trainings.eligible(request.train(), request.vramTotalBytes());
     }
 
     @PostMapping(path = "/claim/cancel", consumes = MediaType.APPLICATION_JSON_VALUE)
