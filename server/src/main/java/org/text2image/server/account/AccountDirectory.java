@@ -102,6 +102,18 @@ public class AccountDirectory {
     }
 
     /**
+     * Locks the account's row ({@code SELECT … FOR UPDATE}) until the caller's transaction ends, so
+     * that counting and taking a per-user allowance (such as LoRA trainings) is one step for
+     * concurrent requests of the same user. Needs the caller's transaction.
+     *
+     * @return false when there is no such account
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public boolean lock(long id) {
+        return jdbc.sql("SELECT id FROM app_user WHERE id = ? FOR UPDATE").params(id).query(Long.class).optional().isPresent();
+    }
+
+    /**
      * Disables or enables sign-in, in the caller's transaction (or its own).
      *
      * @return whether the state changed (false: it already was so, or there is no such account)

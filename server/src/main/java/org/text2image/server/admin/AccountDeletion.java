@@ -24,6 +24,7 @@ import org.text2image.server.plans.PlanTerms;
 import org.text2image.server.support.InvalidInputException;
 import org.text2image.server.support.Plurals;
 import org.text2image.server.training.LoraDatasets;
+import org.text2image.server.training.LoraTrainings;
 
 /**
  * Deletes an account on request. First a card subscription is cancelled at Stripe (if Stripe
@@ -31,8 +32,9 @@ import org.text2image.server.training.LoraDatasets;
  * credits), sign-in is refused, the API keys are revoked and their webhooks removed, the active jobs are
  * cancelled (their holds released first), the image rows, previews and prompts are removed, the
  * remaining balance is forfeited by one DEBIT entry (idempotency key {@code account-deleted:<id>}),
- * the mails to or about the account, its support conversation and its LoRA datasets are deleted, the account row is anonymised (its email freed)
- * and an audit row is written. After it commits the sessions end and the image files (and dataset files) go. The
+ * the mails to or about the account, its support conversation, its LoRA trainings, LoRAs and datasets are deleted, the account
+ * row is anonymised (its email freed) and an audit row is written. After it commits the sessions end and the image
+ * files (and the dataset and LoRA files) go. The
  * ledger, the payments and the job rows stay for the books, pointing at the anonymised row.
  */
 @Service
@@ -54,13 +56,15 @@ class AccountDeletion {
     private final AccountClosing payments;
     private final ApiKeys apiKeys;
     private final LoraDatasets datasets;
+    private final LoraTrainings trainings;
     private final TransactionTemplate transactions;
 
     AccountDeletion(AccountService accounts, AccountDirectory directory, GenerationService generation,
                     GeneratedImages images, CreditLedger ledger, CreditStatements statements, MailOutbox outbox,
                     UserSessions sessions, AdminAuditLog audit, SupportChat support, PlanTerms plans, AccountClosing payments,
-                    ApiKeys apiKeys, LoraDatasets datasets, TransactionTemplate transactions) {
+                    ApiKeys apiKeys, LoraDatasets datasets, LoraTrainings trainings, TransactionTemplate transactions) {
         this.datasets = datasets;
+        this.trainings = trainings;
         this.apiKeys = apiKeys;
         this.plans = plans;
         this.payments = payments;
@@ -99,6 +103,7 @@ class AccountDeletion {
         sessions.endAll(user, null);
         images.deleteFiles(deleted.images());
         datasets.deleteFiles(deleted.datasetFiles());
+        trainings.deleteFiles(deleted.loraFiles());
         String removed = Plurals.count(deleted.images().size(), "image") + " removed, "
                 + Plurals.count(deleted.forfeited(), "credit") + " forfeited";
         log.info("Admin {} deleted account {}: {}", admin.id(), userId, removed);
@@ -131,14 +136,16 @@ class AccountDeletion {
         }
         outbox.forget(userId, user.email());
         support.forget(userId);
+        List<String> loraFiles = trainings.forgetUser(userId); // before the datasets: trainings point at them
         List<String> datasetFiles = datasets.forgetUser(userId);
         directory.anonymise(userId);
         audit.record(admin.id(), "USER_DELETED", userId, available > 0 ? -available : null, why,
                 "account with " + Plurals.count(removed.size(), "image") + "; "
                         + Plurals.count(jobs, "active job") + " cancelled", "deleted");
-        return new Deleted(removed, available, datasetFiles);
+        return new Deleted(removed, available, datasetFiles, loraFiles);
     }
 
-    private record Deleted(List<GeneratedImages.RemovedImage> images, long forfeited, List<String> datasetFiles) {
+    private record Deleted(List<GeneratedImages.RemovedImage> images, long forfeited, List<String> datasetFiles,
+                           List<String> loraFiles) {
     }
 }

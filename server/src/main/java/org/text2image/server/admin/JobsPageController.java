@@ -14,6 +14,8 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.text2image.server.training.LoraTrainings;
+import org.text2image.server.training.Training;
 import org.springframework.web.bind.annotation.ModelAttribute;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -44,6 +46,9 @@ import org.text2image.server.support.PageNotFoundException;
 @RequestMapping("/admin/jobs")
 class JobsPageController {
 
+    /** Trainings in the page's "Training jobs" section, newest first. */
+    static final int TRAININGS_LISTED = 20;
+
     private final JobAdministration jobs;
     private final JobActions actions;
     private final RerunOffers offers;
@@ -52,9 +57,12 @@ class JobsPageController {
     private final CreditStatements statements;
     private final ModelCatalog catalog;
     private final Clock clock;
+    private final LoraTrainings trainings;
 
     JobsPageController(JobAdministration jobs, JobActions actions, RerunOffers offers, AccountDirectory directory,
-                       AccountService accounts, CreditStatements statements, ModelCatalog catalog, Clock clock) {
+                       AccountService accounts, CreditStatements statements, ModelCatalog catalog, Clock clock,
+                       LoraTrainings trainings) {
+        this.trainings = trainings;
         this.jobs = jobs;
         this.actions = actions;
         this.offers = offers;
@@ -84,6 +92,9 @@ class JobsPageController {
             page.addObject("newer", found.page() > 0 ? filter.pageLink(found.page() - 1) : null);
             page.addObject("older", found.hasNext() ? filter.pageLink(found.page() + 1) : null);
         }
+        List<Training> recentTrainings = trainings.recent(TRAININGS_LISTED);
+        page.addObject("trainings", recentTrainings);
+        page.addObject("trainingEmails", accounts.emails(recentTrainings.stream().map(Training::userId).toList()));
         return page;
     }
 

@@ -109,6 +109,36 @@ public class LoraModels {
         return key.isPresent();
     }
 
+    /**
+     * Records a LoRA a training made, in the caller's transaction; its file is already stored under
+     * {@code storageKey}.
+     *
+     * @param sha256 the file's SHA-256, lowercase hex
+     */
+    @Transactional
+    public void insert(UUID id, long userId, UUID trainingId, String name, String triggerWord, String baseModelId,
+                       String checkpoint, String storageKey, String sha256, long sizeBytes, Instant now) {
+        jdbc.sql("""
+                        INSERT INTO lora_model (id, user_id, training_id, name, trigger_word, base_model_id, checkpoint,
+                                                storage_key, sha256, size_bytes, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                .params(id, userId, trainingId, name, triggerWord, baseModelId, checkpoint, storageKey, sha256, sizeBytes,
+                        Timestamp.from(now)).update();
+    }
+
+    /**
+     * Removes all of a user's LoRA rows (account deletion), in the caller's transaction; the files
+     * stay until the caller deletes them after it commits.
+     *
+     * @return the storage keys of the LoRAs that still had a file
+     */
+    @Transactional
+    public List<String> forgetUser(long userId) {
+        return jdbc.sql("DELETE FROM lora_model WHERE user_id = ? RETURNING storage_key, deleted_at")
+                .params(userId).query((rs, n) -> rs.getTimestamp("deleted_at") == null ? rs.getString("storage_key") : null)
+                .list().stream().filter(java.util.Objects::nonNull).toList();
+    }
+
     static LoraModel map(ResultSet rs, int row) throws SQLException {
         return new LoraModel(rs.getObject("id", UUID.class), rs.getLong("user_id"), rs.getObject("training_id", UUID.class),
                 rs.getString("name"), rs.getString("trigger_word"), rs.getString("base_model_id"),

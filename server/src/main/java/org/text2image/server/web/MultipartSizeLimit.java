@@ -17,7 +17,9 @@ import org.text2image.worker.api.WorkerApi;
 
 /**
  * Keeps multipart bodies at their old bound of {@value #MAX_BYTES} bytes everywhere but the worker
- * API's completion ({@code POST /api/worker/v1/jobs/{id}/complete}), which carries videos of up to
+ * API's completions ({@code POST /api/worker/v1/jobs/{id}/complete}, which carries videos, and
+ * {@code POST /api/worker/v1/trainings/{id}/complete}, which carries a LoRA file of up to
+ * {@code text2image.training.max-lora-bytes}), both bounded by
  * {@code spring.servlet.multipart.max-request-size} (1100 MB). The container's multipart limits are
  * global and any filter reading a parameter parses a multipart body to disk, so without this an
  * unauthenticated multipart {@code POST} to any page could make the server write a gigabyte: such a
@@ -32,7 +34,7 @@ class MultipartSizeLimit {
     static final long MAX_BYTES = 100L * 1024 * 1024;
 
     private static final Pattern WORKER_COMPLETION = Pattern.compile(
-            Pattern.quote(WorkerApi.BASE_PATH) + "/jobs/[^/]+/complete");
+            Pattern.quote(WorkerApi.BASE_PATH) + "/(jobs|trainings)/[^/]+/complete");
 
     /** Before every other filter: the character-encoding filter and {@code NulCharacterFilter} read parameters. */
     @Bean

@@ -20,15 +20,19 @@ import org.text2image.server.generation.LeasedJob;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.generation.queue.JobQueue;
 import org.text2image.server.support.DatabaseSignals;
+import org.text2image.server.training.LeasedTraining;
+import org.text2image.server.training.TrainingQueue;
 import org.text2image.worker.api.ClaimedJob;
 
 /**
  * Long-poll claims. A claim that finds no work and asked to wait ({@code ClaimRequest.waitSeconds},
  * capped by {@code text2image.generation.max-claim-wait}) is held as a {@link DeferredResult} —
- * no request thread is kept — and answered 204 when the wait ends. Each {@code generation_job_queued} notification ({@link DatabaseSignals})
- * makes one thread try the waiting claims again, oldest first, through {@link JobQueue#claim}, so
- * the Dispatcher's rule decides exactly as for an immediate claim, and a woken worker gets its
- * job within milliseconds of the submit.
+ * no request thread is kept — and answered 204 when the wait ends. Each {@code generation_job_queued}
+ * or {@code lora_training_queued} notification ({@link DatabaseSignals}) makes one thread try the
+ * waiting claims again, oldest first, exactly as an immediate claim does: a training worker is
+ * offered a queued training first ({@link TrainingQueue#claim}), then an image job through
+ * {@link JobQueue#claim}, so the Dispatcher's rule decides as for an immediate claim, and a woken
+ * worker gets its work within milliseconds of the submit.
  *
  * <p>Servlet containers do not report that an idle held request's client went away, so a job may
  * be leased to a claim nobody reads any more. Four things bound that: a stopping worker ends its
@@ -43,17 +47,20 @@ class ClaimWaiters implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ClaimWaiters.class);
 
     private final JobQueue queue;
+    private final TrainingQueue trainings;
     private final DatabaseSignals signals;
     private final GenerationProperties properties;
     private final ConcurrentLinkedQueue<Waiter> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private volatile ExecutorService dispatch;
 
-    ClaimWaiters(JobQueue queue, DatabaseSignals signals, GenerationProperties properties) {
+    ClaimWaiters(JobQueue queue, TrainingQueue trainings, DatabaseSignals signals, GenerationProperties properties) {
         this.queue = queue;
+        this.trainings = trainings;
         this.signals = signals;
         this.properties = properties;
         signals.subscribe(JobQueue.QUEUED_CHANNEL, payload -> wake());
+        signals.subscribe(TrainingQueue.QUEUED_CHANNEL, payload -> wake());
         start();
     }
 
@@ -66,31 +73,33 @@ class ClaimWaiters implements SmartLifecycle {
      */
     DeferredResult<ResponseEntity<ClaimedJob>> claim(String workerName, List<String> checkpoints,
                                                      boolean backendReachable, Duration wait) {
-        return claim(workerName, checkpoints, false, backendReachable, wait);
+        return claim(workerName, checkpoints, false, backendReachable, wait, false);
     }
 
     /**
      * {@link #claim(String, List, boolean, Duration)} for a worker that may keep users' LoRAs
-     * ({@code keepsLoras}): only such a worker gets jobs made with one ({@link JobQueue#claim(String, List, boolean)}).
+     * ({@code keepsLoras}: only such a worker gets jobs made with one, {@link JobQueue#claim(String, List, boolean)})
+     * and may be given LoRA trainings ({@code trains}, {@link TrainingQueue#eligible}): a queued
+     * training it can run goes first.
      */
     DeferredResult<ResponseEntity<ClaimedJob>> claim(String workerName, List<String> checkpoints, boolean keepsLoras,
-                                                     boolean backendReachable, Duration wait) {
+                                                     boolean backendReachable, Duration wait, boolean trains) {
         if (wait.compareTo(properties.maxClaimWait()) > 0) {
             wait = properties.maxClaimWait();
         }
         DeferredResult<ResponseEntity<ClaimedJob>> result = new DeferredResult<>(Math.max(1, wait.toMillis()));
-        long ringsBefore = signals.rings(JobQueue.QUEUED_CHANNEL);
-        Optional<LeasedJob> job = backendReachable ? queue.claim(workerName, checkpoints, keepsLoras) : Optional.empty();
+        long ringsBefore = rings();
+        Optional<ClaimedJob> job = backendReachable ? claimNow(workerName, checkpoints, keepsLoras, trains) : Optional.empty();
         if (job.isPresent() || wait.isZero() || !backendReachable || dispatch == null) {
             result.setResult(answer(job));
             return result;
         }
         cancel(workerName); // a worker claims one at a time: its older wait is a leftover
-        Waiter waiter = new Waiter(workerName, checkpoints, keepsLoras, result, System.nanoTime() + wait.toNanos());
+        Waiter waiter = new Waiter(workerName, checkpoints, keepsLoras, trains, result, System.nanoTime() + wait.toNanos());
         result.onTimeout(() -> result.setResult(noWork()));
         result.onCompletion(() -> waiting.remove(waiter));
         waiting.add(waiter);
-        if (signals.rings(JobQueue.QUEUED_CHANNEL) != ringsBefore) {
+        if (rings() != ringsBefore) {
             wake(); // a job was queued between the look and the registration
         }
         return result;
@@ -135,9 +144,9 @@ class ClaimWaiters implements SmartLifecycle {
                 waiter.result().setResult(noWork());
                 continue;
             }
-            Optional<LeasedJob> job;
+            Optional<ClaimedJob> job;
             try {
-                job = queue.claim(waiter.workerName(), waiter.checkpoints(), waiter.keepsLoras());
+                job = claimNow(waiter.workerName(), waiter.checkpoints(), waiter.keepsLoras(), waiter.trains());
             } catch (RuntimeException e) {
                 log.warn("Waiting claim of worker {} failed", waiter.workerName(), e);
                 it.remove();
@@ -146,25 +155,46 @@ class ClaimWaiters implements SmartLifecycle {
             }
             if (job.isPresent()) {
                 it.remove();
-                if (!waiter.result().setResult(ResponseEntity.ok(WireRecords.claimedJob(job.get())))) {
+                if (!waiter.result().setResult(ResponseEntity.ok(job.get()))) {
                     handBack(job.get(), "its claim had ended before the job was leased");
                 }
-            } else if (!queue.hasQueuedJobs()) {
+            } else if (!queue.hasQueuedJobs() && !trainings.hasQueued()) {
                 break; // nothing is queued at all: no other waiter can get a job either
             }
         }
     }
 
-    private void handBack(LeasedJob job, String reason) {
+    /** How many times the queued channels rang so far. */
+    private long rings() {
+        return signals.rings(JobQueue.QUEUED_CHANNEL) + signals.rings(TrainingQueue.QUEUED_CHANNEL);
+    }
+
+    /** A training first for a worker eligible for trainings, then an image job. */
+    private Optional<ClaimedJob> claimNow(String workerName, List<String> checkpoints, boolean keepsLoras, boolean trains) {
+        if (trains) {
+            Optional<LeasedTraining> training = trainings.claim(workerName, checkpoints);
+            if (training.isPresent()) {
+                return training.map(WireRecords::claimedTraining);
+            }
+        }
+        Optional<LeasedJob> job = queue.claim(workerName, checkpoints, keepsLoras);
+        return job.map(WireRecords::claimedJob);
+    }
+
+    private void handBack(ClaimedJob job, String reason) {
         try {
+            if (job.isTraining()) {
+                trainings.handBack(job.jobId(), job.attempt(), null, reason);
+                return;
+            }
             queue.handBack(job.jobId(), job.attempt(), WorkerIdentity.CONFIGURED, reason);
         } catch (RuntimeException e) {
             log.warn("Could not hand back job {} (its provisional lease will return it)", job.jobId(), e);
         }
     }
 
-    private static ResponseEntity<ClaimedJob> answer(Optional<LeasedJob> job) {
-        return job.map(WireRecords::claimedJob).map(ResponseEntity::ok).orElseGet(ClaimWaiters::noWork);
+    private static ResponseEntity<ClaimedJob> answer(Optional<ClaimedJob> job) {
+        return job.map(ResponseEntity::ok).orElseGet(ClaimWaiters::noWork);
     }
     private static ResponseEntity<ClaimedJob> noWork() {
         return ResponseEntity.noContent().build();
@@ -214,7 +244,8 @@ class ClaimWaiters implements SmartLifecycle {
         return DEFAULT_PHASE; // stops before the web server's graceful shutdown
     }
 
-    private record Waiter(String workerName, List<String> checkpoints, boolean keepsLoras, DeferredResult<ResponseEntity<ClaimedJob>> result,
+    private record Waiter(String workerName, List<String> checkpoints, boolean keepsLoras, boolean trains,
+                          DeferredResult<ResponseEntity<ClaimedJob>> result,
                           long deadlineNanos) {
     }
 }

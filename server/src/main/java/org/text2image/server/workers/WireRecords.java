@@ -1,8 +1,11 @@
 package org.text2image.server.workers;
 
+import java.util.List;
 import org.text2image.server.generation.LeasedJob;
+import org.text2image.server.training.LeasedTraining;
 import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.api.ClaimedLora;
+import org.text2image.worker.api.ClaimedTraining;
 import org.text2image.worker.api.InputImage;
 import org.text2image.worker.api.WorkerApi;
 
@@ -30,5 +33,14 @@ final class WireRecords {
     /** The LoRA files a leased job's workflow loads, as the claim names them. */
     static java.util.List<ClaimedLora> loras(LeasedJob job) {
         return job.loras().stream().map(lora -> new ClaimedLora(lora.id(), lora.sha256(), lora.sizeBytes())).toList();
+    }
+
+    /** A leased LoRA training as the claim's 200 body: the job id is the training's, and {@code training} is set. */
+    static ClaimedJob claimedTraining(LeasedTraining training) {
+        ClaimedTraining part = new ClaimedTraining(training.datasetFolder(), training.loraPrefix(), training.steps(),
+                training.images().stream().map(image -> new ClaimedTraining.Image(image.id(), image.name(),
+                        image.contentType(), image.caption())).toList());
+        return new ClaimedJob(training.id(), training.attempt(), training.workflow(), training.promptId(),
+                training.leaseTimeout().toSeconds(), training.attemptTimeout().toSeconds(), null, part, List.of(), List.of());
     }
 }

@@ -35,6 +35,7 @@ import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.generation.queue.JobInputImages;
 import org.text2image.server.generation.queue.JobLoras;
 import org.text2image.server.generation.queue.JobQueue;
+import org.text2image.server.training.TrainingQueue;
 import org.text2image.worker.api.ClaimCancel;
 import org.text2image.worker.api.ClaimRequest;
 import org.text2image.worker.api.ClaimedJob;
@@ -51,7 +52,8 @@ import org.text2image.worker.api.WorkerApiLimits;
 
 /**
  * The worker API (see {@link WorkerApi} for the contract): translates the wire records to
- * {@link JobQueue}'s domain calls and back. Errors are problem details from
+ * {@link JobQueue}'s domain calls and back; the {@code /trainings/} paths are in
+ * {@link TrainingApiController}. Errors are problem details from
  * {@code web/ApiExceptionHandler}. The caller's identity comes from its token
  * ({@link WorkerTokenFilter}): an issued token acts only for its own worker name.
  */
@@ -74,11 +76,13 @@ class WorkerApiController {
     private final Clock clock;
     private final JobInputImages inputImages;
     private final JobLoras jobLoras;
+    private final TrainingQueue trainings;
 
     WorkerApiController(JobQueue queue, ClaimWaiters waiters, WorkerPresence presence, Clock clock,
-                        JobInputImages inputImages, JobLoras jobLoras) {
+                        JobInputImages inputImages, JobLoras jobLoras, TrainingQueue trainings) {
         this.queue = queue;
         this.jobLoras = jobLoras;
+        this.trainings = trainings;
         this.inputImages = inputImages;
         this.clock = clock;
         this.waiters = waiters;
@@ -93,7 +97,12 @@ class WorkerApiController {
         presence.report(new WorkerPresence.Report(request.workerName(), request.backendReachable(), request.checkpoints(),
                 request.gpuName(), request.vramTotalBytes(), request.vramFreeBytes(), request.comfyUiVersion()), tokenId);
         return waiters.claim(request.workerName(), request.checkpoints(), request.loras(), request.backendReachable(),
-                Duration.ofSeconds(request.waitSeconds()));
+                Duration.ofSeconds(request.waitSeconds()), trains(request));
+    }
+
+    /** Whether the claiming worker is offered LoRA trainings: it said {@code train} and has the VRAM. */
+    private boolean trains(ClaimRequest request) {
+        return trainings.eligible(request.train(), request.vramTotalBytes());
     }
 
     @PostMapping(path = "/claim/cancel", consumes = MediaType.APPLICATION_JSON_VALUE)

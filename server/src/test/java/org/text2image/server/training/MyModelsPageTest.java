@@ -78,7 +78,7 @@ class MyModelsPageTest {
 
         String page = page(alice, dataset);
         assertThat(Html.textOf(page, "image-count")).isEqualTo("5–30 images needed to train; 12 so far.");
-        assertThat(Html.textOf(page, "training-status")).contains("Training is not available yet");
+        assertThat(Html.textOf(page, "training-status")).isEqualTo("This dataset has enough images to train.");
         assertThat(page).contains("My &lt;i&gt;cat&lt;/i&gt;").doesNotContain("<i>cat</i>");
         assertThat(rows(dataset)).isEqualTo(12);
         assertThat(files()).isEqualTo(12);
@@ -119,7 +119,8 @@ class MyModelsPageTest {
 
         assertThat(Html.textOf(page, "image-count")).isEqualTo("5–30 images needed to train; 4 so far.");
         assertThat(Html.textOf(page, "training-status")).startsWith("Add more images before training.");
-        assertThat(page).doesNotContainIgnoringCase("start training");
+        assertThat(Html.textOf(page, "train-blocked")).isEqualTo("Add at least 5 images to train.");
+        assertThat(Html.tagOf(page, "train-button")).contains("disabled");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package org.text2image.worker.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 import java.util.UUID;
 import tools.jackson.databind.node.ObjectNode;
@@ -28,7 +30,7 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public record ClaimedJob(UUID jobId, int attempt, ObjectNode workflow, String promptId,
                          long leaseSeconds, long timeoutSeconds, InputImage inputImage,
-                         ClaimedTraining training, List<ClaimedLora> loras, List<String> removedLoras) {
+                         @JsonProperty("training") ClaimedTraining training, List<ClaimedLora> loras, List<String> removedLoras) {
 
     public ClaimedJob {
         loras = loras == null ? List.of() : List.copyOf(loras);
@@ -41,7 +43,11 @@ public record ClaimedJob(UUID jobId, int attempt, ObjectNode workflow, String pr
         this(jobId, attempt, workflow, promptId, leaseSeconds, timeoutSeconds, inputImage, null, List.of(), List.of());
     }
 
-    /** Whether this claim is a LoRA training rather than a generation job. */
+    /**
+     * Whether this claim is a LoRA training rather than a generation job. Not a JSON property: the
+     * {@code training} object is (without the ignore, this is-getter would replace it with a boolean).
+     */
+    @JsonIgnore
     public boolean isTraining() {
         return training != null;
     }

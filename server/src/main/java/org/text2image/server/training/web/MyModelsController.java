@@ -27,13 +27,20 @@ import org.text2image.server.training.Dataset;
 import org.text2image.server.training.DatasetImageCheck;
 import org.text2image.server.training.DatasetInputException;
 import org.text2image.server.training.LoraDatasets;
+import org.text2image.server.training.LoraModels;
+import org.text2image.server.training.LoraTrainings;
+import org.text2image.server.training.TrainingNotFoundException;
+import org.text2image.server.training.TrainingRefusedException;
 
 /**
  * The My models pages (docs/TRAINING.md, "Datasets"): {@code GET /my-models} lists the user's
  * datasets with the New dataset form; {@code /my-models/datasets/{id}} is one dataset with its
  * upload form (multipart field {@code images}, at most {@value #MAX_FILES_PER_REQUEST} files, so a
  * request stays under the 100 MB multipart bound), captions and the delete buttons;
- * {@code /my-models/datasets/{id}/images/{image}} serves an image's bytes. Each URL of a dataset
+ * {@code /my-models/datasets/{id}/images/{image}} serves an image's bytes; {@code POST
+ * /my-models/datasets/{id}/train} submits a training (the training and LoRA pages are
+ * {@link TrainingPagesController}). The New dataset and Add images forms carry one-time keys
+ * ({@link FormOnce}), the Train form a submit key kept by the training row. Each URL of a dataset
  * answers the 404 page to anyone but its owner (an admin may only look). A post that succeeds
  * redirects (POST-redirect-GET); bad input shows the page again (422) with the message beside the
  * field and stores nothing.
@@ -45,9 +52,15 @@ class MyModelsController {
     static final int MAX_FILES_PER_REQUEST = 10;
 
     private final LoraDatasets datasets;
+    private final LoraTrainings trainings;
+    private final LoraModels loras;
+    private final FormOnce forms;
 
-    MyModelsController(LoraDatasets datasets) {
+    MyModelsController(LoraDatasets datasets, LoraTrainings trainings, LoraModels loras, FormOnce forms) {
         this.datasets = datasets;
+        this.trainings = trainings;
+        this.loras = loras;
+        this.forms = forms;
     }
 
     @GetMapping("/my-models")
@@ -57,9 +70,10 @@ class MyModelsController {
 
     @PostMapping("/my-models/datasets")
     String create(@AuthenticationPrincipal SignedInUser user, @RequestParam(defaultValue = "") String name,
-                  @RequestParam(defaultValue = "") String triggerWord, Model model, HttpServletResponse response) {
+                  @RequestParam(defaultValue = "") String triggerWord, @RequestParam(defaultValue = "") String formKey,
+                  Model model, HttpServletResponse response) {
         try {
-            UUID id = datasets.create(user.id(), name, triggerWord);
+            UUID id = forms.once(user.id(), formKey, () -> datasets.create(user.id(), name, triggerWord));
             return "redirect:/my-models/datasets/" + id;
         } catch (DatasetInputException e) {
             response.setStatus(422);
@@ -74,8 +88,8 @@ class MyModelsController {
 
     @PostMapping("/my-models/datasets/{id}/images")
     String upload(@AuthenticationPrincipal SignedInUser user, @PathVariable String id,
-                  @RequestParam(name = "images", required = false) List<MultipartFile> files, Model model,
-                  HttpServletResponse response) {
+                  @RequestParam(name = "images", required = false) List<MultipartFile> files,
+                  @RequestParam(defaultValue = "") String formKey, Model model, HttpServletResponse response) {
         Dataset dataset = owned(user, id);
         try {
             List<MultipartFile> chosen = files == null ? List.of()
@@ -89,13 +103,33 @@ class MyModelsController {
                 DatasetImageCheck.checkSize(name(file), file.getSize()); // before reading the bytes
                 uploads.add(new LoraDatasets.Upload(name(file), bytes(file)));
             }
-            if (!datasets.addImages(dataset.id(), user.id(), uploads)) {
+            if (!forms.once(user.id(), formKey, () -> datasets.addImages(dataset.id(), user.id(), uploads))) {
                 throw notFound(user, id);
             }
             return "redirect:/my-models/datasets/" + dataset.id();
         } catch (DatasetInputException e) {
             response.setStatus(422);
             return datasetPage(user, dataset, model, Map.of(e.field(), e.getMessage()));
+        }
+    }
+
+    /**
+     * Submits a training of the dataset ({@link LoraTrainings#submit}); a replayed {@code submitKey}
+     * leads to the training it made. A refusal shows the dataset page again (422) with the message
+     * beside the Train form; another user's dataset is 404.
+     */
+    @PostMapping("/my-models/datasets/{id}/train")
+    String train(@AuthenticationPrincipal SignedInUser user, @PathVariable String id,
+                 @RequestParam(defaultValue = "") String submitKey, Model model, HttpServletResponse response) {
+        Dataset dataset = owned(user, id);
+        try {
+            UUID training = trainings.submit(user.id(), dataset.id(), submitKey);
+            return "redirect:/my-models/trainings/" + training;
+        } catch (TrainingNotFoundException e) {
+            throw notFound(user, id);
+        } catch (TrainingRefusedException e) {
+            response.setStatus(422);
+            return datasetPage(user, dataset, model, Map.of("train", e.getMessage()));
         }
     }
 
@@ -153,6 +187,10 @@ class MyModelsController {
         model.addAttribute("triggerWord", triggerWord);
         model.addAttribute("errors", errors);
         model.addAttribute("maxImages", LoraDatasets.MAX_IMAGES);
+        model.addAttribute("trainingAllowance", trainings.allowance(user.id()));
+        model.addAttribute("trainings", trainings.trainings(user.id()));
+        model.addAttribute("loras", loras.loras(user.id()));
+        model.addAttribute("formKey", UUID.randomUUID().toString());
         return "training/my-models";
     }
 
@@ -165,12 +203,22 @@ class MyModelsController {
         model.addAttribute("maxImages", LoraDatasets.MAX_IMAGES);
         model.addAttribute("maxCaption", LoraDatasets.MAX_CAPTION);
         model.addAttribute("maxFiles", MAX_FILES_PER_REQUEST);
+        model.addAttribute("formKey", UUID.randomUUID().toString());
+        model.addAttribute("submitKey", UUID.randomUUID().toString());
+        model.addAttribute("trainingAllowance", trainings.allowance(dataset.userId()));
+        model.addAttribute("trainBlocked", dataset.enoughImages()
+                ? trainings.unavailable(dataset.userId()).orElse(null)
+                : "Add at least " + LoraDatasets.MIN_IMAGES + " images to train.");
         return "training/dataset";
     }
 
     private Dataset visible(SignedInUser user, String id) {
         return uuid(id).flatMap(uuid -> datasets.dataset(uuid, user.id(), user.admin()))
                 .orElseThrow(() -> notFound(user, id));
+    }
+
+    static PageNotFoundException trainingNotFound(SignedInUser user, String what) {
+        return new PageNotFoundException("LoRA training or model " + what + " is unknown or not user " + user.id() + "'s");
     }
 
     private Dataset owned(SignedInUser user, String id) {
@@ -182,7 +230,7 @@ class MyModelsController {
         return new PageNotFoundException("LoRA dataset " + what + " is unknown or not user " + user.id() + "'s");
     }
 
-    private static Optional<UUID> uuid(String text) {
+    static Optional<UUID> uuid(String text) {
         try {
             return Optional.of(UUID.fromString(text));
         } catch (IllegalArgumentException e) {
