@@ -176,7 +176,7 @@ class JobsApiController {
         }
         JsonNode strength = body.get("lora_strength");
         if (strength != null && !strength.isNull()
-                && (!strength.isNumber() || !Double.isFinite(strength.asDouble()))) {
+                && (!strength.isNumber() || !Double.isFinite(strength.numberValue().doubleValue()))) {
             throw new InvalidInputException(Map.of("loraStrength",
                     "lora_strength must be a number from -2 to 2, such as 1 or 0.75."));
         }
