@@ -151,7 +151,8 @@ class TrainingPagesTest {
         UUID lora = storedLora();
         String list = mvc.perform(get("/my-models").with(user(alice))).andExpect(status().isOk())
                 .andReturn().getResponse().getContentAsString();
-        assertThat(list).contains("/generate?model=lora:" + lora).contains("/my-models/loras/" + lora + "/download");
+        assertThat(list).contains("/generate?model=lora:" + lora).contains("/my-models/loras/" + lora + "/download")
+                .contains("Stable Diffusion 1.5"); // the base model by its catalog name
 
         mvc.perform(get("/my-models/loras/" + lora + "/download").with(user(alice)))
                 .andExpect(status().isOk())
