@@ -73,6 +73,7 @@ class AccountDeletionTest {
     @Autowired MutableClock clock;
     @Autowired ApiKeys apiKeys;
     @Autowired LoraDatasets datasets;
+    @Autowired org.text2image.server.training.LoraModels loras;
     @Autowired TestDatabase db;
 
     SignedInUser admin;
@@ -167,7 +168,7 @@ class AccountDeletionTest {
     }
 
     @Test
-    void aDeletedAccountsLoraDatasetsAndTheirFilesAreRemoved() throws Exception {
+    void aDeletedAccountsLoraDatasetsTrainingsLorasAndTheirFilesAreRemoved() throws Exception {
         planTerms.assign(admin.id(), alice.id(), plans.find("pro").orElseThrow(), BillingPeriod.WEEKLY, 1, "team");
         java.util.UUID dataset = datasets.create(alice.id(), "My cat", "mycat");
         java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(512, 512, java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
@@ -177,9 +178,24 @@ class AccountDeletionTest {
         String key = db.jdbc().sql("SELECT storage_key FROM lora_dataset_image WHERE dataset_id = ?").params(dataset)
                 .query(String.class).single();
         assertThat(store.get(key)).isPresent();
+        java.util.UUID training = java.util.UUID.randomUUID();
+        db.jdbc().sql("""
+                        INSERT INTO lora_training (id, user_id, dataset_id, name, trigger_word, base_model_id, checkpoint, steps,
+                            lora_rank, learning_rate, resolution, status, attempt, max_attempts, submit_key, created_at, finished_at)
+                        VALUES (?, ?, ?, 'My cat', 'mycat', 'sd15', 'v1-5-pruned-emaonly.safetensors', 600, 16, 0.0005, 512,
+                            'SUCCEEDED', 1, 2, 'key-1', now(), now())""").params(training, alice.id(), dataset).update();
+        String loraKey = "lora-models/" + alice.id() + "/trained.safetensors";
+        store.put(loraKey, new byte[] {1, 2, 3});
+        loras.insert(java.util.UUID.randomUUID(), alice.id(), training, "My cat", "mycat", "sd15",
+                "v1-5-pruned-emaonly.safetensors", loraKey, "c".repeat(64), 3, clock.instant());
 
         delete("alice@example.com", "Deletion request").andExpect(status().isSeeOther());
 
+        assertThat(db.jdbc().sql("SELECT count(*) FROM lora_training WHERE user_id = ?").params(alice.id())
+                .query(Integer.class).single()).as("trainings").isZero();
+        assertThat(db.jdbc().sql("SELECT count(*) FROM lora_model WHERE user_id = ?").params(alice.id())
+                .query(Integer.class).single()).as("LoRAs").isZero();
+        assertThat(store.get(loraKey)).as("the LoRA file").isEmpty();
         assertThat(db.jdbc().sql("SELECT count(*) FROM lora_dataset WHERE user_id = ?").params(alice.id())
                 .query(Integer.class).single()).isZero();
         assertThat(db.jdbc().sql("SELECT count(*) FROM lora_dataset_image WHERE dataset_id = ?").params(dataset)

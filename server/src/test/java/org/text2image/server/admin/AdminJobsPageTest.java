@@ -97,6 +97,23 @@ class AdminJobsPageTest {
     }
 
     @Test
+    void trainingJobsAreListedWithTheirUserStateWorkerAndStep() throws Exception {
+        assertThat(Html.textOf(page("/admin/jobs"), "no-trainings")).isEqualTo("No LoRA trainings yet.");
+        java.util.UUID training = java.util.UUID.randomUUID();
+        db.jdbc().sql("""
+                        INSERT INTO lora_training (id, user_id, name, trigger_word, base_model_id, checkpoint, steps, lora_rank,
+                            learning_rate, resolution, status, attempt, max_attempts, worker_name, lease_expires_at,
+                            attempt_deadline_at, attempt_started_at, progress_step, progress_total, submit_key, created_at)
+                        VALUES (?, ?, 'My cat', 'mycat', 'sd15', 'v1-5-pruned-emaonly.safetensors', 600, 16, 0.0005, 512,
+                            'RUNNING', 1, 2, 'gpu-7', now() + interval '1 minute', now() + interval '2 hours', now(), 120, 600,
+                            'key-1', now())""")
+                .params(training, alice.id()).update();
+
+        String trainings = Html.textOf(page("/admin/jobs"), "trainings");
+        assertThat(trainings).contains("alice@example.com", "My cat", "RUNNING", "gpu-7", "1/2", "120/600");
+    }
+
+    @Test
     void theListIsPagedAndItsPagerKeepsTheFilter() throws Exception {
         for (int i = 0; i < 3; i++) {
             submit(alice, "sd15", "prompt " + i);
