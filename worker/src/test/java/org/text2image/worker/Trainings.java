@@ -1,25 +1,17 @@
 package org.text2image.worker;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.api.ClaimedTraining;
-import org.text2image.worker.comfyui.standin.ComfyUiFixtures;
 import org.text2image.worker.comfyui.standin.Pngs;
 import org.text2image.worker.training.DatasetUpload;
-import org.text2image.worker.workflow.Placeholder;
-import org.text2image.worker.workflow.WorkflowTemplate;
-import org.text2image.worker.workflow.WorkflowValues;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Training-claim fixtures: the shipped training template rendered as the server renders it. */
 final class Trainings {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private Trainings() {
     }
@@ -49,20 +41,9 @@ final class Trainings {
 
     private static ObjectNode graph(String folder, String prefix, int steps) {
         try {
-            WorkflowTemplate template = WorkflowTemplate.of("train-lora-sd15.json",
-                    JSON.readTree(Files.readString(Path.of("..", "config", "workflows", "train-lora-sd15.json"))));
-            return template.render(WorkflowValues.builder()
-                    .put(Placeholder.CHECKPOINT, ComfyUiFixtures.SD15_CHECKPOINT)
-                    .put(Placeholder.DATASET_FOLDER, folder)
-                    .put(Placeholder.TRAINING_RESOLUTION, 512)
-                    .put(Placeholder.TRAINING_STEPS, steps)
-                    .put(Placeholder.LEARNING_RATE, 0.0005)
-                    .put(Placeholder.LORA_RANK, 8)
-                    .put(Placeholder.SEED, 42L)
-                    .put(Placeholder.LORA_PREFIX, prefix)
-                    .build());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return org.text2image.worker.training.LoraTrainerTest.graph(folder, prefix, steps);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -8,10 +8,6 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import java.awt.Color;
-import java.awt.Graphics2D;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,7 +18,6 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +40,7 @@ import org.text2image.server.storage.ImageStore;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.training.LoraModel;
 import org.text2image.server.training.LoraModels;
+import org.text2image.server.training.TrainingFixtures;
 import org.text2image.server.web.Html;
 import org.text2image.worker.api.WorkerApi;
 import tools.jackson.databind.JsonNode;
@@ -173,7 +169,7 @@ class LoraTrainingEndToEndTest extends EndToEndTestBase {
         MockMultipartHttpServletRequestBuilder request = multipart("/my-models/datasets/" + dataset + "/images");
         long length = 0;
         for (int i = from; i < to; i++) {
-            byte[] png = png(i);
+            byte[] png = TrainingFixtures.png(i);
             request.file(new MockMultipartFile("images", "cat" + i + ".png", "image/png", png));
             length += png.length;
         }
@@ -213,21 +209,6 @@ class LoraTrainingEndToEndTest extends EndToEndTestBase {
         }
         assertThat(done.test(status)).as("training reached the expected state; last seen %s", status).isTrue();
         return status;
-    }
-
-    private static byte[] png(int seed) {
-        BufferedImage image = new BufferedImage(512, 512, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setColor(new Color(seed * 37 % 256, seed * 91 % 256, 120));
-        g.fillRect(0, 0, 512, 512);
-        g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try {
-            ImageIO.write(image, "png", out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
     }
 
     private static String sha256(byte[] bytes) throws Exception {

@@ -14,7 +14,7 @@ import java.util.UUID;
 import javax.imageio.ImageIO;
 
 /** Datasets and LoRA files for the training tests. */
-final class TrainingFixtures {
+public final class TrainingFixtures {
 
     private TrainingFixtures() {
     }
@@ -32,7 +32,8 @@ final class TrainingFixtures {
         return id;
     }
 
-    static byte[] png(int seed) {
+    /** A distinct 512 × 512 PNG for each seed. */
+    public static byte[] png(int seed) {
         BufferedImage image = new BufferedImage(512, 512, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(new Color(seed * 37 % 256, seed * 91 % 256, 120));

@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /** A LoRA training attempt against the ComfyUI stand-in, which answers like the captured training runs. */
-class LoraTrainerTest {
+public class LoraTrainerTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String CHECKPOINT = "v1-5-pruned-emaonly.safetensors";
@@ -164,7 +164,8 @@ class LoraTrainerTest {
     }
 
     /** The shipped template rendered for one attempt. */
-    static ObjectNode graph(String folder, String prefix, int steps) throws Exception {
+    /** The shipped SD 1.5 training template rendered for a test run (also used by the worker's training-job tests). */
+    public static ObjectNode graph(String folder, String prefix, int steps) throws Exception {
         WorkflowTemplate template = WorkflowTemplate.of("train-lora-sd15.json",
                 JSON.readTree(Files.readString(Path.of("..", "config", "workflows", "train-lora-sd15.json"))));
         return template.render(WorkflowValues.builder()
