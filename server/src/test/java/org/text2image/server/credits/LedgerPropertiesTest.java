@@ -23,6 +23,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import org.flywaydb.core.Flyway;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.SingleConnectionDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.text2image.server.support.MutableClock;
 
@@ -54,8 +55,11 @@ class LedgerPropertiesTest {
                 .setOverrideWorkingDirectory(Path.of("target", "embedded-pg-ledger-properties").toFile()).start();
         DataSource ds = postgres.getPostgresDatabase();
         Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-        jdbc = JdbcClient.create(ds);
-        tx = new TransactionTemplate(new DataSourceTransactionManager(ds));
+        // One connection for the whole run (the tries run one after another): the plain data source
+        // opens a new connection per statement, which cost more than the statements themselves.
+        DataSource connection = new SingleConnectionDataSource(ds.getConnection(), true);
+        jdbc = JdbcClient.create(connection);
+        tx = new TransactionTemplate(new DataSourceTransactionManager(connection));
         clock = new MutableClock();
         LedgerRows rows = new LedgerRows(jdbc, clock, new CreditMetrics()); // unbound: counts nothing
         ledger = new CreditLedger(rows, new LotRows(jdbc, rows), event -> { });

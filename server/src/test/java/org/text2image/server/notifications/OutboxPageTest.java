@@ -105,7 +105,8 @@ class OutboxPageTest {
         String byRecipient = outboxPage("?q=READER5");
         assertThat(Html.text(byRecipient)).contains("6 matching of 57", "reader5@example.com", "reader50@example.com");
         assertThat(Html.text(outboxPage("?q=100%25"))).as("% is matched as itself").contains("1 matching");
-        assertThat(Html.attributeOf(outboxPage("?q=100%25"), "mail-" + percent, "data-status")).isEqualTo("PENDING");
+        // the row itself (its status may already have moved on: the outbox delivery task runs meanwhile)
+        assertThat(Html.tagOf(outboxPage("?q=100%25"), "mail-" + percent)).isNotNull();
         assertThat(Html.text(outboxPage("?q=5%25"))).as("not a wildcard: reader5@ would match 5%").contains("No mail matches.");
     }
 
