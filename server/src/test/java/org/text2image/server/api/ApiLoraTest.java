@@ -52,7 +52,9 @@ class ApiLoraTest {
     @Test
     void aJobWithTheCallersLoraRunsOnItsBaseModel() throws Exception {
         submit("{\"prompt\":\"sks cat\",\"lora_id\":\"" + cat.id() + "\",\"lora_strength\":0.8}")
-                .andExpect(status().isCreated()).andExpect(jsonPath("$.model").value("sdxl"));
+                .andExpect(status().isCreated()).andExpect(jsonPath("$.model").value("sdxl"))
+                .andExpect(jsonPath("$.lora.id").value(cat.id().toString()))
+                .andExpect(jsonPath("$.lora.strength").value(0.8));
 
         assertThat(db.jdbc().sql("SELECT lora_id FROM generation_job").query(UUID.class).single()).isEqualTo(cat.id());
         assertThat(db.jdbc().sql("SELECT lora_strength FROM generation_job").query(Double.class).single()).isEqualTo(0.8);

@@ -41,7 +41,15 @@ record ApiJob(
         @Schema(description = "The images, in batch order; empty unless succeeded. A video job has one: the video.")
         @JsonProperty("images") List<Image> images,
         @Schema(description = "A video job's length, rate and input image; null for an image job.")
-        @JsonProperty("video") Video video) {
+        @JsonProperty("video") Video video,
+        @Schema(description = "The user's LoRA the job generates with (lora_id at submit) and its strength; null for none.")
+        @JsonProperty("lora") Lora lora) {
+
+    /** The user's LoRA a job generates with. */
+    @Schema(name = "JobLora", description = "One of the user's trained LoRAs and the strength it is applied with.")
+    record Lora(@Schema(description = "The LoRA's id (lora_id at submit).") @JsonProperty("id") UUID id,
+                @Schema(description = "Its strength, -2 to 2.") @JsonProperty("strength") double strength) {
+    }
 
     /** A video job's own settings. */
     @Schema(name = "JobVideo", description = "A video job's length, rate and input image.")

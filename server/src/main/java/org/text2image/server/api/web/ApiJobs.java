@@ -57,6 +57,7 @@ class ApiJobs {
                 job.error(), job.createdAt(), job.finishedAt(),
                 job.images().stream().map(image).collect(Collectors.toList()),
                 p.video() == null ? null
-                        : new ApiJob.Video(p.video().frames(), p.video().fps(), p.video().inputImageId()));
+                        : new ApiJob.Video(p.video().frames(), p.video().fps(), p.video().inputImageId()),
+                p.lora() == null ? null : new ApiJob.Lora(p.lora().id(), p.lora().strength()));
     }
 }
