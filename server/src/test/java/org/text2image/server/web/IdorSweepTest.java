@@ -32,7 +32,7 @@ import org.text2image.server.support.TestDatabase;
  * Every route that takes an id, tried by another signed-in user and by an anonymous visitor: no
  * data and no change. Another user gets the 404 page (the same as for an id that does not exist),
  * an anonymous visitor is sent to sign in (the worker API answers 401), and Alice's job, payment
- * and the admin's worker token are as they were. A new route that takes an id belongs in
+ * the admin's worker token, and Alice's dataset, training and LoRA are as they were. A new route that takes an id belongs in
  * {@link #routes()}.
  */
 @PageTest
@@ -47,6 +47,7 @@ class IdorSweepTest {
     @Autowired TestDatabase db;
     @Autowired ApiKeys keys;
     @Autowired Webhooks webhooks;
+    @Autowired org.text2image.server.storage.ImageStore store;
 
     SignedInUser alice;
     SignedInUser bob;
@@ -58,6 +59,10 @@ class IdorSweepTest {
     long tokenId;
     long keyId;
     long deliveryId;
+    UUID dataset;
+    UUID datasetImage;
+    UUID training;
+    UUID lora;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -84,6 +89,34 @@ class IdorSweepTest {
                         VALUES (?, ?, 'job.succeeded', 'msg_AAAAAAAAAAAAAAAAAAAAAA', '{}', 'FAILED', now(), now(), 'HTTP 500')
                         RETURNING id""")
                 .params(keyId, finished.id()).query(Long.class).single();
+        myModels();
+    }
+
+    /** Alice's dataset (one captioned image), a queued training of it, and a trained LoRA, each with its file. */
+    private void myModels() {
+        dataset = UUID.randomUUID();
+        datasetImage = UUID.randomUUID();
+        training = UUID.randomUUID();
+        lora = UUID.randomUUID();
+        store.put("lora/" + dataset + "/" + datasetImage, new byte[] {1});
+        store.put("lora-models/" + alice.id() + "/" + lora + ".safetensors", new byte[] {2});
+        db.jdbc().sql("INSERT INTO lora_dataset (id, user_id, name, trigger_word, created_at) VALUES (?, ?, 'Cat', 'mycat', now())")
+                .params(dataset, alice.id()).update();
+        db.jdbc().sql("""
+                        INSERT INTO lora_dataset_image (id, dataset_id, storage_key, content_type, size_bytes, width, height,
+                                                        caption, created_at)
+                        VALUES (?, ?, ?, 'image/png', 1, 512, 512, 'alice''s caption', now())""")
+                .params(datasetImage, dataset, "lora/" + dataset + "/" + datasetImage).update();
+        db.jdbc().sql("""
+                        INSERT INTO lora_training (id, user_id, dataset_id, name, trigger_word, base_model_id, checkpoint, steps,
+                            lora_rank, learning_rate, resolution, status, max_attempts, submit_key, created_at)
+                        VALUES (?, ?, ?, 'Cat', 'mycat', 'sd15', 'v1-5-pruned-emaonly.safetensors', 600, 16, 0.0005, 512,
+                            'QUEUED', 2, 'key', now())""").params(training, alice.id(), dataset).update();
+        db.jdbc().sql("""
+                        INSERT INTO lora_model (id, user_id, name, trigger_word, base_model_id, checkpoint, storage_key, sha256,
+                                                size_bytes, created_at)
+                        VALUES (?, ?, 'Cat', 'mycat', 'sd15', 'v1-5-pruned-emaonly.safetensors', ?, ?, 1, now())""")
+                .params(lora, alice.id(), "lora-models/" + alice.id() + "/" + lora + ".safetensors", "d".repeat(64)).update();
     }
 
     /** Each route with Alice's ids (or the admin's), as a request without a user. */
@@ -106,7 +139,16 @@ class IdorSweepTest {
                 get("/admin/credits").param("email", "alice@example.com"),
                 get(webhook), post(webhook).with(csrf()).param("url", "http://127.0.0.1:9/bob"),
                 post(webhook + "/secret").with(csrf()), post(webhook + "/remove").with(csrf()),
-                post(webhook + "/deliveries/" + deliveryId + "/resend").with(csrf()));
+                post(webhook + "/deliveries/" + deliveryId + "/resend").with(csrf()),
+                get("/my-models/datasets/" + dataset), get("/my-models/datasets/" + dataset + "/images/" + datasetImage),
+                post("/my-models/datasets/" + dataset + "/images/" + datasetImage + "/caption").with(csrf())
+                        .param("caption", "bob's caption"),
+                post("/my-models/datasets/" + dataset + "/images/" + datasetImage + "/remove").with(csrf()),
+                post("/my-models/datasets/" + dataset + "/delete").with(csrf()),
+                post("/my-models/datasets/" + dataset + "/train").with(csrf()).param("submitKey", "bob"),
+                get("/my-models/trainings/" + training), get("/my-models/trainings/" + training + "/status"),
+                post("/my-models/trainings/" + training + "/cancel").with(csrf()),
+                get("/my-models/loras/" + lora + "/download"), post("/my-models/loras/" + lora + "/delete").with(csrf()));
     }
 
     @Test
@@ -157,6 +199,13 @@ class IdorSweepTest {
         assertThat(keys.find(alice.id(), keyId).orElseThrow().callbackUrl()).isEqualTo("http://127.0.0.1:9/hook");
         assertThat(db.jdbc().sql("SELECT count(*) FROM webhook_delivery").query(Long.class).single()).isEqualTo(1);
         assertThat(keys.find(alice.id(), keyId).orElseThrow().active()).isTrue();
+        assertThat(db.jdbc().sql("SELECT caption FROM lora_dataset_image WHERE id = ?").params(datasetImage)
+                .query(String.class).single()).isEqualTo("alice's caption");
+        assertThat(db.jdbc().sql("SELECT status || '/' || cancel_requested FROM lora_training").query(String.class).single())
+                .isEqualTo("QUEUED/false");
+        assertThat(db.jdbc().sql("SELECT deleted_at IS NULL FROM lora_model WHERE id = ?").params(lora)
+                .query(Boolean.class).single()).isTrue();
+        assertThat(store.get("lora-models/" + alice.id() + "/" + lora + ".safetensors")).isPresent();
     }
 
     private static String describe(MockHttpServletRequestBuilder route) {
