@@ -127,16 +127,19 @@ public class LoraModels {
     }
 
     /**
-     * Removes all of a user's LoRA rows (account deletion), in the caller's transaction; the files
-     * stay until the caller deletes them after it commits.
+     * Deletes all of a user's LoRAs (account deletion), in the caller's transaction: each is marked
+     * deleted and its name scrubbed, and the row stays (the account row is anonymised, not removed)
+     * so that workers are told to drop their cached copies ({@link #removedSince}). The files stay
+     * until the caller deletes them after it commits.
      *
-     * @return the storage keys of the LoRAs that still had a file
+     * @return the storage keys of the user's LoRAs (a key whose file is already gone is harmless)
      */
     @Transactional
     public List<String> forgetUser(long userId) {
-        return jdbc.sql("DELETE FROM lora_model WHERE user_id = ? RETURNING storage_key, deleted_at")
-                .params(userId).query((rs, n) -> rs.getTimestamp("deleted_at") == null ? rs.getString("storage_key") : null)
-                .list().stream().filter(java.util.Objects::nonNull).toList();
+        return jdbc.sql("""
+                        UPDATE lora_model SET deleted_at = COALESCE(deleted_at, ?), name = 'Deleted', trigger_word = ''
+                        WHERE user_id = ? RETURNING storage_key""")
+                .params(Timestamp.from(clock.instant()), userId).query(String.class).list();
     }
 
     static LoraModel map(ResultSet rs, int row) throws SQLException {

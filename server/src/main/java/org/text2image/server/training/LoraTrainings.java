@@ -215,8 +215,9 @@ public class LoraTrainings {
     }
 
     /**
-     * Removes all of a user's trainings and LoRA rows (account deletion), in the caller's
-     * transaction; the LoRA files stay until {@link #deleteFiles} is called after it commits.
+     * Removes all of a user's trainings and deletes their LoRAs (account deletion; the LoRA rows stay,
+     * marked deleted and scrubbed, so workers drop their copies: {@link LoraModels#forgetUser}), in the
+     * caller's transaction; the LoRA files stay until {@link #deleteFiles} is called after it commits.
      *
      * @return the storage keys of the removed LoRA files
      */
@@ -227,7 +228,7 @@ public class LoraTrainings {
         return keys;
     }
 
-    /** Deletes the LoRA files under these keys (those {@link #forgetUser} returned), once their rows are gone. */
+    /** Deletes the LoRA files under these keys (those {@link #forgetUser} returned), once that transaction committed. */
     public void deleteFiles(List<String> keys) {
         keys.forEach(store::delete);
     }

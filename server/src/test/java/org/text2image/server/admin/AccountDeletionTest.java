@@ -193,8 +193,10 @@ class AccountDeletionTest {
 
         assertThat(db.jdbc().sql("SELECT count(*) FROM lora_training WHERE user_id = ?").params(alice.id())
                 .query(Integer.class).single()).as("trainings").isZero();
-        assertThat(db.jdbc().sql("SELECT count(*) FROM lora_model WHERE user_id = ?").params(alice.id())
-                .query(Integer.class).single()).as("LoRAs").isZero();
+        assertThat(loras.loras(alice.id())).as("LoRAs").isEmpty();
+        assertThat(db.jdbc().sql("SELECT name || '/' || trigger_word FROM lora_model WHERE user_id = ?").params(alice.id())
+                .query(String.class).single()).as("the LoRA's name is scrubbed").isEqualTo("Deleted/");
+        assertThat(loras.removedSince()).as("workers are told to drop their copies").contains("c".repeat(64));
         assertThat(store.get(loraKey)).as("the LoRA file").isEmpty();
         assertThat(db.jdbc().sql("SELECT count(*) FROM lora_dataset WHERE user_id = ?").params(alice.id())
                 .query(Integer.class).single()).isZero();
