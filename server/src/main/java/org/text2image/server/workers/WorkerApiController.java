@@ -222,8 +222,8 @@ class WorkerApiController {
     /**
      * The LoRA file a job made with one of the user's LoRAs loads, streamed from the image store
      * ({@code application/octet-stream} with its {@code Content-Length}), for the worker holding
-     * {@code attempt}: 409 for a stale attempt; 404 for an unknown job, another worker's attempt, a
-     * job that does not use this LoRA, or a deleted LoRA.
+     * {@code attempt}: 409 for a stale attempt; 403 for another worker's attempt; 404 for an unknown
+     * job, a job that does not use this LoRA, or a deleted LoRA.
      */
     @GetMapping(path = "/jobs/{jobId}/loras/{loraId}")
     ResponseEntity<org.springframework.core.io.Resource> lora(@PathVariable UUID jobId, @PathVariable UUID loraId,

@@ -116,7 +116,7 @@ class LoraDownloadTest {
         assertThat(get(jobId, dog.id(), claimed.attempt(), CONFIGURED_TOKEN).statusCode()).as("another LoRA").isEqualTo(404);
         assertThat(get(UUID.randomUUID(), cat.id(), 1, CONFIGURED_TOKEN).statusCode()).as("unknown job").isEqualTo(404);
         assertThat(get(jobId, cat.id(), claimed.attempt() + 1, CONFIGURED_TOKEN).statusCode()).isEqualTo(409);
-        assertThat(get(jobId, cat.id(), claimed.attempt(), othersToken).statusCode()).as("another worker").isEqualTo(404);
+        assertThat(get(jobId, cat.id(), claimed.attempt(), othersToken).statusCode()).as("another worker").isEqualTo(403);
         assertThat(get(jobId, cat.id(), claimed.attempt(), "t2iw_" + "A".repeat(43)).statusCode()).isEqualTo(401);
 
         queue.fail(jobId, claimed.attempt(), WorkerIdentity.CONFIGURED, "try again", true);

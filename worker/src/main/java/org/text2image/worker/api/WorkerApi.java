@@ -21,7 +21,7 @@ package org.text2image.worker.api;
  * GET  {base}/jobs/{id}/input-image?attempt=N  → 200 the image-to-video job's input image (its
  *                                                   Content-Type) | 409 stale | 404 none (ClaimedJob.inputImage)
  * GET  {base}/jobs/{id}/loras/{loraId}?attempt=N → 200 the LoRA file (application/octet-stream) of a
- *                                                   LoRA the job's claim named (ClaimedJob.loras) | 409 stale | 404
+ *                                                   LoRA the job's claim named (ClaimedJob.loras) | 409 stale | 403 not yours | 404
  *
  * LoRA trainings (a claim whose ClaimedJob.training is set; the id is the training's):
  * POST {base}/trainings/{id}/heartbeat    Heartbeat (step = training steps done)

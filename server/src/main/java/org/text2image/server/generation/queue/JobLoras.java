@@ -7,6 +7,7 @@ import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 import org.text2image.server.generation.JobStatus;
+import org.text2image.server.generation.NotYourJobException;
 import org.text2image.server.generation.StaleAttemptException;
 import org.text2image.server.generation.WorkerIdentity;
 import org.text2image.server.training.LoraModel;
@@ -43,9 +44,11 @@ public class JobLoras {
      * The LoRA file {@code loraId} of the attempt {@code caller} holds. Fenced like a heartbeat, but
      * reads only.
      *
-     * @return the bytes; empty for an unknown job, an attempt leased to another worker than the
-     *     caller's token's, a job that does not use {@code loraId}, or a LoRA deleted (or whose file is gone)
+     * @return the bytes; empty for an unknown job, a job that does not use {@code loraId}, or a LoRA
+     *     deleted (or whose file is gone)
      * @throws StaleAttemptException when the job is not RUNNING under {@code attempt}
+     * @throws NotYourJobException when the attempt is leased to another worker than the caller's
+     *     token's (403, as for the job's other calls)
      */
     @Transactional(readOnly = true)
     public Optional<Content> forAttempt(UUID jobId, int attempt, UUID loraId, WorkerIdentity caller) {
@@ -57,8 +60,10 @@ public class JobLoras {
         if (row.status() != JobStatus.RUNNING || row.attempt() != attempt) {
             throw new StaleAttemptException(jobId, attempt);
         }
-        if (!caller.mayActFor(row.workerName()) || !row.parameters().hasLora()
-                || !row.parameters().lora().id().equals(loraId)) {
+        if (!caller.mayActFor(row.workerName())) {
+            throw new NotYourJobException(jobId, attempt);
+        }
+        if (!row.parameters().hasLora() || !row.parameters().lora().id().equals(loraId)) {
             return Optional.empty();
         }
         Optional<LoraModel> lora = loras.find(loraId);
