@@ -36,7 +36,7 @@ class TableOwnershipTest {
             Map.entry("web", List.of("spring_session", "spring_session_attributes", "rate_limit_bucket")),
             Map.entry("settings", List.of("app_setting")),
             Map.entry("plans", List.of("plan_subscription", "plan_period")),
-            Map.entry("training", List.of("lora_dataset", "lora_dataset_image", "lora_training", "lora_model")),
+            Map.entry("training", List.of("lora_dataset", "lora_dataset_image", "lora_upload_key", "lora_training", "lora_model")),
             Map.entry("api", List.of("api_key", "api_idempotency", "api_job", "webhook_delivery", "api_form_key_claim")),
             Map.entry("support", List.of("scheduled_tasks", "flyway_schema_history")));
 

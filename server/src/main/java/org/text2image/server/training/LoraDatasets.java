@@ -125,14 +125,34 @@ public class LoraDatasets {
     public record ImageFile(DatasetImage image, Resource resource) {
     }
 
+    /** What a form's one-time key looks like (a UUID as the forms write it); another value is ignored. */
+    public static final java.util.regex.Pattern FORM_KEY = java.util.regex.Pattern.compile("[0-9a-f-]{36}");
+    /** How long an Add images key is kept. */
+    static final java.time.Duration UPLOAD_KEY_KEPT = java.time.Duration.ofDays(1);
+
     /**
-     * Creates a dataset.
+     * Creates a dataset, without a one-time key.
      *
      * @return its id
      * @throws DatasetInputException for a bad name or trigger word, or a plan without LoRA trainings
      */
     @Transactional
     public UUID create(long userId, String name, String triggerWord) {
+        return create(userId, name, triggerWord, null);
+    }
+
+    /**
+     * Creates a dataset once per {@code formKey}: a second post of the key (a double click, a replay,
+     * on any server instance) returns the dataset the first made. The unique index on
+     * {@code (user_id, form_key)} (V34) settles two posts at the same moment: the second insert
+     * waits for the first transaction and then finds its row.
+     *
+     * @param formKey the New dataset form's one-time key; null or malformed runs without one
+     * @return its id
+     * @throws DatasetInputException for a bad name or trigger word, or a plan without LoRA trainings
+     */
+    @Transactional
+    public UUID create(long userId, String name, String triggerWord, String formKey) {
         String trimmedName = name == null ? "" : name.strip();
         String word = triggerWord == null ? "" : triggerWord.strip();
         Allowance allowance = allowance(userId);
@@ -147,10 +167,18 @@ public class LoraDatasets {
             throw new DatasetInputException("triggerWord",
                     "The trigger word must be 1 to 40 letters, digits, _ or - (no spaces or other characters).");
         }
+        String key = formKey != null && FORM_KEY.matcher(formKey).matches() ? formKey : null;
         UUID id = UUID.randomUUID();
-        jdbc.sql("INSERT INTO lora_dataset (id, user_id, name, trigger_word, created_at) VALUES (?, ?, ?, ?, ?)")
-                .params(id, userId, trimmedName, word, java.sql.Timestamp.from(clock.instant())).update();
-        return id;
+        int inserted = jdbc.sql("""
+                        INSERT INTO lora_dataset (id, user_id, name, trigger_word, created_at, form_key)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (user_id, form_key) WHERE form_key IS NOT NULL DO NOTHING""")
+                .params(id, userId, trimmedName, word, java.sql.Timestamp.from(clock.instant()), key).update();
+        if (inserted == 1) {
+            return id;
+        }
+        return jdbc.sql("SELECT id FROM lora_dataset WHERE user_id = ? AND form_key = ?").params(userId, key)
+                .query(UUID.class).single();
     }
 
     /**
@@ -162,8 +190,33 @@ public class LoraDatasets {
      */
     @Transactional
     public boolean addImages(UUID datasetId, long userId, List<Upload> uploads) {
+        return addImages(datasetId, userId, uploads, null);
+    }
+
+    /**
+     * {@link #addImages(UUID, long, List)} once per {@code formKey}: the key is stored with the images
+     * ({@code lora_upload_key}, V34) and checked under the dataset's row lock, so a second post of it
+     * (a double click, a replay, on any instance) waits for the first and then adds nothing.
+     *
+     * @param formKey the Add images form's one-time key; null or malformed runs without one
+     * @return false when the dataset is not the user's (nothing done); true when the images were
+     *     added, now or by an earlier post of the key
+     */
+    @Transactional
+    public boolean addImages(UUID datasetId, long userId, List<Upload> uploads, String formKey) {
         if (!lockOwned(datasetId, userId)) {
             return false;
+        }
+        String onceKey = formKey != null && FORM_KEY.matcher(formKey).matches() ? formKey : null;
+        if (onceKey != null) {
+            jdbc.sql("DELETE FROM lora_upload_key WHERE dataset_id = ? AND created_at < ?")
+                    .params(datasetId, java.sql.Timestamp.from(clock.instant().minus(UPLOAD_KEY_KEPT))).update();
+            if (jdbc.sql("SELECT count(*) FROM lora_upload_key WHERE dataset_id = ? AND form_key = ?")
+                    .params(datasetId, onceKey).query(Integer.class).single() > 0) {
+                return true;
+            }
+            jdbc.sql("INSERT INTO lora_upload_key (dataset_id, form_key, created_at) VALUES (?, ?, ?)")
+                    .params(datasetId, onceKey, java.sql.Timestamp.from(clock.instant())).update();
         }
         if (uploads.isEmpty()) {
             throw new DatasetInputException("images", "Choose at least one image.");

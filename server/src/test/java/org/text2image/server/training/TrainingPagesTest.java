@@ -179,6 +179,37 @@ class TrainingPagesTest {
         assertThat(count("SELECT count(*) FROM lora_dataset WHERE name = 'Twice'")).isEqualTo(1);
     }
 
+    @Test
+    void twoPostsOfOneNewDatasetKeyAtTheSameMomentCreateOneDataset() throws Exception {
+        String key = UUID.randomUUID().toString();
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.Callable<UUID> post = () -> {
+            start.await();
+            return datasets.create(alice.id(), "Together", "together", key);
+        };
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(2)) {
+            var first = pool.submit(post);
+            var second = pool.submit(post);
+            assertThat(second.get()).isEqualTo(first.get());
+        }
+        assertThat(count("SELECT count(*) FROM lora_dataset WHERE name = 'Together'")).isEqualTo(1);
+    }
+
+    @Test
+    void aRepeatedUploadWithTheSameKeyAddsItsImagesOnce() {
+        String key = UUID.randomUUID().toString();
+        List<LoraDatasets.Upload> two = List.of(new LoraDatasets.Upload("a.png", TrainingFixtures.png(40)),
+                new LoraDatasets.Upload("b.png", TrainingFixtures.png(41)));
+        int before = datasets.dataset(dataset, alice.id(), false).orElseThrow().imageCount();
+
+        assertThat(datasets.addImages(dataset, alice.id(), two, key)).isTrue();
+        assertThat(datasets.addImages(dataset, alice.id(), two, key)).as("the replay").isTrue();
+
+        assertThat(datasets.dataset(dataset, alice.id(), false).orElseThrow().imageCount()).isEqualTo(before + 2);
+        assertThat(datasets.addImages(dataset, alice.id(), two, UUID.randomUUID().toString())).as("a new upload").isTrue();
+        assertThat(datasets.dataset(dataset, alice.id(), false).orElseThrow().imageCount()).isEqualTo(before + 4);
+    }
+
     private UUID storedLora() {
         UUID id = UUID.randomUUID();
         String key = "lora-models/" + alice.id() + "/" + id + ".safetensors";

@@ -39,8 +39,10 @@ import org.text2image.server.training.TrainingRefusedException;
  * request stays under the 100 MB multipart bound), captions and the delete buttons;
  * {@code /my-models/datasets/{id}/images/{image}} serves an image's bytes; {@code POST
  * /my-models/datasets/{id}/train} submits a training (the training and LoRA pages are
- * {@link TrainingPagesController}). The New dataset and Add images forms carry one-time keys
- * ({@link FormOnce}), the Train form a submit key kept by the training row. Each URL of a dataset
+ * {@link TrainingPagesController}). The New dataset and Add images forms carry one-time keys kept by
+ * PostgreSQL ({@link LoraDatasets#create(long, String, String, String)},
+ * {@link LoraDatasets#addImages(UUID, long, List, String)}), the Train form a submit key kept by the
+ * training row. Each URL of a dataset
  * answers the 404 page to anyone but its owner (an admin may only look). A post that succeeds
  * redirects (POST-redirect-GET); bad input shows the page again (422) with the message beside the
  * field and stores nothing.
@@ -54,13 +56,11 @@ class MyModelsController {
     private final LoraDatasets datasets;
     private final LoraTrainings trainings;
     private final LoraModels loras;
-    private final FormOnce forms;
 
-    MyModelsController(LoraDatasets datasets, LoraTrainings trainings, LoraModels loras, FormOnce forms) {
+    MyModelsController(LoraDatasets datasets, LoraTrainings trainings, LoraModels loras) {
         this.datasets = datasets;
         this.trainings = trainings;
         this.loras = loras;
-        this.forms = forms;
     }
 
     @GetMapping("/my-models")
@@ -73,7 +73,7 @@ class MyModelsController {
                   @RequestParam(defaultValue = "") String triggerWord, @RequestParam(defaultValue = "") String formKey,
                   Model model, HttpServletResponse response) {
         try {
-            UUID id = forms.once(user.id(), formKey, () -> datasets.create(user.id(), name, triggerWord));
+            UUID id = datasets.create(user.id(), name, triggerWord, formKey);
             return "redirect:/my-models/datasets/" + id;
         } catch (DatasetInputException e) {
             response.setStatus(422);
@@ -103,7 +103,7 @@ class MyModelsController {
                 DatasetImageCheck.checkSize(name(file), file.getSize()); // before reading the bytes
                 uploads.add(new LoraDatasets.Upload(name(file), bytes(file)));
             }
-            if (!forms.once(user.id(), formKey, () -> datasets.addImages(dataset.id(), user.id(), uploads))) {
+            if (!datasets.addImages(dataset.id(), user.id(), uploads, formKey)) {
                 throw notFound(user, id);
             }
             return "redirect:/my-models/datasets/" + dataset.id();
