@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -30,6 +31,7 @@ class AccessibilityBrowserTest extends BrowserTestBase {
     static final int DESKTOP_WIDTH = 1280;
 
     @Autowired AccountService accounts;
+    @Autowired org.text2image.server.storage.ImageStore store;
 
     @Test
     void noPageHasASeriousAccessibilityViolationOrScrollsSideways() throws Exception {
@@ -39,6 +41,7 @@ class AccessibilityBrowserTest extends BrowserTestBase {
         awaitJob(job.id(), maya.id(), j -> j.status() == JobStatus.SUCCEEDED);
         Map<String, String> fixtures = new HashMap<>(Map.of("{job}", job.id().toString(),
                 "{user}", Long.toString(maya.id())));
+        fixtures.putAll(myModels(maya.id()));
         String axe = axeSource();
         List<String> problems = new ArrayList<>();
         browser.get(url("/")); // on the site's origin, whose localStorage holds the theme
@@ -66,6 +69,39 @@ class AccessibilityBrowserTest extends BrowserTestBase {
         resize(PHONE_WIDTH);
         scrollsSideways("a deliberately wide image", "dark", PHONE_WIDTH, problems);
         assertThat(problems).as("the check sees the page scroll sideways").hasSize(1);
+    }
+
+    /**
+     * The user's custom-model fixtures: a dataset with one captioned image, a training of it halfway
+     * through, and a trained LoRA (so My models lists all three).
+     */
+    private Map<String, String> myModels(long userId) {
+        UUID dataset = UUID.randomUUID();
+        UUID image = UUID.randomUUID();
+        UUID training = UUID.randomUUID();
+        UUID lora = UUID.randomUUID();
+        store.put("lora/" + dataset + "/" + image, org.text2image.server.training.TrainingFixtures.png(3));
+        store.put("lora-models/" + userId + "/" + lora + ".safetensors", new byte[] {1});
+        db.jdbc().sql("INSERT INTO lora_dataset (id, user_id, name, trigger_word, created_at) VALUES (?, ?, 'My cat', 'mycat', now())")
+                .params(dataset, userId).update();
+        db.jdbc().sql("""
+                        INSERT INTO lora_dataset_image (id, dataset_id, storage_key, content_type, size_bytes, width, height,
+                                                        caption, created_at)
+                        VALUES (?, ?, ?, 'image/png', 1, 512, 512, 'a grey cat on a sofa', now())""")
+                .params(image, dataset, "lora/" + dataset + "/" + image).update();
+        db.jdbc().sql("""
+                        INSERT INTO lora_training (id, user_id, dataset_id, name, trigger_word, base_model_id, checkpoint, steps,
+                            lora_rank, learning_rate, resolution, status, attempt, max_attempts, worker_name, lease_expires_at,
+                            attempt_deadline_at, attempt_started_at, progress_step, progress_total, submit_key, created_at)
+                        VALUES (?, ?, ?, 'My cat', 'mycat', 'sd15', 'v1-5-pruned-emaonly.safetensors', 600, 16, 0.0005, 512,
+                            'RUNNING', 1, 2, 'embedded', now() + interval '1 hour', now() + interval '2 hours',
+                            now() - interval '10 minutes', 300, 600, 'key', now())""").params(training, userId, dataset).update();
+        db.jdbc().sql("""
+                        INSERT INTO lora_model (id, user_id, name, trigger_word, base_model_id, checkpoint, storage_key, sha256,
+                                                size_bytes, created_at)
+                        VALUES (?, ?, 'My cat', 'mycat', 'sd15', 'v1-5-pruned-emaonly.safetensors', ?, ?, 1, now())""")
+                .params(lora, userId, "lora-models/" + userId + "/" + lora + ".safetensors", "e".repeat(64)).update();
+        return Map.of("{dataset}", dataset.toString(), "{training}", training.toString());
     }
 
     /** Both themes at desktop width (axe and sideways scrolling), then the phone width. */

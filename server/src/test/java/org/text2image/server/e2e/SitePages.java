@@ -6,7 +6,8 @@ import java.util.List;
  * Every page of the site, once: the list the accessibility and phone-width checks walk
  * ({@link AccessibilityBrowserTest}). A new page is one line here. A path may name the fixtures the
  * test creates: {@code {job}} (a finished job of the user), {@code {payment}} (a UPI payment of
- * the user waiting for its UTR) and {@code {user}} (the user's account id).
+ * the user waiting for its UTR), {@code {user}} (the user's account id), {@code {dataset}} (a LoRA
+ * dataset of the user with one image) and {@code {training}} (a running training of it).
  */
 final class SitePages {
 
@@ -44,6 +45,9 @@ final class SitePages {
             user("/developers"),
             user("/support"),
             user("/support?job={job}"),
+            user("/my-models"),
+            user("/my-models/datasets/{dataset}"),
+            user("/my-models/trainings/{training}"),
             admin("/admin"),
             admin("/admin/jobs"),
             admin("/admin/jobs/{job}"),

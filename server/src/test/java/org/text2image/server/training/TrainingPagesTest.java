@@ -119,6 +119,11 @@ class TrainingPagesTest {
         assertThat(Html.textOf(page, "training-step")).isEqualTo("Step 100 / 600");
         assertThat(Html.textOf(page, "training-time-left")).isEqualTo("Time left: about 50 min"); // 6 s a step × 500
         assertThat(Html.attributeOf(page, "training-progress", "value")).isEqualTo("16");
+        // kept up to date by polling its status (no timed refresh of the whole page: WCAG 2.2.1)
+        assertThat(Html.attributeOf(page, "training-page", "data-training-status"))
+                .isEqualTo("/my-models/trainings/" + training + "/status");
+        assertThat(Html.attributeOf(page, "training-page", "data-training-state")).isEqualTo("RUNNING");
+        assertThat(page).contains("/js/training-progress.js").doesNotContain("http-equiv");
         mvc.perform(get("/my-models/trainings/" + training + "/status").with(user(alice)))
                 .andExpect(status().isOk()).andExpect(content().json("""
                         {"status": "RUNNING", "step": 100, "total": 600, "percent": 16, "timeLeft": "about 50 min", "active": true}"""));
