@@ -63,13 +63,7 @@ class TrainingJobTest extends WorkerLoopTestBase {
 
     @Test
     void aCancelRequestInterruptsComfyUiAndFailsTheTrainingAsCancelled() throws Exception {
-        comfyUi.installedCheckpoints(ComfyUiFixtures.SD15_CHECKPOINT);
-        comfyUi.runDuration(Duration.ofSeconds(6));
-        ClaimedJob training = Trainings.claimed(server, 1, 2, 30);
-        server.offer(training);
-
-        startLoop();
-        server.awaitUntil(() -> server.heartbeats().stream().anyMatch(beat -> beat.heartbeat().step() >= 1), WAIT);
+        ClaimedJob training = trainingUnderWay();
         server.cancelRunningJobs();
         server.awaitUntil(() -> !server.failures().isEmpty(), WAIT);
 
@@ -117,13 +111,7 @@ class TrainingJobTest extends WorkerLoopTestBase {
 
     @Test
     void aTrainingNoLongerOursIsStoppedAndNothingIsReported() throws Exception {
-        comfyUi.installedCheckpoints(ComfyUiFixtures.SD15_CHECKPOINT);
-        comfyUi.runDuration(Duration.ofSeconds(6));
-        ClaimedJob training = Trainings.claimed(server, 1, 2, 30);
-        server.offer(training);
-
-        startLoop();
-        server.awaitUntil(() -> server.heartbeats().stream().anyMatch(beat -> beat.heartbeat().step() >= 1), WAIT);
+        ClaimedJob training = trainingUnderWay();
         server.answerHeartbeatsWith(409);
         assertThat(comfyUi.awaitIdle(WAIT)).isTrue();
         server.awaitUntil(() -> server.claims().size() >= 2, WAIT); // the loop went on to claim again
@@ -135,13 +123,7 @@ class TrainingJobTest extends WorkerLoopTestBase {
 
     @Test
     void aWorkerStoppingMidTrainingInterruptsItAndHandsItBack() throws Exception {
-        comfyUi.installedCheckpoints(ComfyUiFixtures.SD15_CHECKPOINT);
-        comfyUi.runDuration(Duration.ofSeconds(6));
-        ClaimedJob training = Trainings.claimed(server, 1, 2, 30);
-        server.offer(training);
-
-        startLoop();
-        server.awaitUntil(() -> server.heartbeats().stream().anyMatch(beat -> beat.heartbeat().step() >= 1), WAIT);
+        ClaimedJob training = trainingUnderWay();
         loop.stopNow();
         assertThat(loop.awaitStopped(WAIT)).isTrue();
 
@@ -163,5 +145,16 @@ class TrainingJobTest extends WorkerLoopTestBase {
 
         assertThat(server.claims().getFirst().train()).isFalse();
         assertThat(server.claims().getFirst().loras()).isFalse();
+    }
+
+    /** A 30-step training (6 s on the stand-in) offered, claimed by the started loop, and past its first step. */
+    private ClaimedJob trainingUnderWay() throws Exception {
+        comfyUi.installedCheckpoints(ComfyUiFixtures.SD15_CHECKPOINT);
+        comfyUi.runDuration(Duration.ofSeconds(6));
+        ClaimedJob training = Trainings.claimed(server, 1, 2, 30);
+        server.offer(training);
+        startLoop();
+        server.awaitUntil(() -> server.heartbeats().stream().anyMatch(beat -> beat.heartbeat().step() >= 1), WAIT);
+        return training;
     }
 }
