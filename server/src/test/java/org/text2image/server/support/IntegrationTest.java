@@ -30,6 +30,8 @@ import org.springframework.context.annotation.Import;
         "text2image.storage.local-folder=target/test-images",
         "text2image.workers.token=test-worker-token",
         "text2image.generation.reaper-interval=1h",
+        // tests run the plan-grant task themselves (plans/PlanPeriodsTest counts what one run grants)
+        "text2image.plans.grant-interval=1h",
         // LoRA completions over this size are refused (training/TrainingWorkerApiTest)
         "text2image.training.max-lora-bytes=64KB",
         "spring.thymeleaf.cache=false",
