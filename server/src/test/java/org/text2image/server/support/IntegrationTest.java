@@ -30,8 +30,11 @@ import org.springframework.context.annotation.Import;
         "text2image.storage.local-folder=target/test-images",
         "text2image.workers.token=test-worker-token",
         "text2image.generation.reaper-interval=1h",
-        // tests run the plan-grant task themselves (plans/PlanPeriodsTest counts what one run grants)
+        // tests run the plan-grant and expiry tasks themselves and count what one run does
+        // (plans/PlanPeriodsTest, credits/CreditLotsTest, payments/UpiPaymentInputTest)
         "text2image.plans.grant-interval=1h",
+        "text2image.credits.expiry-interval=1h",
+        "text2image.payments.expiry-interval=1h",
         // LoRA completions over this size are refused (training/TrainingWorkerApiTest)
         "text2image.training.max-lora-bytes=64KB",
         "spring.thymeleaf.cache=false",

@@ -10,7 +10,7 @@ import org.text2image.server.Text2ImageApplication;
 /**
  * A second server instance for tests of what two instances sharing one database do: a random port,
  * this test's PostgreSQL, the test models, packs and plans, no worker, the real clock, and webhooks
- * to local receivers allowed, their task and the plan-grant task run by the test (as in the test contexts).
+ * to local receivers allowed, their task, the plan-grant and the expiry tasks run by the test (as in the test contexts).
  */
 public final class SecondInstance {
 
@@ -35,6 +35,8 @@ public final class SecondInstance {
                 "--text2image.workers.token=test-worker-token",
                 "--text2image.generation.reaper-interval=1h",
                 "--text2image.plans.grant-interval=1h",
+                "--text2image.credits.expiry-interval=1h",
+                "--text2image.payments.expiry-interval=1h",
                 "--text2image.rate-limits.enabled=false",
                 "--text2image.api.webhooks.allow-http=true",
                 "--text2image.api.webhooks.allow-private-addresses=true",
