@@ -378,8 +378,7 @@ public class GenerationService {
         return view(job, position, waitEstimator.estimatedWaitSeconds(position),
                 job.status() == JobStatus.SUCCEEDED ? jobs.images(job.id()) : List.of(),
                 statements.receipt(job.id()).orElse(null),
-                job.status() == JobStatus.QUEUED && workers.status().isOnline()
-                        && !workers.canRunNow(job.parameters().checkpoint()));
+                job.status() == JobStatus.QUEUED && workers.status().isOnline() && !runnableNow(job.parameters()));
     }
 
     /**
@@ -395,13 +394,28 @@ public class GenerationService {
                 .filter(row -> row.status() == JobStatus.SUCCEEDED).map(JobRow::id).toList());
         Map<UUID, JobReceipt> receipts = statements.receipts(ids);
         boolean online = !queued.isEmpty() && workers.status().isOnline();
-        Map<String, Boolean> runnable = new HashMap<>();
+        Map<String, Boolean> runnable = new HashMap<>(); // by checkpoint, and "lora:" + checkpoint
         return rows.stream().map(row -> {
             int position = positions.getOrDefault(row.id(), 0);
             return view(row, position, waits.apply(position), images.getOrDefault(row.id(), List.of()),
                     receipts.get(row.id()), row.status() == JobStatus.QUEUED && online
-                            && !runnable.computeIfAbsent(row.parameters().checkpoint(), workers::canRunNow));
+                            && !runnable.computeIfAbsent((row.parameters().hasLora() ? "lora:" : "")
+                                    + row.parameters().checkpoint(), key -> runnableNow(row.parameters())));
         }).toList();
+    }
+
+    /** Whether an online worker can run a job with these parameters now (with a LoRA: one with a LoRA folder). */
+    private boolean runnableNow(JobParameters parameters) {
+        return parameters.hasLora() ? workers.canRunLorasNow(parameters.checkpoint())
+                : workers.canRunNow(parameters.checkpoint());
+    }
+
+    /**
+     * Whether the Generate page should say that no online worker runs a job with a LoRA on
+     * {@code checkpoint}: workers are online, and none of them has a LoRA folder and the checkpoint.
+     */
+    public boolean noWorkerRunsLoras(String checkpoint) {
+        return workers.status().isOnline() && !workers.canRunLorasNow(checkpoint);
     }
 
     private JobView view(JobRow job, int position, Integer waitSeconds, List<JobImage> images, JobReceipt receipt,

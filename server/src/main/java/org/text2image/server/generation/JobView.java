@@ -15,7 +15,8 @@ import java.util.UUID;
  * @param estimatedWaitSeconds while QUEUED, about how many seconds until a worker starts it
  *     (position × median run time of recent jobs ÷ online workers); null when not queued, when no
  *     job has succeeded yet, or when no worker is online
- * @param noWorkerHasModel while QUEUED: workers are online but none has the job's checkpoint
+ * @param noWorkerHasModel while QUEUED: workers are online but none has the job's checkpoint (for a
+ *     job made with a LoRA: none has the checkpoint and a LoRA folder)
  * @param backendUnreachable while RUNNING: the attempt's worker reports that it cannot reach its ComfyUI
  * @param progressStep sampler step reached by the running attempt (0 when unknown)
  * @param progressTotal sampler steps of the running attempt (0 when unknown)

@@ -12,7 +12,8 @@ import java.util.Set;
  *
  * <p>A worker is online when it called the worker API within {@code worker-online-window}; its
  * checkpoint list is what its ComfyUI reported at its last claim, and it can run exactly those
- * checkpoints plus jobs that need none (a model-free workflow).
+ * checkpoints plus jobs that need none (a model-free workflow); only a worker with a LoRA folder
+ * runs jobs made with a user's LoRA.
  */
 public interface WorkerAvailability {
 
@@ -27,6 +28,13 @@ public interface WorkerAvailability {
      * needs none ({@code ""}), or the worker listed it.
      */
     boolean canRunNow(String checkpoint);
+
+    /**
+     * Whether an online worker whose ComfyUI answers can run a job made with a user's LoRA on
+     * {@code checkpoint}: as {@link #canRunNow(String)}, and the worker has a LoRA folder (it said
+     * {@code loras} at its last claim).
+     */
+    boolean canRunLorasNow(String checkpoint);
 
     /**
      * Whether the fleet is known not to have {@code checkpoint}: at least one worker heard from

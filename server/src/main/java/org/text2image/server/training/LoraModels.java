@@ -71,11 +71,27 @@ public class LoraModels {
                 .params(id).query(LoraModels::map).optional();
     }
 
-    /** The stored file of a LoRA that is not deleted, or empty (unknown, deleted, or the file is missing). */
+    /**
+     * A LoRA with its stored file.
+     *
+     * @param lora the LoRA (its {@code sizeBytes} is the file's size)
+     * @param file the stored bytes, not read yet
+     */
+    public record Stored(LoraModel lora, Resource file) {
+    }
+
+    /**
+     * A LoRA that is not deleted, whoever owns it, with its stored file, in one read; empty when
+     * unknown, deleted, or its file is missing. Callers check who may have it.
+     */
     @Transactional(readOnly = true)
-    public Optional<Resource> file(UUID id) {
-        return jdbc.sql("SELECT storage_key FROM lora_model WHERE id = ? AND deleted_at IS NULL").params(id)
-                .query(String.class).optional().flatMap(store::resource);
+    public Optional<Stored> stored(UUID id) {
+        return jdbc.sql("SELECT " + COLUMNS + ", storage_key FROM lora_model WHERE id = ? AND deleted_at IS NULL")
+                .params(id).query((rs, n) -> new StoredRow(map(rs, n), rs.getString("storage_key"))).optional()
+                .flatMap(row -> store.resource(row.storageKey()).map(file -> new Stored(row.lora(), file)));
+    }
+
+    private record StoredRow(LoraModel lora, String storageKey) {
     }
 
     /**

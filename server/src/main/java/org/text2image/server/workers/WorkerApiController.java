@@ -95,7 +95,8 @@ class WorkerApiController {
                                                      @RequestAttribute(name = WorkerTokenFilter.TOKEN_ID_ATTRIBUTE, required = false) Long tokenId) {
         checkName(request.workerName(), tokenName);
         presence.report(new WorkerPresence.Report(request.workerName(), request.backendReachable(), request.checkpoints(),
-                request.gpuName(), request.vramTotalBytes(), request.vramFreeBytes(), request.comfyUiVersion()), tokenId);
+                request.gpuName(), request.vramTotalBytes(), request.vramFreeBytes(), request.comfyUiVersion(),
+                request.loras(), trains(request)), tokenId);
         return waiters.claim(request.workerName(), request.checkpoints(), request.loras(), request.backendReachable(),
                 Duration.ofSeconds(request.waitSeconds()), trains(request));
     }

@@ -24,10 +24,17 @@ public class WorkerFleet {
      *
      * @param currentJobId the RUNNING job it holds, or null
      * @param tokenName the issued token it used last, or null for the configured token
+     * @param runsLoras at its last claim it had a LoRA folder (it runs jobs made with a user's LoRA)
+     * @param trains at its last claim it was given trainings ({@code train} and the VRAM)
      */
     public record WorkerRow(String name, Status status, Instant lastSeenAt, UUID currentJobId, long jobsDone, long jobsFailed,
                      String gpuName, Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion, String tokenName,
-                     String lastSeen, String vramTotal, String vramFree) {
+                     String lastSeen, String vramTotal, String vramFree, boolean runsLoras, boolean trains) {
+
+        /** What it takes, for the page: "images", "images, LoRAs", "images, LoRAs, training", … */
+        public String takes() {
+            return "images" + (runsLoras ? ", LoRAs" : "") + (trains ? ", training" : "");
+        }
     }
 
     private final WorkerPresence presence;
@@ -60,7 +67,7 @@ public class WorkerFleet {
             return new WorkerRow(seen.workerName(), status, at, job, seen.jobsDone(), seen.jobsFailed(),
                     seen.gpuName(), seen.vramTotalBytes(), seen.vramFreeBytes(), seen.comfyUiVersion(),
                     seen.tokenId() == null ? null : tokenNames.get(seen.tokenId()), ago(at),
-                    gigabytes(seen.vramTotalBytes()), gigabytes(seen.vramFreeBytes()));
+                    gigabytes(seen.vramTotalBytes()), gigabytes(seen.vramFreeBytes()), seen.runsLoras(), seen.trains());
         }).toList();
     }
 

@@ -14,31 +14,40 @@ import org.text2image.server.generation.AttemptEnded;
 import org.text2image.server.generation.GenerationProperties;
 import org.text2image.server.generation.GeneratorStatus;
 import org.text2image.server.generation.WorkerAvailability;
+import org.text2image.server.training.TrainingWorkers;
 
 /**
  * The only owner of the {@code worker_presence} table: what each worker last reported (when it
  * was heard from, whether its ComfyUI answered, its checkpoints, GPU and ComfyUI version), and the
- * answers generation asks through {@link WorkerAvailability}. A worker's checkpoint list counts
- * once its ComfyUI has answered ({@code checkpoints_reported}, migration V10). Jobs done and failed
+ * answers generation asks through {@link WorkerAvailability} and training through
+ * {@link TrainingWorkers}. A worker's checkpoint list counts once its ComfyUI has answered
+ * ({@code checkpoints_reported}, migration V10); whether it runs jobs with a user's LoRA and takes
+ * trainings is what its last claim said ({@code runs_loras}, {@code trains}, V35). Jobs done and failed
  * per worker are counted from generation's {@link AttemptEnded} events, in the transaction that
  * ended the attempt.
  */
 @Component
-class WorkerPresence implements WorkerAvailability {
+class WorkerPresence implements WorkerAvailability, TrainingWorkers {
 
     /** Longest GPU name or ComfyUI version kept, in characters. */
     private static final int MAX_TEXT = 200;
     /** Most checkpoint names kept per worker. */
     private static final int MAX_CHECKPOINTS = 500;
 
-    /** What a worker says about itself with each claim; device fields are null when unknown. */
+    /**
+     * What a worker says about itself with each claim; device fields are null when unknown.
+     *
+     * @param runsLoras it has a LoRA folder, so it is given jobs that use a user's LoRA
+     * @param trains it is given LoRA trainings (it said {@code train} and has the VRAM)
+     */
     record Report(String workerName, boolean backendReachable, List<String> checkpoints, String gpuName,
-                  Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion) {
+                  Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion, boolean runsLoras, boolean trains) {
     }
 
     /** One worker's row, for the admin Workers page. */
     record Seen(String workerName, Instant lastSeenAt, boolean backendReachable, Long tokenId, long jobsDone,
-                long jobsFailed, String gpuName, Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion) {
+                long jobsFailed, String gpuName, Long vramTotalBytes, Long vramFreeBytes, String comfyUiVersion,
+                boolean runsLoras, boolean trains) {
     }
 
     private final JdbcClient jdbc;
@@ -61,8 +70,10 @@ class WorkerPresence implements WorkerAvailability {
                 .toArray(String[]::new);
         jdbc.sql("""
                 INSERT INTO worker_presence (worker_name, last_seen_at, backend_reachable, token_id, gpu_name,
-                    vram_total_bytes, vram_free_bytes, comfyui_version, checkpoints, checkpoints_reported)
-                VALUES (:name, :now, :reachable, :token, :gpu, :total, :free, :version, :checkpoints, :reachable)
+                    vram_total_bytes, vram_free_bytes, comfyui_version, checkpoints, checkpoints_reported, runs_loras,
+                    trains)
+                VALUES (:name, :now, :reachable, :token, :gpu, :total, :free, :version, :checkpoints, :reachable, :loras,
+                    :trains)
                 ON CONFLICT (worker_name) DO UPDATE
                 SET last_seen_at = excluded.last_seen_at, backend_reachable = excluded.backend_reachable,
                     token_id = excluded.token_id,
@@ -72,12 +83,14 @@ class WorkerPresence implements WorkerAvailability {
                     comfyui_version = coalesce(excluded.comfyui_version, worker_presence.comfyui_version),
                     checkpoints = CASE WHEN excluded.backend_reachable THEN excluded.checkpoints
                                        ELSE worker_presence.checkpoints END,
-                    checkpoints_reported = worker_presence.checkpoints_reported OR excluded.backend_reachable""")
+                    checkpoints_reported = worker_presence.checkpoints_reported OR excluded.backend_reachable,
+                    runs_loras = excluded.runs_loras, trains = excluded.trains""")
                 .param("name", report.workerName()).param("now", WorkerTokens.ts(clock.instant()))
                 .param("reachable", report.backendReachable()).param("token", tokenId)
                 .param("gpu", cut(report.gpuName())).param("total", report.vramTotalBytes())
                 .param("free", report.vramFreeBytes()).param("version", cut(report.comfyUiVersion()))
-                .param("checkpoints", checkpoints).update();
+                .param("checkpoints", checkpoints).param("loras", report.runsLoras())
+                .param("trains", report.trains()).update();
     }
 
     /** Records that a worker running a job was heard from (a heartbeat), and whether its ComfyUI answers. */
@@ -103,14 +116,15 @@ class WorkerPresence implements WorkerAvailability {
     List<Seen> list(int limit) {
         return jdbc.sql("""
                 SELECT worker_name, last_seen_at, backend_reachable, token_id, jobs_done, jobs_failed, gpu_name,
-                       vram_total_bytes, vram_free_bytes, comfyui_version
+                       vram_total_bytes, vram_free_bytes, comfyui_version, runs_loras, trains
                 FROM worker_presence ORDER BY last_seen_at DESC, worker_name LIMIT :limit""")
                 .param("limit", limit)
                 .query((rs, n) -> new Seen(rs.getString("worker_name"),
                         rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(), rs.getBoolean("backend_reachable"),
                         rs.getObject("token_id", Long.class), rs.getLong("jobs_done"), rs.getLong("jobs_failed"),
                         rs.getString("gpu_name"), rs.getObject("vram_total_bytes", Long.class),
-                        rs.getObject("vram_free_bytes", Long.class), rs.getString("comfyui_version")))
+                        rs.getObject("vram_free_bytes", Long.class), rs.getString("comfyui_version"),
+                        rs.getBoolean("runs_loras"), rs.getBoolean("trains")))
                 .list();
     }
 
@@ -156,10 +170,25 @@ class WorkerPresence implements WorkerAvailability {
 
     @Override
     public boolean canRunNow(String checkpoint) {
+        return onlineWith(checkpoint, "true");
+    }
+
+    @Override
+    public boolean canRunLorasNow(String checkpoint) {
+        return onlineWith(checkpoint, "runs_loras");
+    }
+
+    @Override
+    public boolean canTrainNow(String checkpoint) {
+        return onlineWith(checkpoint, "trains");
+    }
+
+    /** Whether an online worker whose ComfyUI answers has {@code checkpoint} and the flag column (a constant here). */
+    private boolean onlineWith(String checkpoint, String flag) {
         return jdbc.sql("""
                 SELECT count(*) > 0 FROM worker_presence
-                WHERE last_seen_at > :since AND backend_reachable
-                  AND (:checkpoint = '' OR :checkpoint = ANY (checkpoints))""")
+                WHERE last_seen_at > :since AND backend_reachable AND %s
+                  AND (:checkpoint = '' OR :checkpoint = ANY (checkpoints))""".formatted(flag))
                 .param("since", WorkerTokens.ts(onlineSince())).param("checkpoint", checkpoint)
                 .query(Boolean.class).single();
     }

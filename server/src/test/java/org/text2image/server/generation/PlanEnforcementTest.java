@@ -36,6 +36,7 @@ import org.text2image.server.plans.BillingPeriod;
 import org.text2image.server.plans.PlanTerms;
 import org.text2image.server.plans.Plans;
 import org.text2image.server.plans.SubscriptionSource;
+import org.text2image.server.storage.ImageStore;
 import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestCatalog;
@@ -69,6 +70,7 @@ class PlanEnforcementTest {
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
     @Autowired LedgerInvariants invariants;
+    @Autowired ImageStore store;
 
     SignedInUser alice;
 
@@ -86,6 +88,19 @@ class PlanEnforcementTest {
     void booksStayBalanced() {
         clock.reset();
         assertThat(invariants.violations()).isEmpty();
+    }
+
+    @Test
+    void aLoraOnAModelThePlanDoesNotOpenIsListedDisabledWithTheModelsLock() throws Exception {
+        TestLoras.Lora onSdxl = TestLoras.create(db, store, alice.id(), "My cat", "sdxl");
+        TestLoras.Lora onSd15 = TestLoras.create(db, store, alice.id(), "My dog", "sd15");
+
+        assertThat(page(alice, "/generate"))
+                .contains("<option value=\"" + onSdxl.formValue() + "\" disabled=\"disabled\">My cat (SDXL) — Starter plan</option>")
+                .contains("<option value=\"" + onSd15.formValue() + "\">My dog (Stable Diffusion 1.5)</option>");
+
+        onPlan(alice, "starter");
+        assertThat(page(alice, "/generate")).contains("<option value=\"" + onSdxl.formValue() + "\">My cat (SDXL)</option>");
     }
 
     @Test

@@ -19,6 +19,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.web.servlet.MockMvc;
 import org.text2image.server.account.AccountService;
 import org.text2image.server.account.SignedInUser;
+import org.text2image.server.generation.WorkerAvailability;
 import org.text2image.server.plans.BillingPeriod;
 import org.text2image.server.plans.PlanTerms;
 import org.text2image.server.plans.Plans;
@@ -28,6 +29,7 @@ import org.text2image.server.support.MutableClock;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.web.Html;
 import org.text2image.server.web.PageTest;
+import org.text2image.server.workers.TestWorkers;
 
 /**
  * The training pages (docs/TRAINING.md, "Training jobs"): My models shows the allowance, the
@@ -51,6 +53,7 @@ class TrainingPagesTest {
     @Autowired ImageStore store;
     @Autowired MutableClock clock;
     @Autowired TestDatabase db;
+    @Autowired WorkerAvailability workers;
 
     SignedInUser alice;
     SignedInUser bob;
@@ -131,6 +134,19 @@ class TrainingPagesTest {
         mvc.perform(post("/my-models/trainings/" + training + "/cancel").with(user(alice)).with(csrf()))
                 .andExpect(status().is3xxRedirection());
         assertThat(trainings.training(training, alice.id(), false).orElseThrow().cancelRequested()).isTrue();
+    }
+
+    @Test
+    void aQueuedTrainingsPageSaysWhenNoOnlineWorkerTakesTrainings() throws Exception {
+        UUID training = trainings.submit(alice.id(), dataset, "key-1");
+        TestWorkers.report(workers, "gpu-images-only", List.of(SD15), true, false);
+        TestWorkers.report(workers, "gpu-trains-sdxl", List.of("sd_xl_base_1.0.safetensors"), false, true);
+
+        assertThat(Html.textOf(trainingPage(training), "no-training-worker"))
+                .startsWith("No online GPU worker takes trainings right now");
+
+        TestWorkers.report(workers, "gpu-trains", List.of(SD15), false, true);
+        assertThat(trainingPage(training)).contains("id=\"training-queued\"").doesNotContain("no-training-worker");
     }
 
     @Test
@@ -240,5 +256,10 @@ class TrainingPagesTest {
 
     private long count(String sql) {
         return db.jdbc().sql(sql).query(Long.class).single();
+    }
+
+    private String trainingPage(UUID training) throws Exception {
+        return mvc.perform(get("/my-models/trainings/" + training).with(user(alice))).andExpect(status().isOk())
+                .andReturn().getResponse().getContentAsString();
     }
 }

@@ -28,6 +28,18 @@ public final class TestWorkers {
     public static void report(WorkerAvailability availability, String workerName, boolean backendReachable,
                               List<String> checkpoints) {
         ((WorkerPresence) availability).report(new WorkerPresence.Report(workerName, backendReachable, checkpoints,
-                null, null, null, null), null);
+                null, null, null, null, false, false), null);
+    }
+
+    /**
+     * Records that {@code workerName} called in now with its ComfyUI answering, and what work it takes.
+     *
+     * @param runsLoras it has a LoRA folder
+     * @param trains it takes LoRA trainings
+     */
+    public static void report(WorkerAvailability availability, String workerName, List<String> checkpoints,
+                              boolean runsLoras, boolean trains) {
+        ((WorkerPresence) availability).report(new WorkerPresence.Report(workerName, true, checkpoints,
+                null, null, null, null, runsLoras, trains), null);
     }
 }

@@ -192,6 +192,23 @@ class WorkersPageTest {
         assertThat(idle).contains("class=\"num jobs-done\">1<").contains("class=\"num jobs-failed\">1<");
     }
 
+    @Test
+    void thePageSaysWhatEachWorkerTakesAsItsLastClaimSaid() throws Exception {
+        String token = createToken("gpu-box-1");
+        claim(GPU_CLAIM, token);
+        assertThat(workersPage()).contains("<td class=\"takes\">images</td>");
+
+        String everything = GPU_CLAIM.replace("\"comfyUiVersion\": \"0.8.0\"",
+                "\"comfyUiVersion\": \"0.8.0\", \"loras\": true, \"train\": true");
+        claim(everything, token);
+        assertThat(workersPage()).contains("<td class=\"takes\">images, LoRAs, training</td>");
+
+        String smallGpu = everything.replace("\"vramTotalBytes\": 25757220864", "\"vramTotalBytes\": 4294967296");
+        claim(smallGpu, token);
+        assertThat(workersPage()).as("train, but less VRAM than text2image.training.min-vram-bytes")
+                .contains("<td class=\"takes\">images, LoRAs</td>");
+    }
+
     private String createToken(String name) throws Exception {
         String html = mvc.perform(post("/admin/workers/tokens").with(user(admin)).with(csrf()).param("name", name))
                 .andExpect(status().isOk()).andReturn().getResponse().getContentAsString();

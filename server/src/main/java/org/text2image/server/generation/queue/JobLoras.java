@@ -10,7 +10,6 @@ import org.text2image.server.generation.JobStatus;
 import org.text2image.server.generation.NotYourJobException;
 import org.text2image.server.generation.StaleAttemptException;
 import org.text2image.server.generation.WorkerIdentity;
-import org.text2image.server.training.LoraModel;
 import org.text2image.server.training.LoraModels;
 
 /**
@@ -66,7 +65,6 @@ public class JobLoras {
         if (!row.parameters().hasLora() || !row.parameters().lora().id().equals(loraId)) {
             return Optional.empty();
         }
-        Optional<LoraModel> lora = loras.find(loraId);
-        return lora.flatMap(model -> loras.file(loraId).map(file -> new Content(model.sizeBytes(), file)));
+        return loras.stored(loraId).map(stored -> new Content(stored.lora().sizeBytes(), stored.file()));
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.text2image.server.generation.GenerationLimits;
 import org.text2image.server.generation.JobImage;
 import org.text2image.server.generation.JobView;
@@ -78,6 +79,28 @@ class GeneratePageModel {
                 lora.baseModelId());
     }
 
+    /**
+     * Why each of the user's LoRAs cannot be picked now, by its field value: its base model's plan
+     * lock ("not in your plan", "none left this week"), the fleet lacking the base model, or the
+     * base model no longer offered. A LoRA without an entry can be picked.
+     */
+    static Map<String, String> loraLocks(List<LoraChoice> choices, List<Model> models, Map<String, String> modelLocks,
+                                         Set<String> unavailable) {
+        Set<String> offered = models.stream().map(Model::id).collect(Collectors.toSet());
+        Map<String, String> locks = new LinkedHashMap<>();
+        for (LoraChoice choice : choices) {
+            String base = choice.baseModelId();
+            if (!offered.contains(base)) {
+                locks.put(choice.value(), "its base model is not offered now");
+            } else if (modelLocks.containsKey(base)) {
+                locks.put(choice.value(), modelLocks.get(base));
+            } else if (unavailable.contains(base)) {
+                locks.put(choice.value(), "unavailable: no GPU worker has its base model");
+            }
+        }
+        return locks;
+    }
+
     /** The user's LoRA the model field names ({@code lora:<id>}), if it is theirs and not deleted. */
     Optional<LoraChoice> selectedLora(SignedInUser user, String modelValue) {
         return GenerateForm.loraId(modelValue).flatMap(id -> loras.usable(id, user.id())).map(this::choice);
@@ -138,6 +161,7 @@ class GeneratePageModel {
         model.addAttribute("modelWeekly", weekly);
         List<LoraChoice> loraChoices = loraChoices(user);
         model.addAttribute("loras", loraChoices);
+        model.addAttribute("loraLocks", loraLocks(loraChoices, models, locks, unavailable));
         model.addAttribute("pickModel", models.size() > 1 || !loraChoices.isEmpty());
         model.addAttribute("selectedLora", selectedLora(user, form.modelId()).orElse(null));
         model.addAttribute("selectedModel", form.modelId() == null || form.modelId().isBlank()
@@ -155,7 +179,8 @@ class GeneratePageModel {
      * What the size and video fields need for the selected model (the page, and the
      * {@code /generate/advanced} fragment when the model changes): the limits, the batch limit and
      * the plan that allows more, and for a video model its size presets and, when it starts from an
-     * image, the user's own images to choose from ({@value #INPUT_IMAGE_CHOICES} newest).
+     * image, the user's own images to choose from ({@value #INPUT_IMAGE_CHOICES} newest); with one of
+     * the user's LoRAs picked, whether workers are online but none runs LoRAs on its base model.
      */
     void fillModelFields(ModelMap model, SignedInUser user, Model selected, PlanAllowance allowance) {
         model.addAttribute("limits", generation.limits());
@@ -170,6 +195,9 @@ class GeneratePageModel {
         GenerationLimits limits = generation.limits();
         model.addAttribute("sizeMaxWidth", selected.isVideo() ? selected.video().maxWidth() : limits.maxWidth());
         model.addAttribute("sizeMaxHeight", selected.isVideo() ? selected.video().maxHeight() : limits.maxHeight());
+        // With one of the user's LoRAs picked: workers are online, but none runs LoRAs on its base model.
+        model.addAttribute("noWorkerRunsLoras", model.get("selectedLora") != null
+                && generation.noWorkerRunsLoras(selected.checkpoint()));
     }
 
     /** Images a video can start from: the user's newest PNG and JPEG images, each with its job's prompt. */

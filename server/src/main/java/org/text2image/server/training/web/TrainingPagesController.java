@@ -18,10 +18,11 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.ResponseBody;
 import org.text2image.server.account.SignedInUser;
-import org.text2image.server.training.LoraModel;
 import org.text2image.server.training.LoraModels;
 import org.text2image.server.training.LoraTrainings;
 import org.text2image.server.training.Training;
+import org.text2image.server.training.TrainingStatus;
+import org.text2image.server.training.TrainingWorkers;
 
 /**
  * A training's page ({@code /my-models/trainings/{id}}: status, step n / N with a progress bar and
@@ -35,11 +36,13 @@ class TrainingPagesController {
 
     private final LoraTrainings trainings;
     private final LoraModels loras;
+    private final TrainingWorkers workers;
     private final Clock clock;
 
-    TrainingPagesController(LoraTrainings trainings, LoraModels loras, Clock clock) {
+    TrainingPagesController(LoraTrainings trainings, LoraModels loras, TrainingWorkers workers, Clock clock) {
         this.trainings = trainings;
         this.loras = loras;
+        this.workers = workers;
         this.clock = clock;
     }
 
@@ -49,6 +52,8 @@ class TrainingPagesController {
         model.addAttribute("training", training);
         model.addAttribute("owner", training.userId() == user.id());
         model.addAttribute("timeLeft", training.timeLeft(clock).map(TrainingPagesController::duration).orElse(null));
+        model.addAttribute("noTrainingWorker", training.status() == TrainingStatus.QUEUED
+                && !workers.canTrainNow(training.checkpoint()));
         return "training/training";
     }
 
@@ -81,15 +86,15 @@ class TrainingPagesController {
 
     @GetMapping("/my-models/loras/{id}/download")
     ResponseEntity<Resource> download(@AuthenticationPrincipal SignedInUser user, @PathVariable String id) {
-        LoraModel lora = MyModelsController.uuid(id).flatMap(uuid -> loras.lora(uuid, user.id(), false))
+        LoraModels.Stored stored = MyModelsController.uuid(id).flatMap(loras::stored)
+                .filter(found -> found.lora().userId() == user.id())
                 .orElseThrow(() -> MyModelsController.trainingNotFound(user, id));
-        Resource file = loras.file(lora.id()).orElseThrow(() -> MyModelsController.trainingNotFound(user, id));
-        String name = lora.triggerWord() + ".safetensors";
+        String name = stored.lora().triggerWord() + ".safetensors";
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_OCTET_STREAM)
                 .header(HttpHeaders.CONTENT_DISPOSITION, ContentDisposition.attachment().filename(name).build().toString())
                 .header(HttpHeaders.CACHE_CONTROL, "private, no-store")
                 .header("X-Content-Type-Options", "nosniff")
-                .body(file);
+                .body(stored.file());
     }
 
     @PostMapping("/my-models/loras/{id}/delete")

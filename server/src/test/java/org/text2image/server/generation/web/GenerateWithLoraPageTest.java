@@ -8,6 +8,7 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,12 +24,14 @@ import org.text2image.server.account.SignedInUser;
 import org.text2image.server.credits.Balance;
 import org.text2image.server.credits.CreditStatements;
 import org.text2image.server.generation.TestLoras;
+import org.text2image.server.generation.WorkerAvailability;
 import org.text2image.server.storage.ImageStore;
 import org.text2image.server.support.TestAccounts;
 import org.text2image.server.support.TestDatabase;
 import org.text2image.server.training.LoraModels;
 import org.text2image.server.web.Html;
 import org.text2image.server.web.PageTest;
+import org.text2image.server.workers.TestWorkers;
 
 /** The Generate form's "My models" group: choosing one of your LoRAs, its strength, and what is refused. */
 @PageTest
@@ -36,6 +39,8 @@ class GenerateWithLoraPageTest {
 
     private static final java.util.regex.Pattern SDXL_SELECTED =
             java.util.regex.Pattern.compile("<option value=\"sdxl\"[^>]*selected=\"selected\"");
+    private static final String SD15_CHECKPOINT = "v1-5-pruned-emaonly.safetensors";
+    private static final String SDXL_CHECKPOINT = "sd_xl_base_1.0.safetensors";
     private static final String STRENGTH_MESSAGE = "LoRA strength must be a number from −2 to 2, such as 1 or 0.75.";
 
     @Autowired MockMvc mvc;
@@ -44,6 +49,7 @@ class GenerateWithLoraPageTest {
     @Autowired ImageStore store;
     @Autowired LoraModels loraModels;
     @Autowired TestDatabase db;
+    @Autowired WorkerAvailability workers;
 
     SignedInUser alice;
     SignedInUser bob;
@@ -174,6 +180,37 @@ class GenerateWithLoraPageTest {
         assertThat(html).contains("<option value=\"" + cat.formValue() + "\" selected=\"selected\">");
         assertThat(Html.attributeOf(html, "loraStrength", "value")).isEqualTo("0.5");
         assertThat(html).doesNotContainPattern(SDXL_SELECTED);
+    }
+
+    @Test
+    void aLoraWhoseBaseModelNoWorkerHasOrIsNoLongerOfferedIsListedDisabledWithTheReason() throws Exception {
+        TestWorkers.report(workers, "gpu-15", List.of(SD15_CHECKPOINT), true, false);
+        TestLoras.Lora retired = TestLoras.create(db, store, alice.id(), "Old one", "retired");
+
+        String html = page(get("/generate"), alice);
+
+        assertThat(html).contains("<option value=\"" + cat.formValue()
+                + "\" disabled=\"disabled\">My cat (SDXL) — unavailable: no GPU worker has its base model</option>");
+        assertThat(html).contains("<option value=\"" + retired.formValue()
+                + "\" disabled=\"disabled\">Old one (retired) — its base model is not offered now</option>");
+    }
+
+    @Test
+    void theStrengthFieldSaysWhenOnlineWorkersCannotRunLoras() throws Exception {
+        TestWorkers.report(workers, "gpu-xl", List.of(SDXL_CHECKPOINT), false, false);
+        String without = page(get("/generate/advanced").param("modelId", cat.formValue()), alice);
+        assertThat(Html.textOf(without, "lora-no-worker")).startsWith("No online GPU worker runs your own models right now");
+
+        String location = submit(alice, Map.of("modelId", cat.formValue())).andExpect(status().is3xxRedirection())
+                .andReturn().getResponse().getRedirectedUrl();
+        assertThat(Html.textOf(page(get(location + "/status"), alice), "no-worker-has-model"))
+                .startsWith("No online GPU worker runs your own models on SDXL right now.");
+
+        TestWorkers.report(workers, "gpu-xl-loras", List.of(SDXL_CHECKPOINT), true, false);
+        assertThat(page(get("/generate/advanced").param("modelId", cat.formValue()), alice))
+                .contains("id=\"loraStrength\"").doesNotContain("lora-no-worker");
+        assertThat(page(get(location + "/status"), alice)).doesNotContain("no-worker-has-model");
+        assertThat(page(get("/generate/advanced").param("modelId", "sdxl"), alice)).doesNotContain("lora-no-worker");
     }
 
     private ResultActions submit(SignedInUser user, Map<String, String> overrides) throws Exception {
