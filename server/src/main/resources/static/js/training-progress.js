@@ -3,6 +3,8 @@
 // percent, timeLeft, active) and updates the step, the progress bar and the time left in place. When
 // the status changes (queued → running, or the training ended), it loads the page again once, so the
 // page shows what belongs to the new state. No timed page refresh: the page stays put while read.
+// A failed request (a network error, a busy server) is asked again 5 s later; a 404 (the training is
+// gone) stops the polling.
 (function () {
   'use strict';
   var page = document.querySelector('[data-training-status]');
@@ -18,9 +20,18 @@
   }
   function poll() {
     fetch(page.dataset.trainingStatus, { credentials: 'same-origin', headers: { 'Accept': 'application/json' } })
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        if (response.status === 404) {
+          return 'gone';
+        }
+        return response.ok ? response.json() : null;
+      })
       .then(function (status) {
+        if (status === 'gone') {
+          return;
+        }
         if (!status) {
+          window.setTimeout(poll, 5000);
           return;
         }
         if (status.status !== shown) {

@@ -20,7 +20,7 @@ public final class TrainingFixtures {
     }
 
     /** A dataset of {@code images} distinct 512 × 512 PNGs with captions. */
-    static UUID dataset(LoraDatasets datasets, long userId, String name, int images) {
+    public static UUID dataset(LoraDatasets datasets, long userId, String name, int images) {
         UUID id = datasets.create(userId, name, "mycat");
         List<LoraDatasets.Upload> uploads = new ArrayList<>();
         for (int i = 0; i < images; i++) {
