@@ -20,7 +20,8 @@ import org.text2image.worker.comfyui.PromptHistory;
  * Ends attempts and reports how to the server: a finished prompt's images downloaded with
  * {@code /view} and uploaded, or a failure as {@link FailureClassifier} names it, a stop the server
  * asked for, a timeout, a hand-back. An end that leaves the prompt on ComfyUI removes it first
- * ({@code /interrupt} and a queue delete). Thread-safe.
+ * ({@code /interrupt} and a queue delete). With {@code --comfyui-dir}, the files a finished prompt
+ * saved are deleted from ComfyUI's {@code output/} once reported ({@link ComfyUiFolders}). Thread-safe.
  */
 final class AttemptOutcomes {
 
@@ -28,10 +29,13 @@ final class AttemptOutcomes {
 
     private final ComfyUiClient comfyUi;
     private final ServerReporter reporter;
+    private final ComfyUiFolders folders;
 
-    AttemptOutcomes(ComfyUiClient comfyUi, ServerReporter reporter) {
+    /** @param folders deletes a finished prompt's saved files once they are uploaded ({@code --comfyui-dir}) */
+    AttemptOutcomes(ComfyUiClient comfyUi, ServerReporter reporter, ComfyUiFolders folders) {
         this.comfyUi = comfyUi;
         this.reporter = reporter;
+        this.folders = folders;
     }
 
     /**
@@ -40,6 +44,14 @@ final class AttemptOutcomes {
      * downloaded then; not retryable: the same workflow writes the same type again).
      */
     AttemptResult finished(ClaimedJob job, PromptHistory history) {
+        try {
+            return report(job, history);
+        } finally {
+            folders.removeOutputs(history.outputImages());
+        }
+    }
+
+    private AttemptResult report(ClaimedJob job, PromptHistory history) {
         Optional<FailureClassifier.Failure> failure = FailureClassifier.of(history);
         if (failure.isPresent()) {
             return reporter.fail(job, failure.get().reason(), failure.get().retryable());

@@ -56,6 +56,15 @@ public final class JobRunner implements AutoCloseable {
      */
     public JobRunner(ComfyUiClient comfyUi, WorkerApiClient server, String clientId, Duration heartbeatInterval,
                      PromptRun.Timing timing, Clock clock, LoraCache loras) {
+        this(comfyUi, server, clientId, heartbeatInterval, timing, clock, loras, ComfyUiFolders.none());
+    }
+
+    /**
+     * As above, deleting a finished prompt's saved files from ComfyUI's {@code output/} with
+     * {@code folders} once they are uploaded ({@code --comfyui-dir}).
+     */
+    public JobRunner(ComfyUiClient comfyUi, WorkerApiClient server, String clientId, Duration heartbeatInterval,
+                     PromptRun.Timing timing, Clock clock, LoraCache loras, ComfyUiFolders folders) {
         Objects.requireNonNull(comfyUi, "comfyUi");
         this.loras = loras;
         ServerReporter reporter = new ServerReporter(Objects.requireNonNull(server, "server"),
@@ -65,7 +74,7 @@ public final class JobRunner implements AutoCloseable {
         this.inputImages = new InputImageUpload(server, comfyUi);
         this.timing = Objects.requireNonNull(timing, "timing");
         this.parts = new Parts(new Heartbeats(reporter, Objects.requireNonNull(heartbeatInterval, "heartbeatInterval")),
-                new AttemptOutcomes(comfyUi, reporter), reporter, Objects.requireNonNull(clock, "clock"));
+                new AttemptOutcomes(comfyUi, reporter, Objects.requireNonNull(folders, "folders")), reporter, Objects.requireNonNull(clock, "clock"));
     }
 
     /** Runs the attempt and reports it to the server; never throws for job-level failures. */

@@ -37,13 +37,16 @@ import org.text2image.worker.api.WorkerApiLimits;
  *     ({@link LoraCache}) and its claims say {@code loras}
  * @param loraCacheBytes the most the {@code text2image/} subfolder may hold before the least recently
  *     used LoRAs are removed ({@code --lora-cache-mb}, default 2048 MiB), in bytes, 1 MiB to 1 TiB
+ * @param comfyUiDir ComfyUI's own folder, the one holding its {@code input/} and {@code output/}
+ *     ({@code --comfyui-dir}), or null (default): with it the worker deletes the files each attempt
+ *     put there once the attempt has ended ({@link ComfyUiFolders}); ComfyUI has no HTTP route for that
  * @throws IllegalArgumentException naming the first invalid setting
  */
 public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String workerName, Duration idleInterval,
                            Duration heartbeatInterval, Duration healthCheckInterval, Duration maxBackoff,
                            Duration connectTimeout, Duration serverRequestTimeout, Duration comfyUiRequestTimeout,
                            Duration claimWait, boolean prefetch, boolean train, Path lorasDir,
-                           long loraCacheBytes) {
+                           long loraCacheBytes, Path comfyUiDir) {
 
     /** Longest token accepted. */
     public static final int MAX_TOKEN_CHARS = 4096;
@@ -86,56 +89,56 @@ public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String w
     public static WorkerConfig of(URI serverUrl, String token, URI comfyUiUrl, String workerName) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, Duration.ofSeconds(1), Duration.ofSeconds(5),
                 Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(60),
-                Duration.ofSeconds(30), Duration.ofSeconds(20), true, false, null, DEFAULT_LORA_CACHE_BYTES);
+                Duration.ofSeconds(30), Duration.ofSeconds(20), true, false, null, DEFAULT_LORA_CACHE_BYTES, null);
     }
 
     /** A copy with another {@link #idleInterval}. */
     public WorkerConfig withIdleInterval(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, value, heartbeatInterval, healthCheckInterval,
-                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch, train, lorasDir, loraCacheBytes);
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch, train, lorasDir, loraCacheBytes, comfyUiDir);
     }
 
     /** A copy with another {@link #heartbeatInterval}. */
     public WorkerConfig withHeartbeatInterval(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, value, healthCheckInterval,
-                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch, train, lorasDir, loraCacheBytes);
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch, train, lorasDir, loraCacheBytes, comfyUiDir);
     }
 
     /** A copy with another {@link #healthCheckInterval}. */
     public WorkerConfig withHealthCheckInterval(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval, value,
-                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch, train, lorasDir, loraCacheBytes);
+                maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch, train, lorasDir, loraCacheBytes, comfyUiDir);
     }
 
     /** A copy with another {@link #maxBackoff}. */
     public WorkerConfig withMaxBackoff(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, value, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch, train, lorasDir, loraCacheBytes);
+                healthCheckInterval, value, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, prefetch, train, lorasDir, loraCacheBytes, comfyUiDir);
     }
 
     /** A copy with other HTTP timeouts. */
     public WorkerConfig withTimeouts(Duration connect, Duration serverRequest, Duration comfyUiRequest) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, maxBackoff, connect, serverRequest, comfyUiRequest, claimWait, prefetch, train, lorasDir, loraCacheBytes);
+                healthCheckInterval, maxBackoff, connect, serverRequest, comfyUiRequest, claimWait, prefetch, train, lorasDir, loraCacheBytes, comfyUiDir);
     }
 
     /** A copy with another {@link #claimWait} (zero: no long-poll). */
     public WorkerConfig withClaimWait(Duration value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, value, prefetch, train, lorasDir, loraCacheBytes);
+                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, value, prefetch, train, lorasDir, loraCacheBytes, comfyUiDir);
     }
 
     /** A copy with {@link #prefetch} on or off. */
     public WorkerConfig withPrefetch(boolean value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
-                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, value, train, lorasDir, loraCacheBytes);
+                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait, value, train, lorasDir, loraCacheBytes, comfyUiDir);
     }
 
     /** A copy that takes LoRA trainings or not ({@link #train}). */
     public WorkerConfig withTraining(boolean value) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
                 healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait,
-                prefetch, value, lorasDir, loraCacheBytes);
+                prefetch, value, lorasDir, loraCacheBytes, comfyUiDir);
     }
 
     /**
@@ -145,7 +148,14 @@ public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String w
     public WorkerConfig withLoras(Path folder, long cacheBytes) {
         return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
                 healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait,
-                prefetch, train, folder, cacheBytes);
+                prefetch, train, folder, cacheBytes, comfyUiDir);
+    }
+
+    /** A copy that deletes each attempt's files from ComfyUI's folder {@code folder} ({@link #comfyUiDir}); null deletes none. */
+    public WorkerConfig withComfyUiDir(Path folder) {
+        return new WorkerConfig(serverUrl, token, comfyUiUrl, workerName, idleInterval, heartbeatInterval,
+                healthCheckInterval, maxBackoff, connectTimeout, serverRequestTimeout, comfyUiRequestTimeout, claimWait,
+                prefetch, train, lorasDir, loraCacheBytes, folder);
     }
 
     /** Whether the worker keeps users' LoRAs ({@link #lorasDir} is set). */
@@ -158,7 +168,7 @@ public record WorkerConfig(URI serverUrl, String token, URI comfyUiUrl, String w
     public String toString() {
         return "WorkerConfig[serverUrl=" + serverUrl + ", comfyUiUrl=" + comfyUiUrl + ", workerName=" + workerName
                 + ", idleInterval=" + idleInterval + ", heartbeatInterval=" + heartbeatInterval + ", claimWait=" + claimWait + ", prefetch=" + prefetch + ", train=" + train + ", lorasDir=" + lorasDir
-                + ", loraCacheBytes=" + loraCacheBytes + "]";
+                + ", loraCacheBytes=" + loraCacheBytes + ", comfyUiDir=" + comfyUiDir + "]";
     }
 
     private static void requireHttpUrl(URI url, String name) {

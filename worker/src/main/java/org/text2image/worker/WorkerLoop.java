@@ -22,7 +22,9 @@ import org.text2image.worker.comfyui.PromptRun;
  * {@link JobRunner}, then any job {@link Prefetch} claimed meanwhile; a LoRA training claim (only
  * with {@link WorkerConfig#train()}) runs with {@link TrainingRunner} instead, without prefetch.
  * Claims say {@code train} and {@code loras} as the config does; users' LoRAs are kept by a
- * {@link LoraCache} when {@link WorkerConfig#lorasDir()} is set. While the server is
+ * {@link LoraCache} when {@link WorkerConfig#lorasDir()} is set. With {@link WorkerConfig#comfyUiDir()}
+ * each attempt's files are deleted from ComfyUI's {@code input/} and {@code output/} when it ends
+ * ({@link ComfyUiFolders}). While the server is
  * unreachable it backs off, doubling the pause up to {@link WorkerConfig#maxBackoff()}, and keeps
  * trying.
  *
@@ -43,6 +45,7 @@ public final class WorkerLoop implements Runnable {
     private final JobRunner runner;
     private final TrainingRunner trainings;
     private final LoraCache loras;
+    private final ComfyUiFolders folders;
     private final String clientId;
     private final StopSignal stop = new StopSignal();
     private final ClaimWait claimWait;
@@ -69,7 +72,8 @@ public final class WorkerLoop implements Runnable {
         this.health = new ComfyUiHealth(comfyUi, config.healthCheckInterval(), clock);
         this.clientId = clientId(config.workerName());
         this.loras = config.keepsLoras() ? new LoraCache(config.lorasDir(), config.loraCacheBytes(), server, clock) : null;
-        this.runner = new JobRunner(comfyUi, server, clientId, config.heartbeatInterval(), timing, clock, loras);
+        this.folders = ComfyUiFolders.of(config.comfyUiDir());
+        this.runner = new JobRunner(comfyUi, server, clientId, config.heartbeatInterval(), timing, clock, loras, folders);
         this.trainings = new TrainingRunner(comfyUi, server, clientId, config.heartbeatInterval(), timing, clock);
         this.claimWait = new ClaimWait(server, health, stop);
         this.prefetch = new Prefetch(config, server, runner, stop);
@@ -147,7 +151,12 @@ public final class WorkerLoop implements Runnable {
             trainings.handBack(training, "worker stopping");
             return;
         }
-        JobReport report = trainings.run(training);
+        JobReport report;
+        try {
+            report = trainings.run(training);
+        } finally {
+            folders.afterTraining(training);
+        }
         if (report.outcome() != JobReport.Outcome.SUCCEEDED) {
             health.invalidate();
         }
@@ -185,13 +194,19 @@ public final class WorkerLoop implements Runnable {
     private void runJobs(Attempt first) {
         Attempt current = first;
         while (current != null) {
-            JobReport report = current.finish();
+            JobReport report;
+            try {
+                report = current.finish();
+            } finally {
+                folders.afterJob(current.job());
+            }
             if (report.outcome() != JobReport.Outcome.SUCCEEDED) {
                 health.invalidate();
             }
             current = prefetch.take();
             if (current != null && stop.requested()) {
                 current.abandon("worker stopping");
+                folders.afterJob(current.job());
                 current = null;
             }
         }

@@ -14,10 +14,10 @@ import org.text2image.worker.api.WorkerApiLimits;
 
 /**
  * The standalone worker: {@code java -jar text2image-worker.jar --server URL --token T --comfyui URL
- * [--name N] [--train] [--loras-dir DIR] [--lora-cache-mb MB]}; each option may come from the
- * environment instead ({@code T2I_SERVER_URL}, {@code T2I_WORKER_TOKEN}, {@code T2I_COMFYUI_URL},
+ * [--name N] [--train] [--loras-dir DIR] [--lora-cache-mb MB] [--comfyui-dir DIR]}; each option may
+ * come from the environment instead ({@code T2I_SERVER_URL}, {@code T2I_WORKER_TOKEN}, {@code T2I_COMFYUI_URL},
  * {@code T2I_WORKER_NAME}, {@code T2I_WORKER_TRAIN} ({@code true}/{@code false}), {@code T2I_LORAS_DIR},
- * {@code T2I_LORA_CACHE_MB}), options winning.
+ * {@code T2I_LORA_CACHE_MB}, {@code T2I_COMFYUI_DIR}), options winning.
  * Runs {@link WorkerLoop} on the main thread until SIGTERM or Ctrl-C, then lets the current job
  * finish for up to {@link #SHUTDOWN_GRACE} before handing it back. Exit code 2 on bad arguments.
  */
@@ -32,14 +32,15 @@ public final class WorkerMain {
     private static final Map<String, String> OPTIONS = Map.of(
             "--server", "T2I_SERVER_URL", "--token", "T2I_WORKER_TOKEN",
             "--comfyui", "T2I_COMFYUI_URL", "--name", "T2I_WORKER_NAME",
-            "--train", "T2I_WORKER_TRAIN", "--loras-dir", "T2I_LORAS_DIR", "--lora-cache-mb", "T2I_LORA_CACHE_MB");
+            "--train", "T2I_WORKER_TRAIN", "--loras-dir", "T2I_LORAS_DIR", "--lora-cache-mb", "T2I_LORA_CACHE_MB",
+            "--comfyui-dir", "T2I_COMFYUI_DIR");
 
     /** Options that take no value on the command line (a flag; {@code --train=false} turns it off). */
     private static final java.util.Set<String> FLAGS = java.util.Set.of("--train");
 
     static final String USAGE = """
             Usage: java -jar text2image-worker.jar --server URL --token TOKEN --comfyui URL [--name NAME]
-                   [--train] [--loras-dir DIR] [--lora-cache-mb MB]
+                   [--train] [--loras-dir DIR] [--lora-cache-mb MB] [--comfyui-dir DIR]
 
             Pulls image jobs from a Text2Image server and runs them on a ComfyUI instance.
 
@@ -55,6 +56,9 @@ public final class WorkerMain {
                                                                                     (env T2I_LORAS_DIR)
               --lora-cache-mb MB  most the LoRA cache holds before the least recently used
                               LoRAs are removed; default 2048                      (env T2I_LORA_CACHE_MB)
+              --comfyui-dir DIR  ComfyUI's own folder (with input/ and output/); the files
+                              each job and training put there are deleted when it ends
+                                                                                    (env T2I_COMFYUI_DIR)
               -h, --help      show this help
             """;
 
@@ -129,6 +133,7 @@ public final class WorkerMain {
         boolean train = bool(value(values, env, "--train").orElse("false"), "--train");
         Path loras = value(values, env, "--loras-dir").map(dir -> lorasDir(dir)).orElse(null);
         long cacheMb = value(values, env, "--lora-cache-mb").map(WorkerMain::megabytes).orElse(2048L);
+        Path comfyUiDir = value(values, env, "--comfyui-dir").map(WorkerMain::comfyUiDir).orElse(null);
         WorkerConfig config;
         try {
             config = WorkerConfig.of(server, token, comfyUi, name);
@@ -137,7 +142,7 @@ public final class WorkerMain {
             throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
         }
         try {
-            return Optional.of(config.withTraining(train).withLoras(loras, cacheMb * 1024 * 1024));
+            return Optional.of(config.withTraining(train).withLoras(loras, cacheMb * 1024 * 1024).withComfyUiDir(comfyUiDir));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--lora-cache-mb: " + e.getMessage(), e);
         }
@@ -161,6 +166,22 @@ public final class WorkerMain {
         }
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("--loras-dir: " + dir + " is not a folder (ComfyUI's models/loras)");
+        }
+        return dir;
+    }
+
+    /** ComfyUI's folder: it must hold the {@code input} and {@code output} folders ComfyUI makes ({@link ComfyUiFolders#of}). */
+    private static Path comfyUiDir(String text) {
+        Path dir;
+        try {
+            dir = Path.of(text).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException("--comfyui-dir: '" + text + "' is not a path", e);
+        }
+        try {
+            ComfyUiFolders.of(dir);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--comfyui-dir: " + e.getMessage(), e);
         }
         return dir;
     }

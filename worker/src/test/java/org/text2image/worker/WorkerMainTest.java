@@ -121,6 +121,25 @@ class WorkerMainTest {
                 .hasMessage("--train: 'maybe' is not true or false");
     }
 
+    @Test
+    void readsComfyUisFolderFromTheOptionOrTheEnvironmentAndRefusesOneWithoutInputAndOutput(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path comfy) throws Exception {
+        String[] base = {"--server", "http://s", "--token", "t", "--comfyui", "http://c"};
+        assertThatThrownBy(() -> WorkerMain.parse(concat(base, "--comfyui-dir", comfy.toString()), NO_ENV))
+                .hasMessageStartingWith("--comfyui-dir: ").hasMessageContaining("is not ComfyUI's folder");
+        assertThatThrownBy(() -> WorkerMain.parse(concat(base, "--comfyui-dir", "bad\0path"), NO_ENV))
+                .hasMessageStartingWith("--comfyui-dir: ");
+        java.nio.file.Files.createDirectories(comfy.resolve("input"));
+        java.nio.file.Files.createDirectories(comfy.resolve("output"));
+
+        assertThat(WorkerMain.parse(concat(base, "--comfyui-dir", comfy.toString()), NO_ENV).orElseThrow().comfyUiDir())
+                .isEqualTo(comfy.toAbsolutePath().normalize());
+        Map<String, String> env = Map.of("T2I_SERVER_URL", "http://s", "T2I_WORKER_TOKEN", "t", "T2I_COMFYUI_URL", "http://c",
+                "T2I_COMFYUI_DIR", comfy.toString());
+        assertThat(WorkerMain.parse(new String[0], env).orElseThrow().comfyUiDir()).isEqualTo(comfy.toAbsolutePath().normalize());
+        assertThat(WorkerMain.parse(base, NO_ENV).orElseThrow().comfyUiDir()).isNull();
+    }
+
     private static String[] concat(String[] base, String... more) {
         String[] all = java.util.Arrays.copyOf(base, base.length + more.length);
         System.arraycopy(more, 0, all, base.length, more.length);

@@ -60,7 +60,8 @@ class EmbeddedWorker implements ApplicationListener<WebServerInitializedEvent>, 
                 .withHeartbeatInterval(properties.heartbeatInterval())
                 .withHealthCheckInterval(properties.healthCheckInterval())
                 .withTraining(properties.train())
-                .withLoras(properties.lorasDir(), properties.loraCacheMb() * 1024 * 1024);
+                .withLoras(properties.lorasDir(), properties.loraCacheMb() * 1024 * 1024)
+                .withComfyUiDir(properties.comfyuiDir());
         loop = new WorkerLoop(config);
         Thread.ofPlatform().name("embedded-worker").daemon(true).start(loop);
         log.info("Embedded worker '{}' started, driving ComfyUI at {}", properties.name(), properties.comfyuiUrl());

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.text2image.worker.ComfyUiFolders;
 
 /**
  * {@code text2image.embedded-worker.*}: the worker that runs inside the server process for
@@ -20,11 +21,14 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *     kept in its {@code text2image/} subfolder and jobs made with a LoRA are taken (default empty: none)
  * @param loraCacheMb the most that subfolder holds, in MiB, before the least recently used LoRAs are
  *     removed, as {@code --lora-cache-mb} (default 2048)
+ * @param comfyuiDir its ComfyUI's own folder (holding {@code input/} and {@code output/}), as
+ *     {@code --comfyui-dir}: the files each attempt put there are deleted when it ends (default empty:
+ *     none); a folder without {@code input/} and {@code output/} stops startup
  */
 @ConfigurationProperties("text2image.embedded-worker")
 public record EmbeddedWorkerProperties(boolean enabled, URI comfyuiUrl, String name, Duration idleInterval,
                                        Duration heartbeatInterval, Duration healthCheckInterval, boolean train,
-                                       Path lorasDir, Long loraCacheMb) {
+                                       Path lorasDir, Long loraCacheMb, Path comfyuiDir) {
 
     public EmbeddedWorkerProperties {
         comfyuiUrl = comfyuiUrl == null ? URI.create("http://127.0.0.1:8188") : comfyuiUrl;
@@ -34,5 +38,7 @@ public record EmbeddedWorkerProperties(boolean enabled, URI comfyuiUrl, String n
         healthCheckInterval = healthCheckInterval == null ? Duration.ofSeconds(5) : healthCheckInterval;
         lorasDir = lorasDir == null || lorasDir.toString().isBlank() ? null : lorasDir;
         loraCacheMb = loraCacheMb == null ? 2048L : loraCacheMb;
+        comfyuiDir = comfyuiDir == null || comfyuiDir.toString().isBlank() ? null : comfyuiDir;
+        ComfyUiFolders.of(comfyuiDir); // IllegalArgumentException: not ComfyUI's folder
     }
 }

@@ -154,6 +154,25 @@ public final class ComfyUiStandIn implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Sets ComfyUI's own folder on disk (none by default): {@code input/} and {@code output/} are
+     * made in it, and every upload and saved file (images, videos, LoRAs) is also written there, at
+     * {@code <type>/<subfolder>/<name>}, as ComfyUI does. Point the worker's {@code --comfyui-dir} at
+     * it; the stand-in keeps serving its own copies.
+     *
+     * @return this
+     */
+    public ComfyUiStandIn comfyUiFolder(java.nio.file.Path folder) {
+        try {
+            java.nio.file.Files.createDirectories(folder.resolve("input"));
+            java.nio.file.Files.createDirectories(folder.resolve("output"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        state.comfyUiFolder(folder);
+        return this;
+    }
+
     /** The graph of the last prompt accepted by {@code POST /prompt}, or null when none was. */
     public tools.jackson.databind.node.ObjectNode lastPrompt() {
         List<SubmittedPrompt> prompts = state.submitted();

@@ -343,8 +343,25 @@ final class StandInState {
         return videoExtension;
     }
 
+    private volatile java.nio.file.Path comfyUiFolder;
+
+    /** ComfyUI's own folder on disk, or null (the default): uploads and saved files are also written there. */
+    void comfyUiFolder(java.nio.file.Path folder) {
+        comfyUiFolder = folder;
+    }
+
     void putFile(String type, String subfolder, String filename, byte[] bytes) {
         locked(() -> files.put(type + "/" + subfolder + "/" + filename, bytes));
+        java.nio.file.Path folder = comfyUiFolder;
+        if (folder != null) {
+            java.nio.file.Path file = folder.resolve(type).resolve(subfolder).resolve(filename);
+            try {
+                java.nio.file.Files.createDirectories(file.getParent());
+                java.nio.file.Files.write(file, bytes);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /** The names of the files in {@code <type>/<subfolder>/} (not below), sorted. */
