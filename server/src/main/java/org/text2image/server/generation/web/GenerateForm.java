@@ -4,11 +4,13 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.Map;
 import org.text2image.server.catalog.Model;
+import org.text2image.server.catalog.VideoSpec;
 import org.text2image.server.generation.GenerationRequest;
 import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.JobParameters;
 import org.text2image.server.generation.LoraRules;
 import org.text2image.server.generation.PlanAllowance;
+import org.text2image.server.plans.Plan;
 
 /**
  * The Generate form exactly as typed. Every field is a String so that a non-number ("abc", "1.5"
@@ -23,6 +25,8 @@ record GenerateForm(String modelId, String prompt, String negativePrompt, String
 
     /** How the model field names one of the user's LoRAs: {@code lora:<uuid>}. */
     static final String LORA_PREFIX = "lora:";
+    /** A video size scaled down to a plan's limit is a multiple of this many pixels each way. */
+    static final int SIZE_STEP = 16;
 
     /** A form without a LoRA. */
     GenerateForm(String modelId, String prompt, String negativePrompt, String width, String height, String batchSize,
@@ -46,6 +50,45 @@ record GenerateForm(String modelId, String prompt, String negativePrompt, String
                 model.sampler(), model.scheduler(),
                 model.isVideo() ? String.valueOf(model.video().frames().defaultValue()) : "",
                 model.isVideo() ? String.valueOf(model.video().fps().defaultValue()) : "", "");
+    }
+
+    /**
+     * A fresh form ({@link #defaults(Model)}) whose video length and size a plan with {@code limits}
+     * accepts, so that its defaults are not refused at submit: frames above {@code maxFrames} become
+     * the longest length the model's frames rule allows up to it (kept when even the model's shortest
+     * is above it), and a size above {@code maxPixels} becomes the largest of the model's size presets
+     * within it, else the default size scaled down with its aspect ratio kept, to multiples of
+     * {@value #SIZE_STEP} pixels. An image model's form is returned as it is.
+     */
+    static GenerateForm defaults(Model model, Plan.VideoLimits limits) {
+        GenerateForm form = defaults(model);
+        if (!model.isVideo()) {
+            return form;
+        }
+        VideoSpec video = model.video();
+        int frames = video.frames().defaultValue();
+        if (frames > limits.maxFrames()) {
+            int longest = video.framesRule().nearest(limits.maxFrames())[0];
+            frames = longest >= video.frames().min() ? longest : frames;
+        }
+        int width = model.width();
+        int height = model.height();
+        if ((long) width * height > limits.maxPixels()) {
+            Optional<VideoSpec.Size> preset = video.sizes().stream()
+                    .filter(size -> (long) size.width() * size.height() <= limits.maxPixels())
+                    .max(java.util.Comparator.comparingLong(size -> (long) size.width() * size.height()));
+            if (preset.isPresent()) {
+                width = preset.get().width();
+                height = preset.get().height();
+            } else {
+                double scale = Math.sqrt((double) limits.maxPixels() / ((long) width * height));
+                width = Math.max(SIZE_STEP, (int) (width * scale) / SIZE_STEP * SIZE_STEP);
+                height = Math.max(SIZE_STEP, (int) (height * scale) / SIZE_STEP * SIZE_STEP);
+            }
+        }
+        return new GenerateForm(form.modelId, form.prompt, form.negativePrompt, String.valueOf(width),
+                String.valueOf(height), form.batchSize, form.seed, form.steps, form.cfgScale, form.sampler, form.scheduler,
+                String.valueOf(frames), form.fps, form.inputImageId, form.loraStrength);
     }
 
     /** This form with the seed and negative prompt the user had typed (null keeps this form's). */

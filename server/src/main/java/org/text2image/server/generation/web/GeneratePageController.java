@@ -111,7 +111,7 @@ class GeneratePageController {
         GeneratePageModel.LoraChoice lora = pageModel.selectedLora(user, modelId).orElse(null);
         model.addAttribute("selectedLora", lora);
         PlanAllowance allowance = pageModel.fillAllowance(model, user);
-        GenerateForm form = GenerateForm.defaults(selected).keeping(seed, negativePrompt);
+        GenerateForm form = GenerateForm.defaults(selected, allowance.plan().video()).keeping(seed, negativePrompt);
         if (lora != null) {
             form = form.choosing(lora.value(), "1");
         }
@@ -128,11 +128,11 @@ class GeneratePageController {
      */
     private GenerateForm preselected(SignedInUser user, String value) {
         if (value == null || value.isBlank()) {
-            return GenerateForm.defaults(pageModel.selectedModel(null));
+            return pageModel.defaults(user, pageModel.selectedModel(null));
         }
         return pageModel.selectedLora(user, value)
-                .map(lora -> GenerateForm.defaults(pageModel.selectedModel(lora.baseModelId())).choosing(lora.value(), "1"))
-                .orElseGet(() -> GenerateForm.defaults(pageModel.selectedModel(value.strip())));
+                .map(lora -> pageModel.defaults(user, pageModel.selectedModel(lora.baseModelId())).choosing(lora.value(), "1"))
+                .orElseGet(() -> pageModel.defaults(user, pageModel.selectedModel(value.strip())));
     }
 
     private ModelAndView page(SignedInUser user, GenerateForm form, Map<String, String> errors, HttpStatus status,

@@ -20,6 +20,7 @@ import org.text2image.server.generation.GenerationService;
 import org.text2image.server.generation.InvalidGenerationRequestException;
 import org.text2image.server.generation.JobParameters;
 import org.text2image.server.generation.PlanAllowance;
+import org.text2image.server.plans.Plan;
 import org.text2image.server.pricing.Price;
 import org.text2image.server.training.LoraModel;
 import org.text2image.server.training.LoraModels;
@@ -99,6 +100,11 @@ class GeneratePageModel {
             }
         }
         return locks;
+    }
+
+    /** A fresh form for {@code model} whose video length and size the user's plan accepts ({@link GenerateForm#defaults(Model, Plan.VideoLimits)}). */
+    GenerateForm defaults(SignedInUser user, Model model) {
+        return GenerateForm.defaults(model, generation.allowance(user.id()).plan().video());
     }
 
     /** The user's LoRA the model field names ({@code lora:<id>}), if it is theirs and not deleted. */
