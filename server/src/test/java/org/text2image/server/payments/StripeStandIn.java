@@ -17,7 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * as {@code metadata[pack_id]}), answered in the shapes of Stripe's API reference:
  * <ul>
  *   <li>{@code POST /v1/checkout/sessions}: a Checkout Session ({@code cs_test_…}, its {@code mode},
- *       a hosted page {@code url});
+ *       a hosted page {@code url}, {@code status} {@code open}); {@code GET /v1/checkout/sessions/<id>}
+ *       reads it; {@code POST /v1/checkout/sessions/<id>/expire} expires an {@code open} one and
+ *       answers an {@code invalid_request_error} for one that is not ({@link #completeSession} marks
+ *       one paid);
  *   <li>{@code POST /v1/products}: the product with the given {@code id}; the same id again gets
  *       Stripe's {@code resource_already_exists} error;
  *   <li>{@code GET /v1/subscriptions/<id>} and {@code POST /v1/subscriptions/<id>}: a subscription
@@ -91,6 +94,7 @@ final class StripeStandIn implements AutoCloseable {
     private final HttpServer server;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
     private final AtomicInteger sessions = new AtomicInteger();
+    private final Map<String, String> checkoutStatus = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean failNext;
 
     StripeStandIn() {
@@ -113,8 +117,21 @@ final class StripeStandIn implements AutoCloseable {
                 status = 400;
                 answer = """
                         {"error": {"type": "invalid_request_error", "message": "Invalid currency"}}""";
+            } else if (path.startsWith("/v1/checkout/sessions/") && checkoutStatus.containsKey(sessionId(path))) {
+                String id = sessionId(path);
+                if (path.endsWith("/expire") && !checkoutStatus.replace(id, "open", "expired")) {
+                    status = 400;
+                    answer = """
+                            {"error": {"type": "invalid_request_error",
+                             "message": "Only Checkout Sessions with a status in [\\"open\\"] can be expired."}}""";
+                } else {
+                    answer = """
+                            {"id": "%s", "object": "checkout.session", "mode": "subscription", "status": "%s"}"""
+                            .formatted(id, checkoutStatus.get(id));
+                }
             } else if (path.equals("/v1/checkout/sessions")) {
                 String id = "cs_test_a1StandIn" + sessions.incrementAndGet();
+                checkoutStatus.put(id, "open");
                 answer = """
                         {"id": "%s", "object": "checkout.session", "mode": "%s", "status": "open",
                          "payment_status": "unpaid", "url": "https://checkout.stripe.com/c/pay/%s"}"""
@@ -164,6 +181,21 @@ final class StripeStandIn implements AutoCloseable {
         server.start();
     }
 
+    /** Marks a Checkout Session this stand-in created as paid ({@code status} {@code complete}). */
+    void completeSession(String id) {
+        checkoutStatus.put(id, "complete");
+    }
+
+    /** The status of a Checkout Session this stand-in created: {@code open}, {@code expired} or {@code complete}. */
+    String sessionStatus(String id) {
+        return checkoutStatus.get(id);
+    }
+
+    private static String sessionId(String path) {
+        String rest = path.substring("/v1/checkout/sessions/".length());
+        return rest.endsWith("/expire") ? rest.substring(0, rest.length() - "/expire".length()) : rest;
+    }
+
     /** The base URL to give as {@code text2image.payments.stripe.api-base}. */
     String base() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
@@ -178,6 +210,7 @@ final class StripeStandIn implements AutoCloseable {
         failNext = false;
         declineNextUpgrade = false;
         subscriptions.clear();
+        checkoutStatus.clear();
     }
 
     /** Registers a subscription as Stripe would hold it after a checkout: one item, the product's price. */

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -431,6 +432,71 @@ class StripeSubscriptionTest {
                 .andExpect(flash().attribute("error", org.hamcrest.Matchers.containsString("nothing was charged")));
         assertThat(checkout(key).state()).isEqualTo("FAILED");
         assertThat(plans.planOf(bob.id()).id()).isEqualTo("free");
+    }
+
+    @Test
+    void aSecondCheckoutExpiresTheFirstAtStripeSoTwoTabsNeverMakeTwoSubscriptions() throws Exception {
+        Checkout first = subscribe(alice, "pro", "weekly");
+        Checkout second = subscribe(alice, "ultra", "weekly");
+
+        assertThat(STRIPE.sessionStatus(first.sessionId())).isEqualTo("expired");
+        assertThat(STRIPE.sessionStatus(second.sessionId())).isEqualTo("open");
+        assertThat(checkout(first.requestKey()).state()).isEqualTo("EXPIRED");
+        assertThat(checkout(second.requestKey()).state()).isEqualTo("OPEN");
+        assertThat(STRIPE.calls()).extracting(StripeStandIn.Call::path)
+                .containsSubsequence("/v1/checkout/sessions", "/v1/checkout/sessions/" + first.sessionId() + "/expire",
+                        "/v1/checkout/sessions");
+        post(alice, "/billing/stripe/checkout", "planId", "ultra", "period", "weekly", "requestKey", second.requestKey())
+                .andExpect(redirectedUrl("https://checkout.stripe.com/c/pay/" + second.sessionId()));
+        assertThat(STRIPE.sessionStatus(second.sessionId())).as("a replay of the same form expires nothing").isEqualTo("open");
+        assertThat(sessionCalls()).hasSize(2);
+
+        SignedInUser bob = accounts.register("bob@example.com", "correct horse");
+        Checkout bobs = subscribe(bob, "pro", "weekly");
+        assertThat(STRIPE.sessionStatus(bobs.sessionId())).isEqualTo("open");
+        assertThat(STRIPE.sessionStatus(second.sessionId())).as("another user's checkout is left alone").isEqualTo("open");
+    }
+
+    @Test
+    void aCheckoutAfterAnotherWasJustPaidIsRefusedAndAnEarlierOneStripeCannotExpireOpensNothing() throws Exception {
+        Checkout paid = subscribe(alice, "pro", "weekly");
+        STRIPE.completeSession(paid.sessionId());
+        String key = UUID.randomUUID().toString();
+
+        post(alice, "/billing/stripe/checkout", "planId", "ultra", "period", "weekly", "requestKey", key)
+                .andExpect(redirectedUrl("/billing"))
+                .andExpect(flash().attribute("error", org.hamcrest.Matchers.containsString("just paid for a plan")));
+        assertThat(checkout(key).state()).isEqualTo("FAILED");
+        assertThat(checkout(paid.requestKey()).state()).as("its events make it ACTIVE").isEqualTo("OPEN");
+        assertThat(sessionCalls()).as("no second Session").hasSize(1);
+
+        SignedInUser bob = accounts.register("bob@example.com", "correct horse");
+        Checkout open = subscribe(bob, "pro", "weekly");
+        STRIPE.failNext();
+        String bobsKey = UUID.randomUUID().toString();
+        post(bob, "/billing/stripe/checkout", "planId", "pro", "period", "yearly", "requestKey", bobsKey)
+                .andExpect(redirectedUrl("/billing"))
+                .andExpect(flash().attribute("error", org.hamcrest.Matchers.containsString("nothing was charged")));
+        assertThat(checkout(bobsKey).state()).isEqualTo("FAILED");
+        assertThat(checkout(open.requestKey()).state()).isEqualTo("OPEN");
+        assertThat(STRIPE.sessionStatus(open.sessionId())).isEqualTo("open");
+        assertThat(sessionCalls()).hasSize(2);
+    }
+
+    @Test
+    void twoCheckoutFormsSentAtOnceLeaveOnePayableCheckout() throws Exception {
+        List<Callable<Integer>> posts = new java.util.ArrayList<>();
+        for (String plan : List.of("pro", "ultra")) {
+            posts.add(() -> post(alice, "/billing/stripe/checkout", "planId", plan, "period", "weekly", "requestKey",
+                    UUID.randomUUID().toString()).andReturn().getResponse().getStatus());
+        }
+
+        org.text2image.server.support.Races.race(posts);
+
+        assertThat(db.jdbc().sql("SELECT count(*) FROM stripe_subscription_checkout WHERE user_id = ? AND state = 'OPEN'")
+                .params(alice.id()).query(Long.class).single()).isEqualTo(1);
+        assertThat(STRIPE.calls().stream().filter(call -> call.path().startsWith("/v1/checkout/sessions/cs_")).count()
+                + 1).as("every Session but one was expired").isEqualTo(sessionCalls().size());
     }
 
     @Test

@@ -2,6 +2,7 @@ package org.text2image.server.payments.stripe;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -86,6 +87,16 @@ class StripeSubscriptionRows {
         return jdbc.sql("SELECT " + COLUMNS + " FROM stripe_subscription_checkout WHERE user_id = ? AND state = 'ACTIVE' "
                         + "ORDER BY id DESC LIMIT 1")
                 .params(userId).query(StripeSubscriptionRows::checkout).optional();
+    }
+
+    /**
+     * The user's checkouts that could still be paid: OPEN ones (a Session exists), and OPENING ones
+     * changed after {@code openingSince} (a Session being created now; an older one was cut off).
+     */
+    List<Checkout> payableOf(long userId, OffsetDateTime openingSince) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM stripe_subscription_checkout WHERE user_id = ? "
+                        + "AND (state = 'OPEN' OR (state = 'OPENING' AND updated_at > ?)) ORDER BY id")
+                .params(userId, openingSince).query(StripeSubscriptionRows::checkout).list();
     }
 
     /** The Session was created: OPENING → OPEN. */

@@ -12,6 +12,9 @@ import com.stripe.param.checkout.SessionCreateParams;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +24,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.text2image.server.account.AccountDirectory;
 import org.text2image.server.account.SignedInUser;
 import org.text2image.server.plans.BillingPeriod;
 import org.text2image.server.plans.Plan;
@@ -62,6 +66,8 @@ public class StripeSubscriptions {
     private static final Logger log = LoggerFactory.getLogger(StripeSubscriptions.class);
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ENGLISH)
             .withZone(ZoneOffset.UTC);
+    /** An OPENING checkout older than this was cut off (a crash between the row and the Session): it blocks no new one. */
+    private static final Duration OPENING_CUT_OFF = Duration.ofMinutes(5);
     private static final String INVALID_KEY = "This form has no valid one-time key: reload the page and try again.";
 
     private final StripeProperties properties;
@@ -72,11 +78,15 @@ public class StripeSubscriptions {
     private final SiteProperties site;
     private final TransactionTemplate tx;
     private final StripeClient client;
+    private final AccountDirectory accounts;
+    private final Clock clock;
     private final Set<String> products = ConcurrentHashMap.newKeySet();
 
     StripeSubscriptions(StripeProperties properties, StripeSubscriptionRows rows, StripeRows stripe,
                         StripeSubscriptionEvents events, UserPlans plans, SiteProperties site, TransactionTemplate tx,
-                        Clock clock) {
+                        AccountDirectory accounts, Clock clock) {
+        this.accounts = accounts;
+        this.clock = clock;
         this.properties = properties;
         this.rows = rows;
         this.stripe = stripe;
@@ -130,13 +140,16 @@ public class StripeSubscriptions {
 
     /**
      * Opens a Checkout Session for the plan, once per form key: the same key again leads to the
-     * Session it opened.
+     * Session it opened. A user has at most one checkout that can be paid: the user's earlier open
+     * Sessions (another tab, an abandoned checkout) are expired at Stripe first, so two checkouts
+     * never make two subscriptions. The check and the new row are one step under the user's row lock.
      *
      * @param periodKey {@code weekly} or {@code yearly}
      * @return where to send the browser: Stripe's hosted page, or {@code /billing} when the key's
      *     checkout is no longer open
      * @throws InvalidInputException ({@code key}) for a malformed key or another user's; ({@code plan})
-     *     for an unknown or free plan, Stripe not configured, or a user who subscribes by card already;
+     *     for an unknown or free plan, Stripe not configured, a user who subscribes by card already,
+     *     another checkout of the user being opened at this moment, or an earlier checkout just paid;
      *     ({@code period}) for a period other than weekly or yearly
      * @throws CheckoutUnavailableException when Stripe refused or could not be reached (nothing is charged)
      */
@@ -153,12 +166,28 @@ public class StripeSubscriptions {
             throw refused("plan", "You already pay for a plan by card: change it here instead of subscribing again.");
         }
         long amount = period.of(plan.priceMinor());
-        Optional<StripeSubscriptionRows.Checkout> inserted = tx.execute(status -> rows.insert(requestKey, user.id(),
-                plan.id(), period, plan.currency(), amount));
-        if (inserted.isEmpty()) { // the same form, sent twice at once
-            return replay(user, tx.execute(status -> rows.byRequestKey(requestKey)).orElseThrow());
+        Opening opening = tx.execute(status -> {
+            accounts.lock(user.id());
+            Optional<StripeSubscriptionRows.Checkout> again = rows.byRequestKey(requestKey);
+            if (again.isPresent()) { // the same form, sent twice at once
+                return new Opening(again.get(), true, List.of());
+            }
+            List<StripeSubscriptionRows.Checkout> earlier = rows.payableOf(user.id(),
+                    OffsetDateTime.now(clock).minus(OPENING_CUT_OFF));
+            if (earlier.stream().anyMatch(c -> c.state() == StripeSubscriptionRows.State.OPENING)) {
+                return null;
+            }
+            return new Opening(rows.insert(requestKey, user.id(), plan.id(), period, plan.currency(), amount)
+                    .orElseThrow(), false, earlier);
+        });
+        if (opening == null) {
+            throw refused("plan", "Another checkout is being opened for you right now: wait a moment, then try again.");
         }
-        StripeSubscriptionRows.Checkout checkout = inserted.get();
+        if (opening.replayed()) {
+            return replay(user, opening.checkout());
+        }
+        StripeSubscriptionRows.Checkout checkout = opening.checkout();
+        expireEarlier(user, checkout, opening.earlier());
         try {
             Session session = createSession(user, plan, period, checkout);
             tx.executeWithoutResult(status -> rows.opened(checkout.id(), session.getId(), session.getUrl()));
@@ -372,6 +401,56 @@ public class StripeSubscriptions {
         }
         return client.v1().checkout().sessions().create(params.build(),
                 RequestOptions.builder().setIdempotencyKey("plan-checkout-" + checkout.requestKey()).build());
+    }
+
+    /**
+     * Expires the user's earlier open checkouts at Stripe ({@code POST /v1/checkout/sessions/{id}/expire},
+     * which only an {@code open} Session allows) and marks them EXPIRED. When Stripe refuses, the
+     * Session is read: {@code expired} is marked too; {@code complete} means it was just paid, and the
+     * new checkout is refused (its plan starts when Stripe's events arrive); anything else, or Stripe
+     * unreachable, refuses the new checkout as unavailable. A refused new checkout is marked FAILED.
+     */
+    private void expireEarlier(SignedInUser user, StripeSubscriptionRows.Checkout checkout,
+                               List<StripeSubscriptionRows.Checkout> earlier) {
+        for (StripeSubscriptionRows.Checkout old : earlier) {
+            String outcome;
+            try {
+                outcome = expire(old.sessionId());
+            } catch (StripeException | RuntimeException e) {
+                tx.executeWithoutResult(status -> rows.failed(checkout.id()));
+                log.warn("Could not expire the earlier Stripe checkout {} of user {}: {}", old.id(), user.id(), e.toString());
+                throw new CheckoutUnavailableException(e);
+            }
+            if (outcome.equals("complete")) {
+                tx.executeWithoutResult(status -> rows.failed(checkout.id()));
+                throw refused("plan", "You have just paid for a plan in another checkout: it starts as soon as Stripe"
+                        + " confirms the payment. Reload the Billing page in a minute.");
+            }
+            if (!outcome.equals("expired")) {
+                tx.executeWithoutResult(status -> rows.failed(checkout.id()));
+                log.warn("Stripe would not expire the earlier checkout {} of user {}: its Session is {}", old.id(),
+                        user.id(), outcome);
+                throw new CheckoutUnavailableException(new IllegalStateException("earlier Session " + outcome));
+            }
+            tx.executeWithoutResult(status -> rows.expired(old.id()));
+            log.info("Expired the earlier Stripe checkout {} (Session {}) of user {} before opening checkout {}",
+                    old.id(), old.sessionId(), user.id(), checkout.id());
+        }
+    }
+
+    /** Expires an open Session: {@code expired}, or the status of one Stripe would not expire ({@code complete}, …). */
+    private String expire(String sessionId) throws StripeException {
+        try {
+            client.v1().checkout().sessions().expire(sessionId);
+            return "expired";
+        } catch (com.stripe.exception.InvalidRequestException e) {
+            return String.valueOf(client.v1().checkout().sessions().retrieve(sessionId).getStatus());
+        }
+    }
+
+    /** The result of the locked step of {@link #open}: the checkout, whether it is a replay, the earlier ones to expire. */
+    private record Opening(StripeSubscriptionRows.Checkout checkout, boolean replayed,
+                           List<StripeSubscriptionRows.Checkout> earlier) {
     }
 
     /**
