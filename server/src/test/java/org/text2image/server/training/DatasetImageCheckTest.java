@@ -47,6 +47,20 @@ class DatasetImageCheckTest {
     }
 
     @Test
+    void aRealWebpIsDecodedAndAcceptedAndATruncatedOneIsRefused() throws IOException {
+        // A lossy 600 × 520 gradient written by libwebp (WebPEncodeRGB, quality 60): images/gradient-600x520.webp
+        byte[] webp;
+        try (var in = DatasetImageCheckTest.class.getResourceAsStream("/images/gradient-600x520.webp")) {
+            webp = in.readAllBytes();
+        }
+
+        assertThat(DatasetImageCheck.check("photo.webp", webp)).isEqualTo(new DatasetImageCheck.Checked("image/webp", 600, 520));
+        assertThatThrownBy(() -> DatasetImageCheck.check("cut.webp", Arrays.copyOf(webp, webp.length / 2)))
+                .isInstanceOf(DatasetInputException.class)
+                .hasMessage("cut.webp is not a PNG, JPEG or WebP image that can be read.");
+    }
+
+    @Test
     void theSizeIsCheckedBeforeAnyDecoding() {
         assertThatThrownBy(() -> DatasetImageCheck.checkSize("big.png", DatasetImageCheck.MAX_BYTES + 1))
                 .isInstanceOf(DatasetInputException.class).hasMessage("big.png is larger than 10 MB.");
