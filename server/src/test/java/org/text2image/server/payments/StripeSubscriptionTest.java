@@ -62,6 +62,8 @@ class StripeSubscriptionTest {
     static final String CUSTOMER = "cus_TestCustomer4711";
     static final String PRO_WEEKLY = "text2image-plan-pro-weekly";
     static final long WEEK = Duration.ofDays(7).toSeconds();
+    static final java.time.format.DateTimeFormatter DAY = java.time.format.DateTimeFormatter.ofPattern("d MMM yyyy",
+            java.util.Locale.ENGLISH).withZone(java.time.ZoneOffset.UTC);
 
     @DynamicPropertySource
     static void stripeApi(DynamicPropertyRegistry registry) {
@@ -326,6 +328,43 @@ class StripeSubscriptionTest {
                 .contains("Card payment failed: alice@example.com, Pro plan", "in_1TestFailed", SUB);
         assertThat(plans.planOf(alice.id()).id()).isEqualTo("pro");
         assertThat(available(alice)).isEqualTo(signup + 1500);
+    }
+
+    @Test
+    void aFailedPaymentMailsTheUserAtTheFirstAndTheLastAttemptWithWhenStripeTriesAgainAndTheAdminsEachTime()
+            throws Exception {
+        SignedInUser admin = TestAccounts.admin(accounts, db, "admin@example.com");
+        Checkout checkout = subscribe(alice, "pro", "weekly");
+        Instant start = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant end = start.plusSeconds(WEEK);
+        activate(checkout, alice, start, end);
+        String metadata = metadata(checkout, alice, "pro", "weekly");
+
+        stripe.send(failedAttempt(metadata, end, 1, end.plus(Duration.ofDays(3)))).andExpect(status().isOk());
+        stripe.send(failedAttempt(metadata, end, 2, end.plus(Duration.ofDays(5)))).andExpect(status().isOk());
+        stripe.send(failedAttempt(metadata, end, 3, null)).andExpect(status().isOk());
+
+        List<String> toAlice = mails("alice@example.com");
+        assertThat(toAlice).hasSize(2);
+        assertThat(toAlice.get(0)).contains("Stripe tries the card again on " + DAY.format(end.plus(Duration.ofDays(3))))
+                .doesNotContain("will not try");
+        assertThat(toAlice.get(1)).contains("Stripe will not try this card again for this invoice",
+                "update your card and pay the invoice");
+        List<String> toAdmin = mails(admin.email());
+        assertThat(toAdmin).hasSize(3);
+        assertThat(toAdmin.get(1)).contains("attempt 2", "Stripe tries again on " + DAY.format(end.plus(Duration.ofDays(5))),
+                "the user was mailed at the first failure and will be at the last");
+        assertThat(toAdmin.get(2)).contains("attempt 3", "Stripe will not try again for this invoice; the user was mailed.");
+        assertThat(plans.planOf(alice.id()).id()).as("until the paid period ends").isEqualTo("pro");
+    }
+
+    /** A renewal's {@code invoice.payment_failed}: its attempt number and the next attempt (null: none). */
+    private String failedAttempt(String metadata, Instant periodStart, int attempt, Instant next) {
+        String event = invoice("invoice_event", "invoice.payment_failed", "in_1TestRenewalFailed", metadata, PRO_WEEKLY,
+                49900, periodStart, periodStart.plusSeconds(WEEK), "");
+        return event.replace("\"attempt_count\": 1,", "\"attempt_count\": " + attempt + ",")
+                .replaceFirst("\"next_payment_attempt\": \\d+,",
+                        "\"next_payment_attempt\": " + (next == null ? "null" : Long.toString(next.getEpochSecond())) + ",");
     }
 
     @Test
@@ -639,6 +678,8 @@ class StripeSubscriptionTest {
         values.putAll(Map.of("CUSTOMER", CUSTOMER, "SUBSCRIPTION_ID", SUB, "INTERVAL", product.endsWith("yearly") ? "year" : "week",
                 "PERIOD_START", Long.toString(start.getEpochSecond()), "PERIOD_END", Long.toString(end.getEpochSecond()),
                 "EXTRA_LINES", extraLines));
+        // a failed payment is retried three days after the period's start, unless a test says otherwise
+        values.put("NEXT_ATTEMPT", paid ? "null" : Long.toString(start.getEpochSecond() + 3 * 86_400));
         return stripe.event(fixture, values);
     }
 
@@ -663,7 +704,7 @@ class StripeSubscriptionTest {
     }
 
     private List<String> mails(String recipient) {
-        return db.jdbc().sql("SELECT subject || ' | ' || body || ' | ' || html_body FROM mail_outbox WHERE recipient = ?")
+        return db.jdbc().sql("SELECT subject || ' | ' || body || ' | ' || html_body FROM mail_outbox WHERE recipient = ? ORDER BY id")
                 .params(recipient).query(String.class).list();
     }
 

@@ -44,7 +44,9 @@ import org.text2image.server.support.SiteProperties;
  *       and the plan of its item → {@link PlanTerms#stripeUpdated}.
  *   <li>{@code customer.subscription.deleted}: {@code ended_at} (else the item's
  *       {@code current_period_end}) → {@link PlanTerms#stripeEnded}.
- *   <li>{@code invoice.payment_failed}: mails the user and the admins.
+ *   <li>{@code invoice.payment_failed}: mails the admins at every failed attempt, and the user at the
+ *       first ({@code attempt_count} 1) and at the last ({@code next_payment_attempt} null: Stripe will
+ *       not retry, as for India-issued cards), with when Stripe tries again.
  * </ul>
  *
  * A subscription is ours when a checkout row has its id, or when its metadata names one of our
@@ -187,20 +189,32 @@ class StripeSubscriptionEvents {
         String until = term.map(s -> "Your " + planName + " plan stays active until " + DAY.format(s.paidUntil())
                         + ", the end of the period you paid for.")
                 .orElse("Your plan stays active until the end of the period you paid for.");
-        mail(user, "Your card payment for the " + planName + " plan failed", List.of(
-                "We could not charge your card " + amount + " for the " + planName + " plan (invoice " + number + ").",
-                until,
-                "Stripe tries the card again over the next days. To keep your plan, update your card from the "
-                        + "Billing page (Manage payment details). If every attempt fails, the plan ends and you are "
-                        + "on the free plan."), site.link("/billing"), "Your billing");
         Long attempts = number(invoice, "attempt_count");
+        Long next = number(invoice, "next_payment_attempt");
+        String retry = next != null
+                ? "Stripe tries the card again on " + DAY.format(Instant.ofEpochSecond(next)) + ". To keep your plan, "
+                        + "update your card from the Billing page (Manage payment details). If every attempt fails, the "
+                        + "plan ends and you are on the free plan."
+                : "Stripe will not try this card again for this invoice. To keep your plan, update your card and pay "
+                        + "the invoice from the Billing page (Manage payment details); otherwise the plan ends with the "
+                        + "period you paid for and you are on the free plan.";
+        // The user hears of the first failure and of the last (no retry left), not of each retry between.
+        if (attempts == null || attempts <= 1 || next == null) {
+            mail(user, "Your card payment for the " + planName + " plan failed", List.of(
+                    "We could not charge your card " + amount + " for the " + planName + " plan (invoice " + number + ").",
+                    until, retry), site.link("/billing"), "Your billing");
+        }
         for (SignedInUser admin : accounts.admins()) {
             mail(admin, "Card payment failed: " + user.email() + ", " + planName + " plan", List.of(
                     "Stripe could not charge " + user.email() + " (user " + user.id() + ") " + amount + " for the "
                             + planName + " plan: invoice " + number + " (" + invoiceId + "), subscription "
                             + subscriptionOfInvoice(invoice) + (attempts != null ? ", attempt " + attempts : "") + ".",
                     term.map(s -> "Their plan runs until " + DAY.format(s.paidUntil()) + ".").orElse("They have no paid term now."),
-                    "Stripe retries by its own schedule; the user was mailed."), site.link("/admin/users"), "Users");
+                    (next != null ? "Stripe tries again on " + DAY.format(Instant.ofEpochSecond(next))
+                            : "Stripe will not try again for this invoice")
+                            + (attempts == null || attempts <= 1 || next == null ? "; the user was mailed."
+                            : "; the user was mailed at the first failure and will be at the last.")),
+                    site.link("/admin/users"), "Users");
         }
         log.warn("Stripe invoice {} of user {} failed ({} {})", invoiceId, user.id(), amount, planName);
         return true;
