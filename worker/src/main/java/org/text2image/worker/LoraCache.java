@@ -34,8 +34,9 @@ import org.text2image.worker.api.WorkerApi;
  * touched), each as {@code <sha256>.safetensors} ({@link WorkerApi#loraFileName}).
  *
  * <p>{@link #prepare} runs before a job's prompt is posted: it deletes the files of the claim's
- * {@code removedLoras}, then makes sure each of its {@code loras} is there. A file already there is
- * marked used (its last-modified time set to now); a missing one is fetched with
+ * {@code removedLoras}, then makes sure each of its {@code loras} is there. A file already there with
+ * the claim's size is marked used (its last-modified time set to now; its SHA-256 was checked when it
+ * arrived); a missing one, or one of another size, is fetched with
  * {@code GET /jobs/{id}/loras/{loraId}?attempt=N} into a temporary file in the same folder
  * ({@code .download-*.tmp}, which ComfyUI does not list), checked against the claim's size and
  * SHA-256 and moved into place atomically. Then, while the folder holds more than the limit, the
@@ -142,8 +143,13 @@ public final class LoraCache {
         Path target = fileOf(lora.sha256());
         try {
             if (Files.isRegularFile(target)) {
-                Files.setLastModifiedTime(target, FileTime.from(clock.instant()));
-                return target;
+                if (Files.size(target) == lora.sizeBytes()) {
+                    Files.setLastModifiedTime(target, FileTime.from(clock.instant()));
+                    return target;
+                }
+                // Cut short or changed on disk since it was checked: fetched again (the hash is not re-read on each job).
+                log.warn("cached LoRA {} has {} bytes, not {}: fetching it again", target.getFileName(), Files.size(target),
+                        lora.sizeBytes());
             }
             Files.createDirectories(folder);
         } catch (IOException e) {

@@ -85,6 +85,20 @@ class LoraCacheTest {
     }
 
     @Test
+    void aCachedFileCutShortOnDiskIsFetchedAgainBeforeTheJobUsesIt() throws Exception {
+        ClaimedLora lora = served("style-a");
+        assertThat(runner.run(job("first", List.of(lora), List.of())).outcome()).isEqualTo(JobReport.Outcome.SUCCEEDED);
+        Path cached = cache.fileOf(lora.sha256());
+        Files.write(cached, java.util.Arrays.copyOf(Files.readAllBytes(cached), (int) lora.sizeBytes() / 2));
+
+        JobReport second = runner.run(job("second", List.of(lora), List.of()));
+
+        assertThat(second.outcome()).isEqualTo(JobReport.Outcome.SUCCEEDED);
+        assertThat(cache.downloads()).isEqualTo(2);
+        assertThat(Files.readAllBytes(cached)).isEqualTo(StandInLoras.safetensors("style-a"));
+    }
+
+    @Test
     void aLoraWhoseSha256DoesNotMatchLeavesNothingInTheFolderAndFailsTheAttemptRetryable() throws Exception {
         ClaimedLora served = served("style-a");
         ClaimedLora claimed = new ClaimedLora(served.id(), sha256(StandInLoras.safetensors("something else")), served.sizeBytes());
