@@ -50,6 +50,9 @@ class DeploymentFilesTest {
     /** The environment variables the standalone worker reads (worker/README.md, WorkerMain). */
     private static final Set<String> WORKER_VARIABLES = Set.of(
             "T2I_SERVER_URL", "T2I_WORKER_TOKEN", "T2I_COMFYUI_URL", "T2I_WORKER_NAME");
+    /** What the worker also reads (worker/WorkerMain), left out of the example files or commented there. */
+    private static final Set<String> OPTIONAL_WORKER_VARIABLES = Set.of(
+            "T2I_WORKER_TRAIN", "T2I_LORAS_DIR", "T2I_LORA_CACHE_MB", "T2I_COMFYUI_DIR");
 
     @Test
     void everyYamlFileUnderDeployParses() {
@@ -133,6 +136,9 @@ class DeploymentFilesTest {
         assertThat(withJavaOptions(WORKER_VARIABLES)).containsAll(given);
         String readme = read(ROOT.resolve("worker/README.md"));
         assertThat(WORKER_VARIABLES).allSatisfy(variable -> assertThat(readme).contains(variable));
+        assertThat(OPTIONAL_WORKER_VARIABLES).allSatisfy(variable -> assertThat(readme).contains(variable));
+        String example = read(DEPLOY.resolve("systemd/text2image-worker.env"));
+        assertThat(OPTIONAL_WORKER_VARIABLES).allSatisfy(variable -> assertThat(example).contains("# " + variable + "="));
     }
 
     @Test
