@@ -17,7 +17,6 @@ import org.text2image.worker.api.InputImage;
 import org.text2image.worker.api.WorkerApi;
 import org.text2image.worker.comfyui.ImageRef;
 import org.text2image.worker.comfyui.standin.ComfyUiFixtures;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * A worker given ComfyUI's folder ({@code --comfyui-dir}) deletes what each attempt left in its
@@ -48,7 +47,7 @@ class ComfyUiFoldersTest extends WorkerLoopTestBase {
     @Test
     void anImageToVideoJobsInputImageIsDeletedWhenItEnds() throws Exception {
         comfyUi.comfyUiFolder(comfyUiDir);
-        ClaimedJob job = imageToVideo();
+        ClaimedJob job = Jobs.imageToVideo(1, "image/png");
         server.inputImage(job.jobId(), "image/png", ComfyUiFixtures.bytes("view.png"));
         server.offer(job);
 
@@ -119,21 +118,6 @@ class ComfyUiFoldersTest extends WorkerLoopTestBase {
         assertThat(secret).exists();
         assertThat(checkpoint).exists();
         assertThat(root.resolve("comfy/input/text2image")).isDirectory();
-    }
-
-    /** The stand-in's video graph with its frames appended to a LoadImage of its input image, as an image-to-video job. */
-    private static ClaimedJob imageToVideo() {
-        UUID jobId = UUID.randomUUID();
-        String name = WorkerApi.inputImageName(jobId, 1, "image/png");
-        ObjectNode workflow = ComfyUiFixtures.videoWorkflow();
-        workflow.putObject("2").put("class_type", "LoadImage").putObject("inputs")
-                .put("image", WorkerApi.INPUT_SUBFOLDER + "/" + name);
-        ObjectNode batch = workflow.putObject("8").put("class_type", "ImageBatch").putObject("inputs");
-        batch.putArray("image1").add("2").add(0);
-        batch.putArray("image2").add("1").add(0);
-        ((ObjectNode) workflow.get("4").get("inputs")).putArray("images").add("8").add(0);
-        return new ClaimedJob(jobId, 1, workflow, jobId + "-1", 30, 60,
-                new InputImage(name, WorkerApi.INPUT_SUBFOLDER, "image/png"));
     }
 
     private void awaitNoFiles(Path folder) throws Exception {

@@ -8,7 +8,6 @@ import org.text2image.worker.api.ClaimedJob;
 import org.text2image.worker.api.InputImage;
 import org.text2image.worker.api.WorkerApi;
 import org.text2image.worker.comfyui.standin.ComfyUiFixtures;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * An image-to-video job's input image: fetched from the (fake) server and uploaded to the ComfyUI
@@ -18,23 +17,8 @@ class ImageToVideoInputTest extends JobRunnerTestBase {
 
     private final byte[] png = ComfyUiFixtures.bytes("view.png");
 
-    /** The stand-in video graph with its frames appended to a LoadImage of {@code text2image/<name>}. */
-    private static ObjectNode imageToVideo(String name) {
-        ObjectNode workflow = ComfyUiFixtures.videoWorkflow();
-        workflow.putObject("2").put("class_type", "LoadImage").putObject("inputs")
-                .put("image", WorkerApi.INPUT_SUBFOLDER + "/" + name);
-        ObjectNode batch = workflow.putObject("8").put("class_type", "ImageBatch").putObject("inputs");
-        batch.putArray("image1").add("2").add(0);
-        batch.putArray("image2").add("1").add(0);
-        ((ObjectNode) workflow.get("4").get("inputs")).putArray("images").add("8").add(0);
-        return workflow;
-    }
-
     private ClaimedJob job(String contentType) {
-        UUID jobId = UUID.randomUUID();
-        String name = WorkerApi.inputImageName(jobId, 2, contentType);
-        return new ClaimedJob(jobId, 2, imageToVideo(name), jobId + "-2", 30, 60,
-                new InputImage(name, WorkerApi.INPUT_SUBFOLDER, contentType));
+        return Jobs.imageToVideo(2, contentType);
     }
 
     @Test
@@ -105,7 +89,7 @@ class ImageToVideoInputTest extends JobRunnerTestBase {
     @Test
     void anInputImageNameThatIsNotAPlainFileNameIsRefusedForGood() {
         UUID jobId = UUID.randomUUID();
-        ClaimedJob job = new ClaimedJob(jobId, 1, imageToVideo("x.png"), jobId + "-1", 30, 60,
+        ClaimedJob job = new ClaimedJob(jobId, 1, Jobs.imageToVideoWorkflow("x.png"), jobId + "-1", 30, 60,
                 new InputImage("../../models/x.png", WorkerApi.INPUT_SUBFOLDER, "image/png"));
         server.inputImage(jobId, "image/png", png);
 
@@ -121,7 +105,7 @@ class ImageToVideoInputTest extends JobRunnerTestBase {
     void withoutTheUploadComfyUiRefusesTheLoadImageAsAnInvalidImageFile() {
         UUID jobId = UUID.randomUUID();
         // an older server: the workflow names an input image, the claim does not
-        ClaimedJob job = new ClaimedJob(jobId, 1, imageToVideo(jobId + "-1.png"), jobId + "-1", 30, 60);
+        ClaimedJob job = new ClaimedJob(jobId, 1, Jobs.imageToVideoWorkflow(jobId + "-1.png"), jobId + "-1", 30, 60);
 
         JobReport report = runner.run(job);
 
