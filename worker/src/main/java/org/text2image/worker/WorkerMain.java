@@ -158,12 +158,7 @@ public final class WorkerMain {
 
     /** An existing folder (ComfyUI's {@code models/loras}); its {@code text2image/} subfolder is made when needed. */
     private static Path lorasDir(String text) {
-        Path dir;
-        try {
-            dir = Path.of(text).toAbsolutePath().normalize();
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new IllegalArgumentException("--loras-dir: '" + text + "' is not a path", e);
-        }
+        Path dir = path(text, "--loras-dir");
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("--loras-dir: " + dir + " is not a folder (ComfyUI's models/loras)");
         }
@@ -172,18 +167,22 @@ public final class WorkerMain {
 
     /** ComfyUI's folder: it must hold the {@code input} and {@code output} folders ComfyUI makes ({@link ComfyUiFolders#of}). */
     private static Path comfyUiDir(String text) {
-        Path dir;
-        try {
-            dir = Path.of(text).toAbsolutePath().normalize();
-        } catch (java.nio.file.InvalidPathException e) {
-            throw new IllegalArgumentException("--comfyui-dir: '" + text + "' is not a path", e);
-        }
+        Path dir = path(text, "--comfyui-dir");
         try {
             ComfyUiFolders.of(dir);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--comfyui-dir: " + e.getMessage(), e);
         }
         return dir;
+    }
+
+    /** {@code text} as an absolute, normalized path; an {@code option} message when it is not a path. */
+    private static Path path(String text, String option) {
+        try {
+            return Path.of(text).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new IllegalArgumentException(option + ": '" + text + "' is not a path", e);
+        }
     }
 
     private static long megabytes(String text) {

@@ -111,9 +111,9 @@ class ComfyUiFoldersTest extends WorkerLoopTestBase {
                 new ImageRef("model.safetensors", "../models", "output"),
                 new ImageRef("..", "", "output"), new ImageRef("model.safetensors", "/" + models, "output")));
         folders.afterJob(new ClaimedJob(UUID.randomUUID(), 1, ComfyUiFixtures.sd15Workflow(), "p", 30, 60,
-                new InputImage("../../secret.txt", WorkerApi.INPUT_SUBFOLDER, "image/png")));
+                new InputImage("../../../secret.txt", WorkerApi.INPUT_SUBFOLDER, "image/png")));
         folders.afterJob(new ClaimedJob(UUID.randomUUID(), 1, ComfyUiFixtures.sd15Workflow(), "p", 30, 60,
-                new InputImage("secret.txt", "..", "image/png")));
+                new InputImage("secret.txt", "../..", "image/png")));
 
         assertThat(secret).exists();
         assertThat(checkpoint).exists();
